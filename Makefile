@@ -1,0 +1,44 @@
+# The two commands analysts need: `make run` and `make test`. Both set up .venv/ themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+DATABASE_URL ?= sqlite:///tracker.db
+HOST ?= 127.0.0.1
+PORT ?= 8050
+export DATABASE_URL
+
+.PHONY: run test lint setup lock clean
+
+# Reinstall only when the declared or locked dependencies change.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/tracker init-db
+	$(BIN)/tracker seed
+	$(BIN)/python -m dashboard --host $(HOST) --port $(PORT)
+
+# Lint, then the whole suite; pytest's "no tests collected" (exit 5) counts as a failure.
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-resolve requirements.lock after editing pyproject.toml.
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache

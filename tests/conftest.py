@@ -1,0 +1,113 @@
+"""Fixtures shared by every test: SQLite and PostgreSQL databases, shared data paths.
+
+Storage tests take the parametrised `engine` fixture and so run on both backends.
+PostgreSQL tests skip with a reason when the server is unreachable, unless
+TRACKER_REQUIRE_POSTGRES=1 (set by CI), which turns the skip into a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+
+from tracker import models
+from tracker.db import make_engine, upgrade_database
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+SEED_ARTICLE = SHARED / "seed" / "000_33f574f717f29a05.txt"
+POSTGRES_URL = os.environ.get(
+    "TRACKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def require_shared() -> Path:
+    """The shared/ folder beside the repository; skip the test when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent (a user's clone): this test reads ../shared/")
+    return SHARED
+
+
+def postgres_unavailable(reason: str) -> None:
+    """Skip, or fail when CI requires PostgreSQL."""
+    if os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"PostgreSQL is required (TRACKER_REQUIRE_POSTGRES=1) but {reason}")
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A throw-away PostgreSQL database migrated to head, dropped after the session."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"tracker_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        postgres_unavailable(f"cannot reach {POSTGRES_URL}: {error.orig}")
+    url = (
+        make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    )
+    engine = make_engine(url)
+    upgrade_database(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in models.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database at the newest schema, on each backend in turn."""
+    if request.param == "sqlite":
+        path = tmp_path / "tracker.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_database")
+    engine = make_engine(url)
+    _empty_postgres(engine)
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine over an empty, migrated database (SQLite, then PostgreSQL)."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def seed_dir() -> Path:
+    """The project's seed_data/ folder."""
+    return REPO_ROOT / "seed_data"

@@ -1,0 +1,74 @@
+"""The error types of tracker, each carrying what a person needs to fix the input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one value.
+
+    Where it is (line, field), what it was and why."""
+
+    field: str
+    reason: str
+    line: int | None = None
+    value: Any = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, " if self.line is not None else ""
+        shown = f" (got {self.value!r})" if self.value is not None else ""
+        return f"{where}{self.field}: {self.reason}{shown}"
+
+
+class TrackerError(Exception):
+    """Base class of the errors tracker raises on purpose."""
+
+
+class InvalidInput(TrackerError):
+    """Input was refused, and nothing was written.
+
+    `problems` lists every field and reason."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        count = len(self.problems)
+        head = (
+            f"{count} problem{'s' if count != 1 else ''} in the input; "
+            "nothing was written"
+        )
+        return head + "".join(f"\n  - {problem}" for problem in self.problems)
+
+
+class NotFound(TrackerError):
+    """The event (or other record) asked for does not exist."""
+
+
+class ConfigurationError(TrackerError):
+    """A setting such as DATABASE_URL cannot be used."""
+
+
+def problems_from_validation_error(
+    error: ValidationError, *, line: int | None = None, prefix: str = ""
+) -> list[Problem]:
+    """Turn pydantic's error list into Problems.
+
+    Each Problem names the field path and the reason."""
+    problems = []
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item["loc"] if part != "__root__")
+        field = ".".join(part for part in (prefix, path) if part) or "record"
+        reason = item["msg"].removeprefix("Value error, ")
+        value = item.get("input")
+        if isinstance(value, dict | list):
+            value = None  # a whole record or list is not worth echoing back
+        problems.append(Problem(field=field, reason=reason, line=line, value=value))
+    return problems

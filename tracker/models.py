@@ -1,0 +1,613 @@
+"""All SQLModel classes and enums: the tables, and the validated shapes data enters by.
+
+Table models (`table=True`) do not validate on construction, so every value enters
+through a non-table model (`EventCreate`, `ActorRef`, `LocationIn`, `SourceIn`, ...)
+whose validators name the field and the reason when they refuse it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+import pycountry
+from pydantic import ConfigDict, field_validator, model_validator
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from tracker import taxonomy
+
+# Constraint names that Alembic can find again on every backend.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+JSONList = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always read back timezone-aware in UTC, also from SQLite
+    (which keeps no zone), so exports say "+00:00" on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: dt.datetime | None, dialect: Any
+    ) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Any
+    ) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+# --- Enumerations ---------------------------------------------------------------
+
+
+class DatePrecision(StrEnum):
+    """How precisely the source dates an event: ACLED's time_precision, plus year."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class GeoPrecision(StrEnum):
+    """How precisely the source places an event (ACLED geo_precision, plus country)."""
+
+    EXACT = "exact"  # a named town or district with known coordinates
+    NEAR = "near"  # near a town, or a small part of a region
+    ADMIN1 = "admin1"  # only the province / oblast is known
+    COUNTRY = "country"  # only the country is known
+
+
+class EventStatus(StrEnum):
+    """Where an event stands in review; retracted events are kept, never deleted."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+    RETRACTED = "retracted"
+
+
+class ActorKind(StrEnum):
+    """What sort of actor this is."""
+
+    STATE = "state"
+    GOVERNMENT = "government"
+    OFFICIAL = "official"  # a head of state or another official speaking for a state
+    MILITARY = "military"
+    ARMED_GROUP = "armed_group"
+    INTERNATIONAL_ORGANISATION = "international_organisation"
+    CIVILIANS = "civilians"
+    MEDIA = "media"
+    OTHER = "other"
+
+
+class ActorRole(StrEnum):
+    """The part an actor plays in one event.
+
+    PLOVER actor = initiator, recipient = target."""
+
+    INITIATOR = "initiator"
+    TARGET = "target"
+    PARTICIPANT = "participant"
+    MEDIATOR = "mediator"
+    HOST = "host"
+
+
+class LinkRelation(StrEnum):
+    """How one event relates to an earlier one it points at."""
+
+    FOLLOWS_UP = "follows_up"
+    WALKS_BACK = "walks_back"
+    RESPONDS_TO = "responds_to"
+    DUPLICATE_OF = "duplicate_of"
+
+
+# --- Shared validators --------------------------------------------------------------
+
+
+def validate_iso3(value: str | None) -> str | None:
+    """Accept an ISO 3166-1 alpha-3 code in any case; refuse anything else."""
+    if value is None or value == "":
+        return None
+    code = value.strip().upper()
+    if len(code) != 3 or pycountry.countries.get(alpha_3=code) is None:
+        raise ValueError(
+            "must be an ISO 3166-1 alpha-3 country code such as UKR or RUS"
+        )
+    return code
+
+
+def clean_text(value: str | None) -> str | None:
+    """Strip surrounding white space; an empty string becomes None."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def validate_http_url(value: str) -> str:
+    """Accept only absolute http and https URLs (no javascript:, data:, file: ...)."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http:// or https:// address")
+    return value
+
+
+# --- Actors -------------------------------------------------------------------------
+
+
+class Actor(SQLModel, table=True):
+    """Table: one actor of the registry.
+
+    E.g. a state, government, official, armed group ..."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200), unique=True)
+    kind: str = Field(sa_type=String(32), default=ActorKind.OTHER.value)
+    country: str | None = Field(default=None, sa_type=String(3), index=True)
+
+
+class ActorAlias(SQLModel, table=True):
+    """Table: another name an actor goes by ("the Kremlin" -> Government of Russia)."""
+
+    __tablename__ = "actor_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", index=True, ondelete="CASCADE")
+    alias: str = Field(sa_type=String(200))
+    alias_key: str = Field(sa_type=String(200), unique=True)  # casefolded, for lookup
+
+
+class ActorRef(SQLModel):
+    """Input: an actor named in an event, with its role.
+
+    The actor is created in the registry if new."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    role: ActorRole
+    kind: ActorKind | None = None
+    country: str | None = None
+
+    _strip_name = field_validator("name", mode="before")(lambda v: clean_text(v) or "")
+    _country = field_validator("country")(validate_iso3)
+
+
+class ActorCreate(SQLModel):
+    """Input: a registry entry with its aliases (the seed registry, the CLI)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: ActorKind = ActorKind.OTHER
+    country: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+    _country = field_validator("country")(validate_iso3)
+
+
+# --- Locations ----------------------------------------------------------------------
+
+
+class Location(SQLModel, table=True):
+    """Table: a place events happen at, with coordinates and how precise they are."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200))
+    country: str | None = Field(default=None, sa_type=String(3), index=True)
+    admin1: str | None = Field(default=None, sa_type=String(200))
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: str = Field(sa_type=String(16), default=GeoPrecision.EXACT.value)
+    # Name, country, admin1, rounded coordinates and precision: one row per distinct
+    # place.
+    location_key: str = Field(sa_type=String(500), unique=True)
+
+
+class LocationIn(SQLModel):
+    """Input: where an event happened; coordinates are optional but come in pairs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    country: str | None = None
+    admin1: str | None = Field(default=None, max_length=200)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    geo_precision: GeoPrecision = GeoPrecision.EXACT
+
+    _country = field_validator("country")(validate_iso3)
+    _admin1 = field_validator("admin1", mode="before")(clean_text)
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self) -> LocationIn:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude must be given together")
+        return self
+
+    def key(self) -> str:
+        """The identity of this place in the registry."""
+        coords = (
+            f"{self.latitude:.4f},{self.longitude:.4f}"
+            if self.latitude is not None and self.longitude is not None
+            else "-"
+        )
+        parts = [
+            self.name.casefold(),
+            self.country or "-",
+            (self.admin1 or "-").casefold(),
+        ]
+        return "|".join([*parts, coords, self.geo_precision.value])
+
+
+# --- Sources ------------------------------------------------------------------------
+
+
+class Source(SQLModel, table=True):
+    """Table: a report events rest on, online or not.
+
+    E.g. an article, a dataset's source."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str | None = Field(default=None, sa_type=String(2000))
+    publisher: str | None = Field(default=None, sa_type=String(200))
+    title: str | None = Field(default=None, sa_type=String(500))
+    published: dt.date | None = None
+    # The URL when there is one, else title, publisher and date: one row per report.
+    source_key: str = Field(sa_type=String(2000), unique=True)
+
+
+class SourceIn(SQLModel):
+    """Input: a source an event cites, with the quote the event rests on.
+
+    A report known only on paper or as a file has no URL; it then needs a title."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, max_length=2000)
+    publisher: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=500)
+    published: dt.date | None = None
+    quote: str | None = Field(default=None, max_length=5000)
+
+    _texts = field_validator("url", "publisher", "title", "quote", mode="before")(
+        clean_text
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        return validate_http_url(value) if value is not None else None
+
+    @model_validator(mode="after")
+    def _identifiable(self) -> SourceIn:
+        if self.url is None and self.title is None:
+            raise ValueError(
+                "a source needs a url or, for a report not online, a title"
+            )
+        return self
+
+    def key(self) -> str:
+        """The identity of this report in the registry."""
+        if self.url is not None:
+            return self.url
+        return "|".join(
+            [self.title or "", self.publisher or "", str(self.published or "")]
+        )
+
+
+class EventSource(SQLModel, table=True):
+    """Table: an event cites a source, with the quote it rests on."""
+
+    __tablename__ = "event_source"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
+    quote: str | None = Field(default=None, sa_type=Text)
+
+
+# --- Events -------------------------------------------------------------------------
+
+
+class Event(SQLModel, table=True):
+    """Table: one typed timeline entry. Its integer id is public and never reused."""
+
+    __table_args__ = (
+        UniqueConstraint("dataset", "external_id"),
+        Index("ix_event_date_start_id", "date_start", "id"),
+        Index("ix_event_event_type_date_start", "event_type", "date_start"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(sa_type=String(300))
+    notes: str | None = Field(default=None, sa_type=Text)
+    event_type: str = Field(sa_type=String(16))
+    mode: str | None = Field(default=None, sa_type=String(32))
+    quad_class: int  # derived from event_type
+    score: float  # PLOVER conflict-cooperation score, derived from type and mode
+    acled_event_type: str | None = Field(default=None, sa_type=String(64))
+    acled_sub_event_type: str | None = Field(default=None, sa_type=String(64))
+    date_start: dt.date
+    date_end: dt.date | None = None
+    date_precision: str = Field(default=DatePrecision.DAY.value, sa_type=String(8))
+    location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    fatalities_low: int | None = None
+    fatalities_best: int | None = None
+    fatalities_high: int | None = None
+    civilians_killed: int | None = None
+    children_killed: int | None = None
+    injured: int | None = None
+    status: str = Field(
+        default=EventStatus.CONFIRMED.value, sa_type=String(16), index=True
+    )
+    confidence: float | None = None
+    # Where the record came from and its id there (seed, acled, ucdp ...): re-imports
+    # update.
+    dataset: str | None = Field(default=None, sa_type=String(32))
+    external_id: str | None = Field(default=None, sa_type=String(200))
+    contexts: list[str] = Field(
+        default_factory=list, sa_column=Column(JSONList, nullable=False)
+    )
+    tags: list[str] = Field(
+        default_factory=list, sa_column=Column(JSONList, nullable=False)
+    )
+    # Hash of the last imported or seeded content: re-importing the same content is a
+    # no-op.
+    content_hash: str | None = Field(default=None, sa_type=String(64))
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    version: int = 1
+
+
+class EventActor(SQLModel, table=True):
+    """Table: an actor plays a role in an event."""
+
+    __tablename__ = "event_actor"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
+    role: str = Field(sa_type=String(16), primary_key=True)
+
+
+class EventLink(SQLModel, table=True):
+    """Table: an event points at another (a walk-back points at its threat)."""
+
+    __tablename__ = "event_link"
+    __table_args__ = (UniqueConstraint("event_id", "target_id", "relation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    target_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    relation: str = Field(sa_type=String(16))
+
+
+class Fatalities(SQLModel):
+    """Input and output: deaths as low / best / high estimates, each optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    low: int | None = Field(default=None, ge=0)
+    best: int | None = Field(default=None, ge=0)
+    high: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Fatalities:
+        known = [(name, getattr(self, name)) for name in ("low", "best", "high")]
+        known = [(name, value) for name, value in known if value is not None]
+        for (name_a, a), (name_b, b) in zip(known, known[1:], strict=False):
+            if a > b:
+                raise ValueError(f"{name_a} ({a}) must not exceed {name_b} ({b})")
+        return self
+
+    def most(self) -> int | None:
+        """The largest figure given, the ceiling for sub-counts such as children."""
+        values = [v for v in (self.low, self.best, self.high) if v is not None]
+        return max(values) if values else None
+
+
+class LinkIn(SQLModel):
+    """Input: a link to another event, by its id or by its external id in a dataset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    relation: LinkRelation
+    id: int | None = Field(default=None, ge=1)
+    external_id: str | None = None
+    dataset: str | None = None
+
+    @model_validator(mode="after")
+    def _has_target(self) -> LinkIn:
+        if self.id is None and not self.external_id:
+            raise ValueError("a link needs the target's id or external_id")
+        return self
+
+
+class EventCreate(SQLModel):
+    """Input: a whole event in the record shape.
+
+    The shape is the one `tracker export --format jsonl` writes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    notes: str | None = Field(default=None, max_length=20000)
+    event_type: str
+    mode: str | None = None
+    contexts: list[str] = Field(default_factory=list)
+    acled_event_type: str | None = None
+    acled_sub_event_type: str | None = None
+    date_start: dt.date
+    date_end: dt.date | None = None
+    date_precision: DatePrecision = DatePrecision.DAY
+    location: LocationIn | None = None
+    actors: list[ActorRef] = Field(default_factory=list)
+    fatalities: Fatalities = Field(default_factory=Fatalities)
+    civilians_killed: int | None = Field(default=None, ge=0)
+    children_killed: int | None = Field(default=None, ge=0)
+    injured: int | None = Field(default=None, ge=0)
+    status: EventStatus = EventStatus.CONFIRMED
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    tags: list[str] = Field(default_factory=list)
+    sources: list[SourceIn] = Field(default_factory=list)
+    links: list[LinkIn] = Field(default_factory=list)
+    dataset: str | None = Field(default=None, max_length=32)
+    external_id: str | None = Field(default=None, max_length=200)
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _one_line_title(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if "\n" in value or "\r" in value:
+                raise ValueError("must be a single line")
+        return value
+
+    _notes = field_validator("notes", mode="before")(clean_text)
+
+    @field_validator("event_type", mode="before")
+    @classmethod
+    def _known_type(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        name = value.strip().upper()
+        if name not in taxonomy.event_types():
+            known = ", ".join(taxonomy.event_types())
+            raise ValueError(
+                f"unknown PLOVER event type {value!r}; expected one of {known}"
+            )
+        return name
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode_text(cls, value: Any) -> Any:
+        return clean_text(value.lower()) if isinstance(value, str) else value
+
+    @field_validator("contexts")
+    @classmethod
+    def _known_contexts(cls, values: list[str]) -> list[str]:
+        cleaned = sorted({v.strip().lower() for v in values if v.strip()})
+        unknown = [v for v in cleaned if v not in taxonomy.contexts()]
+        if unknown:
+            raise ValueError(f"unknown PLOVER context(s): {', '.join(unknown)}")
+        return cleaned
+
+    @field_validator("tags")
+    @classmethod
+    def _clean_tags(cls, values: list[str]) -> list[str]:
+        return sorted({v.strip() for v in values if v.strip()})
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EventCreate:
+        if self.mode is not None and not taxonomy.is_valid_mode(
+            self.event_type, self.mode
+        ):
+            valid = ", ".join(taxonomy.modes_for(self.event_type)) or "none"
+            raise ValueError(
+                f"mode {self.mode!r} is not valid for {self.event_type}; "
+                f"valid modes: {valid}"
+            )
+        if self.date_end is not None and self.date_end < self.date_start:
+            raise ValueError(
+                f"date_end ({self.date_end}) must not be before "
+                f"date_start ({self.date_start})"
+            )
+        if (self.acled_event_type is None) != (self.acled_sub_event_type is None):
+            raise ValueError("acled_event_type and acled_sub_event_type go together")
+        if self.acled_event_type is not None:
+            subs = taxonomy.acled_event_types().get(self.acled_event_type)
+            if subs is None or self.acled_sub_event_type not in subs:
+                raise ValueError(
+                    f"unknown ACLED pair {self.acled_event_type!r} / "
+                    f"{self.acled_sub_event_type!r}"
+                )
+        ceiling = self.fatalities.most()
+        for name in ("civilians_killed", "children_killed"):
+            value = getattr(self, name)
+            if value is not None and ceiling is not None and value > ceiling:
+                raise ValueError(
+                    f"{name} ({value}) exceeds the fatalities given ({ceiling})"
+                )
+        if self.external_id and not self.dataset:
+            raise ValueError("external_id needs the dataset it comes from")
+        return self
+
+
+# Keys of an exported record that are derived or assigned by the database: accepted on
+# input (so an export can be fed back) and ignored.
+READ_ONLY_RECORD_KEYS = frozenset(
+    {"id", "quad_class", "score", "created_at", "updated_at", "version", "country"}
+)
+
+
+class EventRecord(SQLModel):
+    """Output: one event as exported (JSON Lines) and shown.
+
+    It is the input shape plus ids."""
+
+    id: int
+    title: str
+    notes: str | None
+    event_type: str
+    mode: str | None
+    contexts: list[str]
+    quad_class: int
+    score: float
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    date_start: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    location: dict[str, Any] | None
+    actors: list[dict[str, Any]]
+    fatalities: dict[str, int | None]
+    civilians_killed: int | None
+    children_killed: int | None
+    injured: int | None
+    status: str
+    confidence: float | None
+    tags: list[str]
+    sources: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+    dataset: str | None
+    external_id: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int

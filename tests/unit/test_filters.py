@@ -1,0 +1,60 @@
+"""EventFilter: query strings, descriptions and SQL, without a database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.dialects import sqlite
+
+from tracker.filters import EventFilter
+from tracker.models import Event
+
+
+def test_filter_round_trips_through_a_query_string():
+    original = EventFilter(
+        since=dt.date(2025, 5, 1),
+        event_types=("ASSAULT", "CONSULT"),
+        actors=("the Kremlin",),
+        text="6 children",
+        min_fatalities=1,
+    )
+    query = original.to_query_string()
+    assert "event_types=ASSAULT&event_types=CONSULT" in query
+    assert EventFilter.from_query_string("?" + query) == original
+
+
+def test_filter_from_query_string_ignores_malformed_values():
+    parsed = EventFilter.from_query_string(
+        "since=yesterday&min_fatalities=lots&until=2025-05-31"
+    )
+    assert parsed == EventFilter(until=dt.date(2025, 5, 31))
+
+
+def test_empty_filter_describes_itself_as_all_events_and_adds_no_conditions():
+    assert EventFilter().describe() == "all events"
+    assert EventFilter().conditions() == []
+    assert EventFilter().is_empty()
+
+
+def test_filter_describes_itself_in_words():
+    words = EventFilter(
+        since=dt.date(2025, 5, 1),
+        until=dt.date(2025, 5, 31),
+        countries=("UKR",),
+        text="drone",
+    ).describe()
+    assert (
+        words == "events from 2025-05-01 to 2025-05-31, country UKR, mentioning 'drone'"
+    )
+
+
+def test_text_filter_treats_like_wildcards_and_quotes_literally():
+    statement = select(Event.id).where(
+        *EventFilter(text="100%_'; DROP TABLE event;--").conditions()
+    )
+    compiled = statement.compile(
+        dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    sql = str(compiled)
+    assert "100\\%\\_''; drop table event;--" in sql

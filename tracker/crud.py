@@ -1,0 +1,367 @@
+"""Create, find and save events, actors, places and sources.
+
+Functions flush, never commit: the caller's `session_scope` decides, so a batch that
+fails anywhere writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from tracker import taxonomy
+from tracker.errors import InvalidInput, Problem, problems_from_validation_error
+from tracker.models import (
+    READ_ONLY_RECORD_KEYS,
+    Actor,
+    ActorAlias,
+    ActorCreate,
+    ActorKind,
+    ActorRef,
+    Event,
+    EventActor,
+    EventCreate,
+    EventLink,
+    EventSource,
+    LinkIn,
+    Location,
+    LocationIn,
+    Source,
+    SourceIn,
+    utc_now,
+)
+
+
+class SaveOutcome(StrEnum):
+    """What saving one record did."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class SaveSummary:
+    """Counts of what a batch save did, and the ids it touched in input order."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    event_ids: list[int] = field(default_factory=list)
+
+    def count(self, outcome: SaveOutcome, event_id: int) -> None:
+        """Record one saved record."""
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+        self.event_ids.append(event_id)
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+# --- Validation at the door -----------------------------------------------------------
+
+
+def validate_event_records(
+    records: Iterable[tuple[int, Mapping[str, Any]]],
+) -> list[EventCreate]:
+    """Validate every (line, record) pair and return the validated events.
+
+    Raise InvalidInput listing all problems if any record is invalid."""
+    events: list[EventCreate] = []
+    problems: list[Problem] = []
+    for line, record in records:
+        if not isinstance(record, Mapping):
+            problems.append(Problem("record", "must be a JSON object", line=line))
+            continue
+        writable = {k: v for k, v in record.items() if k not in READ_ONLY_RECORD_KEYS}
+        try:
+            events.append(EventCreate.model_validate(writable))
+        except ValidationError as error:
+            problems.extend(problems_from_validation_error(error, line=line))
+    if problems:
+        raise InvalidInput(problems)
+    return events
+
+
+# --- Registry look-ups ----------------------------------------------------------------
+
+
+def find_actor(session: Session, name: str) -> Actor | None:
+    """The registry actor called `name`, by its name or one of its aliases.
+
+    The match ignores case."""
+    key = name.strip().casefold()
+    actor = session.exec(select(Actor).where(func.lower(Actor.name) == key)).first()
+    if actor is not None:
+        return actor
+    return session.exec(
+        select(Actor).join(ActorAlias).where(ActorAlias.alias_key == key)
+    ).first()
+
+
+def save_actor(session: Session, data: ActorCreate) -> Actor:
+    """Create or update a registry actor by name.
+
+    Any aliases the actor does not have yet are added."""
+    actor = find_actor(session, data.name)
+    if actor is None:
+        actor = Actor(name=data.name, kind=data.kind.value, country=data.country)
+        session.add(actor)
+    else:
+        actor.kind, actor.country = data.kind.value, data.country
+    session.flush()
+    for alias in data.aliases:
+        key = alias.strip().casefold()
+        owner = session.exec(
+            select(ActorAlias).where(ActorAlias.alias_key == key)
+        ).first()
+        if owner is None:
+            session.add(
+                ActorAlias(actor_id=actor.id, alias=alias.strip(), alias_key=key)
+            )
+        elif owner.actor_id != actor.id:
+            raise InvalidInput(
+                [Problem("aliases", f"{alias!r} already names another actor")]
+            )
+    session.flush()
+    return actor
+
+
+def resolve_actor(session: Session, ref: ActorRef) -> Actor:
+    """The registry actor `ref` names, created if unknown.
+
+    A new actor is of kind 'other' unless `ref` gives a kind."""
+    actor = find_actor(session, ref.name)
+    if actor is None:
+        kind = ref.kind or ActorKind.OTHER
+        actor = Actor(name=ref.name, kind=kind.value, country=ref.country)
+        session.add(actor)
+        session.flush()
+    return actor
+
+
+def resolve_location(session: Session, data: LocationIn) -> Location:
+    """The registry place matching `data`.
+
+    It has the same name, admin1, country, coordinates and precision."""
+    key = data.key()
+    location = session.exec(
+        select(Location).where(Location.location_key == key)
+    ).first()
+    if location is None:
+        location = Location(
+            **data.model_dump(exclude={"geo_precision"}),
+            geo_precision=data.geo_precision.value,
+            location_key=key,
+        )
+        session.add(location)
+        session.flush()
+    return location
+
+
+def resolve_source(session: Session, data: SourceIn) -> Source:
+    """The source `data` names, created if new.
+
+    Missing publisher/title/date are filled in."""
+    key = data.key()
+    source = session.exec(select(Source).where(Source.source_key == key)).first()
+    if source is None:
+        source = Source(**data.model_dump(exclude={"quote"}), source_key=key)
+        session.add(source)
+        session.flush()
+        return source
+    for name in ("publisher", "title", "published"):
+        if getattr(source, name) is None and getattr(data, name) is not None:
+            setattr(source, name, getattr(data, name))
+    return source
+
+
+# --- Events ---------------------------------------------------------------------------
+
+
+def content_hash(data: EventCreate) -> str:
+    """A stable fingerprint of a validated event, to tell an unchanged re-import."""
+    canonical = json.dumps(
+        data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _event_columns(session: Session, data: EventCreate) -> dict[str, Any]:
+    """The event table's column values for `data`, with derived fields filled in."""
+    location = resolve_location(session, data.location) if data.location else None
+    return {
+        "title": data.title,
+        "notes": data.notes,
+        "event_type": data.event_type,
+        "mode": data.mode,
+        "contexts": data.contexts,
+        "quad_class": taxonomy.quad_class(data.event_type),
+        "score": taxonomy.score(data.event_type, data.mode),
+        "acled_event_type": data.acled_event_type,
+        "acled_sub_event_type": data.acled_sub_event_type,
+        "date_start": data.date_start,
+        "date_end": data.date_end,
+        "date_precision": data.date_precision.value,
+        "location_id": location.id if location else None,
+        "fatalities_low": data.fatalities.low,
+        "fatalities_best": data.fatalities.best,
+        "fatalities_high": data.fatalities.high,
+        "civilians_killed": data.civilians_killed,
+        "children_killed": data.children_killed,
+        "injured": data.injured,
+        "status": data.status.value,
+        "confidence": data.confidence,
+        "tags": data.tags,
+        "dataset": data.dataset,
+        "external_id": data.external_id,
+        "content_hash": content_hash(data),
+    }
+
+
+def _write_participants(session: Session, event: Event, data: EventCreate) -> None:
+    """Replace the event's actors-in-roles and cited sources with those in `data`."""
+    session.exec(delete(EventActor).where(EventActor.event_id == event.id))
+    session.exec(delete(EventSource).where(EventSource.event_id == event.id))
+    seen_roles: set[tuple[int, str]] = set()
+    for ref in data.actors:
+        actor = resolve_actor(session, ref)
+        if (actor.id, ref.role.value) not in seen_roles:
+            seen_roles.add((actor.id, ref.role.value))
+            session.add(
+                EventActor(event_id=event.id, actor_id=actor.id, role=ref.role.value)
+            )
+    cited: dict[int, EventSource] = {}
+    for source_in in data.sources:
+        source = resolve_source(session, source_in)
+        if source.id in cited:  # two quotes from one source: keep both
+            earlier = cited[source.id]
+            earlier.quote = " […] ".join(
+                q for q in (earlier.quote, source_in.quote) if q
+            )
+            continue
+        cited[source.id] = EventSource(
+            event_id=event.id, source_id=source.id, quote=source_in.quote
+        )
+        session.add(cited[source.id])
+    session.flush()
+
+
+def find_event_by_external_id(
+    session: Session, dataset: str, external_id: str
+) -> Event | None:
+    """The event a dataset knows as `external_id`, if stored."""
+    return session.exec(
+        select(Event).where(Event.dataset == dataset, Event.external_id == external_id)
+    ).first()
+
+
+def save_event(session: Session, data: EventCreate) -> tuple[Event, SaveOutcome]:
+    """Add `data`, or update the event with its dataset and external id.
+
+    Links are not set."""
+    existing = (
+        find_event_by_external_id(session, data.dataset, data.external_id)
+        if data.dataset and data.external_id
+        else None
+    )
+    if existing is not None and existing.content_hash == content_hash(data):
+        return existing, SaveOutcome.UNCHANGED
+    columns = _event_columns(session, data)
+    if existing is None:
+        event = Event(**columns)
+        session.add(event)
+        session.flush()
+        outcome = SaveOutcome.ADDED
+    else:
+        event = existing
+        for name, value in columns.items():
+            setattr(event, name, value)
+        event.version += 1
+        event.updated_at = utc_now()
+        outcome = SaveOutcome.UPDATED
+    _write_participants(session, event, data)
+    return event, outcome
+
+
+def _link_target(session: Session, event: Event, link: LinkIn) -> int | None:
+    """The id of the event `link` points at, or None if there is no such event."""
+    if link.id is not None:
+        return link.id if session.get(Event, link.id) is not None else None
+    dataset = link.dataset or event.dataset
+    target = (
+        find_event_by_external_id(session, dataset, link.external_id)
+        if dataset
+        else None
+    )
+    return target.id if target else None
+
+
+def write_links(
+    session: Session, event: Event, links: Sequence[LinkIn], *, line: int | None = None
+) -> list[Problem]:
+    """Replace the event's outgoing links.
+
+    Return a Problem for each target not found."""
+    session.exec(delete(EventLink).where(EventLink.event_id == event.id))
+    problems, seen = [], set()
+    for index, link in enumerate(links):
+        target_id = _link_target(session, event, link)
+        where = f"links.{index}"
+        if target_id is None:
+            target = link.id if link.id is not None else link.external_id
+            problems.append(
+                Problem(where, "no event with that id", line=line, value=target)
+            )
+        elif target_id == event.id:
+            problems.append(Problem(where, "an event cannot link to itself", line=line))
+        elif (target_id, link.relation) not in seen:
+            seen.add((target_id, link.relation))
+            session.add(
+                EventLink(
+                    event_id=event.id, target_id=target_id, relation=link.relation.value
+                )
+            )
+    session.flush()
+    return problems
+
+
+def save_events(
+    session: Session,
+    events: Sequence[EventCreate],
+    *,
+    lines: Sequence[int] | None = None,
+) -> SaveSummary:
+    """Save a batch: every event first, then their links.
+
+    Saving links last lets records in the batch point at each other.
+
+    Raises InvalidInput if any link points nowhere; the caller's transaction then rolls
+    the whole batch back."""
+    lines = list(lines) if lines is not None else list(range(1, len(events) + 1))
+    summary = SaveSummary()
+    saved: list[tuple[Event, SaveOutcome]] = []
+    for data in events:
+        event, outcome = save_event(session, data)
+        saved.append((event, outcome))
+        summary.count(outcome, event.id)
+    problems: list[Problem] = []
+    for (event, outcome), data, line in zip(saved, events, lines, strict=True):
+        if outcome is not SaveOutcome.UNCHANGED:
+            problems.extend(write_links(session, event, data.links, line=line))
+    if problems:
+        raise InvalidInput(problems)
+    return summary
+
+
+def create_event(session: Session, data: EventCreate) -> Event:
+    """Add one new event with its actors, place, sources and links."""
+    summary = save_events(session, [data])
+    return session.get(Event, summary.event_ids[0])

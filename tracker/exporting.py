@@ -1,0 +1,151 @@
+"""Streamed exports of a filter's events.
+
+Native CSV (one row an event) and JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from tracker.models import ActorRole, EventRecord
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "event_type",
+    "mode",
+    "quad_class",
+    "score",
+    "contexts",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "location",
+    "admin1",
+    "country",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "initiators",
+    "targets",
+    "participants",
+    "mediators",
+    "hosts",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "civilians_killed",
+    "children_killed",
+    "injured",
+    "status",
+    "confidence",
+    "tags",
+    "source_urls",
+    "quotes",
+    "links",
+    "notes",
+    "dataset",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+# Spreadsheets run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_row(record: EventRecord) -> dict[str, object]:
+    """One event as a flat CSV row; lists are joined with '; '."""
+    location = record.location or {}
+    by_role: dict[str, list[str]] = {role.value: [] for role in ActorRole}
+    for actor in record.actors:
+        by_role[actor["role"]].append(actor["name"])
+    texts = {
+        "title": record.title,
+        "mode": record.mode,
+        "contexts": LIST_SEPARATOR.join(record.contexts),
+        "acled_event_type": record.acled_event_type,
+        "acled_sub_event_type": record.acled_sub_event_type,
+        "location": location.get("name"),
+        "admin1": location.get("admin1"),
+        "country": location.get("country"),
+        "initiators": LIST_SEPARATOR.join(by_role["initiator"]),
+        "targets": LIST_SEPARATOR.join(by_role["target"]),
+        "participants": LIST_SEPARATOR.join(by_role["participant"]),
+        "mediators": LIST_SEPARATOR.join(by_role["mediator"]),
+        "hosts": LIST_SEPARATOR.join(by_role["host"]),
+        "tags": LIST_SEPARATOR.join(record.tags),
+        "source_urls": LIST_SEPARATOR.join(
+            s["url"] for s in record.sources if s["url"]
+        ),
+        "quotes": LIST_SEPARATOR.join(s["quote"] for s in record.sources if s["quote"]),
+        "links": LIST_SEPARATOR.join(
+            f"{link['relation']}:{link['id']}" for link in record.links
+        ),
+        "notes": record.notes,
+        "dataset": record.dataset,
+        "external_id": record.external_id,
+    }
+    row: dict[str, object] = {
+        "id": record.id,
+        "event_type": record.event_type,
+        "quad_class": record.quad_class,
+        "score": record.score,
+        "date_start": record.date_start.isoformat(),
+        "date_end": record.date_end.isoformat() if record.date_end else None,
+        "date_precision": record.date_precision,
+        "latitude": location.get("latitude"),
+        "longitude": location.get("longitude"),
+        "geo_precision": location.get("geo_precision"),
+        "fatalities_low": record.fatalities["low"],
+        "fatalities_best": record.fatalities["best"],
+        "fatalities_high": record.fatalities["high"],
+        "civilians_killed": record.civilians_killed,
+        "children_killed": record.children_killed,
+        "injured": record.injured,
+        "status": record.status,
+        "confidence": record.confidence,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "version": record.version,
+    }
+    row.update({k: neutralise_formula(v) if v else None for k, v in texts.items()})
+    return row
+
+
+def write_events_csv(records: Iterable[EventRecord], stream: TextIO) -> int:
+    """Write a header and one row per event to `stream`; return the number of events."""
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for record in records:
+        writer.writerow(csv_row(record))
+        count += 1
+    return count
+
+
+def record_json(record: EventRecord) -> str:
+    """One event as a single line of JSON.
+
+    It has the shape `tracker add --json` reads back."""
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
+
+
+def write_events_jsonl(records: Iterable[EventRecord], stream: TextIO) -> int:
+    """Write one JSON object per line; return the number of events."""
+    count = 0
+    for record in records:
+        stream.write(record_json(record) + "\n")
+        count += 1
+    return count

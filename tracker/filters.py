@@ -1,0 +1,177 @@
+"""EventFilter: the one filter object behind the CLI listing, export, charts and map.
+
+It turns into SQL conditions (`conditions`), into and out of a URL query string (so a
+dashboard view is a permalink), and into words (`describe`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+
+from tracker.models import Actor, ActorAlias, Event, EventActor, EventSource, Location
+
+
+def _escape_like(text: str) -> str:
+    """Make user text literal inside a LIKE pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events to show: every field narrows the set; empty means no restriction.
+
+    Dates select events whose interval [date_start, date_end] overlaps
+    [since, until]."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    event_types: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    text: str | None = None
+    min_fatalities: int | None = None
+    statuses: tuple[str, ...] = ()
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """SQL conditions over the `event` table (joined to nothing) for this filter."""
+        where: list[ColumnElement[bool]] = []
+        if self.since is not None:
+            where.append(func.coalesce(Event.date_end, Event.date_start) >= self.since)
+        if self.until is not None:
+            where.append(Event.date_start <= self.until)
+        if self.event_types:
+            where.append(Event.event_type.in_([t.upper() for t in self.event_types]))
+        if self.modes:
+            where.append(Event.mode.in_([m.lower() for m in self.modes]))
+        if self.statuses:
+            where.append(Event.status.in_([s.lower() for s in self.statuses]))
+        if self.min_fatalities is not None:
+            where.append(Event.fatalities_best >= self.min_fatalities)
+        if self.actors:
+            where.append(self._actor_condition())
+        if self.countries or self.places:
+            where.append(self._location_condition())
+        if self.text:
+            where.append(self._text_condition())
+        return where
+
+    def _actor_condition(self) -> ColumnElement[bool]:
+        keys = [name.strip().casefold() for name in self.actors]
+        by_name = select(Actor.id).where(func.lower(Actor.name).in_(keys))
+        by_alias = select(ActorAlias.actor_id).where(ActorAlias.alias_key.in_(keys))
+        return exists().where(
+            EventActor.event_id == Event.id,
+            or_(EventActor.actor_id.in_(by_name), EventActor.actor_id.in_(by_alias)),
+        )
+
+    def _location_condition(self) -> ColumnElement[bool]:
+        matching = select(Location.id)
+        if self.countries:
+            matching = matching.where(
+                Location.country.in_([c.upper() for c in self.countries])
+            )
+        if self.places:
+            keys = [p.strip().lower() for p in self.places]
+            matching = matching.where(
+                or_(
+                    func.lower(Location.name).in_(keys),
+                    func.lower(Location.admin1).in_(keys),
+                )
+            )
+        return Event.location_id.in_(matching)
+
+    def _text_condition(self) -> ColumnElement[bool]:
+        pattern = f"%{_escape_like(self.text.strip().lower())}%"
+        quoted = exists().where(
+            EventSource.event_id == Event.id,
+            func.lower(EventSource.quote).like(pattern, escape="\\"),
+        )
+        return or_(
+            func.lower(Event.title).like(pattern, escape="\\"),
+            func.lower(Event.notes).like(pattern, escape="\\"),
+            quoted,
+        )
+
+    def is_empty(self) -> bool:
+        """True when the filter lets every event through."""
+        return self == EventFilter()
+
+    def describe(self) -> str:
+        """The filter in words, for chart titles and export headers."""
+        parts = []
+        if self.since and self.until:
+            parts.append(f"from {self.since} to {self.until}")
+        elif self.since:
+            parts.append(f"since {self.since}")
+        elif self.until:
+            parts.append(f"until {self.until}")
+        labels = {
+            "event_types": "type",
+            "modes": "mode",
+            "actors": "actor",
+            "countries": "country",
+            "places": "place",
+            "statuses": "status",
+        }
+        for name, label in labels.items():
+            values = getattr(self, name)
+            if values:
+                parts.append(f"{label} {' or '.join(values)}")
+        if self.text:
+            parts.append(f"mentioning {self.text!r}")
+        if self.min_fatalities is not None:
+            parts.append(f"with at least {self.min_fatalities} killed")
+        return "all events" if not parts else "events " + ", ".join(parts)
+
+    def to_query_string(self) -> str:
+        """The filter as a URL query string; lists repeat their key."""
+        pairs: list[tuple[str, str]] = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, tuple):
+                pairs.extend((item.name, v) for v in value)
+            elif value is not None:
+                pairs.append((item.name, str(value)))
+        return urlencode(pairs)
+
+    @classmethod
+    def from_query_string(cls, query: str) -> EventFilter:
+        """Read a filter back from a URL query string.
+
+        Unknown or malformed keys are ignored."""
+        return cls.from_mapping(parse_qs(query.lstrip("?")))
+
+    @classmethod
+    def from_mapping(
+        cls, values: Mapping[str, Sequence[str] | str | None]
+    ) -> EventFilter:
+        """Build a filter from strings or lists of strings.
+
+        They come from a query string or CLI options."""
+        kwargs: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = values.get(item.name)
+            items = [raw] if isinstance(raw, str) else [v for v in (raw or []) if v]
+            items = [v.strip() for v in items if v and v.strip()]
+            if not items:
+                continue
+            if item.name in ("since", "until"):
+                try:
+                    kwargs[item.name] = dt.date.fromisoformat(items[0])
+                except ValueError:
+                    continue
+            elif item.name == "min_fatalities":
+                if items[0].isdigit():
+                    kwargs[item.name] = int(items[0])
+            elif item.name == "text":
+                kwargs[item.name] = items[0]
+            else:
+                kwargs[item.name] = tuple(items)
+        return cls(**kwargs)

@@ -1,0 +1,5 @@
+"""`python -m tracker ...` runs the command line, like the `tracker` script."""
+
+from tracker.cli import main
+
+main()

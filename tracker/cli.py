@@ -1,0 +1,296 @@
+"""The `tracker` command line: thin commands that parse, call the library and print."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from tracker import config
+from tracker.crud import save_events, validate_event_records
+from tracker.dates import describe_date
+from tracker.db import current_revision, make_engine, session_scope, upgrade_database
+from tracker.errors import TrackerError
+from tracker.exporting import write_events_csv, write_events_jsonl
+from tracker.filters import EventFilter
+from tracker.models import EventRecord
+from tracker.queries import get_event_record, iter_event_records, list_events
+from tracker.records import parse_json_records
+from tracker.seed import seed_database
+
+
+class CommandError(click.ClickException):
+    """A failure reported as 'Error: ...' with exit status 1."""
+
+
+def _engine(ctx: click.Context, *, migrated: bool = True) -> Engine:
+    """The engine for --database-url / $DATABASE_URL.
+
+    Refuse a database that was never initialised."""
+    engine = make_engine(ctx.obj["database_url"])
+    if migrated:
+        try:
+            revision = current_revision(engine)
+        except OperationalError as error:
+            raise CommandError(
+                f"cannot open the database {engine.url!r}: {error.orig}"
+            ) from error
+        if revision is None:
+            raise CommandError(
+                f"the database {engine.url!r} has no tracker schema yet: "
+                "run `tracker init-db`"
+            )
+    return engine
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn tracker's own errors into a clear message and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TrackerError as error:
+            raise CommandError(str(error)) from error
+
+    return wrapper
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The event filter as options shared by `list` and `export`."""
+    options = [
+        click.option(
+            "--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after."
+        ),
+        click.option(
+            "--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before."
+        ),
+        click.option(
+            "--type", "event_types", multiple=True, help="PLOVER type (repeatable)."
+        ),
+        click.option("--actor", "actors", multiple=True, help="Actor name or alias."),
+        click.option(
+            "--country", "countries", multiple=True, help="ISO3 country code."
+        ),
+        click.option("--text", help="Words in the title, notes or quotes."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_filter(since, until, event_types, actors, countries, text) -> EventFilter:
+    """An EventFilter from the shared filter options."""
+    return EventFilter(
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        event_types=tuple(event_types),
+        actors=tuple(actors),
+        countries=tuple(countries),
+        text=text,
+    )
+
+
+@click.group()
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    default=None,
+    help="SQLAlchemy URL; default $DATABASE_URL, else sqlite:///tracker.db here.",
+)
+@click.version_option(package_name="tracker")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """tracker: a conflict event timeline database."""
+    ctx.obj = {"database_url": config.database_url(database_url)}
+
+
+@main.command("init-db")
+@click.pass_context
+@reports_errors
+def init_db(ctx: click.Context) -> None:
+    """Create the schema, or migrate it to the newest revision."""
+    engine = _engine(ctx, migrated=False)
+    try:
+        upgrade_database(engine)
+    except OperationalError as error:
+        raise CommandError(f"cannot migrate {engine.url!r}: {error.orig}") from error
+    click.echo(
+        f"Database {engine.url!r} is at revision {current_revision(engine)} (head)."
+    )
+
+
+@main.command()
+@click.option(
+    "--path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding actors.json and events.jsonl; default seed_data/.",
+)
+@click.pass_context
+@reports_errors
+def seed(ctx: click.Context, path: Path | None) -> None:
+    """Load the seed actors and events; running it again changes nothing."""
+    directory = path or config.seed_dir()
+    with session_scope(_engine(ctx)) as session:
+        summary = seed_database(session, directory)
+    click.echo(f"Seeded from {directory}: {summary}.")
+
+
+@main.command("list")
+@filter_options
+@click.option(
+    "--limit", default=100, show_default=True, help="At most this many events."
+)
+@click.pass_context
+@reports_errors
+def list_command(ctx: click.Context, limit: int, **filters: Any) -> None:
+    """List matching events in date order, one a line."""
+    with session_scope(_engine(ctx)) as session:
+        rows = list_events(session, build_filter(**filters), limit=limit)
+    for row in rows:
+        kind = row.event_type + (f"/{row.mode}" if row.mode else "")
+        place = ", ".join(p for p in (row.place, row.country) if p) or "-"
+        killed = (
+            f"  killed {row.fatalities_best}" if row.fatalities_best is not None else ""
+        )
+        when = describe_date(row.date_start, row.date_end, row.date_precision)
+        click.echo(f"{row.id:>6}  {when:<32} {kind:<26} {row.title} [{place}]{killed}")
+    click.echo(f"{len(rows)} event{'s' if len(rows) != 1 else ''}.", err=True)
+
+
+@main.command()
+@click.argument("event_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON record instead.")
+@click.pass_context
+@reports_errors
+def show(ctx: click.Context, event_id: int, as_json: bool) -> None:
+    """Show one event with its actors, place, casualties, sources and links."""
+    with session_scope(_engine(ctx)) as session:
+        record = get_event_record(session, event_id)
+    if as_json:
+        click.echo(record.model_dump_json(indent=2))
+    else:
+        click.echo(describe_record(record))
+
+
+def describe_record(record: EventRecord) -> str:
+    """A short plain-text report of one event."""
+    when = describe_date(record.date_start, record.date_end, record.date_precision)
+    lines = [
+        f"#{record.id}  {record.title}",
+        f"  type:       {record.event_type}"
+        + (f" / {record.mode}" if record.mode else "")
+        + f"  (quad {record.quad_class}, score {record.score:+g})",
+        f"  when:       {when}",
+    ]
+    if record.location:
+        loc = record.location
+        coords = (
+            f" at {loc['latitude']:.4f}, {loc['longitude']:.4f}"
+            if loc["latitude"] is not None
+            else ""
+        )
+        place = ", ".join(p for p in (loc["name"], loc["admin1"], loc["country"]) if p)
+        lines.append(f"  where:      {place}{coords} ({loc['geo_precision']})")
+    for actor in record.actors:
+        lines.append(f"  {actor['role'] + ':':<11} {actor['name']}")
+    killed = record.fatalities
+    if (
+        any(v is not None for v in killed.values())
+        or record.children_killed is not None
+    ):
+        lines.append(
+            f"  killed:     best {killed['best']}"
+            f" (low {killed['low']}, high {killed['high']}),"
+            f" civilians {record.civilians_killed}, children {record.children_killed},"
+            f" injured {record.injured}"
+        )
+    lines.append(f"  status:     {record.status}, confidence {record.confidence}")
+    for source in record.sources:
+        lines.append(f"  source:     {source['title'] or source['url']}")
+        if source["quote"]:
+            lines.append(f"              \u201c{source['quote']}\u201d")
+    for link in record.links:
+        lines.append(f"  {link['relation']}: #{link['id']}")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option(
+    "--json",
+    "json_file",
+    required=True,
+    type=click.File("r", encoding="utf-8"),
+    help="A JSON file of one event, a list, or JSON Lines ('-' for standard input).",
+)
+@click.pass_context
+@reports_errors
+def add(ctx: click.Context, json_file) -> None:
+    """Add events from JSON records (the shape `export --format jsonl` writes).
+
+    All or nothing: if any record is invalid, every problem is listed and none is
+    saved."""
+    rows = parse_json_records(json_file.read())
+    events = validate_event_records(rows)
+    with session_scope(_engine(ctx)) as session:
+        summary = save_events(session, events, lines=[line for line, _ in rows])
+    ids = ", ".join(str(i) for i in summary.event_ids)
+    click.echo(f"{summary} (ids {ids}).")
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write.",
+)
+@filter_options
+@click.pass_context
+@reports_errors
+def export(ctx: click.Context, fmt: str, output: Path | None, **filters: Any) -> None:
+    """Export matching events as CSV or JSON Lines, streamed in date order."""
+    write = write_events_csv if fmt == "csv" else write_events_jsonl
+    with session_scope(_engine(ctx)) as session:
+        records = iter_event_records(session, build_filter(**filters))
+        if output is None:
+            count = write(records, sys.stdout)
+        else:
+            count = _write_atomically(output, lambda stream: write(records, stream))
+    click.echo(f"Exported {count} event{'s' if count != 1 else ''}.", err=True)
+
+
+def _write_atomically(path: Path, write: Callable[[Any], int]) -> int:
+    """Write to a temporary file beside `path`, then rename it to `path`.
+
+    So `path` is never a half-written file."""
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise CommandError(f"cannot write {path}: folder {directory} does not exist")
+    handle, temporary = tempfile.mkstemp(
+        dir=directory, prefix=f".{path.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            count = write(stream)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

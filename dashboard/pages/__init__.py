@@ -1,0 +1,1 @@
+"""The dashboard's pages; each has a `layout` function that `create_app` registers."""

@@ -1,0 +1,88 @@
+"""The timeline page and its figure, built from a real seeded database.
+
+No browser is involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.figures import events_over_time_figure, type_colour
+from dashboard.pages import timeline
+from dashboard.pages.timeline import precision_note
+from tracker.db import make_engine, session_scope
+from tracker.seed import seed_database
+from tracker.stats import Period, PeriodCount
+
+
+@pytest.fixture
+def app(database_url, seed_dir):
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        seed_database(session, seed_dir)
+    engine.dispose()
+    return create_app(database_url)
+
+
+def find(component, component_id):
+    """The component with `component_id` in a Dash layout tree."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            found = find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_home_page_is_served(app):
+    response = app.server.test_client().get("/")
+    assert response.status_code == 200
+    assert b"Timeline" in response.data
+
+
+def test_timeline_layout_charts_the_seed_events_by_type(app):
+    with app.server.test_request_context("/"):
+        page = timeline.layout()
+    graph = find(page, "timeline-events-over-time")
+    traces = {trace.name: sum(trace.y) for trace in graph.figure.data}
+    assert traces["ASSAULT"] == 3 and traces["ACCUSE"] == 2
+    assert sum(traces.values()) == 12
+    assert "12 events" in find(page, "timeline-summary").children
+
+
+def test_timeline_layout_reads_the_filter_from_the_query_string(app):
+    with app.server.test_request_context("/?event_types=ASSAULT"):
+        page = timeline.layout(event_types="ASSAULT")
+    graph = find(page, "timeline-events-over-time")
+    assert [trace.name for trace in graph.figure.data] == ["ASSAULT"]
+    assert "3 events · events type ASSAULT" in find(page, "timeline-summary").children
+
+
+def test_events_over_time_figure_says_so_when_nothing_matches():
+    figure = events_over_time_figure([], None)
+    assert figure.data == ()
+    assert figure.layout.annotations[0].text == "No events match these filters."
+
+
+def test_events_over_time_figure_stacks_types_coloured_by_quad_class():
+    day = dt.date(2025, 5, 24)
+    counts = [PeriodCount(day, "ASSAULT", 4, 2), PeriodCount(day, "CONSULT", 1, 1)]
+    figure = events_over_time_figure(counts, Period.DAY)
+    assert figure.layout.barmode == "stack"
+    assert [t.name for t in figure.data] == ["CONSULT", "ASSAULT"]  # cooperation first
+    assert figure.data[1].marker.color == type_colour("ASSAULT")
+    assert type_colour("ASSAULT") != type_colour("CONSULT")
+
+
+def test_timeline_notes_events_dated_less_precisely_than_the_bins(app):
+    with app.server.test_request_context("/"):
+        page = timeline.layout()
+    note = page.children[-1].children
+    assert "6 to the month, 6 to the week" in note
+    assert precision_note({"day": 3}, Period.DAY) == ""
+    assert precision_note({"month": 2}, Period.MONTH) == ""

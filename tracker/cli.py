@@ -140,6 +140,11 @@ def init_db(ctx: click.Context) -> None:
 def seed(ctx: click.Context, path: Path | None) -> None:
     """Load the seed actors and events; running it again changes nothing."""
     directory = path or config.seed_dir()
+    if not (directory / "events.jsonl").is_file():
+        raise CommandError(
+            f"no seed events at {directory / 'events.jsonl'}: "
+            "pass --path or set TRACKER_SEED_DIR"
+        )
     with session_scope(_engine(ctx)) as session:
         summary = seed_database(session, directory)
     click.echo(f"Seeded from {directory}: {summary}.")

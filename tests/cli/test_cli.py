@@ -222,3 +222,9 @@ def test_unusable_database_url_is_a_clear_error():
     result = invoke("nosuchdriver://x", "list")
     assert result.exit_code == 1
     assert "cannot use DATABASE_URL" in result.output
+
+
+def test_seed_from_a_folder_without_events_is_a_clear_error(database_url, tmp_path):
+    result = invoke(database_url, "seed", "--path", str(tmp_path))
+    assert result.exit_code == 1
+    assert "no seed events at" in result.output

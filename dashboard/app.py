@@ -4,11 +4,31 @@ from __future__ import annotations
 
 import dash
 from dash import Dash, dcc, html
+from flask import Flask
 
 from dashboard import ids
-from dashboard.pages import timeline
+from dashboard.components import filter_panel, shell
+from dashboard.export_route import register_export_route
+from dashboard.pages import event, event_form, events, timeline
+from dashboard.pages import map as map_page
 from dashboard.services import ENGINE_KEY
 from tracker.db import make_engine
+
+# (module, path or template, name, layout); /events/new is registered before the
+# /events/<event_id> template so that "new" is never read as an id.
+PAGES = [
+    (timeline.__name__, "/", "Timeline", timeline.layout),
+    (map_page.__name__, "/map", "Map", map_page.layout),
+    (events.__name__, "/events", "Events", events.layout),
+    (f"{event_form.__name__}.add", "/events/new", "Add event", event_form.add_layout),
+    (
+        f"{event_form.__name__}.edit",
+        "/events/<event_id>/edit",
+        "Edit event",
+        event_form.edit_layout,
+    ),
+    (event.__name__, "/events/<event_id>", "Event", event.layout),
+]
 
 
 def create_app(database_url: str | None = None) -> Dash:
@@ -23,24 +43,30 @@ def create_app(database_url: str | None = None) -> Dash:
         serve_locally=True,
     )
     app.server.config[ENGINE_KEY] = make_engine(database_url)
-    dash.register_page(
-        timeline.__name__,
-        path="/",
-        name="Timeline",
-        title="Timeline · tracker",
-        layout=timeline.layout,
-    )
+    for module, path, name, layout in PAGES:
+        location = {"path_template": path} if "<" in path else {"path": path}
+        dash.register_page(
+            module, name=name, title=f"{name} · tracker", layout=layout, **location
+        )
+    register_export_route(app.server)
     app.layout = html.Div(
         [
-            dcc.Location(id=ids.URL),
-            html.Header(
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            shell.top_bar(),
+            html.Div(
                 [
-                    html.A("tracker", href="/", className="brand"),
-                    html.Nav([html.A("Timeline", href="/")], className="nav"),
+                    filter_panel.panel(),
+                    html.Main(
+                        [filter_panel.chips(), dash.page_container], className="content"
+                    ),
                 ],
-                className="top-bar",
+                className="body",
             ),
-            html.Main(dash.page_container, className="content"),
         ]
     )
     return app
+
+
+def create_server(database_url: str | None = None) -> Flask:
+    """The WSGI app for gunicorn: `gunicorn 'dashboard.app:create_server()'`."""
+    return create_app(database_url).server

@@ -52,3 +52,18 @@ def timeline_data(event_filter: EventFilter) -> TimelineData:
             total=count_events(session, event_filter),
             by_precision=count_events_by_precision(session, event_filter),
         )
+
+
+def count_matching_events(event_filter: EventFilter) -> int:
+    """How many events match the filter."""
+    with session_scope(engine()) as session:
+        return count_events(session, event_filter)
+
+
+# --- map page ---------------------------------------------------------------------
+
+
+# --- events page and event page ---------------------------------------------------
+
+
+# --- add / edit form ------------------------------------------------------------------

@@ -61,9 +61,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite database migrated and seeded through the CLI, as `make run` does."""
+    """A SQLite database migrated and seeded by the CLI, as `make run` does.
+
+    Each test module gets its own, so tests that write cannot disturb others."""
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'tracker.db'}"
     for command in ("init-db", "seed"):
         subprocess.run(
@@ -75,7 +77,7 @@ def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard served on a free loopback port; its log is printed if it fails."""
     port = free_port()

@@ -1,0 +1,1 @@
+"""Pieces of layout shared by several pages."""

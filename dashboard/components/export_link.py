@@ -1,0 +1,29 @@
+"""The "Export CSV" control every list and chart page shows."""
+
+from __future__ import annotations
+
+from dash import html
+
+from tracker.filters import EventFilter
+
+EXPORT_PATH = "/export.csv"
+
+
+def export_href(event_filter: EventFilter, *, columns: str = "native") -> str:
+    """The URL that streams exactly the events matching `event_filter` as CSV."""
+    query = event_filter.to_query_string()
+    if columns != "native":
+        query = "&".join(part for part in (query, f"columns={columns}") if part)
+    return EXPORT_PATH + ("?" + query if query else "")
+
+
+def export_link(event_filter: EventFilter, component_id: str) -> html.A:
+    """A download link for the filtered events in the native columns."""
+    return html.A(
+        "Export CSV",
+        id=component_id,
+        href=export_href(event_filter),
+        className="button export",
+        download="",
+        rel="nofollow",
+    )

@@ -21,7 +21,7 @@ from tracker.db import current_revision, make_engine, session_scope, upgrade_dat
 from tracker.errors import TrackerError
 from tracker.exporting import write_events_csv, write_events_jsonl
 from tracker.filters import EventFilter
-from tracker.models import EventRecord
+from tracker.models import EventRecord, EventStatus
 from tracker.queries import get_event_record, iter_event_records, list_events
 from tracker.records import parse_json_records
 from tracker.seed import seed_database
@@ -81,13 +81,22 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--country", "countries", multiple=True, help="ISO3 country code."
         ),
         click.option("--text", help="Words in the title, notes or quotes."),
+        click.option(
+            "--status",
+            "statuses",
+            multiple=True,
+            type=click.Choice([s.value for s in EventStatus]),
+            help="Only these statuses (repeatable); default all but retracted.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def build_filter(since, until, event_types, actors, countries, text) -> EventFilter:
+def build_filter(
+    since, until, event_types, actors, countries, text, statuses
+) -> EventFilter:
     """An EventFilter from the shared filter options."""
     return EventFilter(
         since=since.date() if since else None,
@@ -96,6 +105,7 @@ def build_filter(since, until, event_types, actors, countries, text) -> EventFil
         actors=tuple(actors),
         countries=tuple(countries),
         text=text,
+        statuses=tuple(statuses),
     )
 
 

@@ -13,7 +13,15 @@ from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
 
-from tracker.models import Actor, ActorAlias, Event, EventActor, EventSource, Location
+from tracker.models import (
+    Actor,
+    ActorAlias,
+    Event,
+    EventActor,
+    EventSource,
+    EventStatus,
+    Location,
+)
 
 
 def _escape_like(text: str) -> str:
@@ -52,6 +60,8 @@ class EventFilter:
             where.append(Event.mode.in_([m.lower() for m in self.modes]))
         if self.statuses:
             where.append(Event.status.in_([s.lower() for s in self.statuses]))
+        else:  # retracted events stay retrievable, but only when asked for by status
+            where.append(Event.status != EventStatus.RETRACTED.value)
         if self.min_fatalities is not None:
             where.append(Event.fatalities_best >= self.min_fatalities)
         if self.actors:

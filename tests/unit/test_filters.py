@@ -31,9 +31,10 @@ def test_filter_from_query_string_ignores_malformed_values():
     assert parsed == EventFilter(until=dt.date(2025, 5, 31))
 
 
-def test_empty_filter_describes_itself_as_all_events_and_adds_no_conditions():
+def test_empty_filter_describes_itself_as_all_events_and_hides_only_retracted():
     assert EventFilter().describe() == "all events"
-    assert EventFilter().conditions() == []
+    [condition] = EventFilter().conditions()
+    assert "status !=" in str(condition)
     assert EventFilter().is_empty()
 
 

@@ -1,0 +1,75 @@
+"""Facets: the values a filter can take (actors, countries, places), found in SQL.
+
+Choices are searched in the database rather than shipped whole to the browser, so
+the filter panel stays light with thousands of actors and places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pycountry
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from tracker.models import Actor, ActorAlias, Location
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value a filter control offers, with the label to show."""
+
+    value: str
+    label: str
+
+
+def _pattern(search: str) -> str:
+    escaped = search.strip().lower().replace("\\", "\\\\")
+    return "%" + escaped.replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_actors(
+    session: Session, search: str = "", *, limit: int = 50
+) -> list[Choice]:
+    """Registry actors whose name or an alias contains `search`, alphabetically."""
+    query = select(Actor.name).order_by(Actor.name).limit(limit)
+    if search.strip():
+        pattern = _pattern(search)
+        by_alias = select(ActorAlias.actor_id).where(
+            func.lower(ActorAlias.alias).like(pattern, escape="\\")
+        )
+        query = query.where(
+            or_(
+                func.lower(Actor.name).like(pattern, escape="\\"),
+                Actor.id.in_(by_alias),
+            )
+        )
+    return [Choice(name, name) for name in session.execute(query).scalars()]
+
+
+def country_choices(session: Session) -> list[Choice]:
+    """The countries of known places, labelled with their names."""
+    codes = session.execute(
+        select(Location.country).where(Location.country.is_not(None)).distinct()
+    ).scalars()
+    choices = [Choice(code, f"{_country_name(code)} ({code})") for code in codes]
+    return sorted(choices, key=lambda choice: choice.label)
+
+
+def _country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_3=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def search_places(
+    session: Session, search: str = "", *, limit: int = 50
+) -> list[Choice]:
+    """Place names and admin1 regions containing `search`, alphabetically."""
+    names = select(Location.name.label("place"))
+    regions = select(Location.admin1.label("place")).where(Location.admin1.is_not(None))
+    if search.strip():
+        pattern = _pattern(search)
+        names = names.where(func.lower(Location.name).like(pattern, escape="\\"))
+        regions = regions.where(func.lower(Location.admin1).like(pattern, escape="\\"))
+    places = names.union(regions).subquery()
+    query = select(places.c.place).order_by(places.c.place).limit(limit)
+    return [Choice(place, place) for place in session.execute(query).scalars()]

@@ -1,0 +1,229 @@
+"""The timeline's numbers, computed in SQL over a filter: headline figures, the
+conflict-cooperation score and fatalities per period, and actor swimlanes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import case, distinct, func, select
+from sqlmodel import Session
+
+from tracker.filters import EventFilter
+from tracker.models import Actor, Event, EventActor
+from tracker.stats import Period, as_date, period_start
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """The row of figures above the charts."""
+
+    events: int
+    fatalities_best: int
+    fatalities_low: int
+    fatalities_high: int
+    children_killed: int
+    actors: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
+def headline_figures(session: Session, event_filter: EventFilter) -> Headlines:
+    """Events, fatalities (best, low-high), children killed, actors and date span."""
+    where = event_filter.conditions()
+    best = func.coalesce(
+        Event.fatalities_best, Event.fatalities_low, Event.fatalities_high
+    )
+    row = session.execute(
+        select(
+            func.count(),
+            func.sum(best),
+            func.sum(func.coalesce(Event.fatalities_low, best)),
+            func.sum(func.coalesce(Event.fatalities_high, best)),
+            func.sum(Event.children_killed),
+            func.min(Event.date_start),
+            func.max(func.coalesce(Event.date_end, Event.date_start)),
+        ).where(*where)
+    ).one()
+    matching = select(Event.id).where(*where)
+    actors = session.execute(
+        select(func.count(distinct(EventActor.actor_id))).where(
+            EventActor.event_id.in_(matching)
+        )
+    ).scalar_one()
+    count, total, low, high, children, first, last = row
+    return Headlines(
+        events=count,
+        fatalities_best=int(total or 0),
+        fatalities_low=int(low or 0),
+        fatalities_high=int(high or 0),
+        children_killed=int(children or 0),
+        actors=actors,
+        first_date=as_date(first) if first is not None else None,
+        last_date=as_date(last) if last is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """One period of the conflict-cooperation line."""
+
+    period_start: dt.date
+    mean_score: float
+    events: int
+    cooperation: int  # talks, agreements, releases...: quad classes 1 and 2
+    material_conflict: int  # strikes, assaults...: quad class 4
+
+
+def score_by_period(
+    session: Session, event_filter: EventFilter, period: Period
+) -> list[ScorePoint]:
+    """Mean PLOVER score per period, with counts of cooperation and of violence."""
+    bucket = period_start(session.get_bind().dialect.name, period).label("period_start")
+    query = (
+        select(
+            bucket,
+            func.avg(Event.score),
+            func.count(),
+            func.sum(case((Event.quad_class <= 2, 1), else_=0)),
+            func.sum(case((Event.quad_class == 4, 1), else_=0)),
+        )
+        .where(*event_filter.conditions())
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    return [
+        ScorePoint(as_date(start), float(mean), n, int(coop), int(violence))
+        for start, mean, n, coop, violence in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class FatalityPoint:
+    """Deaths in events starting in one period: best, with its low-high band."""
+
+    period_start: dt.date
+    best: int
+    low: int
+    high: int
+    events_with_figures: int
+
+
+def fatalities_by_period(
+    session: Session, event_filter: EventFilter, period: Period
+) -> list[FatalityPoint]:
+    """Fatalities per period (best, and the sums of lows and highs where known)."""
+    bucket = period_start(session.get_bind().dialect.name, period).label("period_start")
+    best = func.coalesce(
+        Event.fatalities_best, Event.fatalities_low, Event.fatalities_high
+    )
+    query = (
+        select(
+            bucket,
+            func.sum(best),
+            func.sum(func.coalesce(Event.fatalities_low, best)),
+            func.sum(func.coalesce(Event.fatalities_high, best)),
+            func.count(best),
+        )
+        .where(*event_filter.conditions(), best.is_not(None))
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    return [
+        FatalityPoint(as_date(start), int(b), int(lo), int(hi), n)
+        for start, b, lo, hi, n in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class LaneMark:
+    """One event drawn in one actor's lane."""
+
+    actor: str
+    role: str
+    event_id: int
+    title: str
+    event_type: str
+    quad_class: int
+    date_start: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    fatalities_best: int | None
+
+
+@dataclass(frozen=True)
+class Swimlanes:
+    """The busiest actors (with event counts) and the marks drawn in their lanes."""
+
+    actors: list[tuple[str, int]]
+    marks: list[LaneMark]
+    total_marks: int
+
+
+def actor_swimlanes(
+    session: Session, event_filter: EventFilter, *, lanes: int = 8, limit: int = 2000
+) -> Swimlanes:
+    """The `lanes` busiest actors among matching events and up to `limit` of their
+    events, the most recent first, so a million events never reach the browser."""
+    matching = select(Event.id).where(*event_filter.conditions())
+    busiest = session.execute(
+        select(
+            Actor.id, Actor.name, func.count(distinct(EventActor.event_id)).label("n")
+        )
+        .join(EventActor, EventActor.actor_id == Actor.id)
+        .where(EventActor.event_id.in_(matching))
+        .group_by(Actor.id, Actor.name)
+        .order_by(func.count(distinct(EventActor.event_id)).desc(), Actor.name)
+        .limit(lanes)
+    ).all()
+    actor_ids = [actor_id for actor_id, _, _ in busiest]
+    in_lanes = (
+        select(
+            Actor.name,
+            EventActor.role,
+            Event.id,
+            Event.title,
+            Event.event_type,
+            Event.quad_class,
+            Event.date_start,
+            Event.date_end,
+            Event.date_precision,
+            Event.fatalities_best,
+        )
+        .join(EventActor, EventActor.event_id == Event.id)
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(*event_filter.conditions(), EventActor.actor_id.in_(actor_ids))
+    )
+    total = session.execute(
+        select(func.count()).select_from(in_lanes.subquery())
+    ).scalar_one()
+    rows = session.execute(
+        in_lanes.order_by(Event.date_start.desc(), Event.id.desc()).limit(limit)
+    ).all()
+    marks = [
+        LaneMark(
+            name,
+            role,
+            event_id,
+            title,
+            etype,
+            quad,
+            as_date(start),
+            as_date(end) if end is not None else None,
+            precision,
+            killed,
+        )
+        for (
+            name,
+            role,
+            event_id,
+            title,
+            etype,
+            quad,
+            start,
+            end,
+            precision,
+            killed,
+        ) in rows
+    ]
+    return Swimlanes([(name, n) for _, name, n in busiest], marks, total)

@@ -1,19 +1,348 @@
-"""The filter panel shared by every page; its state lives in the URL query string."""
+"""The filter panel shared by every page; its state lives in the URL query string.
+
+One callback keeps the controls and the URL in step both ways: a change to a control
+writes the URL (which re-renders the page), and a URL that changes by itself (first
+load, a pasted permalink, back and forward) sets the controls."""
 
 from __future__ import annotations
 
-from dash import html
+import datetime as dt
+from dataclasses import replace
+from typing import Any
 
-from dashboard import ids
+from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
+
+from dashboard import ids, services
+from tracker import taxonomy
+from tracker.filters import EventFilter
+from tracker.models import EventStatus
+
+QUADS = (1, 2, 3, 4)
+TEXT_FIELDS = {"text": "mentioning", "min_fatalities": "killed at least"}
+LIST_FIELDS = {
+    "event_types": "type",
+    "modes": "mode",
+    "actors": "actor",
+    "countries": "country",
+    "places": "place",
+    "statuses": "status",
+}
+
+
+def labelled(label: str, control_id: str, control: Any) -> html.Div:
+    """A control with a visible label tied to it."""
+    return html.Div(
+        [html.Label(label, htmlFor=control_id, className="field-label"), control],
+        className="field",
+    )
+
+
+def type_checklists() -> html.Fieldset:
+    """The PLOVER types as checkboxes grouped by quad class."""
+    groups = []
+    for quad in QUADS:
+        types = [t for t in taxonomy.event_types() if taxonomy.quad_class(t) == quad]
+        groups.append(
+            html.Div(
+                [
+                    html.Div(
+                        taxonomy.quad_class_label(quad), className=f"quad-label q{quad}"
+                    ),
+                    dcc.Checklist(
+                        id={"type": ids.FILTER_TYPES, "quad": quad},
+                        options=[{"label": t, "value": t} for t in types],
+                        value=[],
+                        className="type-checklist",
+                        inputClassName="check",
+                    ),
+                ],
+                className="type-group",
+            )
+        )
+    return html.Fieldset([html.Legend("Event types"), *groups], className="field")
 
 
 def panel() -> html.Aside:
-    """The collapsible panel of filter controls (filled in by the filter work)."""
+    """The collapsible panel of filter controls."""
+    date_input = {
+        "display_format": "YYYY-MM-DD",
+        "clearable": True,
+        "className": "date",
+    }
     return html.Aside(
-        [html.H2("Filters")], id=ids.FILTER_PANEL, className="filter-panel"
+        [
+            html.Div(
+                [
+                    html.H2("Filters"),
+                    html.Button("Clear filters", id=ids.FILTER_CLEAR, className="link"),
+                ],
+                className="panel-head",
+            ),
+            labelled(
+                "From",
+                ids.FILTER_SINCE,
+                dcc.DatePickerSingle(
+                    id=ids.FILTER_SINCE, placeholder="From", **date_input
+                ),
+            ),
+            labelled(
+                "Until",
+                ids.FILTER_UNTIL,
+                dcc.DatePickerSingle(
+                    id=ids.FILTER_UNTIL, placeholder="Until", **date_input
+                ),
+            ),
+            type_checklists(),
+            labelled(
+                "Modes",
+                ids.FILTER_MODES,
+                dcc.Dropdown(
+                    id=ids.FILTER_MODES, multi=True, placeholder="Any mode", options=[]
+                ),
+            ),
+            labelled(
+                "Actors",
+                ids.FILTER_ACTORS,
+                dcc.Dropdown(
+                    id=ids.FILTER_ACTORS,
+                    multi=True,
+                    placeholder="Any actor",
+                    options=[],
+                ),
+            ),
+            labelled(
+                "Countries",
+                ids.FILTER_COUNTRIES,
+                dcc.Dropdown(
+                    id=ids.FILTER_COUNTRIES,
+                    multi=True,
+                    placeholder="Any country",
+                    options=[],
+                ),
+            ),
+            labelled(
+                "Places",
+                ids.FILTER_PLACES,
+                dcc.Dropdown(
+                    id=ids.FILTER_PLACES,
+                    multi=True,
+                    placeholder="Any place",
+                    options=[],
+                ),
+            ),
+            labelled(
+                "Search text",
+                ids.FILTER_TEXT,
+                dcc.Input(
+                    id=ids.FILTER_TEXT,
+                    type="search",
+                    debounce=True,
+                    placeholder="Words in title, notes, quotes",
+                ),
+            ),
+            labelled(
+                "Minimum fatalities",
+                ids.FILTER_MIN_FATALITIES,
+                dcc.Input(
+                    id=ids.FILTER_MIN_FATALITIES,
+                    type="number",
+                    min=0,
+                    step=1,
+                    debounce=True,
+                ),
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Status"),
+                    dcc.Checklist(
+                        id=ids.FILTER_STATUSES,
+                        options=[
+                            {"label": s.value, "value": s.value} for s in EventStatus
+                        ],
+                        value=[],
+                        inputClassName="check",
+                    ),
+                    html.Small("None ticked: every status but retracted."),
+                ],
+                className="field",
+            ),
+        ],
+        id=ids.FILTER_PANEL,
+        className="filter-panel",
     )
 
 
 def chips() -> html.Div:
     """The active filters as removable chips, above the page content."""
     return html.Div(id=ids.FILTER_CHIPS, className="chips")
+
+
+def chip_list(event_filter: EventFilter) -> list[html.Button]:
+    """One removable chip per active filter value."""
+    found: list[html.Button] = []
+    for field, label in LIST_FIELDS.items():
+        for value in getattr(event_filter, field):
+            found.append(_chip(field, value, f"{label}: {value}"))
+    for field, label in (("since", "from"), ("until", "until"), *TEXT_FIELDS.items()):
+        value = getattr(event_filter, field)
+        if value is not None:
+            found.append(_chip(field, str(value), f"{label}: {value}"))
+    return found
+
+
+def _chip(field: str, value: str, text: str) -> html.Button:
+    return html.Button(
+        [text, html.Span(" ×", **{"aria-hidden": "true"})],
+        id={"type": ids.FILTER_CHIP, "field": field, "value": value},
+        className="chip",
+        title=f"Remove filter {text}",
+    )
+
+
+def without(event_filter: EventFilter, field: str, value: str) -> EventFilter:
+    """The filter with one value of one field removed (a chip's ×)."""
+    current = getattr(event_filter, field)
+    if isinstance(current, tuple):
+        return replace(event_filter, **{field: tuple(v for v in current if v != value)})
+    return replace(event_filter, **{field: None})
+
+
+def filter_from_controls(
+    since: str | None,
+    until: str | None,
+    types: list[list[str]],
+    modes: list[str] | None,
+    actors: list[str] | None,
+    countries: list[str] | None,
+    places: list[str] | None,
+    text: str | None,
+    min_fatalities: float | None,
+    statuses: list[str] | None,
+) -> EventFilter:
+    """The filter the controls show."""
+    return EventFilter(
+        since=dt.date.fromisoformat(since[:10]) if since else None,
+        until=dt.date.fromisoformat(until[:10]) if until else None,
+        event_types=tuple(t for group in types for t in group or []),
+        modes=tuple(modes or ()),
+        actors=tuple(actors or ()),
+        countries=tuple(countries or ()),
+        places=tuple(places or ()),
+        text=(text or "").strip() or None,
+        min_fatalities=int(min_fatalities)
+        if min_fatalities not in (None, "")
+        else None,
+        statuses=tuple(statuses or ()),
+    )
+
+
+def controls_from_filter(event_filter: EventFilter) -> list[Any]:
+    """The control values showing `event_filter`, in the callback's output order."""
+    types = [
+        [t for t in event_filter.event_types if taxonomy.quad_class(t) == quad]
+        for quad in QUADS
+    ]
+    return [
+        event_filter.since.isoformat() if event_filter.since else None,
+        event_filter.until.isoformat() if event_filter.until else None,
+        types,
+        list(event_filter.modes),
+        list(event_filter.actors),
+        list(event_filter.countries),
+        list(event_filter.places),
+        event_filter.text or "",
+        event_filter.min_fatalities,
+        list(event_filter.statuses),
+    ]
+
+
+CONTROLS = [
+    (ids.FILTER_SINCE, "date"),
+    (ids.FILTER_UNTIL, "date"),
+    ({"type": ids.FILTER_TYPES, "quad": ALL}, "value"),
+    (ids.FILTER_MODES, "value"),
+    (ids.FILTER_ACTORS, "value"),
+    (ids.FILTER_COUNTRIES, "value"),
+    (ids.FILTER_PLACES, "value"),
+    (ids.FILTER_TEXT, "value"),
+    (ids.FILTER_MIN_FATALITIES, "value"),
+    (ids.FILTER_STATUSES, "value"),
+]
+
+
+@callback(
+    Output(ids.URL, "search"),
+    *[Output(component, prop) for component, prop in CONTROLS],
+    Output(ids.FILTER_CHIPS, "children"),
+    Input(ids.URL, "search"),
+    *[Input(component, prop) for component, prop in CONTROLS],
+    Input(ids.FILTER_CLEAR, "n_clicks"),
+    Input({"type": ids.FILTER_CHIP, "field": ALL, "value": ALL}, "n_clicks"),
+    prevent_initial_call=False,
+)
+def sync_filters(search: str | None, *values: Any):
+    """Keep URL, controls and chips in step (see the module docstring)."""
+    trigger = ctx.triggered_id
+    from_url = EventFilter.from_query_string(search or "")
+    # The type checklists are a wildcard output: "unchanged" is one no_update each.
+    keep = [
+        [no_update] * len(QUADS) if index == 2 else no_update for index in range(10)
+    ]
+    if trigger is None or trigger == ids.URL:
+        return no_update, *controls_from_filter(from_url), chip_list(from_url)
+    if trigger == ids.FILTER_CLEAR:
+        wanted = EventFilter()
+    elif isinstance(trigger, dict) and trigger.get("type") == ids.FILTER_CHIP:
+        if not ctx.triggered[0]["value"]:
+            return no_update, *keep, no_update  # a chip just drawn, not clicked
+        wanted = without(from_url, trigger["field"], trigger["value"])
+    else:
+        wanted = filter_from_controls(*values[: len(CONTROLS)])
+        query = wanted.to_query_string()
+        return ("?" + query if query else ""), *keep, chip_list(wanted)
+    query = wanted.to_query_string()
+    return (
+        ("?" + query if query else ""),
+        *controls_from_filter(wanted),
+        chip_list(wanted),
+    )
+
+
+@callback(
+    Output(ids.FILTER_MODES, "options"),
+    Input({"type": ids.FILTER_TYPES, "quad": ALL}, "value"),
+    Input(ids.FILTER_MODES, "value"),
+)
+def update_mode_options(types: list[list[str]], chosen: list[str] | None):
+    """Offer the modes of the ticked types (all modes when no type is ticked)."""
+    ticked = [t for group in types for t in group or []] or list(taxonomy.event_types())
+    modes = sorted(
+        {m for t in ticked for m in taxonomy.modes_for(t)} | set(chosen or [])
+    )
+    return [{"label": m, "value": m} for m in modes]
+
+
+@callback(
+    Output(ids.FILTER_ACTORS, "options"),
+    Input(ids.FILTER_ACTORS, "search_value"),
+    Input(ids.FILTER_ACTORS, "value"),
+)
+def update_actor_options(search: str | None, chosen: list[str] | None):
+    """Actors matching what is typed, plus those already chosen."""
+    return services.actor_choices(search or "", chosen or [])
+
+
+@callback(
+    Output(ids.FILTER_PLACES, "options"),
+    Input(ids.FILTER_PLACES, "search_value"),
+    Input(ids.FILTER_PLACES, "value"),
+)
+def update_place_options(search: str | None, chosen: list[str] | None):
+    """Places matching what is typed, plus those already chosen."""
+    return services.place_choices(search or "", chosen or [])
+
+
+@callback(Output(ids.FILTER_COUNTRIES, "options"), Input(ids.URL, "pathname"))
+def update_country_options(_pathname: str | None):
+    """The countries of known places, refreshed on each page visit."""
+    return services.country_choices()

@@ -1,37 +1,172 @@
-"""Timeline page (home): events over time, stacked by PLOVER type."""
+"""Timeline page (home): what happened when, violence and diplomacy together.
+
+Headline figures, events over time by type, actor swimlanes, the conflict-cooperation
+line and fatalities, all for the filter in the URL and computed in SQL."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids, services
-from dashboard.figures import events_over_time_figure
+from dashboard.components.export_link import export_link
+from dashboard.figures import (
+    events_over_time_figure,
+    fatalities_figure,
+    score_figure,
+    swimlane_figure,
+)
 from tracker.filters import EventFilter
 from tracker.stats import Period
+from tracker.timeline import Headlines, Swimlanes
+
+DEFAULT_LANES = 8
+GRAPH_CONFIG = {"displaylogo": False}
 
 
 def layout(**query: Any) -> html.Div:
     """Build the page from the database on each load; the URL query is the filter."""
     event_filter = EventFilter.from_mapping(query)
-    data = services.timeline_data(event_filter)
+    data = services.timeline_data(event_filter, lanes=DEFAULT_LANES)
+    described = event_filter.describe()
     plural = "s" if data.total != 1 else ""
     return html.Div(
         [
-            html.H1("Events over time, by type"),
+            dcc.Store(id=ids.TIMELINE_FILTER, data=event_filter.to_query_string()),
+            dcc.Location(id=ids.TIMELINE_NAVIGATE, refresh="callback-nav"),
+            html.Div(
+                [
+                    html.H1("Timeline"),
+                    export_link(event_filter, ids.TIMELINE_EXPORT),
+                ],
+                className="page-head",
+            ),
             html.P(
-                f"{data.total} event{plural} · {event_filter.describe()}",
+                f"{data.total} event{plural} · {described}",
                 id=ids.TIMELINE_SUMMARY,
                 className="summary",
             ),
-            dcc.Graph(
-                id=ids.TIMELINE_EVENTS_OVER_TIME,
-                figure=events_over_time_figure(data.counts, data.period),
-                config={"displaylogo": False},
+            headline_row(data.headlines),
+            card(
+                "Events over time, by type",
+                described,
+                dcc.Graph(
+                    id=ids.TIMELINE_EVENTS_OVER_TIME,
+                    figure=events_over_time_figure(data.counts, data.period),
+                    config=GRAPH_CONFIG,
+                ),
+                precision_note(data.by_precision, data.period),
             ),
-            html.P(precision_note(data.by_precision, data.period), className="note"),
+            card(
+                "Who did what: actor swimlanes",
+                "The busiest actors; click a mark to open its event.",
+                html.Div(
+                    [
+                        html.Label("Actors shown", htmlFor=ids.TIMELINE_LANES),
+                        dcc.Input(
+                            id=ids.TIMELINE_LANES,
+                            type="number",
+                            min=1,
+                            max=40,
+                            step=1,
+                            value=DEFAULT_LANES,
+                            debounce=True,
+                        ),
+                    ],
+                    className="inline-field",
+                ),
+                dcc.Graph(
+                    id=ids.TIMELINE_SWIMLANES,
+                    figure=swimlane_figure(data.lanes) if data.lanes else None,
+                    config=GRAPH_CONFIG,
+                ),
+                html.P(
+                    swimlane_note(data.lanes),
+                    id=ids.TIMELINE_SWIMLANES_NOTE,
+                    className="note",
+                ),
+            ),
+            card(
+                "Diplomacy and violence on one axis",
+                "Mean PLOVER conflict-cooperation score per period; diamonds count "
+                "talks, agreements and releases, bars count strikes and assaults.",
+                dcc.Graph(
+                    id=ids.TIMELINE_SCORE,
+                    figure=score_figure(data.scores, data.period),
+                    config=GRAPH_CONFIG,
+                ),
+            ),
+            card(
+                "Fatalities over time",
+                "Best estimates, with the low-high range where sources give one.",
+                dcc.Graph(
+                    id=ids.TIMELINE_FATALITIES,
+                    figure=fatalities_figure(data.fatalities, data.period),
+                    config=GRAPH_CONFIG,
+                ),
+            ),
         ]
+    )
+
+
+def card(title: str, subtitle: str, *children: Any) -> html.Section:
+    """A titled chart card."""
+    return html.Section(
+        [html.H2(title), html.P(subtitle, className="subtitle"), *children],
+        className="card",
+    )
+
+
+def headline_row(headlines: Headlines | None) -> html.Div:
+    """Events, fatalities (best, low-high), children killed, actors, date span."""
+    if headlines is None or headlines.events == 0:
+        return html.Div(
+            html.P("No events match these filters: widen or clear them."),
+            id=ids.TIMELINE_HEADLINES,
+            className="headlines empty",
+        )
+    span = (
+        f"{headlines.first_date:%-d %b %Y} – {headlines.last_date:%-d %b %Y}"
+        if headlines.first_date and headlines.last_date
+        else "–"
+    )
+    killed = f"{headlines.fatalities_best:,}"
+    if (headlines.fatalities_low, headlines.fatalities_high) != (
+        headlines.fatalities_best,
+        headlines.fatalities_best,
+    ):
+        killed += f" ({headlines.fatalities_low:,}–{headlines.fatalities_high:,})"
+    figures = [
+        ("Events", f"{headlines.events:,}"),
+        ("Fatalities (best)", killed),
+        ("Children killed", f"{headlines.children_killed:,}"),
+        ("Actors involved", f"{headlines.actors:,}"),
+        ("Date span", span),
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Div(value, className="value"),
+                    html.Div(label, className="label"),
+                ],
+                className="headline",
+            )
+            for label, value in figures
+        ],
+        id=ids.TIMELINE_HEADLINES,
+        className="headlines",
+    )
+
+
+def swimlane_note(lanes: Swimlanes | None) -> str:
+    """Say when the swimlanes show only the most recent marks."""
+    if lanes is None or len(lanes.marks) >= lanes.total_marks:
+        return ""
+    return (
+        f"Showing the {len(lanes.marks):,} most recent of {lanes.total_marks:,} marks; "
+        "narrow the filters to see the rest."
     )
 
 
@@ -54,3 +189,32 @@ def precision_note(by_precision: dict[str, int], period: Period | None) -> str:
         f"Some events are dated less precisely than the {period.value} bins ({parts}); "
         "each is counted at the earliest date it may have happened."
     )
+
+
+@callback(
+    Output(ids.TIMELINE_SWIMLANES, "figure"),
+    Output(ids.TIMELINE_SWIMLANES_NOTE, "children"),
+    Input(ids.TIMELINE_LANES, "value"),
+    State(ids.TIMELINE_FILTER, "data"),
+    prevent_initial_call=True,
+)
+def update_swimlanes(lanes: int | None, query: str | None):
+    """Redraw the swimlanes for another number of actors."""
+    if not lanes or lanes < 1:
+        return no_update, no_update
+    result = services.swimlanes(
+        EventFilter.from_query_string(query or ""), lanes=int(lanes)
+    )
+    return swimlane_figure(result), swimlane_note(result)
+
+
+@callback(
+    Output(ids.TIMELINE_NAVIGATE, "href"),
+    Input(ids.TIMELINE_SWIMLANES, "clickData"),
+    prevent_initial_call=True,
+)
+def on_swimlane_click(click: dict | None):
+    """Open the event whose mark was clicked."""
+    if not click or not click.get("points"):
+        return no_update
+    return f"/events/{click['points'][0]['customdata'][0]}"

@@ -79,10 +79,75 @@ def test_events_over_time_figure_stacks_types_coloured_by_quad_class():
     assert type_colour("ASSAULT") != type_colour("CONSULT")
 
 
+def all_text(component) -> str:
+    """Every string in a layout tree, joined."""
+    if isinstance(component, str):
+        return component
+    children = getattr(component, "children", None)
+    if children is None:
+        return ""
+    if not isinstance(children, list):
+        children = [children]
+    return " ".join(all_text(child) for child in children if child is not None)
+
+
 def test_timeline_notes_events_dated_less_precisely_than_the_bins(app):
     with app.server.test_request_context("/"):
         page = timeline.layout()
-    note = page.children[-1].children
-    assert "6 to the month, 6 to the week" in note
+    assert "(6 to the month, 6 to the week)" in all_text(page)
     assert precision_note({"day": 3}, Period.DAY) == ""
     assert precision_note({"month": 2}, Period.MONTH) == ""
+
+
+def test_timeline_headlines_sum_fatalities_children_actors_and_span(app):
+    with app.server.test_request_context("/"):
+        page = timeline.layout()
+    text = all_text(find(page, "timeline-headlines"))
+    assert "12 Events" in text
+    assert "14 Fatalities (best)" in text
+    assert "6 Children killed" in text
+    assert "8 Actors involved" in text
+    assert "1 May 2025 – 28 May 2025 Date span" in text
+
+
+def test_timeline_swimlanes_draw_busiest_actors_and_reopen_events(app):
+    with app.server.test_request_context("/"):
+        page = timeline.layout()
+        figure, _note = timeline.update_swimlanes(2, "")
+    lanes = find(page, "timeline-swimlanes").figure
+    actors = list(lanes.layout.yaxis.categoryarray)
+    assert "Government of Russia" in actors and len(actors) == 8
+    # Busiest first (drawn at the top); ties are broken by name.
+    assert list(figure.layout.yaxis.categoryarray) == [
+        "Donald Trump",
+        "Government of Russia",
+    ]
+    ids_drawn = {point[0] for trace in lanes.data for point in trace.customdata}
+    assert 6 in ids_drawn
+    click = {"points": [{"customdata": [6, "title"]}]}
+    assert timeline.on_swimlane_click(click) == "/events/6"
+
+
+def test_timeline_score_line_marks_cooperation_and_violence(app):
+    with app.server.test_request_context("/"):
+        page = timeline.layout()
+    score = find(page, "timeline-score").figure
+    by_name = {trace.name: trace for trace in score.data}
+    assert set(by_name) == {
+        "Material conflict events",
+        "Cooperation events",
+        "Mean PLOVER score",
+    }
+    assert all(-10 <= y <= 10 for y in by_name["Mean PLOVER score"].y)
+    fatalities = find(page, "timeline-fatalities").figure
+    best = next(t for t in fatalities.data if t.name == "Best estimate")
+    assert sum(best.y) == 14
+
+
+def test_timeline_with_no_matching_events_says_so_everywhere(app):
+    with app.server.test_request_context("/"):
+        page = timeline.layout(text="no such words anywhere")
+    assert "No events match these filters" in all_text(find(page, "timeline-headlines"))
+    for graph_id in ("timeline-events-over-time", "timeline-score"):
+        figure = find(page, graph_id).figure
+        assert "No events" in figure.layout.annotations[0].text

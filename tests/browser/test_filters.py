@@ -1,0 +1,110 @@
+"""In Chromium: the filter panel drives the URL, the charts and the count, and the URL
+drives the panel (permalinks, reload, back and forward)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def summary(page: Page):
+    return page.locator("#timeline-summary")
+
+
+def open_page(page: Page, url: str) -> None:
+    """Load a page and let its first callbacks settle before acting on it (a control
+    changed before the panel has read the URL would be reset by that first read)."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
+def count_is(n: int) -> re.Pattern[str]:
+    """The summary's leading count exactly: "2 events" must not match "12 events"."""
+    return re.compile(rf"^{n} events? ")
+
+
+def test_ticking_a_type_changes_url_count_and_chart(
+    page: Page, server: str, console_errors
+):
+    open_page(page, server + "/")
+    expect(summary(page)).to_have_text(count_is(12))
+    page.get_by_role("option", name="ASSAULT").click()
+    expect(page).to_have_url(re.compile(r"\?event_types=ASSAULT$"))
+    expect(summary(page)).to_contain_text("3 events · events type ASSAULT")
+    expect(page.locator("#app-nav-event-count")).to_have_text("3 events")
+    legend = page.locator("#timeline-events-over-time g.legend")
+    expect(legend).to_contain_text("ASSAULT")
+    expect(legend).not_to_contain_text("CONSULT")
+    expect(page.get_by_role("button", name=re.compile("type: ASSAULT"))).to_be_visible()
+    assert console_errors == []
+
+
+def test_a_permalink_restores_the_filters_in_a_fresh_page(page: Page, server: str):
+    open_page(page, server + "/?event_types=ACCUSE&event_types=THREATEN&text=Trump")
+    expect(summary(page)).to_have_text(count_is(3))
+    expect(page.get_by_role("option", name="ACCUSE")).to_have_attribute(
+        "aria-selected", "true"
+    )
+    expect(page.get_by_role("option", name="THREATEN")).to_have_attribute(
+        "aria-selected", "true"
+    )
+    expect(page.locator("#filter-text")).to_have_value("Trump")
+    page.reload()
+    expect(summary(page)).to_have_text(count_is(3))
+
+
+def test_back_and_forward_restore_earlier_filters(page: Page, server: str):
+    open_page(page, server + "/")
+    page.get_by_role("option", name="CONSULT").click()
+    expect(summary(page)).to_have_text(count_is(1))
+    page.go_back()
+    expect(page).to_have_url(server + "/")
+    expect(summary(page)).to_have_text(count_is(12))
+    expect(page.get_by_role("option", name="CONSULT")).to_have_attribute(
+        "aria-selected", "false"
+    )
+    page.go_forward()
+    expect(summary(page)).to_have_text(count_is(1))
+
+
+def test_search_text_chip_removal_and_clear_filters(page: Page, server: str):
+    open_page(page, server + "/")
+    search = page.locator("#filter-text")
+    search.fill("prisoner swap")
+    search.press("Enter")
+    expect(summary(page)).to_have_text(count_is(2))
+    page.get_by_role("button", name=re.compile("mentioning: prisoner swap")).click()
+    expect(summary(page)).to_have_text(count_is(12))
+    expect(search).to_have_value("")
+    page.locator("#filter-min-fatalities").fill("1")
+    page.locator("#filter-min-fatalities").press("Enter")
+    expect(summary(page)).to_have_text(count_is(1))
+    page.get_by_role("button", name="Clear filters").click()
+    expect(summary(page)).to_have_text(count_is(12))
+    expect(page).to_have_url(server + "/")
+
+
+def test_navigation_keeps_the_filters_and_swimlane_click_opens_the_event(
+    page: Page, server: str
+):
+    open_page(page, server + "/?event_types=ASSAULT")
+    expect(page.get_by_role("link", name="Map")).to_have_attribute(
+        "href", "/map?event_types=ASSAULT"
+    )
+    expect(page.get_by_role("link", name="Export CSV")).to_have_attribute(
+        "href", "/export.csv?event_types=ASSAULT"
+    )
+    point = page.locator("#timeline-swimlanes g.scatterlayer path.point").first
+    bar = page.locator("#timeline-swimlanes g.barlayer path").first
+    (point if point.count() else bar).click(force=True)
+    expect(page).to_have_url(re.compile(r"/events/\d+$"))

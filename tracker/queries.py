@@ -8,8 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session
 
 from tracker.errors import NotFound
@@ -25,8 +26,15 @@ from tracker.models import (
     Source,
 )
 
-# Order of listings and exports: chronological, ties broken by id, so paging is stable.
-Cursor = tuple[dt.date, int]
+# Listings sort by one of these keys; each ends with columns that make the order total
+# (date, then id), so a cursor of the key's values pages without skipping or repeating
+# rows. Type and fatalities sort within a value by date, which reads better than by id
+# and, for type, follows the index (event_type, date_start) and its implicit id.
+SORT_KEYS = ("date_start", "event_type", "fatalities_best")
+# Unknown fatalities sort as -1: below zero, so first ascending and last descending.
+UNKNOWN_FATALITIES = -1
+
+Cursor = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,32 @@ class EventRow:
     fatalities_best: int | None
     status: str
 
+    def cursor(self, sort: str = "date_start") -> Cursor:
+        """The keyset cursor that resumes a listing sorted by `sort` after this row."""
+        _check_sort(sort)
+        if sort == "event_type":
+            return (self.event_type, self.date_start, self.id)
+        if sort == "fatalities_best":
+            fatalities = self.fatalities_best
+            known = fatalities if fatalities is not None else UNKNOWN_FATALITIES
+            return (known, self.date_start, self.id)
+        return (self.date_start, self.id)
+
+
+def _check_sort(sort: str) -> None:
+    if sort not in SORT_KEYS:
+        raise ValueError(f"cannot sort by {sort!r}; expected one of {SORT_KEYS}")
+
+
+def _sort_columns(sort: str) -> list[ColumnElement]:
+    _check_sort(sort)
+    if sort == "event_type":
+        return [Event.event_type, Event.date_start, Event.id]
+    if sort == "fatalities_best":
+        known = func.coalesce(Event.fatalities_best, UNKNOWN_FATALITIES)
+        return [known, Event.date_start, Event.id]
+    return [Event.date_start, Event.id]
+
 
 def list_events(
     session: Session,
@@ -52,10 +86,18 @@ def list_events(
     *,
     limit: int = 50,
     after: Cursor | None = None,
+    sort: str = "date_start",
+    descending: bool = False,
+    offset: int = 0,
 ) -> list[EventRow]:
-    """Up to `limit` matching events in date order, starting after the cursor.
+    """Up to `limit` matching events sorted by `sort`, starting after the cursor.
 
-    This is keyset paging."""
+    This is keyset paging: `after` is `EventRow.cursor(sort)` of the last row seen,
+    e.g. `(date_start, id)` for the default date order. `offset` is only for a caller
+    that jumps to a page whose cursor it does not know; it costs a scan of the rows
+    skipped, so deep pages should always come with a cursor."""
+    columns = _sort_columns(sort)
+    order = [c.desc() for c in columns] if descending else columns
     query = (
         select(
             Event.id,
@@ -72,20 +114,65 @@ def list_events(
         )
         .outerjoin(Location, Location.id == Event.location_id)
         .where(*event_filter.conditions())
-        .order_by(Event.date_start, Event.id)
+        .order_by(*order)
         .limit(limit)
     )
     if after is not None:
-        query = query.where(_after(after))
+        query = query.where(_beyond(columns, after, descending=descending))
+    if offset:
+        query = query.offset(offset)
     return [EventRow(*row) for row in session.execute(query)]
 
 
-def _after(cursor: Cursor):
-    date_start, event_id = cursor
-    return or_(
-        Event.date_start > date_start,
-        and_(Event.date_start == date_start, Event.id > event_id),
-    )
+def _beyond(
+    columns: Sequence[ColumnElement], cursor: Cursor, *, descending: bool = False
+) -> ColumnElement[bool]:
+    """Rows after `cursor` in the order of `columns`, compared lexicographically.
+
+    Spelled out as OR/AND (not a row-value comparison) so each comparison binds its
+    value with its column's type, the same way on SQLite and PostgreSQL."""
+    if len(cursor) != len(columns):
+        raise ValueError(
+            f"a cursor for this order has {len(columns)} values, got {len(cursor)}"
+        )
+    condition: ColumnElement[bool] | None = None
+    for column, value in reversed(list(zip(columns, cursor, strict=True))):
+        step = column < value if descending else column > value
+        condition = (
+            step if condition is None else or_(step, and_(column == value, condition))
+        )
+    return condition
+
+
+def cursor_to_token(cursor: Cursor) -> list[str | int]:
+    """A cursor as JSON-friendly values (dates as ISO text), e.g. for a page store."""
+    return [v.isoformat() if isinstance(v, dt.date) else v for v in cursor]
+
+
+def cursor_from_token(sort: str, token: Sequence[Any]) -> Cursor:
+    """Read back a `cursor_to_token` value for a listing sorted by `sort`.
+
+    Raises ValueError when the token does not fit that order."""
+    _check_sort(sort)
+    kinds: dict[str, tuple[type, ...]] = {
+        "date_start": (dt.date, int),
+        "event_type": (str, dt.date, int),
+        "fatalities_best": (int, dt.date, int),
+    }
+    expected = kinds[sort]
+    if len(token) != len(expected):
+        raise ValueError(f"a {sort} cursor has {len(expected)} values, got {token!r}")
+    values: list[Any] = []
+    for kind, value in zip(expected, token, strict=True):
+        if kind is dt.date:
+            values.append(dt.date.fromisoformat(str(value)))
+        elif kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"expected a whole number in a cursor, got {value!r}")
+            values.append(value)
+        else:
+            values.append(str(value))
+    return tuple(values)
 
 
 def count_events(session: Session, event_filter: EventFilter) -> int:
@@ -109,7 +196,7 @@ def iter_event_records(
             .limit(batch_size)
         )
         if after is not None:
-            query = query.where(_after(after))
+            query = query.where(_beyond(_sort_columns("date_start"), after))
         page = session.execute(query).all()
         if not page:
             return
@@ -123,6 +210,44 @@ def get_event_record(session: Session, event_id: int) -> EventRecord:
     if not records:
         raise NotFound(f"there is no event with id {event_id}")
     return records[0]
+
+
+@dataclass(frozen=True)
+class LinkedEvent:
+    """An event linked to a given one, and which way the link points."""
+
+    id: int
+    title: str
+    relation: str  # a LinkRelation value, read from the pointing event's side
+    incoming: bool  # True when this event points at the given one
+    date_start: dt.date
+    date_end: dt.date | None
+    date_precision: str
+
+
+def list_linked_events(session: Session, event_id: int) -> list[LinkedEvent]:
+    """Events `event_id` points at, then events pointing at it, with their titles.
+
+    A threat shows both the event it responds to and the walk-back pointing at it."""
+    shown = (Event.id, Event.title, EventLink.relation)
+    dates = (Event.date_start, Event.date_end, Event.date_precision)
+    outgoing = session.execute(
+        select(*shown, *dates)
+        .join(EventLink, EventLink.target_id == Event.id)
+        .where(EventLink.event_id == event_id)
+        .order_by(EventLink.id)
+    ).all()
+    incoming = session.execute(
+        select(*shown, *dates)
+        .join(EventLink, EventLink.event_id == Event.id)
+        .where(EventLink.target_id == event_id)
+        .order_by(Event.date_start, Event.id, EventLink.id)
+    ).all()
+    return [
+        LinkedEvent(row.id, row.title, row.relation, flag, *row[3:])
+        for flag, rows in ((False, outgoing), (True, incoming))
+        for row in rows
+    ]
 
 
 def event_records(session: Session, ids: Sequence[int]) -> list[EventRecord]:

@@ -1,4 +1,4 @@
-"""Event page: one event in full, like a short report."""
+"""Event page (`/events/<event_id>`): one event in full, like a short report."""
 
 from __future__ import annotations
 
@@ -6,7 +6,27 @@ from typing import Any
 
 from dash import html
 
+from dashboard import services
+from dashboard.components.event_card import event_card, not_found
+
+# Ids are INTEGER columns: a larger number cannot name an event (and PostgreSQL
+# would refuse to compare with it), so it is "not found" rather than an error.
+LARGEST_ID = 2**31 - 1
+
+
+def read_event_id(event_id: Any) -> int | None:
+    """The id in the path as a positive whole number, or None if it is not one."""
+    text = str(event_id or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= LARGEST_ID else None
+
 
 def layout(event_id: str | None = None, **_query: Any) -> html.Div:
-    """Placeholder until the event page is built."""
-    return html.Div([html.H1(f"Event {event_id}")])
+    """The event's report, or a friendly not-found message; never a traceback."""
+    number = read_event_id(event_id)
+    data = services.event_page_data(number) if number is not None else None
+    if data is None:
+        return html.Div(not_found(event_id), className="event-page")
+    return html.Div(event_card(data), className="event-page")

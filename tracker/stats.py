@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from tracker.filters import EventFilter
-from tracker.models import Event
+from tracker.models import Event, Location
 
 
 class Period(StrEnum):
@@ -80,7 +80,7 @@ def date_bounds(
     first, last = session.execute(query).one()
     if first is None:
         return None
-    return _as_date(first), _as_date(last)
+    return as_date(first), as_date(last)
 
 
 def count_events_by_period(
@@ -95,7 +95,7 @@ def count_events_by_period(
         .order_by(bucket, Event.event_type)
     )
     return [
-        PeriodCount(_as_date(start), event_type, quad, count)
+        PeriodCount(as_date(start), event_type, quad, count)
         for start, event_type, quad, count in session.execute(query)
     ]
 
@@ -112,10 +112,132 @@ def count_events_by_precision(
     return {str(precision): int(count) for precision, count in session.execute(query)}
 
 
-def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
+def as_date(value: dt.date | dt.datetime | str) -> dt.date:
     """SQLite returns ISO text where PostgreSQL returns dates."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value[:10])
+
+
+# --- map: events per place ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocationCount:
+    """The matching events at one place and of one PLOVER quad class: one map marker.
+
+    `event_type` is set when every event of the marker has the same type; `event_id`,
+    `title` and `date_precision` only when the marker holds a single event."""
+
+    location_id: int
+    name: str
+    country: str | None
+    latitude: float
+    longitude: float
+    geo_precision: str
+    quad_class: int
+    event_type: str | None
+    count: int
+    fatalities: int
+    first_date: dt.date
+    last_date: dt.date
+    event_id: int | None = None
+    title: str | None = None
+    date_precision: str | None = None
+
+
+def count_events_by_location(
+    session: Session, event_filter: EventFilter, *, limit: int = 5000
+) -> list[LocationCount]:
+    """Matching events with coordinates, counted per place and quad class, in SQL.
+
+    The busiest `limit` markers come first, so a capped map keeps the places that
+    matter most. Events without coordinates are left out: see
+    `count_events_without_coordinates`."""
+    per_place = (
+        select(
+            Event.location_id,
+            Event.quad_class,
+            func.count(Event.id).label("events"),
+            func.min(Event.event_type).label("first_type"),
+            func.max(Event.event_type).label("last_type"),
+            func.coalesce(func.sum(Event.fatalities_best), 0).label("fatalities"),
+            func.min(Event.date_start).label("first_date"),
+            func.max(func.coalesce(Event.date_end, Event.date_start)).label(
+                "last_date"
+            ),
+            func.min(Event.id).label("event_id"),  # the event of a one-event marker
+        )
+        .where(*event_filter.conditions())
+        # quad_class first: SQLite then scans the table once instead of walking the
+        # location_id index row by row (4x faster over a million events).
+        .group_by(Event.quad_class, Event.location_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Location.id,
+            Location.name,
+            Location.country,
+            Location.latitude,
+            Location.longitude,
+            Location.geo_precision,
+            per_place,
+        )
+        .join(Location, Location.id == per_place.c.location_id)
+        .where(Location.latitude.is_not(None), Location.longitude.is_not(None))
+        .order_by(per_place.c.events.desc(), Location.id, per_place.c.quad_class)
+        .limit(limit)
+    )
+    rows = session.execute(query).all()
+    singles = [row.event_id for row in rows if row.events == 1]
+    details = {
+        event_id: (title, precision)
+        for event_id, title, precision in session.execute(
+            select(Event.id, Event.title, Event.date_precision).where(
+                Event.id.in_(singles)
+            )
+        )
+    }
+    return [_location_count(row, details.get(row.event_id)) for row in rows]
+
+
+def _location_count(row, single: tuple[str, str] | None) -> LocationCount:
+    """A marker from a row of `count_events_by_location`'s query."""
+    one = row.events == 1 and single is not None
+    return LocationCount(
+        location_id=row.id,
+        name=row.name,
+        country=row.country,
+        latitude=float(row.latitude),
+        longitude=float(row.longitude),
+        geo_precision=row.geo_precision,
+        quad_class=row.quad_class,
+        event_type=row.first_type if row.first_type == row.last_type else None,
+        count=int(row.events),
+        fatalities=int(row.fatalities),
+        first_date=as_date(row.first_date),
+        last_date=as_date(row.last_date),
+        event_id=row.event_id if one else None,
+        title=single[0] if one else None,
+        date_precision=single[1] if one else None,
+    )
+
+
+def count_events_without_coordinates(
+    session: Session, event_filter: EventFilter
+) -> int:
+    """How many matching events cannot go on a map.
+
+    They have no place, or a place without coordinates."""
+    query = (
+        select(func.count(Event.id))
+        .outerjoin(Location, Location.id == Event.location_id)
+        .where(
+            *event_filter.conditions(),
+            Location.latitude.is_(None) | Location.longitude.is_(None),
+        )
+    )
+    return int(session.execute(query).scalar_one())

@@ -1,12 +1,14 @@
 """Streamed exports of a filter's events.
 
-Native CSV (one row an event) and JSON Lines."""
+Native CSV (one row an event) and JSON Lines, written to a stream or yielded in chunks
+(`iter_csv_chunks`) so a server can send a million rows in bounded memory."""
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from tracker.models import ActorRole, EventRecord
@@ -58,6 +60,9 @@ CSV_COLUMNS: tuple[str, ...] = (
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
+# Excel reads a CSV as UTF-8 (not the local code page) only when it starts with this.
+UTF8_BOM = "\ufeff"
+ROWS_PER_CHUNK = 500
 
 
 def neutralise_formula(text: str) -> str:
@@ -133,6 +138,37 @@ def write_events_csv(records: Iterable[EventRecord], stream: TextIO) -> int:
         writer.writerow(csv_row(record))
         count += 1
     return count
+
+
+def iter_csv_chunks(
+    records: Iterable[EventRecord],
+    *,
+    columns: tuple[str, ...] = CSV_COLUMNS,
+    row: Callable[[EventRecord], dict[str, object]] = csv_row,
+    rows_per_chunk: int = ROWS_PER_CHUNK,
+    byte_order_mark: bool = False,
+) -> Iterator[str]:
+    """Yield CSV text in chunks: the header with the first rows, then further rows.
+
+    Only one chunk is held at a time. The first chunk is yielded after the first rows
+    (or the end), so reading it runs the first query. An error raised by `records`
+    propagates: the caller must not end the file as if it were complete."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    if byte_order_mark:
+        buffer.write(UTF8_BOM)
+    writer.writeheader()
+    pending = 0
+    for record in records:
+        writer.writerow(row(record))
+        pending += 1
+        if pending == rows_per_chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def record_json(record: EventRecord) -> str:

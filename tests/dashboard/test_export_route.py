@@ -1,0 +1,254 @@
+"""GET /export.csv over a seeded database, on SQLite and PostgreSQL, without a browser.
+
+Flask's test client reads the streamed body; the mid-stream failure is checked against a
+real HTTP server, because only the server turns it into an aborted download."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import http.client
+import io
+import logging
+import re
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import insert, update
+from werkzeug.serving import make_server
+
+from dashboard.app import create_app
+from dashboard.services import ENGINE_KEY
+from tracker.crud import create_event
+from tracker.db import make_engine, session_scope
+from tracker.exporting import CSV_COLUMNS, ROWS_PER_CHUNK, UTF8_BOM
+from tracker.formats.acled import ACLED_COLUMNS
+from tracker.models import Event, EventCreate
+from tracker.seed import seed_database
+
+FORMULA = "=10+20+cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def app(database_url, seed_dir):
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        seed_database(session, seed_dir)
+    engine.dispose()
+    app = create_app(database_url)
+    yield app
+    app.server.config[ENGINE_KEY].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def read_csv(body: bytes) -> list[dict[str, str]]:
+    """The rows of a downloaded CSV, which must start with a UTF-8 BOM."""
+    text = body.decode("utf-8")
+    assert text.startswith(UTF8_BOM)
+    return list(csv.DictReader(io.StringIO(text.removeprefix(UTF8_BOM))))
+
+
+def header(body: bytes) -> tuple[str, ...]:
+    first_line = body.decode("utf-8").removeprefix(UTF8_BOM).split("\n", 1)[0]
+    return tuple(first_line.split(","))
+
+
+def add_plain_events(app, count: int, day: dt.date) -> None:
+    """Insert `count` bare CONSULT events on `day`, in one statement."""
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        {
+            "title": f"Bulk event {n}",
+            "event_type": "CONSULT",
+            "quad_class": 1,
+            "score": 1.0,
+            "date_start": day,
+            "date_precision": "day",
+            "status": "confirmed",
+            "contexts": [],
+            "tags": [],
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        for n in range(count)
+    ]
+    with session_scope(app.server.config[ENGINE_KEY]) as session:
+        session.execute(insert(Event), rows)
+
+
+def test_export_csv_streams_every_seed_event_in_native_columns_in_date_order(client):
+    response = client.get("/export.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert re.fullmatch(
+        r'attachment; filename="tracker-events-\d{8}\.csv"',
+        response.headers["Content-Disposition"],
+    )
+    assert response.data.startswith("\ufeff".encode())
+    assert header(response.data) == CSV_COLUMNS
+    rows = read_csv(response.data)
+    assert sorted(int(row["id"]) for row in rows) == list(range(1, 13))
+    keys = [(row["date_start"], int(row["id"])) for row in rows]
+    assert keys == sorted(keys)
+    attack = next(row for row in rows if row["id"] == "6")
+    assert (attack["fatalities_best"], attack["children_killed"]) == ("14", "6")
+
+
+def test_export_csv_honours_the_filter_in_the_query_string(client):
+    rows = read_csv(client.get("/export.csv?event_types=ASSAULT").data)
+    assert [row["id"] for row in rows] == ["5", "12", "6"]
+    assert {row["event_type"] for row in rows} == {"ASSAULT"}
+
+
+def test_export_csv_with_no_match_is_the_header_alone(client):
+    response = client.get("/export.csv?min_fatalities=1000")
+    assert response.status_code == 200
+    assert header(response.data) == CSV_COLUMNS
+    assert read_csv(response.data) == []
+
+
+def test_export_csv_sends_all_matching_events_not_one_page(app, client):
+    add_plain_events(app, 2 * ROWS_PER_CHUNK + 20, dt.date(2025, 4, 1))
+    response = client.get("/export.csv?event_types=CONSULT", buffered=False)
+    chunks = list(response.response)
+    response.close()
+    assert len(chunks) >= 3  # the body was streamed in chunks, not built whole
+    rows = read_csv(b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks))
+    assert len(rows) == 2 * ROWS_PER_CHUNK + 20 + 1  # the bulk events and seed 01
+
+
+def test_export_csv_acled_columns_are_the_31_in_order_for_every_event(client):
+    response = client.get("/export.csv?columns=acled")
+    assert response.status_code == 200
+    assert re.fullmatch(
+        r'attachment; filename="tracker-events-acled-\d{8}\.csv"',
+        response.headers["Content-Disposition"],
+    )
+    assert header(response.data) == ACLED_COLUMNS
+    rows = read_csv(response.data)
+    assert len(rows) == 12
+    attack = next(row for row in rows if row["event_id_cnty"] == "TRK6")
+    assert attack["sub_event_type"] == "Shelling/artillery/missile attack"
+    assert (attack["inter1"], attack["inter2"], attack["interaction"]) == (
+        "8",
+        "7",
+        "78",
+    )
+    assert (attack["fatalities"], attack["iso"]) == ("14", "804")
+    assert "Children killed: 6." in attack["notes"]
+
+
+def test_export_csv_acled_header_counts_the_rows_acled_would_not_record(client):
+    response = client.get("/export.csv?columns=acled")
+    untyped = [row for row in read_csv(response.data) if not row["event_type"]]
+    assert response.headers["X-Tracker-Without-Acled-Type"] == str(len(untyped))
+    # The requests, threats, accusations and the walk-back of the seed article.
+    assert sorted(row["event_id_cnty"] for row in untyped) == [
+        "TRK11",
+        "TRK2",
+        "TRK7",
+        "TRK8",
+        "TRK9",
+    ]
+
+
+def test_export_csv_acled_columns_honour_the_filter(client):
+    rows = read_csv(client.get("/export.csv?event_types=ASSAULT&columns=acled").data)
+    assert [row["event_id_cnty"] for row in rows] == ["TRK5", "TRK12", "TRK6"]
+
+
+def test_export_csv_neutralises_cells_a_spreadsheet_would_run(app, client):
+    with session_scope(app.server.config[ENGINE_KEY]) as session:
+        event = create_event(
+            session,
+            EventCreate(
+                title=FORMULA,
+                notes="@SUM(A1)",
+                event_type="ACCUSE",
+                date_start=dt.date(2025, 5, 27),
+            ),
+        )
+        event_id = str(event.id)
+    native = read_csv(client.get("/export.csv?event_types=ACCUSE").data)
+    row = next(row for row in native if row["id"] == event_id)
+    assert (row["title"], row["notes"]) == ("'" + FORMULA, "'@SUM(A1)")
+    acled = read_csv(client.get("/export.csv?event_types=ACCUSE&columns=acled").data)
+    row = next(row for row in acled if row["event_id_cnty"] == f"TRK{event_id}")
+    assert row["notes"] == "'@SUM(A1)"
+
+
+def test_export_csv_refuses_unknown_columns_and_names_the_choices(app, client):
+    response = client.get("/export.csv?columns=ucdp")
+    assert response.status_code == 400
+    assert response.text == "unknown columns 'ucdp': choose native or acled\n"
+    assert len(read_csv(client.get("/export.csv").data)) == 12  # nothing changed
+
+
+def test_export_csv_ends_its_session_when_the_client_leaves_early(app, client):
+    add_plain_events(app, 2 * ROWS_PER_CHUNK, dt.date(2025, 4, 1))
+    pool = app.server.config[ENGINE_KEY].pool
+    response = client.get("/export.csv", buffered=False)
+    next(iter(response.response))
+    assert pool.checkedout() == 1  # the stream holds its session open
+    response.close()
+    assert pool.checkedout() == 0
+
+
+def corrupt_event_type(app, event_id: int) -> None:
+    """Store a type no PLOVER table knows, as a broken import might, bypassing crud.
+
+    Dash builds every page's layout on the app's first request, so that request is
+    made first, while the data are sound."""
+    assert app.server.test_client().get("/export.csv").status_code == 200
+    with session_scope(app.server.config[ENGINE_KEY]) as session:
+        session.execute(
+            update(Event).where(Event.id == event_id).values(event_type="BOGUS")
+        )
+
+
+def test_export_csv_failing_before_the_first_row_is_an_http_error(app, client, caplog):
+    corrupt_event_type(app, 2)  # seed 02 has no ACLED pair: the crosswalk is asked
+    response = client.get("/export.csv?columns=acled")
+    assert response.status_code == 500
+    assert response.text == (
+        "The export failed before any row was sent, so nothing was downloaded; "
+        "the server log has the reason.\n"
+    )
+    assert "BOGUS" in caplog.text
+    assert client.get("/export.csv").status_code == 200  # nothing else changed
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app behind a real threaded HTTP/1.1 server on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def test_export_csv_failing_mid_stream_aborts_the_download(app, live_server, caplog):
+    # datasette #1379: a client must be able to tell a broken export from a whole one.
+    add_plain_events(app, ROWS_PER_CHUNK + 10, dt.date(2025, 4, 1))
+    corrupt_event_type(app, 2)  # seed 02 is dated after every bulk event
+    connection = http.client.HTTPConnection(live_server, timeout=30)
+    with caplog.at_level(logging.ERROR, logger="dashboard.export_route"):
+        connection.request("GET", "/export.csv?columns=acled")
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Transfer-Encoding") == "chunked"
+        with pytest.raises(http.client.IncompleteRead) as aborted:
+            response.read()
+    connection.close()
+    received = aborted.value.partial.decode("utf-8")
+    assert received.startswith(UTF8_BOM + "event_id_cnty,")
+    assert received.count("\n") > ROWS_PER_CHUNK  # rows were sent before the failure
+    assert "CSV export of all events failed mid-stream" in caplog.text

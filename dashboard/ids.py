@@ -35,11 +35,18 @@ TIMELINE_LANES = "timeline-lanes"
 TIMELINE_SCORE = "timeline-score"
 TIMELINE_FATALITIES = "timeline-fatalities"
 TIMELINE_EXPORT = "timeline-export"
+TIMELINE_FILTER = "timeline-filter"
+TIMELINE_NAVIGATE = "timeline-navigate"
+TIMELINE_SWIMLANES_NOTE = "timeline-swimlanes-note"
 
 # --- map page ---
 MAP_GRAPH = "map-graph"
 MAP_SUMMARY = "map-summary"
 MAP_EXPORT = "map-export"
+MAP_NOTES = "map-notes"
+MAP_BASEMAP = "map-basemap"
+MAP_FILTER = "map-filter"
+MAP_NAVIGATE = "map-navigate"  # a marker click navigates through it
 
 # --- events page (the table) ---
 EVENTS_GRID = "events-grid"
@@ -47,9 +54,56 @@ EVENTS_COUNT = "events-count"
 EVENTS_FILTER = "events-filter"
 EVENTS_EXPORT = "events-export"
 EVENTS_EXPORT_ACLED = "events-export-acled"
+EVENTS_CURSORS = "events-cursors"  # keyset cursor of each block read
+EVENTS_LOCATION = "events-location"  # a row click navigates through it
 
 # --- event page ---
 EVENT_CARD = "event-card"
+EVENT_EDIT = "event-edit"
 
 # --- add / edit form ---
 FORM = "event-form"
+FORM_SUMMARY = "event-form-summary"  # the problems found, above the form
+FORM_EDITING = "event-form-editing"  # store: the edited event's id, version, kept parts
+FORM_TITLE = "event-form-title"
+FORM_TYPE = "event-form-type"
+FORM_MODE = "event-form-mode"
+FORM_CONTEXTS = "event-form-contexts"
+FORM_NOTES = "event-form-notes"
+FORM_DATE_START = "event-form-date-start"
+FORM_DATE_END = "event-form-date-end"
+FORM_DATE_PRECISION = "event-form-date-precision"
+FORM_LOCATION = "event-form-location"
+FORM_PLACE_FIND = "event-form-place-find"
+FORM_PLACE_HITS = "event-form-place-hits"  # store: the places found
+FORM_PLACE_LIST = "event-form-place-list"
+FORM_PLACE_CHOICE = "event-form-place-choice"  # pattern id: {"type": ..., "index": n}
+FORM_COUNTRY = "event-form-country"
+FORM_ADMIN1 = "event-form-admin1"
+FORM_LATITUDE = "event-form-latitude"
+FORM_LONGITUDE = "event-form-longitude"
+FORM_GEO_PRECISION = "event-form-geo-precision"
+FORM_ACTOR_NAMES = "event-form-actor-names"  # datalist of the registry's actors
+FORM_ACTORS = "event-form-actors"
+FORM_ACTOR_ADD = "event-form-actor-add"
+FORM_ACTOR_NAME = "event-form-actor-name"  # pattern id: {"type": ..., "index": n}
+FORM_ACTOR_ROLE = "event-form-actor-role"  # pattern id: {"type": ..., "index": n}
+FORM_ACTOR_ERROR = "event-form-actor-error"  # pattern id: {"type": ..., "index": n}
+FORM_FATALITIES_LOW = "event-form-fatalities-low"
+FORM_FATALITIES_BEST = "event-form-fatalities-best"
+FORM_FATALITIES_HIGH = "event-form-fatalities-high"
+FORM_CIVILIANS_KILLED = "event-form-civilians-killed"
+FORM_CHILDREN_KILLED = "event-form-children-killed"
+FORM_INJURED = "event-form-injured"
+FORM_SOURCES = "event-form-sources"
+FORM_SOURCE_ADD = "event-form-source-add"
+FORM_SOURCE_URL = "event-form-source-url"  # pattern id: {"type": ..., "index": n}
+FORM_SOURCE_PUBLISHER = "event-form-source-publisher"  # pattern id, as above
+FORM_SOURCE_TITLE = "event-form-source-title"  # pattern id, as above
+FORM_SOURCE_PUBLISHED = "event-form-source-published"  # pattern id, as above
+FORM_SOURCE_QUOTE = "event-form-source-quote"  # pattern id, as above
+FORM_SOURCE_ERROR = "event-form-source-error"  # pattern id, as above
+FORM_STATUS = "event-form-status"
+FORM_CONFIDENCE = "event-form-confidence"
+FORM_FIELD_ERROR = "event-form-field-error"  # pattern id: {"type": ..., "field": key}
+FORM_SAVE = "event-form-save"

@@ -43,10 +43,16 @@ def create_app(database_url: str | None = None) -> Dash:
         serve_locally=True,
     )
     app.server.config[ENGINE_KEY] = make_engine(database_url)
-    for module, path, name, layout in PAGES:
+    # Dash matches pages in `order` (else by module name): keep the order of PAGES.
+    for order, (module, path, name, layout) in enumerate(PAGES):
         location = {"path_template": path} if "<" in path else {"path": path}
         dash.register_page(
-            module, name=name, title=f"{name} · tracker", layout=layout, **location
+            module,
+            name=name,
+            title=f"{name} · tracker",
+            layout=layout,
+            order=order,
+            **location,
         )
     register_export_route(app.server)
     app.layout = html.Div(

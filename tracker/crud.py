@@ -13,11 +13,16 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func
+from sqlalchemy import case, delete, func, update
 from sqlmodel import Session, select
 
 from tracker import taxonomy
-from tracker.errors import InvalidInput, Problem, problems_from_validation_error
+from tracker.errors import (
+    InvalidInput,
+    NotFound,
+    Problem,
+    problems_from_validation_error,
+)
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
     Actor,
@@ -365,3 +370,79 @@ def create_event(session: Session, data: EventCreate) -> Event:
     """Add one new event with its actors, place, sources and links."""
     summary = save_events(session, [data])
     return session.get(Event, summary.event_ids[0])
+
+
+# --- Editing one event, and the registry choices a form offers ---------------------
+
+# Set by the event's import or seed, not by an editor: an edit keeps them, so the
+# record still answers to its dataset id and an unchanged re-import stays a no-op.
+KEPT_ON_EDIT = ("dataset", "external_id", "content_hash")
+
+
+def update_event(
+    session: Session, event_id: int, data: EventCreate, *, expected_version: int
+) -> Event:
+    """Replace an event's fields, actors, sources and links with `data`.
+
+    The event keeps its id, dataset and external id; its version goes up by one and
+    updated_at is now. `expected_version` is the version the editor started from: if
+    someone saved the event meanwhile, InvalidInput (field "version") is raised and
+    nothing is changed. NotFound if there is no such event."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"there is no event with id {event_id}")
+    now = utc_now()
+    # Compare-and-set in one statement, so two editors saving at once cannot both
+    # pass the check: the second waits for the first's row lock, then matches nothing.
+    claimed = session.exec(
+        update(Event)
+        .where(Event.id == event_id, Event.version == expected_version)
+        .values(version=expected_version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.refresh(event)
+        raise InvalidInput(
+            [
+                Problem(
+                    "version",
+                    f"event {event_id} was saved by someone else after you opened it "
+                    f"(it is now at version {event.version}, you edited version "
+                    f"{expected_version}); reload it and make your changes again",
+                )
+            ]
+        )
+    columns = _event_columns(session, data)
+    for name in KEPT_ON_EDIT:
+        columns.pop(name)
+    for name, value in columns.items():
+        setattr(event, name, value)
+    event.version, event.updated_at = expected_version + 1, now
+    _write_participants(session, event, data)
+    problems = write_links(session, event, data.links)
+    if problems:
+        raise InvalidInput(problems)
+    return event
+
+
+def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Location]:
+    """Registry places whose name starts with `name`, ignoring case; exact names first.
+
+    SQLite folds the case of ASCII letters only, PostgreSQL of every letter."""
+    key = " ".join(name.split()).lower()
+    if not key:
+        return []
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    lowered = func.lower(Location.name)
+    query = (
+        select(Location)
+        .where(lowered.like(pattern, escape="\\"))
+        .order_by(case((lowered == key, 0), else_=1), Location.name, Location.id)
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def list_actor_names(session: Session, *, limit: int = 5000) -> list[str]:
+    """The names in the actor registry, alphabetically, at most `limit` of them."""
+    return list(session.exec(select(Actor.name).order_by(Actor.name).limit(limit)))

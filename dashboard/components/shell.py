@@ -35,8 +35,9 @@ def top_bar() -> html.Header:
     Output({"type": ids.NAV, "path": "/map"}, "href"),
     Output({"type": ids.NAV, "path": "/events"}, "href"),
     Input(ids.URL, "search"),
+    Input(ids.URL, "pathname"),  # recount after a save moves to the event's page
 )
-def update_nav(search: str | None):
+def update_nav(search: str | None, _pathname: str | None = None):
     """Count the matching events, and keep the filters when moving between pages."""
     event_filter = EventFilter.from_query_string(search or "")
     count = services.count_matching_events(event_filter)

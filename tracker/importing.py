@@ -63,6 +63,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     written: bool = False
+    failed: bool = False  # an all-or-nothing import that met invalid rows
     duplicate_candidates: int = 0
     problems: list[Problem] = field(default_factory=list)
     event_ids: list[int] = field(default_factory=list)  # added and updated
@@ -80,7 +81,7 @@ class ImportReport:
         )
         if self.mode == ImportMode.DRY_RUN:
             return text + " (dry run: nothing was written)"
-        if not self.written:
+        if self.failed:
             return text + " (nothing was written)"
         return text
 
@@ -165,9 +166,9 @@ def import_file(
             writer.save(batch)
             batch = []
     writer.save(batch)
-    report.problems.extend(writer.finish())
-    report.rejected = len({p.line for p in report.problems})
+    report.problems.extend(writer.finish())  # links that point nowhere
     if mode is ImportMode.ATOMIC and report.problems:
+        report.failed = True
         raise ImportFailed(report)
     report.written = (
         mode is not ImportMode.DRY_RUN and (report.added + report.updated) > 0
@@ -197,6 +198,7 @@ def _valid_events(
                     problem.column, problem.reason, line=row.line, value=problem.value
                 )
             )
+            report.rejected += 1
             continue
         writable = {k: v for k, v in record.items() if k not in READ_ONLY_RECORD_KEYS}
         try:
@@ -204,18 +206,21 @@ def _valid_events(
         except ValidationError as error:
             for problem in problems_from_validation_error(error, line=row.line):
                 report.problems.append(_in_file_terms(problem, fmt, writable))
+            report.rejected += 1
             continue
         if not (event.dataset and event.external_id):
             reason = "has no external id, so a re-import could not find it again"
             report.problems.append(
                 Problem(fmt.column_for("external_id"), reason, row.line)
             )
+            report.rejected += 1
             continue
         key = hash((event.dataset, event.external_id))
         if key in seen:
             reason = "this id appears earlier in the file; each event must appear once"
             column = fmt.column_for("external_id")
             report.problems.append(Problem(column, reason, row.line, event.external_id))
+            report.rejected += 1
             continue
         seen.add(key)
         yield row.line, event

@@ -1,0 +1,94 @@
+"""`tracker import`: what it says, what it writes, and its exit status."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.storage.test_importing import counts
+from tracker.cli import main
+from tracker.db import make_engine
+
+
+def invoke(url: str, *args: str):
+    return CliRunner().invoke(main, ["--database-url", url, *args])
+
+
+@pytest.fixture
+def files(tmp_path, seed_lines, bad_seed_lines):
+    good = tmp_path / "seed.jsonl"
+    good.write_text("\n".join(seed_lines) + "\n", encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(bad_seed_lines) + "\n", encoding="utf-8")
+    return good, bad
+
+
+def event_count(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        return counts(engine)["Event"]
+    finally:
+        engine.dispose()
+
+
+def test_import_detects_the_format_and_says_what_it_did(database_url, files):
+    good, _ = files
+    result = invoke(database_url, "import", str(good))
+    assert result.exit_code == 0, result.output
+    assert "Format: native-jsonl (detected)." in result.output
+    assert "12 rows: 12 added, 0 updated, 0 unchanged, 0 rejected." in result.output
+    again = invoke(database_url, "import", str(good))
+    assert "12 rows: 0 added, 0 updated, 12 unchanged, 0 rejected." in again.output
+    assert event_count(database_url) == 12
+
+
+def test_import_with_a_bad_row_exits_non_zero_writes_nothing_and_reports(
+    database_url, files, tmp_path
+):
+    _, bad = files
+    report = tmp_path / "report.csv"
+    result = invoke(database_url, "import", str(bad), "--report", str(report))
+    assert result.exit_code == 1
+    assert "line 7, location.latitude" in result.output
+    assert "2 of 12 rows are invalid; nothing was written" in result.output
+    assert event_count(database_url) == 0
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [row["line"] for row in rows] == ["7", "8"]
+    assert rows[0]["column"] == "location.latitude" and rows[0]["value"] == "123"
+
+
+def test_import_skip_invalid_writes_the_rest_and_exits_zero(database_url, files):
+    _, bad = files
+    result = invoke(database_url, "import", str(bad), "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "10 added" in result.output and "2 rejected" in result.output
+    assert event_count(database_url) == 10
+
+
+def test_import_dry_run_writes_nothing(database_url, files):
+    good, _ = files
+    result = invoke(database_url, "import", str(good), "--dry-run")
+    assert result.exit_code == 0
+    assert "dry run: nothing was written" in result.output
+    assert event_count(database_url) == 0
+
+
+def test_import_of_an_unrecognised_file_asks_for_the_format(database_url, tmp_path):
+    odd = tmp_path / "notes.txt"
+    odd.write_text("just some words\n", encoding="utf-8")
+    result = invoke(database_url, "import", str(odd))
+    assert result.exit_code == 1
+    assert "cannot tell the format" in result.output
+
+
+def test_import_of_a_record_without_external_id_is_refused(database_url, tmp_path):
+    record = {"title": "A talk", "event_type": "CONSULT", "date_start": "2025-05-16"}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = invoke(database_url, "import", str(path), "--format", "native")
+    assert result.exit_code == 1
+    assert "line 1, external_id: has no external id" in result.output
+    assert event_count(database_url) == 0

@@ -1,0 +1,320 @@
+"""Read UCDP GED CSV files (49 columns, formats.md 2.2): each row becomes an event.
+
+Columns are found by name, ignoring case, so the API's order and subsets read alike.
+Required: id, type_of_violence, date_start, and side_a or dyad_name. The encoding is
+detected (`tracker.formats.csvtext.detect_encoding`): UTF-8, else Windows-1252, which
+is what UCDP extracts saved by a spreadsheet are (byte 0x92 is a right quote there).
+
+How a row maps, and where the mapping is a decision of ours:
+- id -> external_id (dataset "ucdp"); relid, conflict and dyad names go into notes.
+- date_start, date_end: "M/D/YYYY h:mm:ss AM", "MM/DD/YYYY HH:MM" and ISO dates, the
+  times ignored. Slashed dates are read month-first: read day-first, 135 rows of the
+  peacerep extract would end before they start (a spreadsheet rewrote the dates whose
+  day was 12 or less; shared/real_data/README.md). date_end is kept when it differs.
+- date_prec 1 -> day; 2 (a span of 2-6 days) and 3 -> week; 4 -> month; 5 -> year,
+  with UCDP's own start and end, which bound the interval. Blank means day.
+- where_prec 1 -> exact; 2 -> near; 3 (an ADM2 unit, its centroid) -> near, since a
+  district is "a small part of a region"; 4 and 5 -> admin1; 6 -> country; 7 (at sea
+  or in the air) -> country, with a sentence in notes.
+- where_coordinates (else adm_2, adm_1, country), latitude, longitude, adm_1 -> the
+  location; country -> ISO3 by name ("Russia (Soviet Union)" -> RUS); country_id is a
+  Gleditsch-Ward code, not ISO, and is not used.
+- type_of_violence 1 (state-based), 2 (non-state), 3 (one-sided) -> ASSAULT with no
+  mode: GED gives no weapon. side_a -> initiator, side_b -> target (for type 3 the
+  civilians). Kinds: "Government of X" -> government of X, "Civilians" -> civilians,
+  any other side -> armed group. Without side_a the dyad name is split at " - ".
+- best, low, high -> fatalities best, low, high; deaths_civilians -> civilians_killed;
+  deaths_a, deaths_b and deaths_unknown go into notes. Rows whose figures are out of
+  order (low above best, best above high) are refused by validation, not repaired.
+- source_article ("office,YYYY-MM-DD,headline" items in quotes, ";"-separated) -> one
+  source each: title the headline, publisher the office, published the date. Without
+  it, source_headline / source_office / source_date are paired when their lists have
+  the same length, else the whole headline is one source.
+- Tags: "ucdp:violence=state-based|non-state|one-sided", "ucdp:code_status=<status>"
+  (Candidate data: Clear, Check deaths ...) and "ucdp:active_year=true|false" (1/0,
+  true/false and True/False are all read).
+- title: "<dyad_name> in <where_coordinates>", cut to 300 characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from tracker.formats.base import RawRow, RowProblem
+from tracker.formats.csvtext import (
+    check_width,
+    country_iso3,
+    cut,
+    header_names,
+    parse_code,
+    parse_count,
+    parse_date,
+    parse_float,
+    read_csv_rows,
+    text_of,
+)
+from tracker.models import ActorKind, ActorRole, DatePrecision, GeoPrecision
+
+UCDP_DATASET = "ucdp"
+REQUIRED_COLUMNS: tuple[tuple[str, ...], ...] = (
+    ("id",),
+    ("type_of_violence",),
+    ("date_start",),
+    ("side_a", "dyad_name"),
+)
+VIOLENCE = {"1": "state-based", "2": "non-state", "3": "one-sided"}
+DATE_PRECISIONS = {
+    "1": DatePrecision.DAY,
+    "2": DatePrecision.WEEK,
+    "3": DatePrecision.WEEK,
+    "4": DatePrecision.MONTH,
+    "5": DatePrecision.YEAR,
+}
+WHERE_PRECISIONS = {
+    "1": GeoPrecision.EXACT,
+    "2": GeoPrecision.NEAR,
+    "3": GeoPrecision.NEAR,
+    "4": GeoPrecision.ADMIN1,
+    "5": GeoPrecision.ADMIN1,
+    "6": GeoPrecision.COUNTRY,
+    "7": GeoPrecision.COUNTRY,
+}
+AT_SEA_OR_IN_THE_AIR = "7"
+TRUE_WORDS, FALSE_WORDS = {"1", "true", "t", "yes"}, {"0", "false", "f", "no"}
+ARTICLE = re.compile(r'"(.*?)"(?=;|\s*$)', re.S)
+ARTICLE_PARTS = re.compile(r"(.*?),\s*(\d{4}-\d{2}-\d{2}),(.*)", re.S)
+GOVERNMENT = re.compile(r"government of (.+)", re.I)
+TITLE_LENGTH = 300
+
+# Record field -> the GED column behind it, for problem reports.
+COLUMNS = {
+    "title": "dyad_name",
+    "notes": "where_description",
+    "event_type": "type_of_violence",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "date_precision": "date_prec",
+    "location": "where_coordinates",
+    "location.name": "where_coordinates",
+    "location.country": "country",
+    "location.admin1": "adm_1",
+    "location.latitude": "latitude",
+    "location.longitude": "longitude",
+    "location.geo_precision": "where_prec",
+    "actors": "side_a, side_b",
+    "actors.0": "side_a",
+    "actors.1": "side_b",
+    "fatalities": "best, low, high",
+    "fatalities.low": "low",
+    "fatalities.best": "best",
+    "fatalities.high": "high",
+    "civilians_killed": "deaths_civilians",
+    "sources": "source_article",
+    "tags": "code_status",
+    "external_id": "id",
+    "dataset": "id",
+}
+
+
+def side_actor(name: str, role: ActorRole) -> dict[str, Any]:
+    """A GED side as an actor: a government, civilians, or else an armed group."""
+    government = GOVERNMENT.match(name)
+    if government:
+        kind, country = ActorKind.GOVERNMENT, country_iso3(government.group(1))
+    elif name.casefold().startswith("civilians"):
+        kind, country = ActorKind.CIVILIANS, None
+    else:
+        kind, country = ActorKind.ARMED_GROUP, None
+    return {"name": cut(name, 200), "role": role, "kind": kind, "country": country}
+
+
+def parse_sources(values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The reports a GED row cites, from source_article, else the separate lists."""
+    items = [
+        ARTICLE_PARTS.fullmatch(item.strip())
+        for item in ARTICLE.findall(text_of(values, "source_article"))
+    ]
+    if items and all(items):
+        cited = [match.groups() for match in items if match]
+    else:
+        offices = text_of(values, "source_office").split(";")
+        dates = text_of(values, "source_date").split(";")
+        headlines = text_of(values, "source_headline").split(";")
+        if len(offices) == len(dates) == len(headlines):
+            cited = list(zip(offices, dates, headlines, strict=True))
+        else:
+            cited = [(offices[0], "", text_of(values, "source_headline"))]
+    sources: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for office, date, headline in cited:
+        office, headline = " ".join(office.split()), " ".join(headline.split())
+        title = headline or office
+        if title:
+            source = {
+                "title": cut(title, 500),
+                "publisher": cut(office, 200) or None,
+                "published": _report_date(date),
+            }
+            sources.setdefault((title, office, date.strip()), source)
+    return list(sources.values())
+
+
+def _report_date(text: str) -> dt.date | None:
+    """A report's date, if it is an unambiguous ISO date; else None (UCDP's
+    source_date mixes ISO with day-first slashes, unlike date_start)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+class UcdpFormat:
+    """UCDP GED CSV files (see the module docstring)."""
+
+    name = "ucdp"
+    dataset = UCDP_DATASET
+
+    def sniff(self, sample: str, path: Path) -> bool:
+        """True if the header names type_of_violence and side_a or dyad_name."""
+        names = header_names(sample)
+        return "type_of_violence" in names and bool({"side_a", "dyad_name"} & names)
+
+    def read(self, path: Path) -> Iterator[RawRow]:
+        """Stream the rows; InvalidInput if a required column is missing."""
+        return read_csv_rows(path, required=REQUIRED_COLUMNS)
+
+    def column_for(self, field: str) -> str:
+        """The GED column behind a record field path."""
+        path = field
+        while path:
+            if path in COLUMNS:
+                return COLUMNS[path]
+            path = path.rpartition(".")[0]
+        return field
+
+    def to_record(self, row: RawRow) -> dict[str, Any]:
+        """One GED row as an EventCreate-shaped dict; RowProblem if unmappable."""
+        values = row.values
+        check_width(values)
+        external_id = text_of(values, "id").removesuffix(".0")
+        if not external_id:
+            raise RowProblem("id", "", "is empty: every GED row has an id")
+        violence = text_of(values, "type_of_violence").removesuffix(".0")
+        if violence not in VIOLENCE:
+            reason = "expected 1 (state-based), 2 (non-state) or 3 (one-sided)"
+            raise RowProblem("type_of_violence", violence, reason)
+        date_start, date_end = self._dates(values)
+        actors = self._actors(values)
+        location = self._location(values)
+        return {
+            "title": self._title(values, actors, location),
+            "notes": self._notes(values, violence),
+            "event_type": "ASSAULT",
+            "date_start": date_start,
+            "date_end": date_end if date_end != date_start else None,
+            "date_precision": parse_code(values, "date_prec", DATE_PRECISIONS)
+            or DatePrecision.DAY,
+            "location": location,
+            "actors": actors,
+            "fatalities": {
+                "low": parse_count(values, "low"),
+                "best": parse_count(values, "best"),
+                "high": parse_count(values, "high"),
+            },
+            "civilians_killed": parse_count(values, "deaths_civilians"),
+            "tags": self._tags(values, violence),
+            "sources": parse_sources(values),
+            "dataset": self.dataset,
+            "external_id": external_id,
+        }
+
+    def _dates(self, values: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
+        start = parse_date(values, "date_start", day_first=False)
+        if not text_of(values, "date_end"):
+            return start, start
+        end = parse_date(values, "date_end", day_first=False)
+        if end < start:
+            reason = f"ends before date_start ({start}), read month-first"
+            raise RowProblem("date_end", text_of(values, "date_end"), reason)
+        return start, end
+
+    def _actors(self, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        side_a, side_b = text_of(values, "side_a"), text_of(values, "side_b")
+        if not side_a and "side_a" not in values:
+            side_a, _, side_b = text_of(values, "dyad_name").partition(" - ")
+        if not side_a.strip():
+            raise RowProblem("side_a", side_a, "is empty: GED names side A")
+        actors = [side_actor(side_a.strip(), ActorRole.INITIATOR)]
+        if side_b.strip():
+            actors.append(side_actor(side_b.strip(), ActorRole.TARGET))
+        return actors
+
+    def _location(self, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        names = ("where_coordinates", "adm_2", "adm_1", "country")
+        name = next((text_of(values, n) for n in names if text_of(values, n)), "")
+        latitude = parse_float(values, "latitude")
+        longitude = parse_float(values, "longitude")
+        if not name and latitude is None and longitude is None:
+            return None
+        return {
+            "name": cut(name or "Unnamed place", 200),
+            "country": country_iso3(text_of(values, "country")),
+            "admin1": cut(text_of(values, "adm_1"), 200) or None,
+            "latitude": latitude,
+            "longitude": longitude,
+            "geo_precision": parse_code(values, "where_prec", WHERE_PRECISIONS)
+            or GeoPrecision.EXACT,
+        }
+
+    def _title(
+        self,
+        values: Mapping[str, Any],
+        actors: list[dict[str, Any]],
+        location: dict[str, Any] | None,
+    ) -> str:
+        dyad = text_of(values, "dyad_name") or " - ".join(a["name"] for a in actors)
+        title = dyad + (f" in {location['name']}" if location else "")
+        return cut(" ".join(title.split()), TITLE_LENGTH)
+
+    def _notes(self, values: Mapping[str, Any], violence: str) -> str:
+        parts = [f"UCDP GED {VIOLENCE[violence]} violence"]
+        if conflict := text_of(values, "conflict_name"):
+            parts[0] += f" in the conflict {conflict}"
+        parts[0] += f" (relid {text_of(values, 'relid') or '-'})."
+        if place := text_of(values, "where_description"):
+            parts.append(f"Place: {' '.join(place.split())}.")
+        if text_of(values, "where_prec") == AT_SEA_OR_IN_THE_AIR:
+            parts.append("At sea or in the air: the coordinates are approximate.")
+        deaths = [
+            f"{label} {text_of(values, column)}"
+            for label, column in (
+                ("side A", "deaths_a"),
+                ("side B", "deaths_b"),
+                ("civilians", "deaths_civilians"),
+                ("unknown", "deaths_unknown"),
+            )
+            if text_of(values, column)
+        ]
+        if deaths:
+            parts.append(f"Deaths by category (best estimates): {', '.join(deaths)}.")
+        if original := text_of(values, "source_original"):
+            parts.append(f"Original sources: {' '.join(original.split())}.")
+        return cut(" ".join(parts), 20000)
+
+    def _tags(self, values: Mapping[str, Any], violence: str) -> list[str]:
+        tags = [f"ucdp:violence={VIOLENCE[violence]}"]
+        if status := text_of(values, "code_status"):
+            tags.append(f"ucdp:code_status={status}")
+        active = text_of(values, "active_year").removesuffix(".0").casefold()
+        if active in TRUE_WORDS | FALSE_WORDS:
+            tags.append(f"ucdp:active_year={str(active in TRUE_WORDS).lower()}")
+        elif active:
+            reason = "expected 1/0, true/false or blank"
+            raise RowProblem("active_year", text_of(values, "active_year"), reason)
+        return tags
+
+
+UCDP_FORMAT = UcdpFormat()

@@ -9,7 +9,7 @@ from flask import Flask
 from dashboard import ids
 from dashboard.components import filter_panel, shell
 from dashboard.export_route import register_export_route
-from dashboard.pages import event, event_form, events, timeline
+from dashboard.pages import event, event_form, events, import_page, timeline
 from dashboard.pages import map as map_page
 from dashboard.services import ENGINE_KEY
 from tracker.db import make_engine
@@ -21,6 +21,7 @@ PAGES = [
     (map_page.__name__, "/map", "Map", map_page.layout),
     (events.__name__, "/events", "Events", events.layout),
     (f"{event_form.__name__}.add", "/events/new", "Add event", event_form.add_layout),
+    (import_page.__name__, "/import", "Import", import_page.layout),
     (
         f"{event_form.__name__}.edit",
         "/events/<event_id>/edit",

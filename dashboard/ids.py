@@ -107,3 +107,13 @@ FORM_STATUS = "event-form-status"
 FORM_CONFIDENCE = "event-form-confidence"
 FORM_FIELD_ERROR = "event-form-field-error"  # pattern id: {"type": ..., "field": key}
 FORM_SAVE = "event-form-save"
+
+# --- import page ---
+IMPORT_UPLOAD = "import-upload"
+IMPORT_FILE = "import-file"  # what was uploaded, or why it was refused
+IMPORT_UPLOADED = "import-uploaded"  # store: token, display name and size of the file
+IMPORT_FORMAT = "import-format"
+IMPORT_DRY_RUN = "import-dry-run"  # the dry-run report
+IMPORT_SKIP_INVALID = "import-skip-invalid"
+IMPORT_RUN = "import-run"  # the Import button
+IMPORT_RESULT = "import-result"  # the summary after importing, with links

@@ -4,14 +4,21 @@ Each function opens one unit of work, calls tracker and returns plain results.""
 
 from __future__ import annotations
 
+import base64
+import os
+import re
+import secrets
+import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from sqlalchemy.engine import Engine
 
-from tracker import crud, errors, gazetteer
+from tracker import crud, errors, gazetteer, importing
 from tracker.db import session_scope
 from tracker.errors import NotFound
 from tracker.exporting import iter_csv_chunks
@@ -27,6 +34,7 @@ from tracker.queries import (
     count_events,
     cursor_from_token,
     cursor_to_token,
+    event_records,
     get_event_record,
     iter_event_records,
     list_events,
@@ -346,3 +354,150 @@ def save_event_form(
             session, event_id, data, expected_version=expected_version
         )
         return event.id
+
+
+# --- import page ------------------------------------------------------------------
+
+UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024  # bigger files go through `tracker import`
+UPLOAD_FOLDER_KEY = "TRACKER_UPLOAD_FOLDER"  # app config: where uploads wait
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600  # uploads left behind longer are deleted
+# A token names a stored upload: random hex, then the file's extension (formats may
+# look at it). Tokens come back from the browser, so nothing else is accepted.
+UPLOAD_TOKEN = re.compile(r"[0-9a-f]{32}(\.[a-z0-9]{1,10})?")
+TOO_LARGE = (
+    "is {size}, over the limit of {limit} for uploads; import it with "
+    "`tracker import` instead. Nothing was stored"
+)
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """A file uploaded for import: the token naming it and what to show of it."""
+
+    token: str
+    name: str  # the uploaded file's own name, cleaned, only ever displayed
+    size: int  # bytes
+
+
+def describe_size(size: int) -> str:
+    """A byte count in words a person reads at a glance: "812 bytes", "3.4 MB"."""
+    if size < 1024:
+        return f"{size} byte{'s' if size != 1 else ''}"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f}".removesuffix(".0") + " KB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+
+
+def display_name(filename: str | None) -> str:
+    """The uploaded file's name without folders or control characters, for display."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(c for c in name if c.isprintable()).strip()[:120]
+    return name or "uploaded file"
+
+
+def upload_folder() -> Path:
+    """The private folder (mode 0700) where uploads wait to be imported."""
+    configured = current_app.config.get(UPLOAD_FOLDER_KEY)
+    user = f"-{os.getuid()}" if hasattr(os, "getuid") else ""
+    folder = Path(configured or Path(tempfile.gettempdir()) / f"tracker-uploads{user}")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # A folder of that name made by someone else could be read or swapped by them.
+    if folder.is_symlink() or (user and folder.stat().st_uid != os.getuid()):
+        raise errors.ConfigurationError(f"{folder} is not a private folder of ours")
+    folder.chmod(0o700)
+    return folder
+
+
+def save_upload(contents: str | None, filename: str | None) -> StoredUpload:
+    """Store an upload (a base64 data URL, as dcc.Upload sends it) under a new token.
+
+    Raises InvalidInput, with nothing stored, for an empty, unreadable or too large
+    file. Uploads older than a day are deleted on the way."""
+    header, _, data = (contents or "").partition(",")
+    size = len(data) * 3 // 4 - data[-2:].count("=")
+    refusal = None
+    if not header.endswith(";base64"):
+        refusal = "could not be read; choose it again"
+    elif size > UPLOAD_LIMIT_BYTES:
+        limit = describe_size(UPLOAD_LIMIT_BYTES)
+        refusal = TOO_LARGE.format(size=describe_size(size), limit=limit)
+    elif size == 0:
+        refusal = "is empty. Nothing was stored"
+    if refusal is None:
+        try:
+            content = base64.b64decode(data, validate=True)
+        except ValueError:
+            refusal = "could not be read; choose it again"
+    if refusal is not None:
+        raise errors.InvalidInput([errors.Problem("file", refusal)])
+    name = display_name(filename)
+    suffix = re.search(r"\.[A-Za-z0-9]{1,10}$", name)
+    token = secrets.token_hex(16) + (suffix.group().lower() if suffix else "")
+    folder = upload_folder()
+    _delete_stale_uploads(folder)
+    descriptor = os.open(folder / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
+    return StoredUpload(token, name, len(content))
+
+
+def _delete_stale_uploads(folder: Path) -> None:
+    """Delete uploads abandoned (never imported nor replaced) for over a day."""
+    oldest = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for path in folder.iterdir():
+        if UPLOAD_TOKEN.fullmatch(path.name) and path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
+
+
+def discard_upload(token: str | None) -> None:
+    """Delete a stored upload; nothing happens for an unknown or malformed token."""
+    if token and UPLOAD_TOKEN.fullmatch(token):
+        (upload_folder() / token).unlink(missing_ok=True)
+
+
+def _upload_path(token: str | None) -> Path:
+    """The stored file a token names; NotFound when it is malformed or gone."""
+    if token and UPLOAD_TOKEN.fullmatch(token):
+        path = upload_folder() / token
+        if path.is_file():
+            return path
+    raise NotFound("the uploaded file is no longer on the server; choose it again")
+
+
+def dry_run_import(token: str, format_name: str) -> importing.ImportReport:
+    """Validate a stored upload as an import would, and say what it would do.
+
+    Nothing is written. Raises InvalidInput when the file cannot be read at all (its
+    format cannot be told, a required column is missing), NotFound when it is gone."""
+    path = _upload_path(token)
+    with session_scope(engine()) as session:
+        return importing.import_file(
+            session, path, format_name=format_name, mode=importing.ImportMode.DRY_RUN
+        )
+
+
+def run_import(
+    token: str, format_name: str, skip_invalid: bool
+) -> importing.ImportReport:
+    """Import a stored upload in one transaction, then delete the stored file.
+
+    All or nothing unless `skip_invalid`: raises ImportFailed (its `report` lists
+    the problems) with nothing written, and the file is kept for another try."""
+    path = _upload_path(token)
+    mode = (
+        importing.ImportMode.SKIP_INVALID
+        if skip_invalid
+        else importing.ImportMode.ATOMIC
+    )
+    with session_scope(engine()) as session:
+        report = importing.import_file(
+            session, path, format_name=format_name, mode=mode
+        )
+    discard_upload(token)
+    return report
+
+
+def event_titles(event_ids: list[int]) -> list[tuple[int, str]]:
+    """The id and title of each of `event_ids` that exists, in the order given."""
+    with session_scope(engine()) as session:
+        return [(r.id, r.title) for r in event_records(session, event_ids)]

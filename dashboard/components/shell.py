@@ -7,7 +7,12 @@ from dash import Input, Output, callback, html
 from dashboard import ids, services
 from tracker.filters import EventFilter
 
-NAV_LINKS = [("Timeline", "/"), ("Map", "/map"), ("Events", "/events")]
+NAV_LINKS = [
+    ("Timeline", "/"),
+    ("Map", "/map"),
+    ("Events", "/events"),
+    ("Import", "/import"),
+]
 
 
 def top_bar() -> html.Header:
@@ -34,6 +39,7 @@ def top_bar() -> html.Header:
     Output({"type": ids.NAV, "path": "/"}, "href"),
     Output({"type": ids.NAV, "path": "/map"}, "href"),
     Output({"type": ids.NAV, "path": "/events"}, "href"),
+    Output({"type": ids.NAV, "path": "/import"}, "href"),
     Input(ids.URL, "search"),
     Input(ids.URL, "pathname"),  # recount after a save moves to the event's page
 )
@@ -44,4 +50,10 @@ def update_nav(search: str | None, _pathname: str | None = None):
     query = event_filter.to_query_string()
     suffix = "?" + query if query else ""
     label = f"{count:,} event{'s' if count != 1 else ''}"
-    return label, "/" + suffix, "/map" + suffix, "/events" + suffix
+    return (
+        label,
+        "/" + suffix,
+        "/map" + suffix,
+        "/events" + suffix,
+        "/import" + suffix,
+    )

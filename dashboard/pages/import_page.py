@@ -1,0 +1,408 @@
+"""Import page (`/import`): upload a file, see what importing it would do, then import.
+
+The uploaded file is stored on the server under a random token (see
+`services.save_upload`); the browser keeps only that token and the file's name and size
+for display. Each new file or format runs a dry run that writes nothing; "Import" then
+runs the real import in one transaction and links to the events it wrote. Everything
+read from the file is shown as text by Dash components, never as HTML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from dash import (
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    html,
+    no_update,
+)
+from dash.exceptions import PreventUpdate
+
+from dashboard import ids, services
+from dashboard.components.event_form_fields import dropdown
+from tracker.errors import InvalidInput, NotFound, Problem
+from tracker.importing import FORMAT_CHOICES, ImportFailed, ImportReport
+
+FORMAT_LABELS = {
+    "auto": "Detect from the file",
+    "native": "Native CSV or JSON Lines (tracker export)",
+    "acled": "ACLED CSV",
+    "ucdp": "UCDP GED CSV",
+    "gdelt": "GDELT 2.0 events (tab-separated)",
+    "plover": "PLOVER JSON",
+}
+PROBLEMS_SHOWN = 100
+LINKS_SHOWN = 20
+VALUE_SHOWN = 200  # characters of a refused value shown in the problems table
+UPLOAD_LABEL = "Choose a file to import"
+ATOMIC_NOTE = (
+    "Importing writes nothing if any row is invalid, unless you tick "
+    "'Skip invalid rows'."
+)
+NO_FILE = "Choose a file above to see what importing it would do."
+
+
+def layout(**_query: Any) -> html.Div:
+    """The upload, the format choice, the dry-run report and the Import button."""
+    return html.Div(
+        [
+            html.H1("Import"),
+            html.P(
+                "Add events from a file: tracker's own CSV or JSON Lines export, "
+                "ACLED, UCDP GED, GDELT 2.0 events or PLOVER JSON. Importing a file "
+                "again updates its events by their id in the source dataset and never "
+                "duplicates them. Nothing is written until you press Import.",
+                className="summary",
+            ),
+            file_section(),
+            html.Section(
+                [
+                    html.H2("Dry run"),
+                    dcc.Loading(
+                        html.Div(NO_FILE, id=ids.IMPORT_DRY_RUN),
+                        custom_spinner=html.P("Checking every row…", className="note"),
+                        delay_show=300,
+                        show_initially=False,
+                        target_components={ids.IMPORT_DRY_RUN: "children"},
+                    ),
+                ],
+                className="card",
+            ),
+            import_section(),
+        ],
+        className="import-page",
+    )
+
+
+def file_section() -> html.Section:
+    """The upload, named by the label around it, and the Format choice."""
+    limit = services.describe_size(services.UPLOAD_LIMIT_BYTES)
+    upload = dcc.Upload(
+        id=ids.IMPORT_UPLOAD,
+        children=[
+            html.Span(UPLOAD_LABEL, className="button export"),
+            html.Span(f" or drop it here (up to {limit})", className="hint"),
+        ],
+        max_size=services.UPLOAD_LIMIT_BYTES,
+        # The label around it opens the file dialog; a click on the drop zone would
+        # open a second one.
+        disable_click=True,
+        className="import-upload",
+        className_active="import-upload dragging",
+    )
+    return html.Section(
+        [
+            html.H2("File and format"),
+            html.Label(upload, className="import-upload-label"),
+            html.Div(id=ids.IMPORT_FILE, **{"aria-live": "polite"}),
+            dropdown("Format", ids.IMPORT_FORMAT, format_options(), "auto", None),
+            dcc.Store(id=ids.IMPORT_UPLOADED),
+        ],
+        className="card import-file",
+    )
+
+
+def import_section() -> html.Section:
+    """The 'Skip invalid rows' choice, the Import button and the result."""
+    return html.Section(
+        [
+            html.H2("Import"),
+            dcc.Checklist(
+                id=ids.IMPORT_SKIP_INVALID,
+                options=[{"label": "Skip invalid rows", "value": "skip"}],
+                value=[],
+                inputClassName="check",
+            ),
+            html.Button(
+                "Import", id=ids.IMPORT_RUN, disabled=True, className="button primary"
+            ),
+            dcc.Loading(
+                html.Div(id=ids.IMPORT_RESULT),
+                custom_spinner=html.P("Importing…", className="note"),
+                delay_show=300,
+                show_initially=False,
+                target_components={ids.IMPORT_RESULT: "children"},
+            ),
+        ],
+        className="card import-run",
+    )
+
+
+def format_options() -> list[dict[str, str]]:
+    """The Format choices: detection first, then each importable format."""
+    return [{"label": FORMAT_LABELS.get(n, n), "value": n} for n in FORMAT_CHOICES]
+
+
+def problems_table(problems: Sequence[Problem]) -> html.Div:
+    """The first problems as a table of line, column, value and reason."""
+    rows = [
+        html.Tr(
+            [
+                html.Td("" if p.line is None else str(p.line)),
+                html.Td(p.field),
+                html.Td("" if p.value is None else str(p.value)[:VALUE_SHOWN]),
+                html.Td(p.reason),
+            ]
+        )
+        for p in problems[:PROBLEMS_SHOWN]
+    ]
+    head = html.Tr([html.Th(name) for name in ("Line", "Column", "Value", "Reason")])
+    parts: list[Any] = [
+        html.Table([html.Thead(head), html.Tbody(rows)], className="problems")
+    ]
+    if len(problems) > PROBLEMS_SHOWN:
+        parts.append(
+            html.P(
+                f"Showing the first {PROBLEMS_SHOWN} of {len(problems):,} problems; "
+                "`tracker import --dry-run --report FILE` lists them all.",
+                className="note",
+            )
+        )
+    return html.Div(parts)
+
+
+def counts(report: ImportReport, *, dry_run: bool) -> html.Dl:
+    """Rows read and what became, or would become, of them."""
+    added, updated = "Added", "Updated"
+    if dry_run:
+        added, updated = "Would be added", "Would be updated"
+    terms = [
+        ("Rows", report.rows),
+        (added, report.added),
+        (updated, report.updated),
+        ("Unchanged", report.unchanged),
+        ("Rejected", report.rejected),
+    ]
+    return html.Dl(
+        [part for term, n in terms for part in (html.Dt(term), html.Dd(f"{n:,}"))],
+        className="import-counts",
+    )
+
+
+def invalid_rows(report: ImportReport) -> str:
+    """How many rows are invalid, in words: "1 of 12 rows is invalid"."""
+    rows = "row" if report.rows == 1 else "rows"
+    verb = "is" if report.rejected == 1 else "are"
+    return f"{report.rejected:,} of {report.rows:,} {rows} {verb} invalid"
+
+
+def dry_run_report(report: ImportReport) -> html.Div:
+    """What importing the file would do: its format, the counts, the problems."""
+    chosen = "Detected" if report.detected else "As chosen"
+    if report.problems:
+        what = (
+            f"{invalid_rows(report)} (below). "
+            f"{ATOMIC_NOTE} With it ticked, the {report.valid:,} valid rows are "
+            "imported and the rest are left out."
+        )
+    else:
+        what = (
+            f"Every row is valid: importing adds {report.added:,} events and updates "
+            f"{report.updated:,}; {report.unchanged:,} already stored as they are "
+            f"are left alone. {ATOMIC_NOTE}"
+        )
+    parts: list[Any] = [
+        html.P(html.Strong(f"{chosen}: {report.format}"), className="import-format"),
+        counts(report, dry_run=True),
+        html.P(what),
+        html.P("Nothing has been written yet.", className="note"),
+    ]
+    if report.problems:
+        parts.append(problems_table(report.problems))
+    return html.Div(parts, className="dry-run")
+
+
+def unreadable(error: InvalidInput | NotFound) -> html.Div:
+    """Why the file cannot be imported at all, and what to do about it."""
+    if isinstance(error, NotFound):
+        return html.Div(html.P(str(error)), className="import-error", role="alert")
+    reasons = [html.Li(str(problem)) for problem in error.problems]
+    parts: list[Any] = [
+        html.P("This file cannot be imported as it is:"),
+        html.Ul(reasons),
+    ]
+    if any(problem.field == "format" for problem in error.problems):
+        parts.append(html.P("Choose its format in the Format list above."))
+    return html.Div(parts, className="import-error", role="alert")
+
+
+def import_summary(
+    name: str, report: ImportReport, titles: Sequence[tuple[int, str]]
+) -> html.Div:
+    """The summary of a finished import, linking to the events it wrote."""
+    parts: list[Any] = [
+        html.P(html.Strong(f"Imported {name}."), className="import-done"),
+        counts(report, dry_run=False),
+    ]
+    if report.duplicate_candidates:
+        parts.append(
+            html.P(
+                f"{report.duplicate_candidates:,} possible duplicates of events "
+                "from other datasets were flagged for review.",
+                className="note",
+            )
+        )
+    if report.problems:
+        parts += [html.P("These rows were left out:"), problems_table(report.problems)]
+    if titles:
+        links = [
+            html.Li(dcc.Link(title, href=f"/events/{event_id}"))
+            for event_id, title in titles
+        ]
+        more = len(report.event_ids) - len(titles)
+        parts += [html.P("The events added or updated:"), html.Ul(links)]
+        if more > 0:
+            parts.append(html.P(f"… and {more:,} more.", className="note"))
+    else:
+        parts.append(
+            html.P("Nothing changed: every row matches an event already stored.")
+        )
+    parts.append(html.P(dcc.Link("Open the events table", href="/events")))
+    return html.Div(parts, className="import-summary", role="status")
+
+
+def failure_summary(report: ImportReport) -> html.Div:
+    """Why an all-or-nothing import wrote nothing, and how to go on."""
+    return html.Div(
+        [
+            html.P(html.Strong(f"Nothing was written: {invalid_rows(report)}.")),
+            problems_table(report.problems),
+            html.P(
+                "Fix these rows and upload the file again, or tick 'Skip invalid "
+                f"rows' to import the {report.valid:,} valid rows."
+            ),
+        ],
+        className="import-error",
+        role="alert",
+    )
+
+
+@callback(
+    Output(ids.IMPORT_UPLOADED, "data"),
+    Output(ids.IMPORT_FILE, "children"),
+    Output(ids.IMPORT_RESULT, "children"),
+    Input(ids.IMPORT_UPLOAD, "contents"),
+    State(ids.IMPORT_UPLOAD, "filename"),
+    State(ids.IMPORT_UPLOADED, "data"),
+    prevent_initial_call=True,
+)
+def on_upload(
+    contents: str | None, filename: str | None, previous: dict[str, Any] | None
+) -> tuple[dict[str, Any] | None, html.P, None]:
+    """Store the uploaded file in place of the one before, or say why it is refused."""
+    if contents is None:
+        raise PreventUpdate
+    services.discard_upload((previous or {}).get("token"))
+    name = services.display_name(filename)
+    try:
+        stored = services.save_upload(contents, filename)
+    except InvalidInput as error:
+        reason = "; ".join(problem.reason for problem in error.problems)
+        return None, html.P(f"{name} {reason}.", className="import-error"), None
+    size = services.describe_size(stored.size)
+    data = {"token": stored.token, "name": stored.name, "size": stored.size}
+    return data, html.P(f"File: {stored.name} ({size})"), None
+
+
+@callback(
+    Output(ids.IMPORT_DRY_RUN, "children"),
+    Output(ids.IMPORT_RUN, "disabled"),
+    Input(ids.IMPORT_UPLOADED, "data"),
+    Input(ids.IMPORT_FORMAT, "value"),
+)
+def update_dry_run(
+    uploaded: dict[str, Any] | None, format_name: str | None
+) -> tuple[Any, bool]:
+    """Dry-run the file in the chosen format; Import is enabled once that worked."""
+    if not uploaded:
+        return NO_FILE, True
+    try:
+        report = services.dry_run_import(uploaded["token"], format_name or "auto")
+    except (InvalidInput, NotFound) as error:
+        return unreadable(error), True
+    return dry_run_report(report), False
+
+
+@callback(
+    Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
+    Output(ids.IMPORT_UPLOADED, "data", allow_duplicate=True),
+    Output(ids.IMPORT_FILE, "children", allow_duplicate=True),
+    Input(ids.IMPORT_RUN, "n_clicks"),
+    State(ids.IMPORT_UPLOADED, "data"),
+    State(ids.IMPORT_FORMAT, "value"),
+    State(ids.IMPORT_SKIP_INVALID, "value"),
+    prevent_initial_call=True,
+)
+def on_import(
+    n_clicks: int | None,
+    uploaded: dict[str, Any] | None,
+    format_name: str | None,
+    skip: list[str] | None,
+) -> tuple[Any, Any, Any]:
+    """Import the file; on success forget it and link to the events written."""
+    if not n_clicks or not uploaded:
+        raise PreventUpdate
+    token, skip_invalid = uploaded["token"], "skip" in (skip or [])
+    try:
+        report = services.run_import(token, format_name or "auto", skip_invalid)
+    except ImportFailed as failure:
+        return failure_summary(failure.report), no_update, no_update
+    except (InvalidInput, NotFound) as error:
+        return unreadable(error), no_update, no_update
+    titles = services.event_titles(report.event_ids[:LINKS_SHOWN])
+    done = html.P("Imported. Choose another file to import more.")
+    return import_summary(uploaded["name"], report, titles), None, done
+
+
+# dcc.Upload drops a file over its max_size without a word: say why in the browser,
+# before a byte is sent. One listener on the document catches the file input's change
+# and a drop on the zone, whenever the (lazily loaded) upload appears.
+SIZE_GUARD = """
+function (limit) {
+    if (window.trackerImportSizeGuard) { return window.dash_clientside.no_update; }
+    window.trackerImportSizeGuard = true;
+    const refuse = (event) => {
+        if (!event.target.closest || !event.target.closest("#UPLOAD")) { return; }
+        const files = (event.dataTransfer || event.target).files || [];
+        const big = Array.from(files).find((file) => file.size > limit);
+        if (!big) { return; }
+        const size = (big.size / 1048576).toFixed(1).replace(/\\.0$/, "") + " MB";
+        const reason = TOO_LARGE.replace("{size}", size).replace("{limit}", LIMIT);
+        const set = window.dash_clientside.set_props;
+        set("FILE", {children: big.name + " " + reason + "."});
+        set("UPLOADED", {data: null});
+        set("RESULT", {children: null});
+    };
+    document.addEventListener("change", refuse, true);
+    document.addEventListener("drop", refuse, true);
+    return window.dash_clientside.no_update;
+}
+"""
+
+
+def size_guard_script() -> str:
+    """SIZE_GUARD with this page's ids, limit and wording filled in."""
+    script = SIZE_GUARD
+    for name, value in {
+        "#UPLOAD": "#" + ids.IMPORT_UPLOAD,
+        '"FILE"': json.dumps(ids.IMPORT_FILE),
+        '"UPLOADED"': json.dumps(ids.IMPORT_UPLOADED),
+        '"RESULT"': json.dumps(ids.IMPORT_RESULT),
+        "TOO_LARGE": json.dumps(services.TOO_LARGE),
+        "LIMIT": json.dumps(services.describe_size(services.UPLOAD_LIMIT_BYTES)),
+    }.items():
+        script = script.replace(name, value)
+    return script
+
+
+clientside_callback(
+    size_guard_script(),
+    Output(ids.IMPORT_FILE, "className"),
+    Input(ids.IMPORT_UPLOAD, "max_size"),
+)

@@ -1,0 +1,115 @@
+"""In Chromium: upload a file to the Import page, check its dry run, import, open it.
+
+The file input is found by its label, as a screen reader would announce it; the
+database behind the server is looked at directly to check what was (not) written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+
+from dashboard import services
+from dashboard.pages import import_page
+from tests.conftest import REPO_ROOT
+from tracker.db import make_engine, session_scope
+from tracker.models import Event
+
+DATA = REPO_ROOT / "tests" / "data" / "import_page"
+DEPOT = "Example: drone strike on a grain depot near Kupiansk"
+
+
+@pytest.fixture
+def console_errors(page: Page):
+    """The console errors of the page; the test fails if there are any at its end."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield errors
+    assert errors == []
+
+
+def count_events(database_url: str) -> int:
+    """How many events the server's database holds (a direct look, not via the UI)."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            return session.execute(select(func.count()).select_from(Event)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def choose_file(page: Page, server: str, name: str) -> None:
+    """Open the Import page and upload tests/data/import_page/<name>."""
+    page.goto(server + "/import")
+    page.get_by_label("Choose a file to import").set_input_files(DATA / name)
+    expect(page.get_by_text(f"File: {name}")).to_be_visible()
+
+
+# The invalid file comes first: its valid rows are then new to the database, so
+# "nothing imported" means something.
+def test_a_file_with_a_bad_row_shows_its_line_and_imports_nothing(
+    page: Page, server: str, seeded_url: str, console_errors
+):
+    before = count_events(seeded_url)
+    choose_file(page, server, "new_events_bad_row.jsonl")
+    dry_run = page.locator("#import-dry-run")
+    expect(dry_run).to_contain_text("1 of 3 rows is invalid")
+    expect(dry_run).to_contain_text("Importing writes nothing if any row is invalid")
+    bad_row = dry_run.get_by_role("row").filter(has_text="2025-13-45")
+    expect(bad_row.get_by_role("cell").first).to_have_text("2")
+    expect(bad_row).to_contain_text("date_start")
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    alert = page.locator("#import-result").get_by_role("alert")
+    expect(alert).to_contain_text("Nothing was written: 1 of 3 rows is invalid.")
+    expect(alert.get_by_role("row").filter(has_text="2025-13-45")).to_be_visible()
+    assert count_events(seeded_url) == before
+
+
+def test_upload_dry_run_import_then_open_an_imported_event(
+    page: Page, server: str, seeded_url: str, console_errors
+):
+    before = count_events(seeded_url)
+    choose_file(page, server, "new_events.jsonl")
+    dry_run = page.locator("#import-dry-run")
+    expect(dry_run).to_contain_text(re.compile(r"Detected: native"))
+    expect(dry_run).to_contain_text("Every row is valid: importing adds 3 events")
+    expect(dry_run).to_contain_text("Nothing has been written yet.")
+    assert count_events(seeded_url) == before
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    result = page.locator("#import-result")
+    expect(result).to_contain_text("Imported new_events.jsonl.")
+    expect(result.get_by_role("link")).to_have_count(4)  # 3 events and the table
+    assert count_events(seeded_url) == before + 3
+    expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()
+
+    result.get_by_role("link", name=DEPOT).click()
+    page.wait_for_url(re.compile(r"/events/\d+$"))
+    expect(page.get_by_role("heading", name=DEPOT)).to_be_visible()
+    expect(
+        page.get_by_text("Two workers were killed when a drone hit the depot.")
+    ).to_be_visible()
+
+    page.goto(server + "/events")
+    expect(page.locator("#events-grid").get_by_text(DEPOT)).to_be_visible()
+
+
+def test_a_file_over_the_size_limit_is_refused_in_the_browser(
+    page: Page, server: str, tmp_path: Path, console_errors
+):
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as handle:
+        handle.truncate(services.UPLOAD_LIMIT_BYTES + 1024 * 1024)  # sparse: quick
+    page.goto(server + "/import")
+    page.get_by_label("Choose a file to import").set_input_files(huge)
+    expect(page.locator("#import-file")).to_have_text(
+        "huge.csv is 51 MB, over the limit of 50 MB for uploads; import it with "
+        "`tracker import` instead. Nothing was stored."
+    )
+    expect(page.locator("#import-dry-run")).to_have_text(import_page.NO_FILE)
+    expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()

@@ -60,6 +60,7 @@ EVENTS_LOCATION = "events-location"  # a row click navigates through it
 # --- event page ---
 EVENT_CARD = "event-card"
 EVENT_EDIT = "event-edit"
+EVENT_DUPLICATES = "event-duplicates"  # the possible duplicates, below the card
 
 # --- add / edit form ---
 FORM = "event-form"

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from tracker import crud, errors, gazetteer, importing
 from tracker.db import session_scope
+from tracker.duplicates import ALL_STATUSES, DuplicateRow, list_duplicate_candidates
 from tracker.errors import NotFound
 from tracker.exporting import iter_csv_chunks
 from tracker.facets import Choice, search_actors, search_places
@@ -229,6 +230,17 @@ def event_page_data(event_id: int) -> EventPageData | None:
         except NotFound:
             return None
         return EventPageData(record, list_linked_events(session, event_id))
+
+
+DUPLICATE_LIMIT = 50  # candidates shown on one event page
+
+
+def possible_duplicates(event_id: int) -> list[DuplicateRow]:
+    """The duplicate candidates one event is part of, of any status, likeliest first."""
+    with session_scope(engine()) as session:
+        return list_duplicate_candidates(
+            session, status=ALL_STATUSES, event_id=event_id, limit=DUPLICATE_LIMIT
+        )
 
 
 # --- CSV export route -------------------------------------------------------------

@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlmodel import Session
 
 from tracker.crud import content_hash, event_values, write_links
+from tracker.duplicates import find_duplicate_candidates
 from tracker.errors import InvalidInput, Problem, problems_from_validation_error
 from tracker.formats.base import ImportFormat, RawRow, RowProblem
 from tracker.models import (
@@ -173,6 +174,10 @@ def import_file(
     report.written = (
         mode is not ImportMode.DRY_RUN and (report.added + report.updated) > 0
     )
+    if report.event_ids:  # flagged for an analyst to merge or dismiss, never merged
+        report.duplicate_candidates = find_duplicate_candidates(
+            session, report.event_ids
+        )
     return report
 
 

@@ -16,6 +16,7 @@ import pycountry
 from pydantic import ConfigDict, field_validator, model_validator
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Column,
     DateTime,
     Index,
@@ -611,3 +612,48 @@ class EventRecord(SQLModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+
+
+# --- Duplicate candidates -------------------------------------------------------------
+
+
+class DuplicateStatus(StrEnum):
+    """Where an analyst's decision on a possible duplicate stands."""
+
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    MERGED = "merged"
+
+
+class DuplicateCandidate(SQLModel, table=True):
+    """Table: two events of different datasets that may record the same happening.
+
+    Flagged by `tracker.duplicates`, decided by an analyst (merged or dismissed), never
+    merged silently. The pair is stored once, lower id first."""
+
+    __tablename__ = "duplicate_candidate"
+    __table_args__ = (
+        UniqueConstraint("event_id", "other_id"),
+        CheckConstraint("event_id < other_id", name="ordered_pair"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Looked up through the unique (event_id, other_id) index, so no index of its own.
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
+    other_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    score: float  # 0..1, higher is more alike
+    reasons: str = Field(sa_type=Text)  # why they look alike, in words
+    status: str = Field(
+        default=DuplicateStatus.OPEN.value, sa_type=String(16), index=True
+    )
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    decided_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# Duplicate detection looks for places inside a latitude/longitude box around each
+# event; this index turns that into a range scan instead of a pass over every place.
+Index(
+    "ix_location_latitude_longitude",
+    Location.__table__.c.latitude,
+    Location.__table__.c.longitude,
+)

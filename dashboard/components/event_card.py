@@ -15,6 +15,7 @@ from dashboard import ids
 from dashboard.services import EventPageData
 from tracker import taxonomy
 from tracker.dates import describe_date
+from tracker.duplicates import DuplicateRow
 from tracker.models import EventRecord
 from tracker.queries import LinkedEvent
 
@@ -303,3 +304,55 @@ def history(record: EventRecord) -> str:
     created = f"{record.created_at:%Y-%m-%d %H:%M} UTC"
     updated = f"{record.updated_at:%Y-%m-%d %H:%M} UTC"
     return f"Recorded {created}; last changed {updated}; version {record.version}."
+
+
+def possible_duplicates(event_id: int, rows: list[DuplicateRow]) -> html.Section | None:
+    """Events of other datasets that may record the same happening, and their fate.
+
+    Each links to the other event, with its date, place and dataset, the score and
+    the reasons; nothing is shown when there are none."""
+    if not rows:
+        return None
+    items = []
+    for row in rows:
+        other = row.counterpart(event_id)
+        date = describe_date(other.date_start, other.date_end, other.date_precision)
+        place = other.place or "no place given"
+        dataset = f"dataset {other.dataset}" if other.dataset else "no dataset"
+        items.append(
+            html.Li(
+                [
+                    dcc.Link(f"#{other.id} {other.title}", href=f"/events/{other.id}"),
+                    html.Span(f" · {date} · {place} · {dataset}", className="note"),
+                    html.Br(),
+                    f"Score {row.score:.2f}: {row.reasons}.",
+                    html.Br(),
+                    html.Span(duplicate_status(row, event_id), className="note"),
+                ],
+                className=f"duplicate duplicate-{row.status}",
+            )
+        )
+    return html.Section(
+        [
+            html.H2("Possible duplicates"),
+            html.Ul(items, className="links"),
+        ],
+        id=ids.EVENT_DUPLICATES,
+        className="event-card event-duplicates",
+    )
+
+
+def duplicate_status(row: DuplicateRow, event_id: int) -> str:
+    """Where the analyst's decision on a candidate stands, from this event's side."""
+    other = row.counterpart(event_id)
+    head = f"{row.status.capitalize()} (candidate #{row.id})"
+    if row.status == "open":
+        return (
+            f"{head}: not decided yet; an analyst merges or dismisses it with "
+            f"`tracker duplicates --merge {row.id} --keep ID` or `--dismiss {row.id}`."
+        )
+    if row.status == "dismissed":
+        return f"{head}: judged to be different events."
+    if other.status == "retracted":
+        return f"{head}: #{other.id} was retracted as a duplicate of this event."
+    return f"{head}: this event was retracted as a duplicate of #{other.id}."

@@ -7,7 +7,11 @@ from typing import Any
 from dash import html
 
 from dashboard import services
-from dashboard.components.event_card import event_card, not_found
+from dashboard.components.event_card import (
+    event_card,
+    not_found,
+    possible_duplicates,
+)
 
 # Ids are INTEGER columns: a larger number cannot name an event (and PostgreSQL
 # would refuse to compare with it), so it is "not found" rather than an error.
@@ -29,4 +33,5 @@ def layout(event_id: str | None = None, **_query: Any) -> html.Div:
     data = services.event_page_data(number) if number is not None else None
     if data is None:
         return html.Div(not_found(event_id), className="event-page")
-    return html.Div(event_card(data), className="event-page")
+    duplicates = possible_duplicates(number, services.possible_duplicates(number))
+    return html.Div([event_card(data), duplicates], className="event-page")

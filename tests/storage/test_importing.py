@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.db import session_scope
+from tracker.duplicates import list_duplicate_candidates
 from tracker.filters import EventFilter
 from tracker.importing import ImportFailed, import_file
 from tracker.models import Actor, Event, EventActor, EventLink, Location, Source
@@ -129,3 +130,18 @@ def test_a_duplicate_id_in_one_file_is_reported(engine, seed_lines, tmp_path):
     [problem] = caught.value.report.problems
     assert problem.line == 13 and "appears earlier in the file" in problem.reason
     assert counts(engine)["Event"] == 0
+
+
+def test_an_import_flags_duplicates_of_other_datasets_without_merging(
+    engine, seed_lines, tmp_path
+):
+    run(engine, write_lines(tmp_path / "seed.jsonl", seed_lines))
+    talks = json.loads(seed_lines[0])
+    talks.update(dataset="desk", external_id="desk-1", title="Istanbul talks (desk)")
+    report = run(engine, write_lines(tmp_path / "desk.jsonl", [json.dumps(talks)]))
+    # Same quad class, place and month: the talks, and the two AGREEs in Istanbul.
+    assert report.added == 1 and report.duplicate_candidates == 3
+    assert counts(engine)["Event"] == 13  # flagged, not merged
+    with session_scope(engine) as session:
+        best = list_duplicate_candidates(session, event_id=report.event_ids[0])[0]
+    assert "same type CONSULT" in best.reasons

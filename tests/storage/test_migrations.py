@@ -20,9 +20,9 @@ def test_migrated_schema_matches_the_models(engine):
 
 
 def test_database_is_at_head_and_upgrading_again_changes_nothing(engine):
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     upgrade_database(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     tables = set(inspect(engine).get_table_names())
     assert {
         "event",

@@ -54,7 +54,7 @@ from typing import Any
 
 from tracker import taxonomy
 from tracker.formats.acled import ACLED_DATASET
-from tracker.formats.base import RawRow, RowProblem
+from tracker.formats.base import RawRow, RowProblem, column_behind
 from tracker.formats.csvtext import (
     check_width,
     country_from_numeric,
@@ -216,12 +216,7 @@ class AcledFormat:
 
     def column_for(self, field: str) -> str:
         """The ACLED column behind a record field path."""
-        path = field
-        while path:
-            if path in COLUMNS:
-                return COLUMNS[path]
-            path = path.rpartition(".")[0]
-        return field
+        return column_behind(field, COLUMNS)
 
     def to_record(self, row: RawRow) -> dict[str, Any]:
         """One ACLED row as an EventCreate-shaped dict; RowProblem if unmappable."""

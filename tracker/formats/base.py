@@ -22,6 +22,17 @@ class RawRow:
     values: Mapping[str, Any]
 
 
+def column_behind(field: str, columns: Mapping[str, str]) -> str:
+    """The file column mapped to `field` or to its nearest parent path ("location"
+    for "location.latitude"), else the field itself."""
+    path = field
+    while path:
+        if path in columns:
+            return columns[path]
+        path = path.rpartition(".")[0]
+    return field
+
+
 class RowProblem(Exception):
     """A value the format cannot map; the row is rejected with this reason."""
 

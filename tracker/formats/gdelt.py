@@ -49,7 +49,7 @@ from typing import Any
 import pycountry
 
 from tracker import taxonomy
-from tracker.formats.base import RawRow, RowProblem
+from tracker.formats.base import RawRow, RowProblem, column_behind
 from tracker.formats.csvtext import cut
 from tracker.formats.plover import actor_kind
 from tracker.models import ActorRole, EventStatus, GeoPrecision, validate_http_url
@@ -371,10 +371,7 @@ class GdeltFormat:
 
     def column_for(self, field: str) -> str:
         """The GDELT column behind a record field."""
-        if field in FIELD_COLUMNS:
-            return FIELD_COLUMNS[field]
-        head = field.split(".", 1)[0]
-        return FIELD_COLUMNS.get(head, field)
+        return column_behind(field, FIELD_COLUMNS)
 
 
 FIELD_COLUMNS = {

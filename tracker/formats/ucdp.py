@@ -44,7 +44,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from tracker.formats.base import RawRow, RowProblem
+from tracker.formats.base import RawRow, RowProblem, column_behind
 from tracker.formats.csvtext import (
     check_width,
     country_iso3,
@@ -188,12 +188,7 @@ class UcdpFormat:
 
     def column_for(self, field: str) -> str:
         """The GED column behind a record field path."""
-        path = field
-        while path:
-            if path in COLUMNS:
-                return COLUMNS[path]
-            path = path.rpartition(".")[0]
-        return field
+        return column_behind(field, COLUMNS)
 
     def to_record(self, row: RawRow) -> dict[str, Any]:
         """One GED row as an EventCreate-shaped dict; RowProblem if unmappable."""

@@ -33,6 +33,7 @@ from tracker.models import (
     EventActor,
     EventCreate,
     EventSource,
+    EventStatus,
     Location,
     Source,
     utc_now,
@@ -270,24 +271,29 @@ class BatchWriter:
         new, changed = [], []
         for line, event in batch:
             found = existing.get((event.dataset, event.external_id))
+            file_hash = content_hash(event)
             if found is None:
                 new.append((line, event))
-            elif found[1] == content_hash(event):
+            elif found[1] == file_hash:
                 self.report.unchanged += 1
             else:
-                changed.append((line, event, found[0], found[2]))
+                if found[3] == EventStatus.RETRACTED:
+                    # An analyst retracted it (or merged it away): a newer export of
+                    # the dataset updates its content but never brings it back.
+                    event = event.model_copy(update={"status": EventStatus.RETRACTED})
+                changed.append((line, event, found[0], found[2], file_hash))
         self.report.added += len(new)
         self.report.updated += len(changed)
         if not self.write:
             return
-        events = [event for _, event in new] + [event for _, event, _, _ in changed]
+        events = [event for _, event in new] + [change[1] for change in changed]
         locations = self._location_ids(events)
         new_ids = self._insert(new, locations)
         changed_ids = self._update(changed, locations)
         ids = new_ids + changed_ids
         self._write_participants(ids, events)
         self.report.event_ids.extend(ids)
-        lines = [line for line, _ in new] + [line for line, _, _, _ in changed]
+        lines = [line for line, _ in new] + [change[0] for change in changed]
         for event_id, line, event in zip(ids, lines, events, strict=True):
             if event.links:
                 self.linked.append((event_id, line, event))
@@ -306,8 +312,10 @@ class BatchWriter:
             )
         return problems
 
-    def _existing(self, batch) -> dict[tuple[str, str], tuple[int, str | None, int]]:
-        """(dataset, external id) -> (id, content hash, version) of stored events."""
+    def _existing(
+        self, batch
+    ) -> dict[tuple[str, str], tuple[int, str | None, int, str]]:
+        """(dataset, external id) -> (id, content hash, version, status) if stored."""
         ids = {event.external_id for _, event in batch}
         rows = self.session.execute(
             select(
@@ -316,9 +324,10 @@ class BatchWriter:
                 Event.id,
                 Event.content_hash,
                 Event.version,
+                Event.status,
             ).where(Event.external_id.in_(ids))
         )
-        return {(ds, ext): (i, h, v) for ds, ext, i, h, v in rows}
+        return {(ds, ext): (i, h, v, st) for ds, ext, i, h, v, st in rows}
 
     def _insert(self, new, locations: dict[str, int]) -> list[int]:
         if not new:
@@ -352,8 +361,9 @@ class BatchWriter:
                 ),
                 "updated_at": now,
                 "version": version + 1,
+                "content_hash": file_hash,  # the file's content, before any kept status
             }
-            for _, event, event_id, version in changed
+            for _, event, event_id, version, file_hash in changed
         ]
         self.session.execute(update(Event), rows)
         ids = [row["id"] for row in rows]

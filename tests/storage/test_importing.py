@@ -145,3 +145,30 @@ def test_an_import_flags_duplicates_of_other_datasets_without_merging(
     with session_scope(engine) as session:
         best = list_duplicate_candidates(session, event_id=report.event_ids[0])[0]
     assert "same type CONSULT" in best.reasons
+
+
+def test_a_newer_export_never_brings_back_a_retracted_event(
+    engine, seed_lines, tmp_path
+):
+    run(engine, write_lines(tmp_path / "v1.jsonl", seed_lines))
+    with session_scope(engine) as session:
+        event = session.execute(
+            select(Event).where(Event.fatalities_best == 14)
+        ).scalar_one()
+        event.status = "retracted"
+    records = [json.loads(line) for line in seed_lines]
+    attack = next(r for r in records if r["children_killed"] == 6)
+    attack["fatalities"]["high"] = 20
+    report = run(
+        engine, write_lines(tmp_path / "v2.jsonl", [json.dumps(r) for r in records])
+    )
+    assert report.updated == 1
+    with session_scope(engine) as session:
+        [stored] = list(
+            iter_event_records(session, EventFilter(statuses=("retracted",)))
+        )
+    assert stored.status == "retracted" and stored.fatalities["high"] == 20
+    again = run(
+        engine, write_lines(tmp_path / "v3.jsonl", [json.dumps(r) for r in records])
+    )
+    assert (again.updated, again.unchanged) == (0, 12)

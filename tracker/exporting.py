@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TextIO
 
 from tracker.models import ActorRole, EventRecord
@@ -162,15 +162,25 @@ def csv_row(record: EventRecord) -> dict[str, object]:
     return row
 
 
-def write_events_csv(records: Iterable[EventRecord], stream: TextIO) -> int:
-    """Write a header and one row per event to `stream`; return the number of events."""
-    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+def write_csv(
+    records: Iterable[EventRecord],
+    stream: TextIO,
+    columns: Sequence[str],
+    row: Callable[[EventRecord], dict[str, object]],
+) -> int:
+    """Write `columns` as a header, then `row(record)` per event; return the count."""
+    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
     for record in records:
-        writer.writerow(csv_row(record))
+        writer.writerow(row(record))
         count += 1
     return count
+
+
+def write_events_csv(records: Iterable[EventRecord], stream: TextIO) -> int:
+    """Write a header and one row per event to `stream`; return the number of events."""
+    return write_csv(records, stream, CSV_COLUMNS, csv_row)
 
 
 def iter_csv_chunks(

@@ -113,3 +113,28 @@ def server(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     process.wait(timeout=10)
     if process.returncode not in (0, -15):
         print(log_path.read_text())  # noqa: T201 - the server log explains a crash
+
+
+@pytest.fixture
+def console_errors(page):
+    """The console errors of the page; the test fails if there are any at its end."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield errors
+    assert errors == []
+
+
+def count_events(database_url: str) -> int:
+    """How many events the server's database holds (a direct look, not via the UI)."""
+    from sqlalchemy import func, select
+
+    from tracker.db import make_engine, session_scope
+    from tracker.models import Event
+
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            return session.execute(select(func.count()).select_from(Event)).scalar_one()
+    finally:
+        engine.dispose()

@@ -9,33 +9,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import func, select
 
+from tests.browser.conftest import count_events
 from tracker import taxonomy
-from tracker.db import make_engine, session_scope
-from tracker.models import Event
-
-
-@pytest.fixture
-def console_errors(page: Page):
-    """The console errors of the page; the test fails if there are any at its end."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield errors
-    assert errors == []
-
-
-def count_events(database_url: str) -> int:
-    """How many events the server's database holds (a direct look, not via the UI)."""
-    engine = make_engine(database_url)
-    try:
-        with session_scope(engine) as session:
-            return session.execute(select(func.count()).select_from(Event)).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def choose(page: Page, label: str, option: str) -> None:

@@ -42,7 +42,6 @@ Text cells that a spreadsheet would run as a formula are neutralised.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -53,7 +52,7 @@ from sqlmodel import Session
 
 from tracker import taxonomy
 from tracker.dates import covered_interval, describe_date
-from tracker.exporting import LIST_SEPARATOR, neutralise_formula
+from tracker.exporting import LIST_SEPARATOR, neutralise_formula, write_csv
 from tracker.filters import EventFilter
 from tracker.models import (
     ActorKind,
@@ -318,13 +317,7 @@ def acled_row(record: EventRecord) -> dict[str, object]:
 
 def write_acled_csv(records: Iterable[EventRecord], stream: TextIO) -> int:
     """Write ACLED's header and one row per event to `stream`; return the count."""
-    writer = csv.DictWriter(stream, fieldnames=ACLED_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for record in records:
-        writer.writerow(acled_row(record))
-        count += 1
-    return count
+    return write_csv(records, stream, ACLED_COLUMNS, acled_row)
 
 
 def acled_type_condition() -> ColumnElement[bool]:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 
 from tracker import config
+from tracker.backup import backup_database, restore_database
 from tracker.crud import save_events, validate_event_records
 from tracker.dates import describe_date
 from tracker.db import current_revision, make_engine, session_scope, upgrade_database
@@ -179,6 +180,30 @@ def seed(ctx: click.Context, path: Path | None) -> None:
     with session_scope(_engine(ctx)) as session:
         summary = seed_database(session, directory)
     click.echo(f"Seeded from {directory}: {summary}.")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+@reports_errors
+def backup(ctx: click.Context, path: Path) -> None:
+    """Write a consistent copy of the whole database to PATH, even while in use.
+
+    SQLite: the online backup API. PostgreSQL: pg_dump's custom format."""
+    click.echo(f"Backed up to {backup_database(_engine(ctx), path)}.")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
+@click.pass_context
+@reports_errors
+def restore(ctx: click.Context, path: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup at PATH, then migrate it."""
+    engine = _engine(ctx, migrated=False)
+    if not yes:
+        click.confirm(f"Replace everything in {engine.url!r} with {path}?", abort=True)
+    click.echo(f"Restored {restore_database(engine, path)}.")
 
 
 @main.command("list")

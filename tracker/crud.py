@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import case, delete, func, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from tracker import taxonomy
@@ -146,10 +148,21 @@ def resolve_actor(session: Session, ref: ActorRef) -> Actor:
     actor = find_actor(session, ref.name)
     if actor is None:
         kind = ref.kind or ActorKind.OTHER
-        actor = Actor(name=ref.name, kind=kind.value, country=ref.country)
-        session.add(actor)
-        session.flush()
+        values = {"name": ref.name, "kind": kind.value, "country": ref.country}
+        actor = _add_registry_row(session, Actor, values, key="name")
     return actor
+
+
+def _add_registry_row(session: Session, model: type, values: dict, *, key: str):
+    """Insert a registry row (actor, place, source) and return it.
+
+    Two writers may both find a name missing and insert it at once: the second
+    insert does nothing and both go on with the one row, instead of the second
+    failing on the unique key."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return session.exec(select(model).where(getattr(model, key) == values[key])).one()
 
 
 def resolve_location(session: Session, data: LocationIn) -> Location:
@@ -161,13 +174,9 @@ def resolve_location(session: Session, data: LocationIn) -> Location:
         select(Location).where(Location.location_key == key)
     ).first()
     if location is None:
-        location = Location(
-            **data.model_dump(exclude={"geo_precision"}),
-            geo_precision=data.geo_precision.value,
-            location_key=key,
-        )
-        session.add(location)
-        session.flush()
+        values = data.model_dump(exclude={"geo_precision"})
+        values |= {"geo_precision": data.geo_precision.value, "location_key": key}
+        location = _add_registry_row(session, Location, values, key="location_key")
     return location
 
 
@@ -178,10 +187,8 @@ def resolve_source(session: Session, data: SourceIn) -> Source:
     key = data.key()
     source = session.exec(select(Source).where(Source.source_key == key)).first()
     if source is None:
-        source = Source(**data.model_dump(exclude={"quote"}), source_key=key)
-        session.add(source)
-        session.flush()
-        return source
+        values = data.model_dump(exclude={"quote"}) | {"source_key": key}
+        return _add_registry_row(session, Source, values, key="source_key")
     for name in ("publisher", "title", "published"):
         if getattr(source, name) is None and getattr(data, name) is not None:
             setattr(source, name, getattr(data, name))

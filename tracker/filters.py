@@ -169,7 +169,9 @@ class EventFilter:
         for item in fields(cls):
             raw = values.get(item.name)
             items = [raw] if isinstance(raw, str) else [v for v in (raw or []) if v]
-            items = [v.strip() for v in items if v and v.strip()]
+            # NUL never means anything in a filter and PostgreSQL refuses it.
+            items = [v.replace("\x00", "").strip() for v in items if v]
+            items = [v for v in items if v]
             if not items:
                 continue
             if item.name in ("since", "until"):

@@ -153,12 +153,30 @@ def validate_iso3(value: str | None) -> str | None:
     return code
 
 
-def clean_text(value: str | None) -> str | None:
-    """Strip surrounding white space; an empty string becomes None."""
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+def clean_text(value: Any) -> Any:
+    """Strip surrounding white space; an empty string becomes None.
+
+    Anything but a string is passed on for the field's type check to refuse."""
+    if not isinstance(value, str):
+        return value
+    return value.strip() or None
+
+
+def without_nul(value: Any) -> Any:
+    """Text (or a list of texts) with NUL characters removed.
+
+    They carry no meaning in a report, and PostgreSQL cannot store them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value
+
+
+class InputModel(SQLModel):
+    """Base of the shapes data enters by: no text of theirs carries a NUL."""
+
+    _no_nul = field_validator("*", mode="before")(without_nul)
 
 
 def validate_http_url(value: str) -> str:
@@ -195,7 +213,7 @@ class ActorAlias(SQLModel, table=True):
     alias_key: str = Field(sa_type=String(200), unique=True)  # casefolded, for lookup
 
 
-class ActorRef(SQLModel):
+class ActorRef(InputModel):
     """Input: an actor named in an event, with its role.
 
     The actor is created in the registry if new."""
@@ -211,7 +229,7 @@ class ActorRef(SQLModel):
     _country = field_validator("country")(validate_iso3)
 
 
-class ActorCreate(SQLModel):
+class ActorCreate(InputModel):
     """Input: a registry entry with its aliases (the seed registry, the CLI)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -242,7 +260,7 @@ class Location(SQLModel, table=True):
     location_key: str = Field(sa_type=String(500), unique=True)
 
 
-class LocationIn(SQLModel):
+class LocationIn(InputModel):
     """Input: where an event happened; coordinates are optional but come in pairs."""
 
     model_config = ConfigDict(extra="forbid")
@@ -295,7 +313,7 @@ class Source(SQLModel, table=True):
     source_key: str = Field(sa_type=String(2000), unique=True)
 
 
-class SourceIn(SQLModel):
+class SourceIn(InputModel):
     """Input: a source an event cites, with the quote the event rests on.
 
     A report known only on paper or as a file has no URL; it then needs a title."""
@@ -444,7 +462,7 @@ class Fatalities(SQLModel):
         return max(values) if values else None
 
 
-class LinkIn(SQLModel):
+class LinkIn(InputModel):
     """Input: a link to another event, by its id or by its external id in a dataset."""
 
     model_config = ConfigDict(extra="forbid")
@@ -461,7 +479,7 @@ class LinkIn(SQLModel):
         return self
 
 
-class EventCreate(SQLModel):
+class EventCreate(InputModel):
     """Input: a whole event in the record shape.
 
     The shape is the one `tracker export --format jsonl` writes."""

@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,6 +40,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
 )
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -72,6 +76,7 @@ CHUNK = 500  # ids per IN (...) list
 STREAM_ROWS = 5000  # pre-filtered pairs fetched at a time
 
 ALL_STATUSES = "all"
+_RETRACTED = EventStatus.RETRACTED.value
 
 
 # --- Finding candidates ---------------------------------------------------------------
@@ -95,39 +100,194 @@ def find_duplicate_candidates(
     session: Session,
     event_ids: Sequence[int] | None = None,
     *,
+    dataset: str | None = None,
     max_km: float = DEFAULT_MAX_KM,
 ) -> int:
     """Flag events of other datasets that may record the same happening; count new ones.
 
     `event_ids` are the events to check (those just imported); None checks every
+    event of `dataset` against the other datasets, or, without `dataset`, every
     event against every other. Pairs already recorded, whatever their status, are
-    skipped. Nothing is merged or changed besides the new candidate rows.
+    skipped. Nothing is merged or changed besides the new candidate rows, which are
+    written as each batch of events is done, so memory stays bounded.
 
-    How it scales to a million events: SQL does the pre-filter, joined through
-    indexes. From each event's place, a latitude/longitude box `max_km` wide finds
-    the nearby places (a range scan of ix_location_latitude_longitude), their events
-    come through ix_event_location_id, and the quad class, dataset, status and a
-    widened date window (day numbers, see `_day_window`) discard the rest. Only the
-    few pairs that survive are checked exactly in Python: the intervals of
-    `covered_interval` must overlap and the haversine distance must be within
-    `max_km`. Their actors are then read for the pairs kept, and the new pairs
-    inserted in one statement."""
-    found: dict[tuple[int, int], tuple[_Side, _Side, float]] = {}
-    for query in _pair_queries(session, event_ids, max_km):
-        # Streamed: on a whole-database scan the pre-filter may still pass many rows.
-        for row in session.execute(query.execution_options(yield_per=STREAM_ROWS)):
-            first, second = _sides(row)
-            if first.id > second.id:
-                first, second = second, first
-            if (first.id, second.id) in found or not _dates_overlap(first, second):
+    How it scales to a million events: the events are taken as groups by dataset,
+    and only pairs across groups are looked for. For each pair of groups, SQL walks
+    from the events of the smaller side (in batches of ids): from each event's place,
+    a latitude/longitude box `max_km` wide finds the nearby places (a range scan of
+    ix_location_latitude_longitude), their events come through ix_event_location_id,
+    and the other group's dataset, the quad class, the status and a widened date
+    window (day numbers, see `_day_window`) discard the rest. A dataset with no
+    other group to meet costs one count. Only the pairs that survive are checked
+    exactly in Python: the intervals of `covered_interval` must overlap and the
+    haversine distance must be within `max_km`."""
+    groups = _located_counts(session)
+    if event_ids is not None:
+        sweeps = _sweeps_for_events(session, sorted(set(event_ids)), groups)
+    else:
+        sweeps = _sweeps_for_groups(groups, dataset)
+    return sum(
+        _flag_pairs(session, query, keep, max_km)
+        for sweep in sweeps
+        for query, keep in _pair_queries(session, sweep, max_km)
+    )
+
+
+@dataclass(frozen=True)
+class _Sweep:
+    """Pairs whose first event is in `driver` and second in `other` (None: any).
+
+    The driver's events are read in pages of ids; `keep`, when given, holds the only
+    ids the second event may have (the events just imported, sorted)."""
+
+    driver: _Group
+    other: _Group | None
+    ordered: bool = False  # first id < second id: both sides are one group
+    keep: array | None = None
+    ids: Sequence[int] | None = None  # the driver's ids, when already known
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The events of one dataset; `dataset` None means the hand-entered ones."""
+
+    dataset: str | None
+
+    def condition(self, event, *, indexed: bool = True) -> ColumnElement[bool]:
+        """This group's events; not `indexed`: a test that cannot use an index.
+
+        The second event of a pair must come through its place, never through the
+        dataset index (which would read the whole group for every first event):
+        `dataset || ''` hides the column from both planners."""
+        column = event.dataset if indexed else event.dataset.concat("")
+        if self.dataset is None:
+            return column.is_(None)
+        return column == self.dataset
+
+    def other_condition(self, event) -> ColumnElement[bool]:
+        """Events another dataset (or none) recorded: those a pair may join."""
+        if self.dataset is None:
+            return true()  # a hand-entered event meets any other, hand-entered too
+        return or_(event.dataset.is_(None), event.dataset != self.dataset)
+
+
+def _located_counts(session: Session) -> dict[str | None, int]:
+    """Events that may be in a pair (placed, not retracted), by dataset."""
+    query = (
+        select(Event.dataset, func.count())
+        .where(Event.location_id.is_not(None), Event.status != _RETRACTED)
+        .group_by(Event.dataset)
+    )
+    return dict(session.execute(query).all())
+
+
+def _sweeps_for_events(
+    session: Session, ids: list[int], groups: dict[str | None, int]
+) -> Iterator[_Sweep]:
+    """The sweeps that find every pair of the events `ids`.
+
+    Per dataset among them: nothing when no other group has events; else from
+    these events outwards, or, when the other groups hold fewer events, from
+    each of those groups towards this dataset, keeping the pairs that end in `ids`."""
+    mine: dict[str | None, int] = {}
+    for i in range(0, len(ids), CHUNK):
+        query = (
+            select(Event.dataset, func.count())
+            .where(Event.id.in_(ids[i : i + CHUNK]))
+            .group_by(Event.dataset)
+        )
+        for name, count in session.execute(query):
+            mine[name] = mine.get(name, 0) + count
+    total = sum(groups.values())
+    for name, count in sorted(mine.items(), key=lambda item: item[0] or ""):
+        others = total if name is None else total - groups.get(name, 0)
+        if others == 0:
+            continue
+        if name is None or count <= others:
+            yield _Sweep(_Group(name), None, ids=ids)
+            continue
+        keep = array("q", ids)
+        for other in sorted(groups, key=lambda g: g or ""):
+            if other != name:
+                yield _Sweep(_Group(other), _Group(name), keep=keep)
+
+
+def _sweeps_for_groups(
+    groups: dict[str | None, int], dataset: str | None
+) -> Iterator[_Sweep]:
+    """The sweeps that find every pair of `dataset`'s events (None: of all events),
+    each pair of groups walked from its smaller side."""
+    names = sorted(groups, key=lambda g: (g is not None, g or ""))
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if dataset is not None and dataset not in (first, second):
                 continue
-            km = haversine_km(
-                first.latitude, first.longitude, second.latitude, second.longitude
-            )
-            if km <= max_km:
-                found[(first.id, second.id)] = (first, second, km)
+            small, large = sorted((first, second), key=lambda g: groups[g])
+            yield _Sweep(_Group(small), _Group(large))
+    if None in groups and dataset is None:  # hand-entered events among themselves
+        yield _Sweep(_Group(None), _Group(None), ordered=True)
+
+
+def _driver_pages(session: Session, sweep: _Sweep) -> Iterator[list[tuple[int, float]]]:
+    """The sweep's first events as (id, latitude), CHUNK at a time (keyset paging)."""
+    located = (
+        select(Event.id, Location.latitude)
+        .join(Location, Location.id == Event.location_id)
+        .where(Location.latitude.is_not(None), Event.status != _RETRACTED)
+        # Through the ids, not the dataset index: pages in id order then cost one
+        # pass over the events in all, not a sort per page.
+        .where(sweep.driver.condition(Event, indexed=False))
+    )
+    if sweep.ids is not None:
+        for i in range(0, len(sweep.ids), CHUNK):
+            query = located.where(Event.id.in_(sweep.ids[i : i + CHUNK]))
+            yield session.execute(query).all()
+        return
+    last = 0
+    while page := list(
+        session.execute(
+            located.where(Event.id > last).order_by(Event.id).limit(CHUNK)
+        ).all()
+    ):
+        yield page
+        last = page[-1][0]
+
+
+def _flag_pairs(session: Session, query, keep: array | None, max_km: float) -> int:
+    """Run one pre-filter query, check its pairs exactly and record the new ones."""
+    found: dict[tuple[int, int], tuple[_Side, _Side, float]] = {}
+    # Streamed: on a whole-database scan the pre-filter may still pass many rows.
+    for row in session.execute(query.execution_options(yield_per=STREAM_ROWS)):
+        first, second = _sides(row)
+        if keep is not None and not _holds(keep, second.id):
+            continue
+        if first.id > second.id:
+            first, second = second, first
+        if (first.id, second.id) in found or not _dates_overlap(first, second):
+            continue
+        km = haversine_km(
+            first.latitude, first.longitude, second.latitude, second.longitude
+        )
+        if km <= max_km:
+            found[(first.id, second.id)] = (first, second, km)
     if not found:
         return 0
+    _record_pairs(session, found, max_km)
+    return len(found)
+
+
+def _holds(ids: array, value: int) -> bool:
+    """Whether the sorted array `ids` holds `value`."""
+    at = bisect_left(ids, value)
+    return at < len(ids) and ids[at] == value
+
+
+def _record_pairs(
+    session: Session,
+    found: dict[tuple[int, int], tuple[_Side, _Side, float]],
+    max_km: float,
+) -> None:
+    """Score the pairs with their shared actors and insert them as open candidates."""
     actors = _actor_names(session, {i for pair in found for i in pair})
     now = utc_now()
     rows = []
@@ -152,13 +312,13 @@ def find_duplicate_candidates(
         )
     session.execute(insert(DuplicateCandidate), rows)
     session.flush()
-    return len(rows)
 
 
 def _pair_queries(
-    session: Session, event_ids: Sequence[int] | None, max_km: float
-) -> Iterator:
-    """The pre-filter queries: one per latitude band (and per chunk of `event_ids`).
+    session: Session, sweep: _Sweep, max_km: float
+) -> Iterator[tuple[Any, array | None]]:
+    """The sweep's pre-filter queries, with the ids their second events must be in:
+    one per page of first events and latitude band.
 
     Within a band the search box has one width in longitude, a constant, so the
     database compares numbers rather than working the width out for every place."""
@@ -167,37 +327,45 @@ def _pair_queries(
     la, lb = aliased(Location, name="la"), aliased(Location, name="lb")
     a_low, a_high = _day_window(a, day)
     b_low, b_high = _day_window(b, day)
-    retracted = EventStatus.RETRACTED.value
     dlat = max_km / KM_PER_DEGREE
+    other = (
+        sweep.driver.other_condition(b)
+        if sweep.other is None
+        else sweep.other.condition(b, indexed=False)
+    )
     conditions = (
+        other,
         # "+ 0" on both sides: no index by type (SQLite would build one on the
         # fly and scan every event), so both backends go through the places.
         b.quad_class + 0 == a.quad_class + 0,
-        b.id != a.id,
-        or_(a.dataset.is_(None), b.dataset.is_(None), a.dataset != b.dataset),
-        a.status != retracted,
-        b.status != retracted,
+        (b.id > a.id) if sweep.ordered else (b.id != a.id),
+        a.status != _RETRACTED,
+        b.status != _RETRACTED,
         a_low <= b_high,
         b_low <= a_high,
         ~_recorded(a.id, b.id),
         ~_recorded(b.id, a.id),
     )
-    if event_ids is None:
-        chunks = [a.id < b.id]
-    else:
-        ids = sorted(set(event_ids))
-        chunks = [a.id.in_(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
-    for chunk in chunks:
-        for low, high, dlon in _latitude_bands(max_km):
-            yield (
+    bands = _latitude_bands(max_km)
+    for page in _driver_pages(session, sweep):
+        # Each event goes to its band here, so a query reaches its first events
+        # through their ids alone, and bands with none cost no query.
+        by_band: dict[int, list[int]] = {}
+        for event_id, latitude in page:
+            band = next(
+                i for i, (_, high, _) in enumerate(bands) if abs(latitude) < high
+            )
+            by_band.setdefault(band, []).append(event_id)
+        for band, ids in sorted(by_band.items()):
+            query = (
                 select(*_side_columns(a, la), *_side_columns(b, lb))
                 .select_from(a)
                 .join(la, la.id == a.location_id)
-                .join(lb, _near(la, lb, dlat, dlon))
+                .join(lb, _near(la, lb, dlat, bands[band][2]))
                 .join(b, b.location_id == lb.id)
-                .where(chunk, func.abs(la.latitude) >= low)
-                .where(func.abs(la.latitude) < high, *conditions)
+                .where(a.id.in_(ids), *conditions)
             )
+            yield query, sweep.keep
 
 
 def _latitude_bands(max_km: float) -> list[tuple[float, float, float]]:

@@ -166,6 +166,11 @@ def test_duplicates_with_an_unknown_candidate_or_event_exits_non_zero(
         (["--keep", "1"], "--merge ID needs --keep EVENT_ID, and the reverse"),
         (["--scan", "--dismiss", "1"], "choose one of --scan, --dismiss and --merge"),
         (["--status", "pending"], "'pending' is not one of"),
+        (["--dataset", "gdelt"], "--dataset goes with --scan, without --event"),
+        (
+            ["--scan", "--event", "1", "--dataset", "gdelt"],
+            "--dataset goes with --scan, without --event",
+        ),
     ],
 )
 def test_duplicates_with_options_that_do_not_fit_together_is_a_usage_error(
@@ -176,3 +181,18 @@ def test_duplicates_with_options_that_do_not_fit_together_is_a_usage_error(
     assert result.exit_code == 2
     assert message in result.output
     assert state(scanned) == before
+
+
+def test_import_without_the_check_then_scan_of_its_dataset_flags_the_pair(
+    database_url, tmp_path
+):
+    for record in (ACLED, GDELT):
+        path = tmp_path / f"{record['dataset']}.jsonl"
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        result = invoke(database_url, "import", "--no-duplicate-check", str(path))
+        assert result.exit_code == 0, result.output
+        assert "possible duplicates" not in result.output
+    assert state(database_url)["candidates"] == []
+    result = invoke(database_url, "duplicates", "--scan", "--dataset", "gdelt")
+    assert result.output == "Found 1 new duplicate candidate.\n"
+    assert invoke(database_url, "duplicates").stdout == LINE + "\n"

@@ -4,10 +4,11 @@ Small invented events in two or three datasets, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from tracker.crud import create_event
 from tracker.db import session_scope
@@ -19,6 +20,7 @@ from tracker.duplicates import (
     merge_candidate,
 )
 from tracker.errors import InvalidInput, NotFound
+from tracker.importing import import_file
 from tracker.models import (
     DuplicateCandidate,
     Event,
@@ -290,3 +292,83 @@ def test_list_duplicate_candidates_with_an_unknown_status_is_refused(engine):
     assert "status: unknown status; expected one of open, dismissed, merged, all" in (
         str(error.value)
     )
+
+
+def test_find_duplicate_candidates_in_one_dataset_at_one_place_flags_nothing(engine):
+    # issue #4: one dataset's events are never pairs, however many share a place
+    with session_scope(engine) as session:
+        ids = [
+            add(session, event("acled", external_id=f"acled-{n}")) for n in range(30)
+        ]
+    assert find(engine, ids) == 0
+    assert find(engine) == 0
+    assert listed(engine, status="all") == []
+
+
+def test_find_duplicate_candidates_of_a_large_import_walks_from_the_smaller_dataset(
+    engine,
+):
+    with session_scope(engine) as session:
+        earlier = add(session, event("acled", external_id="acled-0"))
+        gdelt = add(session, event("gdelt"))
+        imported = [
+            add(session, event("acled", external_id=f"acled-{n}")) for n in (1, 2, 3)
+        ]
+    # Three imported events against one of another dataset: the search starts from
+    # the GDELT event and keeps the pairs that end in the imported events.
+    assert find(engine, imported) == 3
+    pairs = {(row.event.id, row.other.id) for row in listed(engine)}
+    assert pairs == {(gdelt, i) for i in imported}
+    assert earlier not in {i for pair in pairs for i in pair}
+
+
+def test_find_duplicate_candidates_of_one_dataset_pairs_it_with_every_other(engine):
+    with session_scope(engine) as session:
+        acled, gdelt, ucdp = (
+            add(session, event(name)) for name in ("acled", "gdelt", "ucdp")
+        )
+        hand = add(session, event("desk", dataset=None, external_id=None))
+    with session_scope(engine) as session:
+        assert find_duplicate_candidates(session, dataset="ucdp") == 3
+    pairs = {(row.event.id, row.other.id) for row in listed(engine)}
+    assert pairs == {(acled, ucdp), (gdelt, ucdp), (ucdp, hand)}
+    assert find(engine) == 3  # the rest: acled-gdelt, acled-hand, gdelt-hand
+
+
+def test_find_duplicate_candidates_later_flags_what_an_import_would_have(
+    engine, tmp_path
+):
+    acled = [
+        event("acled", external_id=f"acled-{n}", date_start=f"2025-05-{20 + n:02d}")
+        for n in range(6)
+    ]
+    gdelt = [
+        event("gdelt", external_id=f"gdelt-{n}", date_start=f"2025-05-{21 + n:02d}")
+        for n in range(3)
+    ]
+    paths = []
+    for name, records in (("acled", acled), ("gdelt", gdelt)):
+        paths.append(tmp_path / f"{name}.jsonl")
+        paths[-1].write_text("\n".join(json.dumps(r) for r in records), "utf-8")
+    with session_scope(engine) as session:
+        assert import_file(session, paths[0]).duplicate_candidates == 0
+        deferred = import_file(session, paths[1], duplicate_check=False)
+    assert deferred.duplicate_candidates == 0 and candidate_rows(engine) == []
+    assert find(engine) == 3  # `tracker duplicates --scan`
+    scanned = candidate_rows(engine)
+    with session_scope(engine) as session:
+        session.execute(delete(DuplicateCandidate))
+    assert find(engine, deferred.event_ids) == 3  # what the import itself runs
+    assert candidate_rows(engine) == scanned
+
+
+def candidate_rows(engine) -> list[tuple]:
+    with session_scope(engine) as session:
+        return session.execute(
+            select(
+                DuplicateCandidate.event_id,
+                DuplicateCandidate.other_id,
+                DuplicateCandidate.score,
+                DuplicateCandidate.reasons,
+            ).order_by(DuplicateCandidate.event_id, DuplicateCandidate.other_id)
+        ).all()

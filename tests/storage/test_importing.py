@@ -172,3 +172,18 @@ def test_a_newer_export_never_brings_back_a_retracted_event(
         engine, write_lines(tmp_path / "v3.jsonl", [json.dumps(r) for r in records])
     )
     assert (again.updated, again.unchanged) == (0, 12)
+
+
+def test_a_one_dataset_import_of_many_events_in_one_place_flags_nothing(
+    engine, seed_lines, tmp_path
+):
+    # issue #4: an import's own events are never compared with each other
+    strike = json.loads(seed_lines[0]) | {"dataset": "acled", "links": []}
+    lines = [
+        json.dumps(strike | {"external_id": f"acled-{n}", "title": f"Strike {n}"})
+        for n in range(40)
+    ]
+    report = run(engine, write_lines(tmp_path / "acled.jsonl", lines))
+    assert report.added == 40 and report.duplicate_candidates == 0
+    with session_scope(engine) as session:
+        assert list_duplicate_candidates(session, status="all") == []

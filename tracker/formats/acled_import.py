@@ -158,6 +158,7 @@ COLUMNS = {
 }
 
 
+@lru_cache(maxsize=8192)  # the same few thousand actors on every row
 def actor_kind(name: str, inter: int | None) -> ActorKind | None:
     """An ACLED actor's kind: from its name's pattern first, else its inter code."""
     for pattern, kind in NAME_KINDS:
@@ -178,7 +179,11 @@ def actor_country(name: str) -> str | None:
 
 def parse_inter(values: Mapping[str, Any], column: str) -> int | None:
     """An inter code from its number (0-8) or text ("State forces"); None if blank."""
-    text = text_of(values, column)
+    return _inter_code(text_of(values, column), column)
+
+
+@lru_cache(maxsize=256)
+def _inter_code(text: str, column: str) -> int | None:
     if not text:
         return None
     if text.isdigit() and int(text) < len(INTER_NAMES):

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +85,11 @@ def detect_encoding(path: Path) -> str:
     bad = good = False
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):
+            if chunk.isascii() and not decoder.getstate()[0]:  # most chunks: C speed
+                continue
             text = decoder.decode(chunk)
             bad = bad or "\ufffd" in text
-            good = good or any(ord(c) > 127 and c != "\ufffd" for c in text)
+            good = good or not text.replace("\ufffd", "").isascii()
             if bad and good:
                 break
     return WINDOWS_1252 if bad and not good else UTF8
@@ -285,6 +287,7 @@ def _countries_by_name() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=4096)  # a file names few countries, on every row
 def country_iso3(name: str) -> str | None:
     """The ISO 3166 alpha-3 code of a country name or code, None if it names none.
 
@@ -299,6 +302,7 @@ def country_iso3(name: str) -> str | None:
     return found
 
 
+@lru_cache(maxsize=1024)
 def country_from_numeric(code: str) -> str | None:
     """The ISO 3166 alpha-3 code for a numeric code such as "804" or "804.0"."""
     digits = code.strip().removesuffix(".0")

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 export DATABASE_URL
 
-.PHONY: run test lint setup lock clean
+.PHONY: run test lint setup lock clean eval-extraction
 
 # Reinstall only when the declared or locked dependencies change.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -39,6 +39,10 @@ lint: setup
 # Re-resolve requirements.lock after editing pyproject.toml.
 lock: setup
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+# Measured extraction quality against the gold sets in ../shared; writes bench/EXTRACTION.md.
+eval-extraction: setup
+	$(BIN)/python bench/eval_extraction.py --shared ../shared --output bench/EXTRACTION.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache

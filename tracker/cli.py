@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import tempfile
@@ -11,15 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 
 from tracker import config
-from tracker.backup import backup_database, restore_database
+from tracker.command_support import (
+    CommandError,
+    cli_author,
+    open_engine,
+    reports_errors,
+)
 from tracker.crud import save_events, validate_event_records
 from tracker.dates import describe_date
-from tracker.db import current_revision, make_engine, session_scope, upgrade_database
+from tracker.db import current_revision, session_scope, upgrade_database
 from tracker.duplicates import (
     ALL_STATUSES,
     DuplicateRow,
@@ -28,8 +31,8 @@ from tracker.duplicates import (
     list_duplicate_candidates,
     merge_candidate,
 )
-from tracker.errors import TrackerError
 from tracker.exporting import UTF8_BOM, write_events_csv, write_events_jsonl
+from tracker.extract_command import extract
 from tracker.filters import EventFilter
 from tracker.formats.acled import write_acled_csv
 from tracker.formats.geojson import write_geojson
@@ -41,49 +44,18 @@ from tracker.importing import (
     import_file,
     write_problem_report,
 )
+from tracker.maintenance_command import backup, history, purge, restore, revert
 from tracker.models import DuplicateStatus, EventRecord, EventStatus
 from tracker.queries import get_event_record, iter_event_records, list_events
 from tracker.records import parse_json_records
 from tracker.seed import seed_database
+from tracker.user_command import user
 
 MAX_PROBLEMS_SHOWN = 20
 
 
-class CommandError(click.ClickException):
-    """A failure reported as 'Error: ...' with exit status 1."""
-
-
-def _engine(ctx: click.Context, *, migrated: bool = True) -> Engine:
-    """The engine for --database-url / $DATABASE_URL.
-
-    Refuse a database that was never initialised."""
-    engine = make_engine(ctx.obj["database_url"])
-    if migrated:
-        try:
-            revision = current_revision(engine)
-        except OperationalError as error:
-            raise CommandError(
-                f"cannot open the database {engine.url!r}: {error.orig}"
-            ) from error
-        if revision is None:
-            raise CommandError(
-                f"the database {engine.url!r} has no tracker schema yet: "
-                "run `tracker init-db`"
-            )
-    return engine
-
-
-def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn tracker's own errors into a clear message and a non-zero exit."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TrackerError as error:
-            raise CommandError(str(error)) from error
-
-    return wrapper
+# Older command modules import `_engine` from here.
+_engine = open_engine
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -145,12 +117,18 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = {"database_url": config.database_url(database_url)}
 
 
+main.add_command(extract)
+main.add_command(user)
+for command in (backup, restore, history, revert, purge):
+    main.add_command(command)
+
+
 @main.command("init-db")
 @click.pass_context
 @reports_errors
 def init_db(ctx: click.Context) -> None:
     """Create the schema, or migrate it to the newest revision."""
-    engine = _engine(ctx, migrated=False)
+    engine = open_engine(ctx, migrated=False)
     try:
         upgrade_database(engine)
     except OperationalError as error:
@@ -177,33 +155,9 @@ def seed(ctx: click.Context, path: Path | None) -> None:
             f"no seed events at {directory / 'events.jsonl'}: "
             "pass --path or set TRACKER_SEED_DIR"
         )
-    with session_scope(_engine(ctx)) as session:
-        summary = seed_database(session, directory)
+    with session_scope(open_engine(ctx)) as session:
+        summary = seed_database(session, directory, author=cli_author("tracker seed"))
     click.echo(f"Seeded from {directory}: {summary}.")
-
-
-@main.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_context
-@reports_errors
-def backup(ctx: click.Context, path: Path) -> None:
-    """Write a consistent copy of the whole database to PATH, even while in use.
-
-    SQLite: the online backup API. PostgreSQL: pg_dump's custom format."""
-    click.echo(f"Backed up to {backup_database(_engine(ctx), path)}.")
-
-
-@main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
-@click.pass_context
-@reports_errors
-def restore(ctx: click.Context, path: Path, yes: bool) -> None:
-    """Replace the database's contents with the backup at PATH, then migrate it."""
-    engine = _engine(ctx, migrated=False)
-    if not yes:
-        click.confirm(f"Replace everything in {engine.url!r} with {path}?", abort=True)
-    click.echo(f"Restored {restore_database(engine, path)}.")
 
 
 @main.command("list")
@@ -215,7 +169,7 @@ def restore(ctx: click.Context, path: Path, yes: bool) -> None:
 @reports_errors
 def list_command(ctx: click.Context, limit: int, **filters: Any) -> None:
     """List matching events in date order, one a line."""
-    with session_scope(_engine(ctx)) as session:
+    with session_scope(open_engine(ctx)) as session:
         rows = list_events(session, build_filter(**filters), limit=limit)
     for row in rows:
         kind = row.event_type + (f"/{row.mode}" if row.mode else "")
@@ -235,7 +189,7 @@ def list_command(ctx: click.Context, limit: int, **filters: Any) -> None:
 @reports_errors
 def show(ctx: click.Context, event_id: int, as_json: bool) -> None:
     """Show one event with its actors, place, casualties, sources and links."""
-    with session_scope(_engine(ctx)) as session:
+    with session_scope(open_engine(ctx)) as session:
         record = get_event_record(session, event_id)
     if as_json:
         click.echo(record.model_dump_json(indent=2))
@@ -302,8 +256,13 @@ def add(ctx: click.Context, json_file) -> None:
     saved."""
     rows = parse_json_records(json_file.read())
     events = validate_event_records(rows)
-    with session_scope(_engine(ctx)) as session:
-        summary = save_events(session, events, lines=[line for line, _ in rows])
+    with session_scope(open_engine(ctx)) as session:
+        summary = save_events(
+            session,
+            events,
+            lines=[line for line, _ in rows],
+            author=cli_author("tracker add"),
+        )
     ids = ", ".join(str(i) for i in summary.event_ids)
     click.echo(f"{summary} (ids {ids}).")
 
@@ -328,6 +287,12 @@ def add(ctx: click.Context, json_file) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write every problem to this CSV file (line, column, value, reason).",
 )
+@click.option(
+    "--no-duplicate-check",
+    is_flag=True,
+    help="Do not flag duplicates of other datasets now; "
+    "run `tracker duplicates --scan` later.",
+)
 @click.pass_context
 @reports_errors
 def import_command(
@@ -337,17 +302,19 @@ def import_command(
     dry_run: bool,
     skip_invalid: bool,
     report_path: Path | None,
+    no_duplicate_check: bool,
 ) -> None:
     """Import ACLED, UCDP GED, GDELT, PLOVER or native files; all or nothing by default.
 
     Re-importing a file updates its events by their ids in the source dataset and
-    never duplicates them; identical rows are left unchanged."""
+    never duplicates them; identical rows are left unchanged. Possible duplicates
+    of other datasets' events are flagged for review unless --no-duplicate-check."""
     mode = ImportMode.ATOMIC
     if dry_run:
         mode = ImportMode.DRY_RUN
     elif skip_invalid:
         mode = ImportMode.SKIP_INVALID
-    engine = _engine(ctx)
+    engine = open_engine(ctx)
     with tqdm(unit=" rows", disable=None, file=sys.stderr, leave=False) as bar:
         try:
             with session_scope(engine) as session:
@@ -357,6 +324,8 @@ def import_command(
                     format_name=format_name,
                     mode=mode,
                     progress=bar.update,
+                    duplicate_check=not no_duplicate_check,
+                    author=cli_author("import"),
                 )
         except ImportFailed as failure:
             report = failure.report
@@ -432,7 +401,7 @@ def export(
             stream.write(UTF8_BOM)
         return writer(records, stream)
 
-    with session_scope(_engine(ctx)) as session:
+    with session_scope(open_engine(ctx)) as session:
         records = iter_event_records(session, build_filter(**filters))
         if output is None:
             count = write(records, sys.stdout)
@@ -473,7 +442,12 @@ def _write_atomically(path: Path, write: Callable[[Any], int]) -> int:
 @click.option(
     "--scan",
     is_flag=True,
-    help="Look for new candidates among all events (or --event's pairs only).",
+    help="Look for new candidates among all events (or --event's or --dataset's "
+    "pairs only).",
+)
+@click.option(
+    "--dataset",
+    help="With --scan: only pairs with an event of this dataset (acled, gdelt ...).",
 )
 @click.option("--dismiss", type=int, metavar="ID", help="Dismiss this candidate.")
 @click.option("--merge", type=int, metavar="ID", help="Merge this candidate.")
@@ -488,6 +462,7 @@ def duplicates(
     status: str,
     event_id: int | None,
     scan: bool,
+    dataset: str | None,
     dismiss: int | None,
     merge: int | None,
     keep: int | None,
@@ -502,10 +477,12 @@ def duplicates(
         raise click.UsageError("choose one of --scan, --dismiss and --merge")
     if (merge is None) != (keep is None):
         raise click.UsageError("--merge ID needs --keep EVENT_ID, and the reverse")
-    with session_scope(_engine(ctx)) as session:
+    if dataset is not None and (not scan or event_id is not None):
+        raise click.UsageError("--dataset goes with --scan, without --event")
+    with session_scope(open_engine(ctx)) as session:
         if scan:
             ids = [event_id] if event_id is not None else None
-            count = find_duplicate_candidates(session, ids)
+            count = find_duplicate_candidates(session, ids, dataset=dataset)
             click.echo(f"Found {count} new duplicate candidate{_s(count)}.")
             return
         if dismiss is not None:

@@ -20,10 +20,20 @@ from sqlmodel import Session, select
 
 from tracker import taxonomy
 from tracker.errors import (
+    EditConflict,
     InvalidInput,
     NotFound,
     Problem,
     problems_from_validation_error,
+)
+from tracker.history import (
+    Author,
+    changed_since,
+    current_state,
+    event_history,
+    field_changes,
+    record_change,
+    state_of,
 )
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
@@ -32,11 +42,13 @@ from tracker.models import (
     ActorCreate,
     ActorKind,
     ActorRef,
+    ChangeAction,
     Event,
     EventActor,
     EventCreate,
     EventLink,
     EventSource,
+    EventStatus,
     LinkIn,
     Location,
     LocationIn,
@@ -44,6 +56,9 @@ from tracker.models import (
     SourceIn,
     utc_now,
 )
+
+# Writes whose caller does not say who made them (library use, old scripts).
+UNKNOWN_AUTHOR = Author(username="unknown")
 
 
 class SaveOutcome(StrEnum):
@@ -212,11 +227,13 @@ def _event_columns(session: Session, data: EventCreate) -> dict[str, Any]:
     return event_values(data, location.id if location else None)
 
 
-def event_values(data: EventCreate, location_id: int | None) -> dict[str, Any]:
+def event_values(
+    data: EventCreate, location_id: int | None, *, digest: str | None = None
+) -> dict[str, Any]:
     """The event table's column values for `data` at a resolved location.
 
     Quad class and score are derived from type and mode; the content hash lets a
-    re-import tell an unchanged record."""
+    re-import tell an unchanged record (`digest`: that hash, when already known)."""
     return {
         "title": data.title,
         "notes": data.notes,
@@ -242,7 +259,7 @@ def event_values(data: EventCreate, location_id: int | None) -> dict[str, Any]:
         "tags": data.tags,
         "dataset": data.dataset,
         "external_id": data.external_id,
-        "content_hash": content_hash(data),
+        "content_hash": digest or content_hash(data),
     }
 
 
@@ -286,14 +303,23 @@ def find_event_by_external_id(
 def save_event(session: Session, data: EventCreate) -> tuple[Event, SaveOutcome]:
     """Add `data`, or update the event with its dataset and external id.
 
-    Links are not set."""
+    Links are not set, and no history is recorded: `save_events` does both."""
+    event, outcome, _before = _save_event(session, data)
+    return event, outcome
+
+
+def _save_event(
+    session: Session, data: EventCreate
+) -> tuple[Event, SaveOutcome, dict[str, Any] | None]:
+    """`save_event`, also returning an updated event's fields before the update."""
     existing = (
         find_event_by_external_id(session, data.dataset, data.external_id)
         if data.dataset and data.external_id
         else None
     )
     if existing is not None and existing.content_hash == content_hash(data):
-        return existing, SaveOutcome.UNCHANGED
+        return existing, SaveOutcome.UNCHANGED, None
+    before = current_state(session, existing.id) if existing is not None else None
     columns = _event_columns(session, data)
     if existing is None:
         event = Event(**columns)
@@ -308,7 +334,7 @@ def save_event(session: Session, data: EventCreate) -> tuple[Event, SaveOutcome]
         event.updated_at = utc_now()
         outcome = SaveOutcome.UPDATED
     _write_participants(session, event, data)
-    return event, outcome
+    return event, outcome, before
 
 
 def _link_target(session: Session, event: Event, link: LinkIn) -> int | None:
@@ -358,32 +384,69 @@ def save_events(
     events: Sequence[EventCreate],
     *,
     lines: Sequence[int] | None = None,
+    author: Author = UNKNOWN_AUTHOR,
+    action: ChangeAction = ChangeAction.CREATE,
 ) -> SaveSummary:
-    """Save a batch: every event first, then their links.
+    """Save a batch: every event first, then their links, then their history.
 
-    Saving links last lets records in the batch point at each other.
+    Saving links last lets records in the batch point at each other. Added events
+    are recorded as `action` (create, or import); updated ones as updates with the
+    fields that changed.
 
     Raises InvalidInput if any link points nowhere; the caller's transaction then rolls
     the whole batch back."""
     lines = list(lines) if lines is not None else list(range(1, len(events) + 1))
     summary = SaveSummary()
-    saved: list[tuple[Event, SaveOutcome]] = []
+    saved: list[tuple[Event, SaveOutcome, dict[str, Any] | None]] = []
     for data in events:
-        event, outcome = save_event(session, data)
-        saved.append((event, outcome))
+        event, outcome, before = _save_event(session, data)
+        saved.append((event, outcome, before))
         summary.count(outcome, event.id)
     problems: list[Problem] = []
-    for (event, outcome), data, line in zip(saved, events, lines, strict=True):
+    for (event, outcome, _), data, line in zip(saved, events, lines, strict=True):
         if outcome is not SaveOutcome.UNCHANGED:
             problems.extend(write_links(session, event, data.links, line=line))
     if problems:
         raise InvalidInput(problems)
+    for (event, outcome, before), data in zip(saved, events, strict=True):
+        if outcome is SaveOutcome.ADDED:
+            record_change(
+                session, event.id, version=event.version, action=action, author=author
+            )
+        elif outcome is SaveOutcome.UPDATED:
+            update = ChangeAction.IMPORT if action is ChangeAction.IMPORT else None
+            _record_update(session, event, before or {}, data, author, update)
     return summary
 
 
-def create_event(session: Session, data: EventCreate) -> Event:
+def _record_update(
+    session: Session,
+    event: Event,
+    before: dict[str, Any],
+    data: EventCreate,
+    author: Author,
+    action: ChangeAction | None = None,
+) -> None:
+    """History of one update: retract when that is what it did, else `action`."""
+    changes = field_changes(before, state_of(data))
+    if action is None:
+        retracted = changes.get("status", [None, None])[1] == "retracted"
+        action = ChangeAction.RETRACT if retracted else ChangeAction.UPDATE
+    record_change(
+        session,
+        event.id,
+        version=event.version,
+        action=action,
+        author=author,
+        changes=changes,
+    )
+
+
+def create_event(
+    session: Session, data: EventCreate, *, author: Author = UNKNOWN_AUTHOR
+) -> Event:
     """Add one new event with its actors, place, sources and links."""
-    summary = save_events(session, [data])
+    summary = save_events(session, [data], author=author)
     return session.get(Event, summary.event_ids[0])
 
 
@@ -395,17 +458,26 @@ KEPT_ON_EDIT = ("dataset", "external_id", "content_hash")
 
 
 def update_event(
-    session: Session, event_id: int, data: EventCreate, *, expected_version: int
+    session: Session,
+    event_id: int,
+    data: EventCreate,
+    *,
+    expected_version: int,
+    author: Author = UNKNOWN_AUTHOR,
+    action: ChangeAction | None = None,
 ) -> Event:
     """Replace an event's fields, actors, sources and links with `data`.
 
     The event keeps its id, dataset and external id; its version goes up by one and
-    updated_at is now. `expected_version` is the version the editor started from: if
-    someone saved the event meanwhile, InvalidInput (field "version") is raised and
-    nothing is changed. NotFound if there is no such event."""
+    updated_at is now; the history records the fields that changed, as `action`
+    (by default an update, or a retraction when that is what it does).
+    `expected_version` is the version the editor started from: if someone saved the
+    event meanwhile, EditConflict (field "version", with what they changed) is raised
+    and nothing is changed. NotFound if there is no such event."""
     event = session.get(Event, event_id)
     if event is None:
         raise NotFound(f"there is no event with id {event_id}")
+    before = current_state(session, event_id)
     now = utc_now()
     # Compare-and-set in one statement, so two editors saving at once cannot both
     # pass the check: the second waits for the first's row lock, then matches nothing.
@@ -417,16 +489,7 @@ def update_event(
     ).rowcount
     if claimed != 1:
         session.refresh(event)
-        raise InvalidInput(
-            [
-                Problem(
-                    "version",
-                    f"event {event_id} was saved by someone else after you opened it "
-                    f"(it is now at version {event.version}, you edited version "
-                    f"{expected_version}); reload it and make your changes again",
-                )
-            ]
-        )
+        raise _edit_conflict(session, event, expected_version)
     columns = _event_columns(session, data)
     for name in KEPT_ON_EDIT:
         columns.pop(name)
@@ -437,7 +500,23 @@ def update_event(
     problems = write_links(session, event, data.links)
     if problems:
         raise InvalidInput(problems)
+    _record_update(session, event, before, data, author, action)
     return event
+
+
+def _edit_conflict(session: Session, event: Event, expected: int) -> EditConflict:
+    """The refusal of a stale save, saying what was changed meanwhile."""
+    changed = {}
+    if 1 <= expected < event.version:
+        changed = changed_since(session, event.id, expected)
+    who = f" ({event_history(session, event.id)[0].username})" if changed else ""
+    meanwhile = f"; changed meanwhile: {', '.join(changed)}" if changed else ""
+    reason = (
+        f"event {event.id} was saved by someone else{who} after you opened it (it "
+        f"is now at version {event.version}, you edited version {expected})"
+        f"{meanwhile}. Reload it and make your changes again"
+    )
+    return EditConflict([Problem("version", reason)], changed)
 
 
 def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Location]:
@@ -461,3 +540,34 @@ def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Loca
 def list_actor_names(session: Session, *, limit: int = 5000) -> list[str]:
     """The names in the actor registry, alphabetically, at most `limit` of them."""
     return list(session.exec(select(Actor.name).order_by(Actor.name).limit(limit)))
+
+
+def purge_event(session: Session, event_id: int, *, author: Author) -> None:
+    """Delete a retracted event for good, with its roles, citations and links.
+
+    Only an admin at the command line may; the history keeps an entry with every
+    field's last value, so what was purged, by whom and when stays known."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"there is no event with id {event_id}")
+    if event.status != EventStatus.RETRACTED:
+        raise InvalidInput(
+            [
+                Problem(
+                    "status",
+                    f"event {event_id} is {event.status}: only a retracted event "
+                    "can be purged; retract it first",
+                )
+            ]
+        )
+    last = current_state(session, event_id)
+    record_change(
+        session,
+        event_id,
+        version=event.version + 1,
+        action=ChangeAction.PURGE,
+        author=author,
+        changes={name: [value, None] for name, value in last.items()},
+    )
+    session.delete(event)
+    session.flush()

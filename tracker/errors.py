@@ -52,6 +52,21 @@ class NotFound(TrackerError):
     """The event (or other record) asked for does not exist."""
 
 
+class PermissionDenied(TrackerError):
+    """The account (or nobody, when not logged in) may not do this; nothing changed."""
+
+
+class EditConflict(InvalidInput):
+    """Someone saved the event after the editor opened it; nothing was changed.
+
+    `changed` maps each field they changed meanwhile to [what the editor started
+    from, what it is now]."""
+
+    def __init__(self, problems: Iterable[Problem], changed: dict[str, list[Any]]):
+        self.changed = changed
+        super().__init__(problems)
+
+
 class ConfigurationError(TrackerError):
     """A setting such as DATABASE_URL cannot be used."""
 

@@ -632,6 +632,31 @@ class EventRecord(SQLModel):
     version: int
 
 
+# --- Articles under review ------------------------------------------------------------
+
+
+class StoredArticle(SQLModel, table=True):
+    """Table: an article extraction read, kept to review its proposals beside it.
+
+    `article_key` is `tracker.extraction.proposals.Article.key()`, the prefix of its
+    proposals' external ids; `spans` maps each proposal's external id to the
+    [start, end) offsets of its evidence in `text`, so the page can highlight them."""
+
+    __tablename__ = "article"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_key: str = Field(sa_type=String(64), unique=True)
+    url: str | None = Field(default=None, sa_type=String(2000))
+    title: str | None = Field(default=None, sa_type=String(500))
+    publisher: str | None = Field(default=None, sa_type=String(200))
+    published: dt.date
+    text: str = Field(sa_type=Text)
+    spans: dict[str, list[list[int]]] = Field(
+        default_factory=dict, sa_column=Column(JSONList, nullable=False)
+    )
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
 # --- Duplicate candidates -------------------------------------------------------------
 
 
@@ -675,3 +700,63 @@ Index(
     Location.__table__.c.latitude,
     Location.__table__.c.longitude,
 )
+
+
+# --- Accounts and edit history ------------------------------------------------------
+
+
+class Role(StrEnum):
+    """What an account may do: viewers read, editors write events, admins also manage
+    accounts and purge."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class User(SQLModel, table=True):
+    """Table: an account of the dashboard, with a standard password hash."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(64), unique=True)
+    password_hash: str = Field(sa_type=String(256))
+    role: str = Field(sa_type=String(16), default=Role.VIEWER.value)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ChangeAction(StrEnum):
+    """What kind of write a history entry records."""
+
+    CREATE = "create"
+    IMPORT = "import"
+    UPDATE = "update"
+    RETRACT = "retract"
+    REVERT = "revert"
+    MERGE = "merge"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    PURGE = "purge"
+
+
+class EventChange(SQLModel, table=True):
+    """Table: one write to one event: who, when, through what, and each field's
+    value before and after.
+
+    `event_id` is not a foreign key, so the record of a purge outlives the event.
+    `changes` maps a field of the event's record to [before, after]; a created event
+    has none (its first version is what the later changes started from)."""
+
+    __tablename__ = "event_change"
+    __table_args__ = (Index("ix_event_change_event_id_version", "event_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int
+    version: int  # the event's version after this write
+    action: str = Field(sa_type=String(16))
+    username: str = Field(sa_type=String(64))
+    via: str | None = Field(default=None, sa_type=String(500))  # form, command, file
+    at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    changes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONList))

@@ -10,8 +10,15 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from tracker.crud import SaveSummary, save_actor, save_events, validate_event_records
+from tracker.crud import (
+    UNKNOWN_AUTHOR,
+    SaveSummary,
+    save_actor,
+    save_events,
+    validate_event_records,
+)
 from tracker.errors import InvalidInput, problems_from_validation_error
+from tracker.history import Author
 from tracker.models import ActorCreate
 from tracker.records import parse_json_records
 
@@ -19,7 +26,9 @@ ACTORS_FILE = "actors.json"
 EVENTS_FILE = "events.jsonl"
 
 
-def seed_database(session: Session, directory: Path) -> SaveSummary:
+def seed_database(
+    session: Session, directory: Path, *, author: Author = UNKNOWN_AUTHOR
+) -> SaveSummary:
     """Save the registry actors, then the seed events.
 
     Re-seeding leaves everything unchanged."""
@@ -38,4 +47,4 @@ def seed_database(session: Session, directory: Path) -> SaveSummary:
         save_actor(session, actor)
     rows = parse_json_records((directory / EVENTS_FILE).read_text(encoding="utf-8"))
     events = validate_event_records(rows)
-    return save_events(session, events, lines=[line for line, _ in rows])
+    return save_events(session, events, lines=[line for line, _ in rows], author=author)

@@ -149,6 +149,7 @@ class LaneMark:
     date_end: dt.date | None
     date_precision: str
     fatalities_best: int | None
+    status: str = "confirmed"  # a proposal is drawn apart: not yet confirmed
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ def actor_swimlanes(
             Event.date_end,
             Event.date_precision,
             Event.fatalities_best,
+            Event.status,
         )
         .join(EventActor, EventActor.event_id == Event.id)
         .join(Actor, Actor.id == EventActor.actor_id)
@@ -212,6 +214,7 @@ def actor_swimlanes(
             as_date(end) if end is not None else None,
             precision,
             killed,
+            status,
         )
         for (
             name,
@@ -224,6 +227,7 @@ def actor_swimlanes(
             end,
             precision,
             killed,
+            status,
         ) in rows
     ]
     return Swimlanes([(name, n) for _, name, n in busiest], marks, total)

@@ -16,7 +16,7 @@ from tracker.crud import (
     validate_event_records,
 )
 from tracker.db import session_scope
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import EditConflict, InvalidInput, NotFound
 from tracker.models import EventCreate
 from tracker.queries import get_event_record
 
@@ -144,8 +144,11 @@ def test_update_event_with_a_stale_version_is_refused_and_changes_nothing(engine
             )
     [problem] = caught.value.problems
     assert problem.field == "version"
-    assert "saved by someone else" in problem.reason
     assert "now at version 2, you edited version 1" in problem.reason
+    # The refusal shows what the other save changed meanwhile.
+    assert "changed meanwhile: title" in problem.reason
+    assert isinstance(caught.value, EditConflict)
+    assert caught.value.changed == {"title": [STRIKE["title"], "Their edit"]}
     assert _record(engine, event_id) == before
 
 

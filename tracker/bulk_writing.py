@@ -1,0 +1,366 @@
+"""Write batches of validated events with set-based statements, for `tracker.importing`.
+
+A batch costs a handful of statements whatever its size: one SELECT tells which
+(dataset, external id) pairs are stored; actors, places and sources are looked up in
+a per-import cache, then with one SELECT ... IN for the keys it has not seen, and the
+new ones inserted with one executemany; events are inserted (or updated) with one
+executemany and their ids read back by (dataset, external id) through the unique
+index; event_actor and event_source rows go in with one executemany each.
+
+Plain executemany without RETURNING, on Core tables rather than ORM entities: with
+`sort_by_parameter_order`, RETURNING made SQLAlchemy stitch the rows of every
+sub-batch together again and again, and the ORM's bulk path builds a parameter set
+per row; both cost more than the database work itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from tracker.crud import content_hash, event_values, write_links
+from tracker.errors import Problem
+from tracker.history import (
+    Author,
+    field_changes,
+    record_changes,
+    state_of,
+    states_of,
+)
+from tracker.models import (
+    Actor,
+    ActorAlias,
+    ActorKind,
+    ChangeAction,
+    Event,
+    EventActor,
+    EventCreate,
+    EventSource,
+    EventStatus,
+    Location,
+    Source,
+    utc_now,
+)
+
+# Registry ids kept per import; past this many the cache starts again, so memory stays
+# bounded on files with millions of distinct places.
+CACHE_LIMIT = 200_000
+CHUNK = 1000  # keys per IN (...) list
+
+EVENTS = Event.__table__
+ACTORS, LOCATIONS, SOURCES = Actor.__table__, Location.__table__, Source.__table__
+
+Stored = tuple[int, str | None, int, str]  # id, content hash, version, status
+
+
+class BatchWriter:
+    """Writes batches of validated events into the session's transaction.
+
+    Counts each event as added, updated or unchanged in the `report` (an
+    `ImportReport`); with `write` False it only counts."""
+
+    def __init__(self, session: Session, report: Any, *, write: bool, author: Author):
+        self.session, self.report, self.write = session, report, write
+        self.author = author  # who imports, and which file: kept in the history
+        self.linked: list[tuple[int, int, EventCreate]] = []  # (event id, line, data)
+        self.actors = RegistryCache(CACHE_LIMIT)
+        self.locations = RegistryCache(CACHE_LIMIT)
+        self.sources = RegistryCache(CACHE_LIMIT)
+
+    def save(self, batch: Sequence[tuple[int, EventCreate]]) -> None:
+        """Classify each event as added / updated / unchanged and write the changes."""
+        if not batch:
+            return
+        existing = self._existing(batch)
+        new, changed = [], []
+        for line, event in batch:
+            found = existing.get((event.dataset, event.external_id))
+            file_hash = content_hash(event)
+            if found is None:
+                new.append((line, event, file_hash))
+            elif found[1] == file_hash:
+                self.report.unchanged += 1
+            else:
+                if found[3] == EventStatus.RETRACTED:
+                    # An analyst retracted it (or merged it away): a newer export of
+                    # the dataset updates its content but never brings it back.
+                    event = event.model_copy(update={"status": EventStatus.RETRACTED})
+                changed.append((line, event, file_hash, found[0], found[2]))
+        self.report.added += len(new)
+        self.report.updated += len(changed)
+        if not self.write or not (new or changed):
+            return
+        written = new + [change[:3] for change in changed]
+        events = [event for _, event, _ in written]
+        locations = self._location_ids(events)
+        rows = [
+            event_values(
+                event,
+                locations.get(event.location.key()) if event.location else None,
+                digest=file_hash,
+            )
+            for _, event, file_hash in written
+        ]
+        before = states_of(self.session, [change[3] for change in changed])
+        ids = self._insert(rows[: len(new)]) + self._update(rows[len(new) :], changed)
+        self._write_participants(ids, events)
+        self._record_history(ids[: len(new)], changed, before)
+        self.report.event_ids.extend(ids)
+        for event_id, (line, event, _) in zip(ids, written, strict=True):
+            if event.links:
+                self.linked.append((event_id, line, event))
+
+    def _record_history(
+        self, added: list[int], changed: list, before: dict[int, dict[str, Any]]
+    ) -> None:
+        """One history entry per written event: created, or the fields it changed."""
+        entries = [(event_id, 1, None) for event_id in added]
+        entries += [
+            (event_id, version + 1, field_changes(before[event_id], state_of(event)))
+            for _, event, _, event_id, version in changed
+        ]
+        record_changes(
+            self.session, entries, action=ChangeAction.IMPORT, author=self.author
+        )
+
+    def finish(self) -> list[Problem]:
+        """Write links once every event exists; return the links that point nowhere."""
+        problems: list[Problem] = []
+        for event_id, line, event in self.linked:
+            problems.extend(
+                write_links(
+                    self.session,
+                    self.session.get(Event, event_id),
+                    event.links,
+                    line=line,
+                )
+            )
+        return problems
+
+    def _existing(
+        self, batch: Sequence[tuple[int, EventCreate]]
+    ) -> dict[tuple[str, str], Stored]:
+        """(dataset, external id) -> (id, content hash, version, status) if stored."""
+        found: dict[tuple[str, str], Stored] = {}
+        columns = (EVENTS.c.id, EVENTS.c.content_hash, EVENTS.c.version)
+        for dataset, ids in _by_dataset(event for _, event in batch).items():
+            for chunk in _chunks(ids):
+                query = select(EVENTS.c.external_id, *columns, EVENTS.c.status).where(
+                    EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
+                )
+                for external_id, *stored in self.session.execute(query):
+                    found[(dataset, external_id)] = tuple(stored)
+        return found
+
+    def _insert(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert new events; their ids, in the order of `rows`."""
+        if not rows:
+            return []
+        now = utc_now()
+        for row in rows:
+            row.update(created_at=now, updated_at=now, version=1)
+        self.session.execute(EVENTS.insert(), rows)
+        ids: dict[tuple[str, str], int] = {}
+        for dataset, external_ids in _by_dataset_of_rows(rows).items():
+            for chunk in _chunks(external_ids):
+                query = select(EVENTS.c.external_id, EVENTS.c.id).where(
+                    EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
+                )
+                ids.update(((dataset, e), i) for e, i in self.session.execute(query))
+        return [ids[(row["dataset"], row["external_id"])] for row in rows]
+
+    def _update(self, rows: list[dict[str, Any]], changed) -> list[int]:
+        """Update changed events in place; drop their actors and sources to rewrite."""
+        if not rows:
+            return []
+        now = utc_now()
+        for row, (_, _, _, event_id, version) in zip(rows, changed, strict=True):
+            # the stored hash stays the file's content, before any kept status
+            row.update(id=event_id, updated_at=now, version=version + 1)
+        self.session.execute(update(Event), rows)
+        ids = [row["id"] for row in rows]
+        for chunk in _chunks(ids):
+            self.session.execute(
+                delete(EventActor).where(EventActor.event_id.in_(chunk))
+            )
+            self.session.execute(
+                delete(EventSource).where(EventSource.event_id.in_(chunk))
+            )
+        return ids
+
+    def _write_participants(self, ids: list[int], events: list[EventCreate]) -> None:
+        actors = self._actor_ids(events)
+        sources = self._source_ids(events)
+        roles: dict[tuple[int, int, str], None] = {}
+        cited: dict[tuple[int, int], str | None] = {}
+        for event_id, event in zip(ids, events, strict=True):
+            for ref in event.actors:
+                roles[(event_id, actors[actor_key(ref.name)], ref.role.value)] = None
+            for source in event.sources:
+                pair = (event_id, sources[source.key()])
+                earlier = cited.get(pair)
+                cited[pair] = (
+                    " […] ".join(q for q in (earlier, source.quote) if q) or None
+                )
+        if roles:
+            self.session.execute(
+                EventActor.__table__.insert(),
+                [{"event_id": e, "actor_id": a, "role": r} for e, a, r in roles],
+            )
+        if cited:
+            self.session.execute(
+                EventSource.__table__.insert(),
+                [
+                    {"event_id": e, "source_id": s, "quote": q}
+                    for (e, s), q in cited.items()
+                ],
+            )
+
+    def _actor_ids(self, events: list[EventCreate]) -> dict[str, int]:
+        """Registry ids for every actor named, by case-folded name or alias; new
+        actors are inserted in one statement."""
+        wanted = {actor_key(ref.name): ref for event in events for ref in event.actors}
+        return self.actors.ids(wanted, self._stored_actors, self._add_actors)
+
+    def _stored_actors(self, wanted: dict[str, Any]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for keys in _chunks(list(wanted)):
+            names = [wanted[key].name for key in keys]
+            query = select(ACTORS.c.id, ACTORS.c.name).where(
+                or_(func.lower(ACTORS.c.name).in_(keys), ACTORS.c.name.in_(names))
+            )
+            for actor_id, name in self.session.execute(query):
+                found[actor_key(name)] = actor_id
+            aliases = select(ActorAlias.actor_id, ActorAlias.alias_key).where(
+                ActorAlias.alias_key.in_(keys)
+            )
+            for actor_id, alias in self.session.execute(aliases):
+                found.setdefault(alias, actor_id)
+        return found
+
+    def _add_actors(self, missing: dict[str, Any]) -> dict[str, int]:
+        rows = [
+            {
+                "name": ref.name,
+                "kind": (ref.kind or ActorKind.OTHER).value,
+                "country": ref.country,
+            }
+            for ref in missing.values()
+        ]
+        self._insert_new(ACTORS, rows)
+        return {
+            key: actor_id
+            for key, actor_id in self._stored_actors(missing).items()
+            if key in missing
+        }
+
+    def _location_ids(self, events: list[EventCreate]) -> dict[str, int]:
+        wanted = {
+            e.location.key(): e.location for e in events if e.location is not None
+        }
+        return self.locations.ids(
+            wanted,
+            lambda keys: self._stored_keys(LOCATIONS.c.location_key, keys),
+            lambda missing: self._add_keyed(
+                LOCATIONS.c.location_key,
+                {
+                    key: {
+                        **loc.model_dump(exclude={"geo_precision"}),
+                        "geo_precision": loc.geo_precision.value,
+                        "location_key": key,
+                    }
+                    for key, loc in missing.items()
+                },
+            ),
+        )
+
+    def _source_ids(self, events: list[EventCreate]) -> dict[str, int]:
+        wanted = {s.key(): s for e in events for s in e.sources}
+        return self.sources.ids(
+            wanted,
+            lambda keys: self._stored_keys(SOURCES.c.source_key, keys),
+            lambda missing: self._add_keyed(
+                SOURCES.c.source_key,
+                {
+                    key: {**src.model_dump(exclude={"quote"}), "source_key": key}
+                    for key, src in missing.items()
+                },
+            ),
+        )
+
+    def _stored_keys(self, key_column, keys: Iterable[str]) -> dict[str, int]:
+        """Ids of registry rows by their unique key, for the keys stored."""
+        table, found = key_column.table, {}
+        for chunk in _chunks(list(keys)):
+            query = select(key_column, table.c.id).where(key_column.in_(chunk))
+            found.update(self.session.execute(query).all())
+        return found
+
+    def _add_keyed(self, key_column, rows: dict[str, dict[str, Any]]) -> dict[str, int]:
+        self._insert_new(key_column.table, list(rows.values()))
+        return self._stored_keys(key_column, rows)
+
+    def _insert_new(self, table, rows: list[dict[str, Any]]) -> None:
+        """Insert registry rows; one another writer added meanwhile is left alone."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        self.session.execute(insert(table).on_conflict_do_nothing(), rows)
+
+
+class RegistryCache:
+    """Registry ids (actors, places, sources) by key, remembered across batches.
+
+    At most `limit` keys: past that it forgets them all and starts again."""
+
+    def __init__(self, limit: int):
+        self.limit, self.known = limit, {}
+
+    def ids(
+        self,
+        wanted: dict[str, Any],
+        stored: Callable[[dict[str, Any]], dict[str, int]],
+        add: Callable[[dict[str, Any]], dict[str, int]],
+    ) -> dict[str, int]:
+        """The id of every key in `wanted`: from memory, else `stored` (one look-up
+        for all unknown keys), else `add` (one insert for all new ones)."""
+        known = self.known
+        unknown = {key: value for key, value in wanted.items() if key not in known}
+        if not unknown:
+            return {key: known[key] for key in wanted}
+        found = stored(unknown)
+        missing = {k: v for k, v in unknown.items() if k not in found}
+        if missing:
+            found.update(add(missing))
+        ids = {key: known[key] if key in known else found[key] for key in wanted}
+        if len(known) + len(found) > self.limit:
+            self.known = {}
+        self.known.update(found)
+        return ids
+
+
+def actor_key(name: str) -> str:
+    """An actor's name as looked up: case-folded, without surrounding blanks."""
+    return name.strip().lower()
+
+
+def _by_dataset(events: Iterable[EventCreate]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for event in events:
+        grouped.setdefault(event.dataset, []).append(event.external_id)
+    return grouped
+
+
+def _by_dataset_of_rows(rows: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for row in rows:
+        grouped.setdefault(row["dataset"], []).append(row["external_id"])
+    return grouped
+
+
+def _chunks(items: Sequence) -> Iterable[Sequence]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]

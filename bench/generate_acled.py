@@ -1,8 +1,11 @@
 """Write a deterministic, invented ACLED-shaped CSV of N rows in the 31 columns.
 
 `python bench/generate_acled.py 1000000 /tmp/acled-1m.csv`: Ukrainian admin1 regions
-with coordinates, a type mix like the real ACLED Ukraine sample, about 2,000 actors,
-dates 2018-2025 and notes text. Nothing here is ACLED data."""
+weighted as in the real ACLED Ukraine sample (Donetsk about 40%), with a tenth of the
+events in the Russian border regions so that a country filter has something to leave
+out; about 3,600 settlements with fixed coordinates (a place recurs, as in ACLED); the
+sub-event type mix of the real sample; about 2,000 actors; dates 2018-2025; notes
+text. The same N and seed always give the same bytes. Nothing here is ACLED data."""
 
 from __future__ import annotations
 
@@ -10,59 +13,94 @@ import csv
 import datetime as dt
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from tracker.formats.acled import ACLED_COLUMNS
 
-REGIONS = [  # admin1, latitude, longitude
-    ("Donetsk", 48.0159, 37.8028),
-    ("Kharkiv", 49.9935, 36.2304),
-    ("Zaporizhia", 47.8388, 35.1396),
-    ("Kherson", 46.6354, 32.6169),
-    ("Sumy", 50.9077, 34.7981),
-    ("Luhansk", 48.574, 39.3078),
-    ("Dnipropetrovsk", 48.4647, 35.0462),
-    ("Mykolaiv", 46.975, 31.9946),
-    ("Odesa", 46.4825, 30.7233),
-    ("Kyiv City", 50.4501, 30.5234),
-    ("Chernihiv", 51.4982, 31.2893),
-    ("Lviv", 49.8397, 24.0297),
+REGIONS = [  # weight, country, ISO numeric, admin1, latitude, longitude
+    (37, "Ukraine", 804, "Donetsk", 48.0159, 37.8028),
+    (11, "Ukraine", 804, "Kharkiv", 49.9935, 36.2304),
+    (11, "Ukraine", 804, "Zaporizhia", 47.8388, 35.1396),
+    (11, "Ukraine", 804, "Kherson", 46.6354, 32.6169),
+    (7, "Ukraine", 804, "Sumy", 50.9077, 34.7981),
+    (5, "Ukraine", 804, "Luhansk", 48.574, 39.3078),
+    (2, "Ukraine", 804, "Dnipropetrovsk", 48.4647, 35.0462),
+    (2, "Ukraine", 804, "Chernihiv", 51.4982, 31.2893),
+    (1, "Ukraine", 804, "Mykolaiv", 46.975, 31.9946),
+    (1, "Ukraine", 804, "Odesa", 46.4825, 30.7233),
+    (1, "Ukraine", 804, "Kyiv City", 50.4501, 30.5234),
+    (1, "Ukraine", 804, "Lviv", 49.8397, 24.0297),
+    (5, "Russia", 643, "Belgorod", 50.5954, 36.5873),
+    (3, "Russia", 643, "Kursk", 51.7304, 36.1926),
+    (2, "Russia", 643, "Bryansk", 53.2434, 34.3637),
 ]
-TYPES = [  # weight, event_type, sub_event_type, disorder_type
-    (
-        66,
-        "Explosions/Remote violence",
-        "Shelling/artillery/missile attack",
-        "Political violence",
-    ),
-    (9, "Explosions/Remote violence", "Air/drone strike", "Political violence"),
-    (18, "Battles", "Armed clash", "Political violence"),
-    (3, "Violence against civilians", "Attack", "Political violence"),
-    (2, "Strategic developments", "Disrupted weapons use", "Strategic developments"),
-    (1, "Protests", "Peaceful protest", "Demonstrations"),
-    (1, "Strategic developments", "Agreement", "Strategic developments"),
+SETTLEMENTS_PER_REGION = 240
+TYPES = [  # weight (% of the real sample), event_type, sub_event_type, disorder_type
+    (66, "Explosions/Remote violence", "Shelling/artillery/missile attack", "PV"),
+    (18, "Battles", "Armed clash", "PV"),
+    (9, "Explosions/Remote violence", "Air/drone strike", "PV"),
+    (3, "Strategic developments", "Disrupted weapons use", "SD"),
+    (2, "Explosions/Remote violence", "Remote explosive/landmine/IED", "PV"),
+    (1, "Protests", "Peaceful protest", "DM"),
+    (0.5, "Violence against civilians", "Attack", "PV"),
+    (0.3, "Strategic developments", "Looting/property destruction", "SD"),
+    (0.2, "Battles", "Non-state actor overtakes territory", "PV"),
+    (0.1, "Strategic developments", "Agreement", "SD"),
 ]
+DISORDER = {
+    "PV": "Political violence",
+    "SD": "Strategic developments",
+    "DM": "Demonstrations",
+}
+ACTORS_PER_SIDE = 1000
 
 
-def rows(count: int, seed: int = 2025):
+def settlements(rng: random.Random) -> list[tuple]:
+    """Fixed places: (weight, country, iso, admin1, location, latitude, longitude)."""
+    places = []
+    for weight, country, iso, admin1, lat, lon in REGIONS:
+        for i in range(SETTLEMENTS_PER_REGION):
+            places.append(
+                (
+                    weight / SETTLEMENTS_PER_REGION,
+                    country,
+                    iso,
+                    admin1,
+                    f"{admin1} settlement {i}",
+                    round(lat + rng.uniform(-0.5, 0.5), 4),
+                    round(lon + rng.uniform(-0.5, 0.5), 4),
+                )
+            )
+    return places
+
+
+def rows(count: int, seed: int = 2025) -> Iterator[dict[str, object]]:
     """Yield `count` invented rows, the same for the same seed."""
     rng = random.Random(seed)
-    weights = [t[0] for t in TYPES]
-    russian = [f"Military Forces of Russia (2000-) Unit {i}" for i in range(1000)]
-    actors = russian + [
-        f"Military Forces of Ukraine (2019-) Unit {i}" for i in range(1000)
+    places = settlements(rng)
+    place_weights = [p[0] for p in places]
+    type_weights = [t[0] for t in TYPES]
+    russian = [
+        f"Military Forces of Russia (2000-) Unit {i}" for i in range(ACTORS_PER_SIDE)
     ]
+    ukrainian = [
+        f"Military Forces of Ukraine (2019-) Unit {i}" for i in range(ACTORS_PER_SIDE)
+    ]
+    actors = russian + ukrainian
     start = dt.date(2018, 1, 1)
     for n in range(count):
-        _, event_type, sub, disorder = rng.choices(TYPES, weights)[0]
-        admin1, lat, lon = rng.choice(REGIONS)
+        _, event_type, sub, disorder = rng.choices(TYPES, type_weights)[0]
+        _, country, iso, admin1, location, lat, lon = rng.choices(
+            places, place_weights
+        )[0]
         day = start + dt.timedelta(days=rng.randrange(8 * 365))
         yield {
-            "event_id_cnty": f"UKR{n + 1}",
+            "event_id_cnty": f"{'UKR' if iso == 804 else 'RUS'}{n + 1}",
             "event_date": day.isoformat(),
             "year": day.year,
             "time_precision": rng.choices([1, 2, 3], [94, 5, 1])[0],
-            "disorder_type": disorder,
+            "disorder_type": DISORDER[disorder],
             "event_type": event_type,
             "sub_event_type": sub,
             "actor1": rng.choice(actors),
@@ -75,33 +113,37 @@ def rows(count: int, seed: int = 2025):
             "inter2": 7,
             "interaction": 78,
             "civilian_targeting": "",
-            "iso": 804,
+            "iso": iso,
             "region": "Europe",
-            "country": "Ukraine",
+            "country": country,
             "admin1": admin1,
             "admin2": "",
             "admin3": "",
-            "location": f"{admin1} settlement {rng.randrange(300)}",
-            "latitude": round(lat + rng.uniform(-0.5, 0.5), 4),
-            "longitude": round(lon + rng.uniform(-0.5, 0.5), 4),
+            "location": location,
+            "latitude": lat,
+            "longitude": lon,
             "geo_precision": rng.choices([1, 2, 3], [77, 21, 2])[0],
             "source": "Invented Source; Another Invented Source",
             "source_scale": "National",
             "notes": f"On {day:%d %B %Y}, invented forces shelled positions near "
-            f"{admin1}. Invented row {n + 1} for benchmarks.",
-            "fatalities": rng.choices([0, 1, 2, 5], [80, 12, 6, 2])[0],
+            f"{location}. Invented row {n + 1} for benchmarks.",
+            "fatalities": rng.choices([0, 1, 2, 5, 20], [80, 12, 5, 2, 1])[0],
             "tags": "",
             "timestamp": 1700000000 + n,
         }
 
 
-def main() -> None:
-    """Write the file named on the command line."""
-    count, path = int(sys.argv[1]), Path(sys.argv[2])
+def write_acled_csv(count: int, path: Path, seed: int = 2025) -> None:
+    """Write `count` rows with the header to `path`."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=ACLED_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows(count))
+        writer.writerows(rows(count, seed))
+
+
+def main() -> None:
+    """Write the file named on the command line."""
+    write_acled_csv(int(sys.argv[1]), Path(sys.argv[2]))
 
 
 if __name__ == "__main__":

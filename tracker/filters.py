@@ -11,7 +11,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from tracker.models import (
     Actor,
@@ -52,6 +53,7 @@ class EventFilter:
         where: list[ColumnElement[bool]] = []
         if self.since is not None:
             where.append(func.coalesce(Event.date_end, Event.date_start) >= self.since)
+            where.append(Event.date_start >= self._earliest_start())
         if self.until is not None:
             where.append(Event.date_start <= self.until)
         if self.event_types:
@@ -72,17 +74,49 @@ class EventFilter:
             where.append(self._text_condition())
         return where
 
+    def _earliest_start(self) -> ColumnElement:
+        """The earliest start an event overlapping `since` can have: `since`, or the
+        start of an earlier event still running then.
+
+        The overlap test on coalesce(date_end, date_start) cannot use the date_start
+        index; this bound, redundant but exact, can, so a date range is an index
+        range scan on both ends. Its subquery reads the few events with a date_end
+        through ix_event_date_end, once per query."""
+        running = aliased(Event)
+        # min() of an expression, not of the bare column: given min(date_start),
+        # SQLite walks the date_start index from its first entry until a row has a
+        # date_end, which is every row when none has; here it uses ix_event_date_end.
+        first = func.coalesce(running.date_start, running.date_end)
+        earlier = (
+            select(func.min(first))
+            .where(running.date_end >= self.since)
+            .scalar_subquery()
+        )
+        return case((earlier < self.since, earlier), else_=self.since)
+
     def _actor_condition(self) -> ColumnElement[bool]:
         keys = [name.strip().casefold() for name in self.actors]
-        by_name = select(Actor.id).where(func.lower(Actor.name).in_(keys))
-        by_alias = select(ActorAlias.actor_id).where(ActorAlias.alias_key.in_(keys))
+        # Aliases of their own: in a query that joins actors itself (the timeline's
+        # swimlanes) these subqueries would be correlated to its rows and lose
+        # their FROM clause.
+        actor, alias, link = aliased(Actor), aliased(ActorAlias), aliased(EventActor)
+        by_name = select(actor.id).where(func.lower(actor.name).in_(keys))
+        by_alias = select(alias.actor_id).where(alias.alias_key.in_(keys))
         return exists().where(
-            EventActor.event_id == Event.id,
-            or_(EventActor.actor_id.in_(by_name), EventActor.actor_id.in_(by_alias)),
+            link.event_id == Event.id,
+            or_(link.actor_id.in_(by_name), link.actor_id.in_(by_alias)),
         )
 
     def _location_condition(self) -> ColumnElement[bool]:
-        matching = select(Location.id)
+        # A correlated EXISTS (one primary-key look-up per event), not
+        # `location_id IN (places of the country)`: given that list, SQLite walks
+        # the location_id index place by place and reads every event of the country
+        # in random order, ignoring the date range; with EXISTS the date index leads.
+        # correlate_except: a listing that joins location must not take this
+        # subquery's own location for its own.
+        matching = (
+            exists().where(Location.id == Event.location_id).correlate_except(Location)
+        )
         if self.countries:
             matching = matching.where(
                 Location.country.in_([c.upper() for c in self.countries])
@@ -95,7 +129,7 @@ class EventFilter:
                     func.lower(Location.admin1).in_(keys),
                 )
             )
-        return Event.location_id.in_(matching)
+        return matching
 
     def _text_condition(self) -> ColumnElement[bool]:
         pattern = f"%{_escape_like(self.text.strip().lower())}%"

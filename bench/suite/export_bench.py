@@ -1,0 +1,98 @@
+"""Benchmark 5: CSV export of every event, against Datasette's streaming CSV of the
+same rows (`?_stream=on`, max_csv_mb 0).
+
+Ours is `tracker export --format csv` (native columns: each event with its place,
+actors, sources and links), and also the dashboard's `GET /export.csv` route; its peak
+memory is the child process's own peak RSS. Datasette streams the `event` table's own
+columns, a subset of what ours writes."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.suite.datasets import Dataset
+from bench.suite.measuring import Figure, Samples, peak_wrapped, run_child
+from bench.suite.servers import Server, datasette_command, free_port, serve
+
+TARGET_RATIO = 2.0
+PEAK_TARGET_MB = 200
+
+
+def download_rows(url: str) -> tuple[float, int]:
+    """Seconds to read the whole response at `url`, and its number of lines."""
+    started = time.perf_counter()
+    lines = 0
+    with urllib.request.urlopen(url, timeout=3600) as response:
+        while chunk := response.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return time.perf_counter() - started, lines
+
+
+def datasette_rows_per_second(files: Dataset, runs: int, log_dir: Path) -> Samples:
+    """Rows per second of Datasette streaming the event table as CSV."""
+    port = free_port()
+    values = []
+    with serve(
+        datasette_command(files.database, port), port, log_dir / "datasette.log"
+    ) as server:
+        name = files.database.stem
+        url = f"{server.base}/{name}/event.csv?_stream=on&_size=max"
+        for _ in range(runs):
+            seconds, lines = download_rows(url)
+            values.append((lines - 1) / seconds)
+    return Samples(tuple(values), "rows/s")
+
+
+def run_export(
+    files: Dataset, runs: int, log_dir: Path, *, datasette: bool = True
+) -> list[Figure]:
+    """Rows per second and peak memory of `tracker export`, beside Datasette's rate."""
+    rates, peaks = [], []
+    with tempfile.TemporaryDirectory(dir=files.database.parent) as folder:
+        output = Path(folder) / "export.csv"
+        command = [sys.executable, "-m", "tracker", "--database-url", files.url]
+        command += ["export", "--format", "csv", "-o", str(output)]
+        for _ in range(runs):
+            child = run_child(peak_wrapped(command))
+            rates.append(files.n / child.seconds)
+            peaks.append(child.peak_mb)
+    reference = datasette_rows_per_second(files, runs, log_dir) if datasette else None
+    return [
+        Figure(
+            "5. export",
+            f"`tracker export --format csv` of {files.n:,} events (44 native columns)",
+            Samples(tuple(rates), "rows/s"),
+            target=TARGET_RATIO * reference.median if reference else None,
+            target_text=f">= {TARGET_RATIO:g} x reference",
+            higher_is_better=True,
+            reference=reference,
+            reference_name="Datasette `event.csv?_stream=on`, max_csv_mb 0 "
+            "(the event table's own columns)",
+        ),
+        Figure(
+            "5. export",
+            "peak memory (RSS) of `tracker export`",
+            Samples(tuple(peaks), "MB"),
+            statistic="high",
+            target=PEAK_TARGET_MB,
+            target_text=f"<= {PEAK_TARGET_MB} MB",
+        ),
+    ]
+
+
+def run_export_route(server: Server, files: Dataset, runs: int) -> Figure:
+    """Rows per second of the dashboard's streamed `GET /export.csv` of every event."""
+    values = []
+    for _ in range(runs):
+        seconds, lines = download_rows(f"{server.base}/export.csv")
+        values.append((lines - 1) / seconds)
+    return Figure(
+        "5. export",
+        f"dashboard `GET /export.csv` of {files.n:,} events (streamed)",
+        Samples(tuple(values), "rows/s"),
+        higher_is_better=True,
+    )

@@ -1,0 +1,166 @@
+"""Benchmarks 4 and 6: the dashboard over HTTP with N events loaded.
+
+Headless Chromium loads the timeline with the benchmark filter in its URL; the time
+until its charts have drawn traces is the page load. The callback requests the browser
+made (POST /_dash-update-component, recorded with their bodies) are then replayed
+over HTTP, each many times, for their p95. The server's RSS is read last."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from bench.suite.measuring import Figure, Samples, process_memory_mb
+from bench.suite.servers import Server
+from bench.suite.service_bench import COUNTRY_FILTER
+
+CALLBACK_TARGET_MS = 250
+PAGE_LOAD_TARGET_S = 2.0
+SERVER_RSS_TARGET_MB = 400
+CHROMIUM = Path(os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium"))
+CHARTS = (
+    "#timeline-events-over-time g.trace",
+    "#timeline-score g.trace",
+    "#timeline-fatalities g.trace",
+)
+CALLBACK_PATH = "/_dash-update-component"
+
+
+@dataclass(frozen=True)
+class Callback:
+    """One callback request as the browser sent it."""
+
+    name: str  # the outputs it updates
+    path: str  # Dash 4 posts to /_dash-update-component/<hash>
+    body: str
+
+
+def _launch(playwright):
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    )
+
+
+def load_timeline(server: Server, runs: int) -> tuple[Samples, list[Callback]]:
+    """Seconds from navigation to drawn charts, `runs` times in fresh pages; and the
+    callback requests of the last load."""
+    from playwright.sync_api import sync_playwright
+
+    url = f"{server.base}/?{COUNTRY_FILTER.to_query_string()}"
+    values: list[float] = []
+    callbacks: list[Callback] = []
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        for _ in range(runs + 1):  # the first load warms the server's caches
+            context = browser.new_context()
+            page = context.new_page()
+            seen: list[Callback] = []
+            page.on("request", lambda request, seen=seen: _record(request, seen))
+            started = time.perf_counter()
+            page.goto(url)
+            for selector in CHARTS:
+                page.wait_for_selector(selector, state="attached", timeout=120_000)
+            values.append(time.perf_counter() - started)
+            page.wait_for_load_state("networkidle")
+            callbacks = seen
+            context.close()
+        browser.close()
+    return Samples(tuple(values[1:]), "s"), callbacks
+
+
+def _record(request, seen: list[Callback]) -> None:
+    path = urlsplit(request.url).path
+    if request.method == "POST" and path.startswith(CALLBACK_PATH):
+        body = request.post_data or ""
+        try:
+            output = json.loads(body).get("output", "?")
+        except ValueError:
+            output = "?"
+        seen.append(Callback(_short(output), path, body))
+
+
+def _short(output: str) -> str:
+    """A callback's outputs without the property names, shortened for a table."""
+    parts = [part.split(".")[0] for part in output.strip(".").split("...") if part]
+    text = ", ".join(dict.fromkeys(parts))
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def replay_callbacks(
+    server: Server, callbacks: list[Callback], samples: int
+) -> list[Figure]:
+    """p95 of each recorded callback request, sent again `samples` times."""
+    figures = []
+    headers = {"Content-Type": "application/json"}
+    with httpx.Client(base_url=server.base, timeout=120) as client:
+        for callback in callbacks:
+            values = []
+            for _ in range(samples + 1):
+                started = time.perf_counter()
+                response = client.post(
+                    CALLBACK_PATH, content=callback.body, headers=headers
+                )
+                values.append((time.perf_counter() - started) * 1000)
+                if response.status_code not in (200, 204):
+                    raise RuntimeError(f"{callback.name}: HTTP {response.status_code}")
+            figures.append(
+                Figure(
+                    "4. dashboard HTTP",
+                    f"callback POST -> {callback.name}",
+                    Samples(tuple(values[1:]), "ms"),
+                    statistic="p95",
+                    target=CALLBACK_TARGET_MS,
+                    target_text=f"p95 <= {CALLBACK_TARGET_MS} ms",
+                )
+            )
+    return figures
+
+
+def run_http(server: Server, runs: int, samples: int) -> list[Figure]:
+    """The page load in Chromium, then every callback it made, replayed."""
+    if not CHROMIUM.exists():
+        return [
+            Figure(
+                "4. dashboard HTTP",
+                f"skipped: no Chromium at {CHROMIUM}",
+                Samples((0.0,), "s"),
+            )
+        ]
+    load, callbacks = load_timeline(server, runs)
+    figures = [
+        Figure(
+            "4. dashboard HTTP",
+            f"timeline page load until the charts show ({COUNTRY_FILTER.describe()})",
+            load,
+            statistic="high",
+            target=PAGE_LOAD_TARGET_S,
+            target_text=f"<= {PAGE_LOAD_TARGET_S:g} s",
+        )
+    ]
+    return figures + replay_callbacks(server, callbacks, samples)
+
+
+def server_memory(server: Server, n: int) -> list[Figure]:
+    """The dashboard server's RSS now, and its peak so far."""
+    current, peak = process_memory_mb(server.pid)
+    return [
+        Figure(
+            "6. server memory",
+            f"dashboard server RSS after benchmarks 4-5, {n:,} events loaded",
+            Samples((current,), "MB"),
+            target=SERVER_RSS_TARGET_MB,
+            target_text=f"<= {SERVER_RSS_TARGET_MB} MB",
+        ),
+        Figure(
+            "6. server memory",
+            "dashboard server peak RSS (VmHWM) during them",
+            Samples((peak,), "MB"),
+        ),
+    ]

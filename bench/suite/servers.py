@@ -1,0 +1,98 @@
+"""Servers the benchmarks talk to: the dashboard and Datasette, each a child process
+on a free loopback port, stopped when the block ends."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL and process id (for its memory)."""
+
+    base: str
+    pid: int
+
+
+@contextmanager
+def serve(
+    command: Sequence[str], port: int, log: Path, ready_path: str = "/"
+) -> Iterator[Server]:
+    """Start `command`, wait until `ready_path` answers, stop it afterwards."""
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            list(command),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env={**os.environ, "TRACKER_PUBLIC_READ": "1"},
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + ready_path, timeout=5)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{command[0]} did not start:\n{log.read_text()}"
+                    ) from None
+                time.sleep(0.3)
+        yield Server(base, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def dashboard_command(database_url: str, port: int) -> list[str]:
+    """The dashboard as `make run` serves it (Flask's threaded server)."""
+    return [
+        sys.executable,
+        "-m",
+        "dashboard",
+        "--port",
+        str(port),
+        "--database-url",
+        database_url,
+    ]
+
+
+def datasette_command(database: Path, port: int) -> list[str]:
+    """Datasette over the same SQLite file, CSV size limit off (max_csv_mb 0)."""
+    datasette = Path(sys.executable).with_name("datasette")
+    return [
+        str(datasette),
+        "serve",
+        str(database),
+        "--port",
+        str(port),
+        "--setting",
+        "max_csv_mb",
+        "0",
+        "--setting",
+        "sql_time_limit_ms",
+        "600000",
+    ]

@@ -54,10 +54,6 @@ from tracker.user_command import user
 MAX_PROBLEMS_SHOWN = 20
 
 
-# Older command modules import `_engine` from here.
-_engine = open_engine
-
-
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The event filter as options shared by `list` and `export`."""
     options = [

@@ -13,10 +13,12 @@ from typing import Any, TextIO
 
 import click
 
-from tracker.crud import save_events
+from tracker.command_support import CommandError, cli_author, open_engine
 from tracker.db import session_scope
 from tracker.errors import TrackerError
-from tracker.extraction.proposals import Article, ProposedEvent, proposals_to_events
+from tracker.extraction.proposals import Article, ProposedEvent
+from tracker.models import validate_http_url
+from tracker.review import save_article_proposals
 
 # The keys `--json` prints, in this order (issue #5).
 JSON_KEYS = (
@@ -138,6 +140,11 @@ def extract(
         return
     if file is None or published is None:
         raise click.UsageError("give FILE and --published YYYY-MM-DD, or --jsonl INPUT")
+    if url is not None:
+        try:
+            validate_http_url(url)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--url") from error
     text = file.read_text(encoding="utf-8")
     proposals = _extract(text, published.date())
     if as_json:
@@ -151,14 +158,15 @@ def extract(
         click.echo(f"\n{len(proposals)} proposed event(s).")
     if save:
         article = Article(text=text, published=published.date(), url=url)
-        events = proposals_to_events(proposals, article)
-        # The group's engine check ("run `tracker init-db`"); imported here because
-        # tracker.cli imports this module to register the command.
-        from tracker.cli import CommandError, _engine
-
         try:
-            with session_scope(_engine(ctx)) as session:
-                summary = save_events(session, events)
+            with session_scope(open_engine(ctx)) as session:
+                saved = save_article_proposals(
+                    session, article, proposals, author=cli_author("tracker extract")
+                )
         except TrackerError as error:
             raise CommandError(str(error)) from error
-        click.echo(f"Saved as proposed events: {summary}.", err=as_json)
+        click.echo(
+            f"Saved {len(saved)} proposed event(s) for review "
+            f"(article {article.key()}).",
+            err=as_json,
+        )

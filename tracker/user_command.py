@@ -10,6 +10,7 @@ import sys
 import click
 
 from tracker import accounts
+from tracker.command_support import CommandError, open_engine
 from tracker.db import session_scope
 from tracker.errors import TrackerError
 from tracker.models import Role
@@ -25,10 +26,8 @@ def _read_password(from_stdin: bool) -> str:
 
 def _run(ctx: click.Context, change) -> object:
     """Run `change(session)` in one transaction; tracker's errors become messages."""
-    from tracker.cli import CommandError, _engine
-
     try:
-        with session_scope(_engine(ctx)) as session:
+        with session_scope(open_engine(ctx)) as session:
             return change(session)
     except TrackerError as error:
         raise CommandError(str(error)) from error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from dashboard import auth
 from dashboard.app import create_app
 
 
@@ -14,7 +15,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    create_app(args.database_url).run(host=args.host, port=args.port, debug=False)
+    app = create_app(args.database_url)
+    with app.server.app_context():
+        auth.warn_if_no_accounts()
+    app.run(host=args.host, port=args.port, debug=False)
 
 
 if __name__ == "__main__":

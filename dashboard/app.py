@@ -6,10 +6,10 @@ import dash
 from dash import Dash, dcc, html
 from flask import Flask
 
-from dashboard import ids
+from dashboard import auth, ids, uploads
 from dashboard.components import filter_panel, shell
 from dashboard.export_route import register_export_route
-from dashboard.pages import event, event_form, events, import_page, timeline
+from dashboard.pages import event, event_form, events, import_page, review, timeline
 from dashboard.pages import map as map_page
 from dashboard.services import ENGINE_KEY
 from tracker.db import make_engine
@@ -21,7 +21,14 @@ PAGES = [
     (map_page.__name__, "/map", "Map", map_page.layout),
     (events.__name__, "/events", "Events", events.layout),
     (f"{event_form.__name__}.add", "/events/new", "Add event", event_form.add_layout),
+    (review.__name__, "/review", "Review", review.layout),
     (import_page.__name__, "/import", "Import", import_page.layout),
+    (
+        f"{event_form.__name__}.accept",
+        "/events/<event_id>/accept",
+        "Accept proposal",
+        event_form.accept_layout,
+    ),
     (
         f"{event_form.__name__}.edit",
         "/events/<event_id>/edit",
@@ -42,8 +49,15 @@ def create_app(database_url: str | None = None) -> Dash:
         title="tracker",
         update_title=None,
         serve_locally=True,
+        # Plain synchronous callbacks whatever is installed: Dash turns async on by
+        # itself when asgiref is importable, and its async request hooks then fail
+        # in any thread that already runs an event loop.
+        use_async=False,
     )
-    app.server.config[ENGINE_KEY] = make_engine(database_url)
+    engine = make_engine(database_url)
+    app.server.config[ENGINE_KEY] = engine
+    auth.install(app.server, engine.url)
+    uploads.configure(app.server)
     # Dash matches pages in `order` (else by module name): keep the order of PAGES.
     for order, (module, path, name, layout) in enumerate(PAGES):
         location = {"path_template": path} if "<" in path else {"path": path}
@@ -56,7 +70,14 @@ def create_app(database_url: str | None = None) -> Dash:
             **location,
         )
     register_export_route(app.server)
-    app.layout = html.Div(
+    app.layout = app_layout
+    return app
+
+
+def app_layout() -> html.Div:
+    """The shell around every page; built per page load, so the top bar shows who
+    is logged in."""
+    return html.Div(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             shell.top_bar(),
@@ -71,9 +92,11 @@ def create_app(database_url: str | None = None) -> Dash:
             ),
         ]
     )
-    return app
 
 
 def create_server(database_url: str | None = None) -> Flask:
     """The WSGI app for gunicorn: `gunicorn 'dashboard.app:create_server()'`."""
-    return create_app(database_url).server
+    server = create_app(database_url).server
+    with server.app_context():
+        auth.warn_if_no_accounts()
+    return server

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
 
 from tracker import taxonomy
 from tracker.dates import covered_interval, describe_date
+from tracker.models import EventStatus
 from tracker.stats import Period, PeriodCount
 from tracker.timeline import FatalityPoint, LaneMark, ScorePoint, Swimlanes
 
@@ -31,6 +33,13 @@ QUAD_COLOURS: dict[int, tuple[str, ...]] = {
         "#ffb380",
     ),  # material conflict: vermilion
 }
+
+
+def plotly_text(text: str) -> str:
+    """`text` as Plotly shows it literally in labels, which read a few HTML tags
+    (<b>, <a href>) and entities: &, < and > are escaped. Quotes are not, since
+    Plotly shows &quot; as it is."""
+    return escape(text, quote=False)
 
 
 def type_colour(event_type: str) -> str:
@@ -124,7 +133,7 @@ def swimlane_figure(lanes: Swimlanes) -> go.Figure:
     if not lanes.marks:
         return empty_figure("No events with actors match these filters.")
     figure = go.Figure()
-    order = [name for name, _ in lanes.actors]
+    order = [plotly_text(name) for name, _ in lanes.actors]
     spans, points = [], []
     for mark in lanes.marks:
         start, end = covered_interval(
@@ -145,12 +154,20 @@ def swimlane_figure(lanes: Swimlanes) -> go.Figure:
                 name=event_type,
                 legendgroup=event_type,
                 orientation="h",
-                y=[m.actor for m, _, _ in typed_spans],
+                y=[plotly_text(m.actor) for m, _, _ in typed_spans],
                 base=[s.isoformat() for _, s, _ in typed_spans],
                 # Bar length in milliseconds on a date axis; the end day is included.
                 x=[((e - s).days + 1) * DAY_MS for _, s, e in typed_spans],
                 width=0.6,
-                marker={"color": colour, "opacity": 0.45, "line": {"color": colour}},
+                marker={
+                    "color": colour,
+                    "opacity": 0.45,
+                    "line": {"color": colour},
+                    # A proposal's bar is hatched: not yet confirmed.
+                    "pattern": {
+                        "shape": [_proposed(m, "/", "") for m, _, _ in typed_spans]
+                    },
+                },
                 customdata=[_mark_data(m) for m, _, _ in typed_spans],
                 hovertemplate=hover,
             )
@@ -160,12 +177,22 @@ def swimlane_figure(lanes: Swimlanes) -> go.Figure:
                 legendgroup=event_type,
                 showlegend=not typed_spans,
                 mode="markers",
-                y=[m.actor for m, _, _ in typed_points],
+                y=[plotly_text(m.actor) for m, _, _ in typed_points],
                 x=[s.isoformat() for _, s, _ in typed_points],
                 marker={
                     "color": colour,
                     "size": 11,
-                    "line": {"width": 1, "color": "#fff"},
+                    "line": {
+                        "width": [_proposed(m, 2, 1) for m, _, _ in typed_points],
+                        "color": [
+                            _proposed(m, colour, "#fff") for m, _, _ in typed_points
+                        ],
+                    },
+                    # A proposal is a hollow marker: not yet confirmed.
+                    "symbol": [
+                        _proposed(m, "circle-open", "circle")
+                        for m, _, _ in typed_points
+                    ],
                 },
                 customdata=[_mark_data(m) for m, _, _ in typed_points],
                 hovertemplate=hover,
@@ -187,6 +214,11 @@ def swimlane_figure(lanes: Swimlanes) -> go.Figure:
     return figure
 
 
+def _proposed(mark: LaneMark, if_proposed: Any, otherwise: Any) -> Any:
+    """How a mark is drawn: apart when it is a proposal, not a confirmed event."""
+    return if_proposed if mark.status == EventStatus.PROPOSED.value else otherwise
+
+
 def _mark_data(mark: LaneMark) -> list[Any]:
     """What a swimlane mark's hover shows, and the id a click opens."""
     killed = (
@@ -196,9 +228,10 @@ def _mark_data(mark: LaneMark) -> list[Any]:
     )
     return [
         mark.event_id,
-        mark.title,
+        plotly_text(mark.title),
         describe_date(mark.date_start, mark.date_end, mark.date_precision),
-        f"{mark.event_type} · {mark.role}",
+        f"{mark.event_type} · {mark.role}"
+        + _proposed(mark, " · proposed, not confirmed", ""),
         killed,
     ]
 

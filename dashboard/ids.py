@@ -6,6 +6,8 @@ Each page keeps its ids in its own section below."""
 URL = "app-url"
 NAV = "app-nav"
 NAV_EVENT_COUNT = "app-nav-event-count"
+ACCOUNT_MENU = "app-account-menu"  # the logged-in account and Log out
+ACCOUNT_NAME = "app-account-name"
 
 # --- filter panel (shared by every list and chart page) ---
 FILTER_PANEL = "filter-panel"
@@ -61,6 +63,11 @@ EVENTS_LOCATION = "events-location"  # a row click navigates through it
 EVENT_CARD = "event-card"
 EVENT_EDIT = "event-edit"
 EVENT_DUPLICATES = "event-duplicates"  # the possible duplicates, below the card
+EVENT_PAGE = "event-page"  # the whole page, drawn again after a restore
+EVENT_SHOWN = "event-shown"  # store: the event's id and the version the page shows
+EVENT_HISTORY = "event-history"
+EVENT_RESTORE = "event-restore"  # pattern id: {"type": EVENT_RESTORE, "version": n}
+EVENT_MESSAGE = "event-message"  # what a restore did, or why it was refused
 
 # --- add / edit form ---
 FORM = "event-form"
@@ -118,3 +125,17 @@ IMPORT_DRY_RUN = "import-dry-run"  # the dry-run report
 IMPORT_SKIP_INVALID = "import-skip-invalid"
 IMPORT_RUN = "import-run"  # the Import button
 IMPORT_RESULT = "import-result"  # the summary after importing, with links
+
+# --- review page ---
+REVIEW_TEXT = "review-text"  # the article's text, pasted or read from the upload
+REVIEW_UPLOAD = "review-upload"
+REVIEW_PUBLISHED = "review-published"
+REVIEW_URL = "review-url"
+REVIEW_EXTRACT = "review-extract"  # the Extract events button
+REVIEW_FIELD_ERROR = "review-field-error"  # pattern id: {"type": ..., "field": key}
+REVIEW_MESSAGE = "review-message"  # what the last action did, or why it failed
+REVIEW_SHOWN = "review-shown"  # store: the article key shown, or None for all
+REVIEW_QUEUE = "review-queue"  # the articles with their proposals
+REVIEW_REJECT = "review-reject"  # pattern id: {"type": ..., "event": id, "version": v}
+REVIEW_MERGE_INTO = "review-merge-into"  # pattern id: {"type": ..., "event": id}
+REVIEW_MERGE = "review-merge"  # pattern id: {"type": ..., "event": id}

@@ -17,11 +17,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
-from html import escape
 
 import plotly.graph_objects as go
 
-from dashboard.figures import QUAD_COLOURS, empty_figure, type_colour
+from dashboard.figures import QUAD_COLOURS, empty_figure, plotly_text, type_colour
 from tracker import taxonomy
 from tracker.dates import describe_date
 from tracker.filters import EventFilter
@@ -155,7 +154,7 @@ def marker_hover_text(marker: LocationCount) -> str:
             marker.date_precision or "day",
         )
         lines = [
-            f"<b>{escape(marker.title or '')}</b>",
+            f"<b>{plotly_text(marker.title or '')}</b>",
             when,
             place,
             killed,
@@ -175,7 +174,7 @@ def marker_hover_text(marker: LocationCount) -> str:
 
 def describe_place(marker: LocationCount) -> str:
     """The place and how precisely it is known, e.g. 'Ukraine, UKR (country centre)'."""
-    name = escape(marker.name)
+    name = plotly_text(marker.name)
     if marker.country and marker.country.casefold() != marker.name.casefold():
         name += f", {marker.country}"
     qualifier = {

@@ -1,10 +1,13 @@
 """The dashboard's one door to the database.
 
-Each function opens one unit of work, calls tracker and returns plain results."""
+Each function opens one unit of work, calls tracker and returns plain results. Every
+write first asks `tracker.accounts.authorize` whether the logged-in account may do
+it, before touching the database: hiding a button is a courtesy, this is the check."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import os
 import re
 import secrets
@@ -16,19 +19,25 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_login import current_user
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
-from tracker import crud, errors, gazetteer, importing
+from dashboard import uploads
+from tracker import crud, errors, gazetteer, history, importing, review
+from tracker.accounts import Action, Principal, authorize
 from tracker.db import session_scope
 from tracker.duplicates import ALL_STATUSES, DuplicateRow, list_duplicate_candidates
-from tracker.errors import NotFound
+from tracker.errors import NotFound, PermissionDenied
 from tracker.exporting import iter_csv_chunks
+from tracker.extraction.proposals import Article
 from tracker.facets import Choice, search_actors, search_places
 from tracker.facets import country_choices as country_choices_in
 from tracker.filters import EventFilter
 from tracker.formats import CsvLayout
 from tracker.formats.acled import count_events_without_acled_type
-from tracker.models import EventRecord
+from tracker.history import Author, HistoryEntry
+from tracker.models import EventRecord, EventStatus
 from tracker.queries import (
     EventRow,
     LinkedEvent,
@@ -69,6 +78,46 @@ ENGINE_KEY = "TRACKER_ENGINE"
 def engine() -> Engine:
     """The engine of the app serving the current request."""
     return current_app.config[ENGINE_KEY]
+
+
+# --- who is asking ----------------------------------------------------------------
+
+
+def current_principal() -> Principal | None:
+    """The logged-in account of the current request, or None for a visitor."""
+    return getattr(current_user, "principal", None)
+
+
+def may(action: Action) -> bool:
+    """Whether the logged-in account may `action` (to show or hide a button)."""
+    principal = current_principal()
+    return principal is not None and principal.may(action)
+
+
+def refusal(action: Action) -> str | None:
+    """Why the logged-in account may not `action`, naming it and its role; None
+    when it may."""
+    principal = current_principal()
+    try:
+        authorize(principal, action)
+    except PermissionDenied:
+        if principal is None:
+            return f"You are not logged in: log in as an editor to {action}"
+        role = principal.role.value
+        return (
+            f"You are logged in as {principal.username} ({role}): "
+            f"{role}s cannot {action}"
+        )
+    return None
+
+
+def allowed(action: Action, via: str) -> Author:
+    """The author of a write the logged-in account may do; PermissionDenied, with
+    the `refusal`, when it may not. Called before a write touches the database."""
+    reason = refusal(action)
+    if reason is not None:
+        raise PermissionDenied(f"{reason}. Nothing was changed.")
+    return Author(current_principal().username, via=via)
 
 
 @dataclass(frozen=True)
@@ -345,11 +394,19 @@ def save_event_form(
     *,
     event_id: int | None = None,
     expected_version: int | None = None,
+    accept: bool = False,
 ) -> int:
     """Validate an event from the form, then add it or replace `event_id`; its id.
 
-    Raises InvalidInput listing every problem, with nothing saved; NotFound when the
-    edited event is gone."""
+    With `accept`, `event_id` is a proposal under review, saved as confirmed (see
+    `tracker.review.accept_proposal`). Raises PermissionDenied when the account may
+    not, InvalidInput listing every problem (EditConflict when someone saved the
+    event since `expected_version`), with nothing saved; NotFound when the edited
+    event is gone."""
+    author = allowed(
+        _form_action(record, event_id, accept),
+        "review queue" if accept else "dashboard form",
+    )
     problems: list[errors.Problem] = []
     try:
         [data] = crud.validate_event_records([(1, record)])
@@ -361,16 +418,35 @@ def save_event_form(
         raise errors.InvalidInput(problems)
     with session_scope(engine()) as session:
         if event_id is None:
-            return crud.create_event(session, data).id
+            return crud.create_event(session, data, author=author).id
+        if accept:
+            event = review.accept_proposal(
+                session,
+                event_id,
+                data,
+                expected_version=expected_version,
+                author=author,
+            )
+            return event.id
         event = crud.update_event(
-            session, event_id, data, expected_version=expected_version
+            session, event_id, data, expected_version=expected_version, author=author
         )
         return event.id
 
 
+def _form_action(record: dict[str, Any], event_id: int | None, accept: bool) -> Action:
+    if accept:
+        return Action.REVIEW
+    if event_id is None:
+        return Action.ADD
+    retracting = record.get("status") == EventStatus.RETRACTED.value
+    return Action.RETRACT if retracting else Action.EDIT
+
+
 # --- import page ------------------------------------------------------------------
 
-UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024  # bigger files go through `tracker import`
+# The default; $TRACKER_IMPORT_LIMIT_MB sets another (see dashboard.uploads).
+UPLOAD_LIMIT_BYTES = uploads.DEFAULT_IMPORT_LIMIT_BYTES
 UPLOAD_FOLDER_KEY = "TRACKER_UPLOAD_FOLDER"  # app config: where uploads wait
 UPLOAD_MAX_AGE_SECONDS = 24 * 3600  # uploads left behind longer are deleted
 # A token names a stored upload: random hex, then the file's extension (formats may
@@ -424,14 +500,16 @@ def save_upload(contents: str | None, filename: str | None) -> StoredUpload:
     """Store an upload (a base64 data URL, as dcc.Upload sends it) under a new token.
 
     Raises InvalidInput, with nothing stored, for an empty, unreadable or too large
-    file. Uploads older than a day are deleted on the way."""
+    file, PermissionDenied when the account may not import. Uploads older than a
+    day are deleted on the way."""
+    allowed(Action.IMPORT, "dashboard upload")
     header, _, data = (contents or "").partition(",")
     size = len(data) * 3 // 4 - data[-2:].count("=")
     refusal = None
     if not header.endswith(";base64"):
         refusal = "could not be read; choose it again"
-    elif size > UPLOAD_LIMIT_BYTES:
-        limit = describe_size(UPLOAD_LIMIT_BYTES)
+    elif size > uploads.import_limit():
+        limit = describe_size(uploads.import_limit())
         refusal = TOO_LARGE.format(size=describe_size(size), limit=limit)
     elif size == 0:
         refusal = "is empty. Nothing was stored"
@@ -494,7 +572,9 @@ def run_import(
     """Import a stored upload in one transaction, then delete the stored file.
 
     All or nothing unless `skip_invalid`: raises ImportFailed (its `report` lists
-    the problems) with nothing written, and the file is kept for another try."""
+    the problems) with nothing written, and the file is kept for another try;
+    PermissionDenied when the account may not import."""
+    author = allowed(Action.IMPORT, "dashboard import")
     path = _upload_path(token)
     mode = (
         importing.ImportMode.SKIP_INVALID
@@ -503,7 +583,7 @@ def run_import(
     )
     with session_scope(engine()) as session:
         report = importing.import_file(
-            session, path, format_name=format_name, mode=mode
+            session, path, format_name=format_name, mode=mode, author=author
         )
     discard_upload(token)
     return report
@@ -513,3 +593,85 @@ def event_titles(event_ids: list[int]) -> list[tuple[int, str]]:
     """The id and title of each of `event_ids` that exists, in the order given."""
     with session_scope(engine()) as session:
         return [(r.id, r.title) for r in event_records(session, event_ids)]
+
+
+# --- review page ------------------------------------------------------------------
+
+
+def extract_article(
+    text: str, published: dt.date, url: str | None
+) -> review.ArticleQueue:
+    """Run extraction over an article, store its proposals, and return its queue.
+
+    Raises InvalidInput when the URL is not a web address, PermissionDenied when the
+    account may not review."""
+    author = allowed(Action.REVIEW, f"extracted from {url or 'a pasted article'}")
+    article = Article(text=text, published=published, url=url)
+    try:
+        source = article.source(None)
+    except ValidationError as error:
+        problems = errors.problems_from_validation_error(error)
+        raise errors.InvalidInput(problems) from None
+    # Imported here: extraction loads spaCy's model, which only this page needs.
+    from tracker.extraction.pipeline import extract_events
+
+    with session_scope(engine()) as session:
+        proposals = extract_events(
+            text, published=published, source=source, session=session
+        )
+        review.save_article_proposals(session, article, proposals, author=author)
+        return review.review_queue(session, article_key=article.key())[0]
+
+
+def review_queue(article_key: str | None = None) -> list[review.ArticleQueue]:
+    """The articles with proposals waiting (or the one asked for), newest first."""
+    with session_scope(engine()) as session:
+        return review.review_queue(session, article_key=article_key)
+
+
+def similar_events(event_id: int) -> list[review.SimilarEvent]:
+    """Known events that look like proposal `event_id`, offered for a merge."""
+    with session_scope(engine()) as session:
+        return review.similar_events(session, event_id)
+
+
+def reject_proposal(event_id: int, version: int | None) -> None:
+    """Reject a proposal: retracted, tagged "rejected", kept."""
+    author = allowed(Action.REVIEW, "review queue")
+    with session_scope(engine()) as session:
+        review.reject_proposal(
+            session, event_id, expected_version=version, author=author
+        )
+
+
+def merge_proposal(event_id: int, into: int) -> review.ProposalMerge:
+    """Merge a proposal into the known event `into`."""
+    author = allowed(Action.MERGE, "review queue")
+    with session_scope(engine()) as session:
+        return review.merge_proposal(session, event_id, into=into, author=author)
+
+
+# --- edit history -----------------------------------------------------------------
+
+
+def event_history(event_id: int) -> list[HistoryEntry]:
+    """Every recorded write to the event, newest first."""
+    with session_scope(engine()) as session:
+        return history.event_history(session, event_id)
+
+
+def revert_event(event_id: int, *, to_version: int, expected_version: int) -> int:
+    """Save the event as it was at `to_version`; its new version.
+
+    PermissionDenied when the account may not revert; EditConflict when someone
+    saved the event after `expected_version` (the version the page showed)."""
+    author = allowed(Action.REVERT, "event page")
+    with session_scope(engine()) as session:
+        event = history.revert_event(
+            session,
+            event_id,
+            to_version=to_version,
+            expected_version=expected_version,
+            author=author,
+        )
+        return event.version

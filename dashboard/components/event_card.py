@@ -1,8 +1,9 @@
 """The event page's body: one event written out like a short report.
 
-Title, what, when, where, who, how many; then the sources as quotes with links, the
-linked events and the history. Every value is rendered as text components, never as
-raw HTML, so nothing a source said can run in the page."""
+Title, what, when, where, who, how many; then the sources as quotes with links and
+the linked events (the history follows, from `history_panel`). Every value is
+rendered as text components, never as raw HTML, so nothing a source said can run in
+the page."""
 
 from __future__ import annotations
 
@@ -41,21 +42,23 @@ RELATION_IN = {
 NOT_REPORTED = "not reported"
 
 
-def event_card(data: EventPageData) -> html.Article:
-    """The whole event page for one record and the events linked to it."""
+def event_card(data: EventPageData, *, can_edit: bool = True) -> html.Article:
+    """The event's report: the record and the events linked to it; `can_edit` shows
+    Edit event (the server refuses a save from anyone who may not, regardless)."""
     record = data.record
+    edit = dcc.Link(
+        "Edit event",
+        href=f"/events/{record.id}/edit",
+        id=ids.EVENT_EDIT,
+        className="button",
+    )
     return html.Article(
         [
             html.Header(
                 [
                     html.P(f"Event #{record.id}", className="kicker"),
                     html.H1(record.title),
-                    dcc.Link(
-                        "Edit event",
-                        href=f"/events/{record.id}/edit",
-                        id=ids.EVENT_EDIT,
-                        className="button",
-                    ),
+                    *([edit] if can_edit else []),
                 ],
                 className="event-head",
             ),
@@ -64,8 +67,6 @@ def event_card(data: EventPageData) -> html.Article:
             sources(record.sources),
             html.H2("Linked events"),
             linked_events(data.linked),
-            html.H2("History"),
-            html.P(history(record), className="history"),
         ],
         id=ids.EVENT_CARD,
         className="event-card",
@@ -97,7 +98,10 @@ def facts(record: EventRecord) -> html.Dl:
         ("Where", where(record.location)),
         ("Who", who(record.actors)),
         ("Casualties", casualties(record)),
-        ("Status", status(record)),
+        (
+            "Status",
+            html.Span(status(record), className=f"status-badge {record.status}"),
+        ),
         ("ACLED type", acled(record)),
         ("Contexts", ", ".join(record.contexts) or "none"),
         ("Tags", ", ".join(record.tags) or "none"),

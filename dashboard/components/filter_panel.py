@@ -270,15 +270,32 @@ CONTROLS = [
 ]
 
 
+# A dropdown drops a value missing from its options: the modes, actors and places a
+# URL names are sent with options holding them, or a permalink would lose them before
+# the options callbacks below answer.
+CHOSEN_OPTIONS = (ids.FILTER_MODES, ids.FILTER_ACTORS, ids.FILTER_PLACES)
+
+
+def options_holding(event_filter: EventFilter) -> list[list[dict[str, str]]]:
+    """The mode, actor and place options, with the filter's values among them."""
+    types = controls_from_filter(event_filter)[2]
+    return [
+        update_mode_options(types, list(event_filter.modes)),
+        services.actor_choices("", list(event_filter.actors)),
+        services.place_choices("", list(event_filter.places)),
+    ]
+
+
 @callback(
     Output(ids.URL, "search"),
     *[Output(component, prop) for component, prop in CONTROLS],
     Output(ids.FILTER_CHIPS, "children"),
+    *[Output(c, "options", allow_duplicate=True) for c in CHOSEN_OPTIONS],
     Input(ids.URL, "search"),
     *[Input(component, prop) for component, prop in CONTROLS],
     Input(ids.FILTER_CLEAR, "n_clicks"),
     Input({"type": ids.FILTER_CHIP, "field": ALL, "value": ALL}, "n_clicks"),
-    prevent_initial_call=False,
+    prevent_initial_call="initial_duplicate",
 )
 def sync_filters(search: str | None, *values: Any):
     """Keep URL, controls and chips in step (see the module docstring)."""
@@ -288,23 +305,31 @@ def sync_filters(search: str | None, *values: Any):
     keep = [
         [no_update] * len(QUADS) if index == 2 else no_update for index in range(10)
     ]
+    same_options = [no_update] * len(CHOSEN_OPTIONS)
     if trigger is None or trigger == ids.URL:
-        return no_update, *controls_from_filter(from_url), chip_list(from_url)
+        return (
+            no_update,
+            *controls_from_filter(from_url),
+            chip_list(from_url),
+            *options_holding(from_url),
+        )
     if trigger == ids.FILTER_CLEAR:
         wanted = EventFilter()
     elif isinstance(trigger, dict) and trigger.get("type") == ids.FILTER_CHIP:
         if not ctx.triggered[0]["value"]:
-            return no_update, *keep, no_update  # a chip just drawn, not clicked
+            # A chip just drawn, not clicked.
+            return no_update, *keep, no_update, *same_options
         wanted = without(from_url, trigger["field"], trigger["value"])
     else:
         wanted = filter_from_controls(*values[: len(CONTROLS)])
         query = wanted.to_query_string()
-        return ("?" + query if query else ""), *keep, chip_list(wanted)
+        return ("?" + query if query else ""), *keep, chip_list(wanted), *same_options
     query = wanted.to_query_string()
     return (
         ("?" + query if query else ""),
         *controls_from_filter(wanted),
         chip_list(wanted),
+        *options_holding(wanted),
     )
 
 

@@ -1,16 +1,19 @@
-"""The top bar: product name, pages, the count of matching events, Add event."""
+"""The top bar: product name, pages, the count of matching events, Add event and the
+account menu (who is logged in, with which role, and Log out)."""
 
 from __future__ import annotations
 
 from dash import Input, Output, callback, html
 
-from dashboard import ids, services
+from dashboard import auth, ids, services
+from tracker.accounts import Action
 from tracker.filters import EventFilter
 
 NAV_LINKS = [
     ("Timeline", "/"),
     ("Map", "/map"),
     ("Events", "/events"),
+    ("Review", "/review"),
     ("Import", "/import"),
 ]
 
@@ -28,9 +31,44 @@ def top_bar() -> html.Header:
                 className="nav",
             ),
             html.Span(id=ids.NAV_EVENT_COUNT, className="event-count"),
-            html.A("Add event", href="/events/new", className="button add-event"),
+            *(
+                [html.A("Add event", href="/events/new", className="button add-event")]
+                if services.may(Action.ADD)
+                else []
+            ),
+            account_menu(),
         ],
         className="top-bar",
+    )
+
+
+def account_menu() -> html.Div:
+    """The logged-in account and a Log out button; Log in for an anonymous reader."""
+    principal = services.current_principal()
+    if principal is None:
+        return html.Div(
+            html.A("Log in", href=auth.LOGIN_PATH, className="button"),
+            id=ids.ACCOUNT_MENU,
+            className="account-menu",
+        )
+    return html.Div(
+        [
+            html.Span(
+                [
+                    html.Span(principal.username, id=ids.ACCOUNT_NAME),
+                    html.Span(f" ({principal.role.value})", className="account-role"),
+                ],
+                className="account-who",
+            ),
+            # A plain form POST: logging out is a full page load to the login page.
+            html.Form(
+                html.Button("Log out", type="submit", className="button link-light"),
+                action=auth.LOGOUT_PATH,
+                method="POST",
+            ),
+        ],
+        id=ids.ACCOUNT_MENU,
+        className="account-menu",
     )
 
 
@@ -39,6 +77,7 @@ def top_bar() -> html.Header:
     Output({"type": ids.NAV, "path": "/"}, "href"),
     Output({"type": ids.NAV, "path": "/map"}, "href"),
     Output({"type": ids.NAV, "path": "/events"}, "href"),
+    Output({"type": ids.NAV, "path": "/review"}, "href"),
     Output({"type": ids.NAV, "path": "/import"}, "href"),
     Input(ids.URL, "search"),
     Input(ids.URL, "pathname"),  # recount after a save moves to the event's page
@@ -55,5 +94,6 @@ def update_nav(search: str | None, _pathname: str | None = None):
         "/" + suffix,
         "/map" + suffix,
         "/events" + suffix,
+        "/review" + suffix,
         "/import" + suffix,
     )

@@ -1,17 +1,25 @@
-"""Event page (`/events/<event_id>`): one event in full, like a short report."""
+"""Event page (`/events/<event_id>`): one event in full, like a short report.
+
+The report, its possible duplicates, then its history; an editor can restore any
+earlier version from there (the restore is itself recorded)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboard import services
+from dashboard import ids, services
 from dashboard.components.event_card import (
     event_card,
+    history,
     not_found,
     possible_duplicates,
 )
+from dashboard.components.history_panel import conflict_message, history_section
+from tracker.accounts import Action
+from tracker.errors import EditConflict, TrackerError
 
 # Ids are INTEGER columns: a larger number cannot name an event (and PostgreSQL
 # would refuse to compare with it), so it is "not found" rather than an error.
@@ -30,8 +38,64 @@ def read_event_id(event_id: Any) -> int | None:
 def layout(event_id: str | None = None, **_query: Any) -> html.Div:
     """The event's report, or a friendly not-found message; never a traceback."""
     number = read_event_id(event_id)
-    data = services.event_page_data(number) if number is not None else None
-    if data is None:
+    if number is None:
         return html.Div(not_found(event_id), className="event-page")
-    duplicates = possible_duplicates(number, services.possible_duplicates(number))
-    return html.Div([event_card(data), duplicates], className="event-page")
+    return html.Div(
+        page_body(number),
+        id={"type": ids.EVENT_PAGE, "event": number},
+        className="event-page",
+    )
+
+
+def page_body(event_id: int, message: Any = None) -> list[Any]:
+    """The report, possible duplicates and history of an event that exists."""
+    data = services.event_page_data(event_id)
+    if data is None:
+        return [not_found(event_id)]
+    record = data.record
+    section = history_section(
+        services.event_history(event_id),
+        current_version=record.version,
+        summary=history(record),
+        can_restore=services.may(Action.REVERT),
+        message=message,
+    )
+    return [
+        dcc.Store(
+            id={"type": ids.EVENT_SHOWN, "event": event_id},
+            data={"id": event_id, "version": record.version},
+        ),
+        event_card(data, can_edit=services.may(Action.EDIT)),
+        possible_duplicates(event_id, services.possible_duplicates(event_id)),
+        section,
+    ]
+
+
+# Pattern ids (ALL) for the page and its store: the callback's buttons come and go
+# with the page, and Dash then calls it while the output is gone; with ALL, an
+# absent page is an empty list instead of an error in the browser.
+@callback(
+    Output({"type": ids.EVENT_PAGE, "event": ALL}, "children"),
+    Input({"type": ids.EVENT_RESTORE, "version": ALL}, "n_clicks"),
+    State({"type": ids.EVENT_SHOWN, "event": ALL}, "data"),
+    prevent_initial_call=True,
+)
+def on_restore(clicks: list[int | None], shown: list[dict[str, int]]):
+    """Save the event as it was at the chosen version, then show it again."""
+    if not ctx.triggered_id or not any(clicks) or len(shown) != 1:
+        raise PreventUpdate  # the buttons just appeared, or went with the page
+    return [restore(shown[0], ctx.triggered_id["version"])]
+
+
+def restore(shown: dict[str, int], version: int) -> list[Any]:
+    """The page after restoring `version` of the event the page `shown` shows."""
+    try:
+        new = services.revert_event(
+            shown["id"], to_version=version, expected_version=shown["version"]
+        )
+    except EditConflict as error:
+        return page_body(shown["id"], conflict_message(error))
+    except TrackerError as error:  # refused (a viewer), or the version is gone
+        return page_body(shown["id"], html.P(str(error)))
+    said = f"Restored version {version}: it is saved as version {new}."
+    return page_body(shown["id"], html.P(said))

@@ -18,8 +18,17 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids, services
 from dashboard.components import event_form_fields as fields
+from dashboard.components.history_panel import conflict_message
+from dashboard.components.proposal_review import accept_mode
 from tracker import taxonomy
-from tracker.errors import InvalidInput, Problem, TrackerError
+from tracker.accounts import Action
+from tracker.errors import (
+    EditConflict,
+    InvalidInput,
+    PermissionDenied,
+    Problem,
+    TrackerError,
+)
 from tracker.models import ActorRole, EventRecord
 
 # A new event starts with the two roles most reports name, and one source.
@@ -290,7 +299,15 @@ def edit_layout(event_id: str | None = None, **_query: Any) -> html.Div:
         "version": record.version,
         "kept": contents["kept"],
     }
-    return form_page(f"Edit event {record.id}", contents, editing=editing)
+    heading = f"Edit event {record.id}"
+    if _query.get("accept"):  # the review queue's "Edit and accept"
+        heading = accept_mode(record, contents, editing) or heading
+    return form_page(heading, contents, editing=editing)
+
+
+def accept_layout(event_id: str | None = None, **query: Any) -> html.Div:
+    """The edit form of a proposal under review: saving it confirms the event."""
+    return edit_layout(event_id, **query, accept=True)
 
 
 def form_page(
@@ -299,9 +316,20 @@ def form_page(
     """The form, in the order an analyst reads a report, with Save event at the end."""
     values = contents["values"]
     cancel = f"/events/{editing['event_id']}" if editing else "/events"
+    cancel = (editing or {}).get("return_to", cancel)
+    action = (
+        Action.ADD
+        if editing is None
+        else Action.REVIEW
+        if editing.get("accept")
+        else Action.EDIT
+    )
+    # Said up front; the server refuses the save anyway (see services.allowed).
+    refused = services.refusal(action)
     return html.Div(
         [
             html.H1(heading),
+            html.P(f"{refused}.", className="form-summary") if refused else None,
             html.Div(id=ids.FORM_SUMMARY, className="form-summary", role="alert"),
             dcc.Store(id=ids.FORM_EDITING, data=editing),
             fields.what_part(values),
@@ -479,12 +507,20 @@ def on_save(
             draft.record,
             event_id=editing.get("event_id"),
             expected_version=editing.get("version"),
+            accept=bool(editing.get("accept")),
         )
+    except EditConflict as error:  # someone saved it since this form was opened
+        return render_messages(Messages(), places) | {
+            "summary": conflict_message(error)
+        }
+    except PermissionDenied as error:  # a viewer, or nobody logged in
+        return render_messages(Messages(), places) | {"summary": html.P(str(error))}
     except InvalidInput as error:
         return render_messages(place_problems(error.problems, draft), places)
     except TrackerError as error:  # e.g. the edited event was deleted meanwhile
         return render_messages(Messages(summary=[str(error)]), places)
-    return render_messages(Messages(), places) | {"page": f"/events/{event_id}"}
+    page = editing.get("return_to", f"/events/{event_id}")
+    return render_messages(Messages(), places) | {"page": page}
 
 
 def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:

@@ -59,7 +59,13 @@ COLUMNS: list[dict[str, Any]] = [
         # The first click shows the deadliest events; unknown counts sort last.
         "sortingOrder": ["desc", "asc", None],
     },
-    {"headerName": "Status", "field": "status", "width": 110},
+    {
+        "headerName": "Status",
+        "field": "status",
+        "width": 110,
+        # Proposals are not confirmed: set apart in the table as on the timeline.
+        "cellClassRules": {"status-proposed": "params.value === 'proposed'"},
+    },
 ]
 
 

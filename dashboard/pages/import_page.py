@@ -8,7 +8,6 @@ read from the file is shown as text by Dash components, never as HTML."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,16 +16,17 @@ from dash import (
     Output,
     State,
     callback,
-    clientside_callback,
     dcc,
     html,
     no_update,
 )
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, services
+from dashboard import ids, services, uploads
 from dashboard.components.event_form_fields import dropdown
-from tracker.errors import InvalidInput, NotFound, Problem
+from dashboard.components.upload_guard import register_size_guard
+from tracker.accounts import Action
+from tracker.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from tracker.importing import FORMAT_CHOICES, ImportFailed, ImportReport
 
 FORMAT_LABELS = {
@@ -50,9 +50,11 @@ NO_FILE = "Choose a file above to see what importing it would do."
 
 def layout(**_query: Any) -> html.Div:
     """The upload, the format choice, the dry-run report and the Import button."""
+    refused = services.refusal(Action.IMPORT)  # the server refuses it anyway
     return html.Div(
         [
             html.H1("Import"),
+            html.P(f"{refused}.", className="form-summary") if refused else None,
             html.P(
                 "Add events from a file: tracker's own CSV or JSON Lines export, "
                 "ACLED, UCDP GED, GDELT 2.0 events or PLOVER JSON. Importing a file "
@@ -82,14 +84,15 @@ def layout(**_query: Any) -> html.Div:
 
 def file_section() -> html.Section:
     """The upload, named by the label around it, and the Format choice."""
-    limit = services.describe_size(services.UPLOAD_LIMIT_BYTES)
+    max_size = uploads.import_limit()
+    limit = services.describe_size(max_size)
     upload = dcc.Upload(
         id=ids.IMPORT_UPLOAD,
         children=[
             html.Span(UPLOAD_LABEL, className="button export"),
             html.Span(f" or drop it here (up to {limit})", className="hint"),
         ],
-        max_size=services.UPLOAD_LIMIT_BYTES,
+        max_size=max_size,
         # The label around it opens the file dialog; a click on the drop zone would
         # open a second one.
         disable_click=True,
@@ -302,6 +305,8 @@ def on_upload(
     name = services.display_name(filename)
     try:
         stored = services.save_upload(contents, filename)
+    except PermissionDenied as error:  # a viewer: refused on the server
+        return None, html.P(str(error), className="import-error"), None
     except InvalidInput as error:
         reason = "; ".join(problem.reason for problem in error.problems)
         return None, html.P(f"{name} {reason}.", className="import-error"), None
@@ -351,6 +356,9 @@ def on_import(
     token, skip_invalid = uploaded["token"], "skip" in (skip or [])
     try:
         report = services.run_import(token, format_name or "auto", skip_invalid)
+    except PermissionDenied as error:  # a viewer: refused on the server
+        refusal = html.Div(html.P(str(error)), className="import-error", role="alert")
+        return refusal, no_update, no_update
     except ImportFailed as failure:
         return failure_summary(failure.report), no_update, no_update
     except (InvalidInput, NotFound) as error:
@@ -360,49 +368,11 @@ def on_import(
     return import_summary(uploaded["name"], report, titles), None, done
 
 
-# dcc.Upload drops a file over its max_size without a word: say why in the browser,
-# before a byte is sent. One listener on the document catches the file input's change
-# and a drop on the zone, whenever the (lazily loaded) upload appears.
-SIZE_GUARD = """
-function (limit) {
-    if (window.trackerImportSizeGuard) { return window.dash_clientside.no_update; }
-    window.trackerImportSizeGuard = true;
-    const refuse = (event) => {
-        if (!event.target.closest || !event.target.closest("#UPLOAD")) { return; }
-        const files = (event.dataTransfer || event.target).files || [];
-        const big = Array.from(files).find((file) => file.size > limit);
-        if (!big) { return; }
-        const size = (big.size / 1048576).toFixed(1).replace(/\\.0$/, "") + " MB";
-        const reason = TOO_LARGE.replace("{size}", size).replace("{limit}", LIMIT);
-        const set = window.dash_clientside.set_props;
-        set("FILE", {children: big.name + " " + reason + "."});
-        set("UPLOADED", {data: null});
-        set("RESULT", {children: null});
-    };
-    document.addEventListener("change", refuse, true);
-    document.addEventListener("drop", refuse, true);
-    return window.dash_clientside.no_update;
-}
-"""
-
-
-def size_guard_script() -> str:
-    """SIZE_GUARD with this page's ids, limit and wording filled in."""
-    script = SIZE_GUARD
-    for name, value in {
-        "#UPLOAD": "#" + ids.IMPORT_UPLOAD,
-        '"FILE"': json.dumps(ids.IMPORT_FILE),
-        '"UPLOADED"': json.dumps(ids.IMPORT_UPLOADED),
-        '"RESULT"': json.dumps(ids.IMPORT_RESULT),
-        "TOO_LARGE": json.dumps(services.TOO_LARGE),
-        "LIMIT": json.dumps(services.describe_size(services.UPLOAD_LIMIT_BYTES)),
-    }.items():
-        script = script.replace(name, value)
-    return script
-
-
-clientside_callback(
-    size_guard_script(),
-    Output(ids.IMPORT_FILE, "className"),
-    Input(ids.IMPORT_UPLOAD, "max_size"),
+# A file over the limit is refused in the browser, saying why, before it is sent.
+register_size_guard(
+    ids.IMPORT_UPLOAD,
+    (ids.IMPORT_FILE, "children"),
+    services.TOO_LARGE,
+    [(ids.IMPORT_UPLOADED, {"data": None}), (ids.IMPORT_RESULT, {"children": None})],
+    dummy=(ids.IMPORT_FILE, "className"),
 )

@@ -1,7 +1,12 @@
 """Browser tests: the real dashboard server as a subprocess, driven by Chromium.
 
 The browser is Debian's Chromium. The tests are skipped with a reason when Chromium is
-missing, unless TRACKER_REQUIRE_BROWSER=1 (CI)."""
+missing, unless TRACKER_REQUIRE_BROWSER=1 (CI).
+
+Each module's database has three accounts, made with `tracker user add`: `editor`,
+`viewer` and `admin`, all with PASSWORD. The `page` a test gets is logged in as
+`editor` (through the real login form, once per module); `anonymous_context` gives
+a browser that is logged in as nobody."""
 
 from __future__ import annotations
 
@@ -12,13 +17,17 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext
 
 from tests.conftest import REPO_ROOT
 
 CHROMIUM = Path(os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium"))
+PASSWORD = "browser tests only"
+ACCOUNTS = {"editor": "editor", "viewer": "viewer", "admin": "admin"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -67,9 +76,16 @@ def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     Each test module gets its own, so tests that write cannot disturb others."""
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'tracker.db'}"
-    for command in ("init-db", "seed"):
+    tracker = [sys.executable, "-m", "tracker", "--database-url", url]
+    for command in (["init-db"], ["seed"]):
         subprocess.run(
-            [sys.executable, "-m", "tracker", "--database-url", url, command],
+            tracker + command, check=True, capture_output=True, cwd=REPO_ROOT
+        )
+    for username, role in ACCOUNTS.items():
+        subprocess.run(
+            [*tracker, "user", "add", username, "--role", role, "--password-stdin"],
+            input=PASSWORD + "\n",
+            text=True,
             check=True,
             capture_output=True,
             cwd=REPO_ROOT,
@@ -80,8 +96,18 @@ def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def server(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard served on a free loopback port; its log is printed if it fails."""
-    port = free_port()
     log_path = tmp_path_factory.mktemp("server") / "server.log"
+    with running_server(seeded_url, log_path) as base:
+        yield base
+
+
+@contextmanager
+def running_server(
+    database_url: str, log_path: Path, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`python -m dashboard` over `database_url` (with `env` added to the
+    environment) on a free loopback port: its base URL while it runs."""
+    port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -91,11 +117,12 @@ def server(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                 "--port",
                 str(port),
                 "--database-url",
-                seeded_url,
+                database_url,
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=REPO_ROOT,
+            env={**os.environ, **(env or {})},
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -108,11 +135,45 @@ def server(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                 process.kill()
                 pytest.fail(f"dashboard did not start:\n{log_path.read_text()}")
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
     if process.returncode not in (0, -15):
         print(log_path.read_text())  # noqa: T201 - the server log explains a crash
+
+
+def log_in(page, server: str, username: str, password: str = PASSWORD) -> None:
+    """Fill in and send the real login form."""
+    page.goto(server + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture(scope="module")
+def editor_state(browser: Browser, browser_context_args: dict, server: str) -> dict:
+    """The cookies of a login as `editor`, made through the login form once."""
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    log_in(page, server, "editor")
+    page.wait_for_url(server + "/")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def context(new_context, editor_state: dict) -> BrowserContext:
+    """The test's browser, logged in as `editor` (the `page` fixture opens in it)."""
+    return new_context(storage_state=editor_state)
+
+
+@pytest.fixture
+def anonymous_context(new_context) -> BrowserContext:
+    """A browser logged in as nobody."""
+    return new_context()
 
 
 @pytest.fixture

@@ -123,9 +123,9 @@ def test_edit_an_event_title_and_see_it_on_its_page(
     page.get_by_role("button", name="Save event").click()
 
     page.wait_for_url(re.compile(r"/events/6$"))
-    expect(
-        page.get_by_text("Ballistic-missile strike kills 14, six of them children")
-    ).to_be_visible()
+    new_title = "Ballistic-missile strike kills 14, six of them children"
+    # The heading: the history below it names the new title too.
+    expect(page.get_by_role("heading", name=new_title)).to_be_visible()
     assert count_events(seeded_url) == before
 
 

@@ -19,6 +19,7 @@ from dashboard.pages.event_form import (
     record_from_form,
     update_mode_options,
 )
+from tests.dashboard.conftest import request_as
 from tracker import taxonomy
 from tracker.db import make_engine, session_scope
 from tracker.errors import Problem
@@ -71,7 +72,7 @@ def engine(database_url, seed_dir):
 @pytest.fixture
 def app(engine, database_url):
     app = create_app(database_url)
-    with app.server.test_request_context("/"):
+    with request_as(app, "/", "editor"):
         yield app
 
 
@@ -442,7 +443,15 @@ def test_on_save_stale_edit_is_refused_and_changes_nothing(app, engine):
         editing,
     )
     assert result["page"] is event_form.no_update
-    assert "saved by someone else" in summary_text(result)
+    words = " | ".join(
+        str(c.children) for c in walk(html.Div(result["summary"])) if c is not None
+    )
+    assert (
+        "Not saved: event 6 was saved by someone else (editor) after you opened it"
+        in words
+    )
+    assert "changed meanwhile: title" in words
+    assert "title: you started from " in words and "it is now First editor" in words
     assert record(engine, 6) == before
 
 

@@ -12,6 +12,7 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components.event_card import killed, safe_url
 from dashboard.pages import event, events
+from tests.dashboard.conftest import client_as, request_as
 from tracker.crud import create_event
 from tracker.db import make_engine, session_scope
 from tracker.models import EventCreate
@@ -221,7 +222,7 @@ def test_on_row_click_opens_the_clicked_event():
 
 
 def test_event_page_reads_like_a_report_of_the_strike(app):
-    with app.server.test_request_context(f"/events/{STRIKE_ID}"):
+    with request_as(app, f"/events/{STRIKE_ID}", "editor"):
         page = event.layout(event_id=str(STRIKE_ID))
     words = text(page)
     assert "Ballistic-missile attack kills 14 Ukrainians, including 6 children" in words
@@ -278,7 +279,7 @@ def test_event_page_of_an_unknown_or_malformed_id_says_not_found(app, event_id):
 
 
 def test_event_page_is_served_over_http(app):
-    client = app.server.test_client()
+    client = client_as(app, "viewer")
     assert client.get(f"/events/{STRIKE_ID}").status_code == 200
     assert client.get("/events/not-a-number").status_code == 200
 

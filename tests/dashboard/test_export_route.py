@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from dashboard.app import create_app
 from dashboard.services import ENGINE_KEY
+from tests.dashboard.conftest import client_as, session_cookie
 from tracker.crud import create_event
 from tracker.db import make_engine, session_scope
 from tracker.exporting import CSV_COLUMNS, ROWS_PER_CHUNK, UTF8_BOM
@@ -43,7 +44,7 @@ def app(database_url, seed_dir):
 
 @pytest.fixture
 def client(app):
-    return app.server.test_client()
+    return client_as(app, "viewer")  # reading needs an account, any role
 
 
 def read_csv(body: bytes) -> list[dict[str, str]]:
@@ -205,7 +206,7 @@ def corrupt_event_type(app, event_id: int) -> None:
 
     Dash builds every page's layout on the app's first request, so that request is
     made first, while the data are sound."""
-    assert app.server.test_client().get("/export.csv").status_code == 200
+    assert client_as(app, "viewer").get("/export.csv").status_code == 200
     with session_scope(app.server.config[ENGINE_KEY]) as session:
         session.execute(
             update(Event).where(Event.id == event_id).values(event_type="BOGUS")
@@ -239,9 +240,12 @@ def test_export_csv_failing_mid_stream_aborts_the_download(app, live_server, cap
     # datasette #1379: a client must be able to tell a broken export from a whole one.
     add_plain_events(app, ROWS_PER_CHUNK + 10, dt.date(2025, 4, 1))
     corrupt_event_type(app, 2)  # seed 02 is dated after every bulk event
+    cookie = session_cookie(client_as(app, "viewer"))
     connection = http.client.HTTPConnection(live_server, timeout=30)
     with caplog.at_level(logging.ERROR, logger="dashboard.export_route"):
-        connection.request("GET", "/export.csv?columns=acled")
+        connection.request(
+            "GET", "/export.csv?columns=acled", headers={"Cookie": cookie}
+        )
         response = connection.getresponse()
         assert response.status == 200
         assert response.getheader("Transfer-Encoding") == "chunked"

@@ -19,6 +19,7 @@ from dashboard.app import create_app
 from dashboard.components import shell
 from dashboard.pages import import_page
 from tests.conftest import REPO_ROOT
+from tests.dashboard.conftest import request_as
 from tracker.db import make_engine, session_scope
 from tracker.errors import NotFound
 from tracker.exporting import write_events_jsonl
@@ -75,7 +76,7 @@ def uploads(tmp_path: Path) -> Path:
 def app(database_url: str, engine, uploads: Path):
     app = create_app(database_url)
     app.server.config[services.UPLOAD_FOLDER_KEY] = str(uploads)
-    with app.server.test_request_context("/import"):
+    with request_as(app, "/import", "editor"):
         yield app
     app.server.config[services.ENGINE_KEY].dispose()
 

@@ -24,6 +24,7 @@ from dashboard.map_figures import (
     marker_href,
 )
 from dashboard.pages import map as map_page
+from tests.dashboard.conftest import client_as
 from tracker.db import make_engine, session_scope
 from tracker.filters import EventFilter
 from tracker.seed import seed_database
@@ -94,7 +95,7 @@ def marker(**changes) -> LocationCount:
 
 
 def test_map_page_is_served_with_its_world_shapes(app):
-    client = app.server.test_client()
+    client = client_as(app, "viewer")
     assert client.get("/map").status_code == 200
     for name in ("world_110m", "world_50m"):
         response = client.get(f"/assets/topojson/{name}.json")

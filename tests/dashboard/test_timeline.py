@@ -12,6 +12,7 @@ from dashboard.app import create_app
 from dashboard.figures import events_over_time_figure, type_colour
 from dashboard.pages import timeline
 from dashboard.pages.timeline import precision_note
+from tests.dashboard.conftest import client_as
 from tracker.db import make_engine, session_scope
 from tracker.seed import seed_database
 from tracker.stats import Period, PeriodCount
@@ -40,7 +41,7 @@ def find(component, component_id):
 
 
 def test_home_page_is_served(app):
-    response = app.server.test_client().get("/")
+    response = client_as(app, "viewer").get("/")
     assert response.status_code == 200
     assert b"Timeline" in response.data
 
@@ -157,6 +158,6 @@ def test_create_server_is_a_wsgi_app_serving_the_dashboard(database_url):
     from dashboard.app import create_server
 
     server = create_server(database_url)
-    response = server.test_client().get("/events")
+    response = client_as(server, "viewer").get("/events")
     assert response.status_code == 200
     assert b"<title>" in response.data

@@ -72,6 +72,20 @@ class Candidate:
     transformed: bool = False  # changed by a future/hypothetical marker
 
 
+_IZE_SUFFIXES = (
+    "ze",
+    "zed",
+    "zes",
+    "zing",
+    "zation",
+    "se",
+    "sed",
+    "ses",
+    "sing",
+    "sation",
+)
+
+
 def inflections(word: str) -> set[str]:
     """The regular English inflections of `word` (over-generation is harmless)."""
     forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing"}
@@ -82,13 +96,19 @@ def inflections(word: str) -> set[str]:
         forms |= {word[:-1] + "ies", word[:-1] + "ied"}
     if len(word) > 2 and word[-1] not in "aeiouwy":
         forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+        # A stem cut before a final e or y: "provid+" -> provide, "den+" -> deny.
+        forms |= {word + "e", word + "y", word + "ies", word + "ied"}
+    if word.endswith("i"):  # "apologi+", "recogni+": -ize and -ise verbs
+        forms |= {word + s for s in _IZE_SUFFIXES}
     return forms
 
 
 def compile_pattern(text: str) -> Pattern:
     """'launch+ * attack|strike' -> a Pattern of word sets and gaps."""
     elements: list[Element] = []
-    for word in text.split():
+    # spaCy splits "cease-fire" into "cease", "-", "fire"; so does the pattern.
+    words = [w if "|" in w else w.replace("-", " - ") for w in text.split()]
+    for word in " ".join(words).split():
         if word == "*":
             elements.append(None)
             continue
@@ -273,8 +293,14 @@ def classify_sentence(tokens: Sequence[Token]) -> list[Candidate]:
         clause = _clause_of(trigger.last - 1, starts, len(lowers))
         if is_descriptive(lowers, clause[0]) or trigger.last - 1 < governed_until:
             continue
+        if in_name(tokens, trigger.first, trigger.last):
+            continue  # "Amnesty International", "Emergency Relief Coordinator"
         if protest and trigger.event_type in PROTESTERS_SAY:
-            continue  # "rallied in Tours, calling for ..." is what the protest wants
+            # "rallied in Tours, calling for ..." is what the protest wants, and so is
+            # what the call is for ("demanding the release of ...").
+            if trigger.event_type in rules().governing:
+                governed_until = clause[1]
+            continue
         protest = protest or trigger.event_type == "PROTEST"
         if trigger.event_type in rules().governing:
             governed_until = clause[1]
@@ -286,6 +312,33 @@ def classify_sentence(tokens: Sequence[Token]) -> list[Candidate]:
             Candidate(kind, mode, trigger.first, trigger.last, clause[1], transformed)
         )
     return candidates
+
+
+def _capital(token: Token) -> bool:
+    return token.text[:1].isupper()
+
+
+def in_name(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """Whether tokens [first, last) are words of a capitalised name ("Asia-Pacific
+    Economic Cooperation", "Development and Cooperation") in a sentence-case sentence;
+    a title-case headline capitalises its verbs too, so it is left alone."""
+    words = [t for t in tokens if t.text[:1].isalpha()]
+    if not words or sum(map(_capital, words)) * 2 > len(words):
+        return False
+    if not all(_capital(t) for t in tokens[first:last]):
+        return False
+    before = first - 1
+    if before > 0 and tokens[before].lower in _NAME_LINKS:
+        before -= 1
+    after = last
+    if after < len(tokens) - 1 and tokens[after].lower in _NAME_LINKS:
+        after += 1
+    return (before >= 0 and first > 0 and _capital(tokens[before])) or (
+        after < len(tokens) and _capital(tokens[after])
+    )
+
+
+_NAME_LINKS = frozenset({"and", "of", "for", "&"})
 
 
 def _word(token: Token) -> str:

@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 DATABASE_URL ?= sqlite:///tracker.db
+# Two workers on this 2-core machine; a module stays on one worker, so each browser
+# module starts its dashboard server once.
+PYTEST_ARGS ?= -n auto --dist loadscope
 HOST ?= 127.0.0.1
 PORT ?= 8050
 export DATABASE_URL

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
@@ -38,6 +38,18 @@ def require_shared() -> Path:
             pytest.fail(f"TRACKER_REQUIRE_REAL_DATA=1 but {reason}")
         pytest.skip(reason)
     return SHARED
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Rows in every table of the database: a refused write leaves them all as
+    they were."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        return {
+            name: connection.execute(select(func.count()).select_from(table)).scalar()
+            for name, table in metadata.tables.items()
+        }
 
 
 def postgres_unavailable(reason: str) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import MetaData, func, select
 
 from dashboard import services
 from dashboard.app import create_app
 from dashboard.pages.event_form import record_from_form
+from tests.conftest import table_counts
 from tests.dashboard.conftest import request_as
 from tracker.errors import InvalidInput
 
@@ -64,17 +64,6 @@ VALID_FORM = {
     "date_start": "2025-05-24",
     "date_precision": "day",
 }
-
-
-def table_counts(engine) -> dict[str, int]:
-    metadata = MetaData()
-    metadata.reflect(engine)
-    with engine.connect() as connection:
-        return {
-            name: connection.execute(select(func.count()).select_from(table)).scalar()
-            for name, table in metadata.tables.items()
-            if name != "event_change"
-        }
 
 
 @pytest.fixture

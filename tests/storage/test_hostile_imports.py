@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import MetaData, func, select
 
+from tests.conftest import table_counts
 from tracker.db import session_scope
 from tracker.errors import InvalidInput
 from tracker.importing import ImportMode, import_file
@@ -67,16 +67,6 @@ HOSTILE_VALUE = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
 )
-
-
-def row_counts(engine) -> dict[str, int]:
-    metadata = MetaData()
-    metadata.reflect(engine)
-    with engine.connect() as connection:
-        return {
-            name: connection.execute(select(func.count()).select_from(table)).scalar()
-            for name, table in metadata.tables.items()
-        }
 
 
 def corrupt_cells(text: str, layout: str, data: st.DataObject) -> str:
@@ -151,7 +141,7 @@ def test_a_hostile_file_is_imported_or_refused_whole(
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         path = hostile_file(format_name, data, tmp_path)
-        before = row_counts(engine)
+        before = table_counts(engine)
         try:
             with session_scope(engine) as session:
                 report = import_file(
@@ -162,7 +152,7 @@ def test_a_hostile_file_is_imported_or_refused_whole(
             assert error.problems
             for problem in error.problems:
                 assert problem.field and problem.reason
-            assert row_counts(engine) == before, "a refused import wrote something"
+            assert table_counts(engine) == before, "a refused import wrote something"
             return
         outcomes["imported"] += 1
         assert report.rejected == 0 and not report.failed

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import MetaData, func, select
 
+from tests.conftest import table_counts
 from tracker.crud import save_events, validate_event_records
 from tracker.db import session_scope
 from tracker.errors import InvalidInput
@@ -58,16 +58,6 @@ VALID = {
     "actors": [{"name": "Military Forces of Russia", "role": "initiator"}],
     "sources": [{"url": "https://example.org/report"}],
 }
-
-
-def table_counts(engine) -> dict[str, int]:
-    metadata = MetaData()
-    metadata.reflect(engine)
-    with engine.connect() as connection:
-        return {
-            name: connection.execute(select(func.count()).select_from(table)).scalar()
-            for name, table in metadata.tables.items()
-        }
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)

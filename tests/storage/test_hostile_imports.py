@@ -159,3 +159,18 @@ def test_a_hostile_file_is_imported_or_refused_whole(
 
     check()
     assert outcomes["refused"] > 0
+
+
+@pytest.mark.parametrize("format_name", ["acled", "ucdp"])
+def test_a_header_the_csv_module_cannot_parse_is_refused_with_its_line(
+    engine, tmp_path, format_name
+):
+    # Found by the property above: a stray carriage return in the header line.
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"\revent_id_cnty,\rid\n1,2\n")
+    before = table_counts(engine)
+    with pytest.raises(InvalidInput) as refused, session_scope(engine) as session:
+        import_file(session, path, format_name=format_name)
+    [problem] = refused.value.problems
+    assert problem.line == 1 and "cannot be read as CSV" in problem.reason
+    assert table_counts(engine) == before

@@ -136,7 +136,7 @@ def read_csv_rows(
     missing one, an empty file or an undecodable byte raises InvalidInput."""
     lines = _Lines(path, detect_encoding(path))
     reader = csv.reader(lines, delimiter=delimiter)
-    header = [normalise_header(name) for name in next(reader, [])]
+    header = [normalise_header(name) for name in next(_records(reader), [])]
     lines.header, lines.pending = header, []
     problems = [
         Problem(

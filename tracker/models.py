@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pycountry
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -173,7 +173,7 @@ def without_nul(value: Any) -> Any:
     return value
 
 
-class InputModel(SQLModel):
+class InputModel(BaseModel):
     """Base of the shapes data enters by: no text of theirs carries a NUL."""
 
     _no_nul = field_validator("*", mode="before")(without_nul)
@@ -438,7 +438,7 @@ class EventLink(SQLModel, table=True):
     relation: str = Field(sa_type=String(16))
 
 
-class Fatalities(SQLModel):
+class Fatalities(BaseModel):
     """Input and output: deaths as low / best / high estimates, each optional."""
 
     model_config = ConfigDict(extra="forbid")

@@ -25,6 +25,7 @@ from tracker.models import (
     Location,
     Source,
 )
+from tracker.rollup import tally
 
 # Listings sort by one of these keys; each ends with columns that make the order total
 # (date, then id), so a cursor of the key's values pages without skipping or repeating
@@ -176,9 +177,11 @@ def cursor_from_token(sort: str, token: Sequence[Any]) -> Cursor:
 
 
 def count_events(session: Session, event_filter: EventFilter) -> int:
-    """How many events match the filter."""
-    query = select(func.count()).select_from(Event).where(*event_filter.conditions())
-    return session.execute(query).scalar_one()
+    """How many events match the filter (from the rollup when the filter allows)."""
+    source = tally(event_filter)
+    return int(
+        session.execute(select(source.events).where(*source.where)).scalar_one() or 0
+    )
 
 
 def iter_event_records(

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from tracker.filters import EventFilter
 from tracker.models import Event, Location
+from tracker.rollup import tally
 
 
 class Period(StrEnum):
@@ -36,25 +37,27 @@ class PeriodCount:
     count: int
 
 
-def period_start(dialect: str, period: Period) -> ColumnElement:
-    """SQL for the first day of the period holding Event.date_start.
+def period_start(
+    dialect: str, period: Period, date: ColumnElement = Event.date_start
+) -> ColumnElement:
+    """SQL for the first day of the period holding `date` (an event's start).
 
     Weeks start on Monday."""
     if dialect == "postgresql":
         if period is Period.DAY:
-            return Event.date_start
-        return cast(func.date_trunc(period.value, Event.date_start), Date)
+            return date
+        return cast(func.date_trunc(period.value, date), Date)
     # SQLite keeps dates as ISO text; its date() modifiers give the period's first day.
     match period:
         case Period.DAY:
-            return func.date(Event.date_start)
+            return func.date(date)
         case Period.WEEK:
             # Forward to the week's Sunday (a Sunday stays), then back to its Monday.
-            return func.date(Event.date_start, "weekday 0", "-6 days")
+            return func.date(date, "weekday 0", "-6 days")
         case Period.MONTH:
-            return func.date(Event.date_start, "start of month")
+            return func.date(date, "start of month")
         case Period.YEAR:
-            return func.date(Event.date_start, "start of year")
+            return func.date(date, "start of year")
 
 
 def choose_period(first: dt.date, last: dt.date) -> Period:
@@ -73,10 +76,10 @@ def date_bounds(
     """The earliest start and latest end of the matching events.
 
     None if no event matches."""
-    query = select(
-        func.min(Event.date_start),
-        func.max(func.coalesce(Event.date_end, Event.date_start)),
-    ).where(*event_filter.conditions())
+    source = tally(event_filter)
+    query = select(func.min(source.date_start), func.max(source.date_last)).where(
+        *source.where
+    )
     first, last = session.execute(query).one()
     if first is None:
         return None
@@ -87,15 +90,17 @@ def count_events_by_period(
     session: Session, event_filter: EventFilter, period: Period
 ) -> list[PeriodCount]:
     """Matching events counted per period start and PLOVER type, in date order."""
-    bucket = period_start(session.get_bind().dialect.name, period).label("period_start")
+    source = tally(event_filter)
+    dialect = session.get_bind().dialect.name
+    bucket = period_start(dialect, period, source.date_start).label("period_start")
     query = (
-        select(bucket, Event.event_type, Event.quad_class, func.count().label("n"))
-        .where(*event_filter.conditions())
-        .group_by(bucket, Event.event_type, Event.quad_class)
-        .order_by(bucket, Event.event_type)
+        select(bucket, source.event_type, source.quad_class, source.events)
+        .where(*source.where)
+        .group_by(bucket, source.event_type, source.quad_class)
+        .order_by(bucket, source.event_type)
     )
     return [
-        PeriodCount(as_date(start), event_type, quad, count)
+        PeriodCount(as_date(start), event_type, quad, int(count))
         for start, event_type, quad, count in session.execute(query)
     ]
 
@@ -104,10 +109,11 @@ def count_events_by_precision(
     session: Session, event_filter: EventFilter
 ) -> dict[str, int]:
     """How many matching events are dated to the day, week, month or year."""
+    source = tally(event_filter)
     query = (
-        select(Event.date_precision, func.count())
-        .where(*event_filter.conditions())
-        .group_by(Event.date_precision)
+        select(source.date_precision, source.events)
+        .where(*source.where)
+        .group_by(source.date_precision)
     )
     return {str(precision): int(count) for precision, count in session.execute(query)}
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
 from tracker.filters import EventFilter
 from tracker.models import Actor, Event, EventActor
+from tracker.rollup import tally
 from tracker.stats import Period, as_date, period_start
 
 
@@ -30,22 +31,19 @@ class Headlines:
 
 def headline_figures(session: Session, event_filter: EventFilter) -> Headlines:
     """Events, fatalities (best, low-high), children killed, actors and date span."""
-    where = event_filter.conditions()
-    best = func.coalesce(
-        Event.fatalities_best, Event.fatalities_low, Event.fatalities_high
-    )
+    source = tally(event_filter)
     row = session.execute(
         select(
-            func.count(),
-            func.sum(best),
-            func.sum(func.coalesce(Event.fatalities_low, best)),
-            func.sum(func.coalesce(Event.fatalities_high, best)),
-            func.sum(Event.children_killed),
-            func.min(Event.date_start),
-            func.max(func.coalesce(Event.date_end, Event.date_start)),
-        ).where(*where)
+            source.events,
+            source.fatal_best,
+            source.fatal_low,
+            source.fatal_high,
+            source.children_killed,
+            func.min(source.date_start),
+            func.max(source.date_last),
+        ).where(*source.where)
     ).one()
-    matching = select(Event.id).where(*where)
+    matching = select(Event.id).where(*event_filter.conditions())
     actors = session.execute(
         select(func.count(distinct(EventActor.actor_id))).where(
             EventActor.event_id.in_(matching)
@@ -53,7 +51,7 @@ def headline_figures(session: Session, event_filter: EventFilter) -> Headlines:
     ).scalar_one()
     count, total, low, high, children, first, last = row
     return Headlines(
-        events=count,
+        events=int(count or 0),
         fatalities_best=int(total or 0),
         fatalities_low=int(low or 0),
         fatalities_high=int(high or 0),
@@ -79,22 +77,24 @@ def score_by_period(
     session: Session, event_filter: EventFilter, period: Period
 ) -> list[ScorePoint]:
     """Mean PLOVER score per period, with counts of cooperation and of violence."""
-    bucket = period_start(session.get_bind().dialect.name, period).label("period_start")
+    source = tally(event_filter)
+    dialect = session.get_bind().dialect.name
+    bucket = period_start(dialect, period, source.date_start).label("period_start")
     query = (
         select(
             bucket,
-            func.avg(Event.score),
-            func.count(),
-            func.sum(case((Event.quad_class <= 2, 1), else_=0)),
-            func.sum(case((Event.quad_class == 4, 1), else_=0)),
+            source.score_sum,
+            source.events,
+            source.events_if(source.quad_class <= 2),
+            source.events_if(source.quad_class == 4),
         )
-        .where(*event_filter.conditions())
+        .where(*source.where)
         .group_by(bucket)
         .order_by(bucket)
     )
     return [
-        ScorePoint(as_date(start), float(mean), n, int(coop), int(violence))
-        for start, mean, n, coop, violence in session.execute(query)
+        ScorePoint(as_date(start), float(total) / n, int(n), int(coop), int(violence))
+        for start, total, n, coop, violence in session.execute(query)
     ]
 
 
@@ -113,24 +113,24 @@ def fatalities_by_period(
     session: Session, event_filter: EventFilter, period: Period
 ) -> list[FatalityPoint]:
     """Fatalities per period (best, and the sums of lows and highs where known)."""
-    bucket = period_start(session.get_bind().dialect.name, period).label("period_start")
-    best = func.coalesce(
-        Event.fatalities_best, Event.fatalities_low, Event.fatalities_high
-    )
+    source = tally(event_filter)
+    dialect = session.get_bind().dialect.name
+    bucket = period_start(dialect, period, source.date_start).label("period_start")
     query = (
         select(
             bucket,
-            func.sum(best),
-            func.sum(func.coalesce(Event.fatalities_low, best)),
-            func.sum(func.coalesce(Event.fatalities_high, best)),
-            func.count(best),
+            source.fatal_best,
+            source.fatal_low,
+            source.fatal_high,
+            source.fatal_events,
         )
-        .where(*event_filter.conditions(), best.is_not(None))
+        .where(*source.where)
         .group_by(bucket)
+        .having(source.fatal_events > 0)
         .order_by(bucket)
     )
     return [
-        FatalityPoint(as_date(start), int(b), int(lo), int(hi), n)
+        FatalityPoint(as_date(start), int(b), int(lo), int(hi), int(n))
         for start, b, lo, hi, n in session.execute(query)
     ]
 

@@ -38,6 +38,7 @@ from tracker.formats import CsvLayout
 from tracker.formats.acled import count_events_without_acled_type
 from tracker.history import Author, HistoryEntry
 from tracker.models import EventRecord, EventStatus
+from tracker.native_csv import iter_native_csv_chunks
 from tracker.queries import (
     EventRow,
     LinkedEvent,
@@ -141,7 +142,10 @@ def timeline_data(event_filter: EventFilter, *, lanes: int = 8) -> TimelineData:
         if bounds is None:
             return TimelineData([], None, 0, {})
         period = choose_period(*bounds)
-        headlines = headline_figures(session, event_filter)
+        lanes_data = actor_swimlanes(session, event_filter, lanes=lanes)
+        headlines = headline_figures(
+            session, event_filter, actors=lanes_data.actors_involved
+        )
         return TimelineData(
             counts=count_events_by_period(session, event_filter, period),
             period=period,
@@ -150,7 +154,7 @@ def timeline_data(event_filter: EventFilter, *, lanes: int = 8) -> TimelineData:
             headlines=headlines,
             scores=score_by_period(session, event_filter, period),
             fatalities=fatalities_by_period(session, event_filter, period),
-            lanes=actor_swimlanes(session, event_filter, lanes=lanes),
+            lanes=lanes_data,
         )
 
 
@@ -304,6 +308,11 @@ def export_chunks(event_filter: EventFilter, layout: CsvLayout) -> Iterator[str]
 
     def chunks() -> Iterator[str]:
         with session_scope(bound) as session:
+            if layout.name == "native":  # cells straight from SQL rows
+                yield from iter_native_csv_chunks(
+                    session, event_filter, byte_order_mark=True
+                )
+                return
             yield from iter_csv_chunks(
                 iter_event_records(session, event_filter),
                 columns=layout.columns,

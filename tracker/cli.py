@@ -31,7 +31,7 @@ from tracker.duplicates import (
     list_duplicate_candidates,
     merge_candidate,
 )
-from tracker.exporting import UTF8_BOM, write_events_csv, write_events_jsonl
+from tracker.exporting import UTF8_BOM, write_events_jsonl
 from tracker.extract_command import extract
 from tracker.filters import EventFilter
 from tracker.formats.acled import write_acled_csv
@@ -46,6 +46,7 @@ from tracker.importing import (
 )
 from tracker.maintenance_command import backup, history, purge, restore, revert
 from tracker.models import DuplicateStatus, EventRecord, EventStatus
+from tracker.native_csv import write_native_csv
 from tracker.queries import get_event_record, iter_event_records, list_events
 from tracker.records import parse_json_records
 from tracker.seed import seed_database
@@ -357,11 +358,22 @@ def _print_import_report(report: ImportReport, report_path: Path | None) -> None
         click.echo(f"Report of every problem: {report_path}")
 
 
-EXPORT_WRITERS: dict[str, Callable[[Any, Any], int]] = {
-    "csv": write_events_csv,
-    "acled-csv": write_acled_csv,
-    "jsonl": write_events_jsonl,
-    "geojson": write_geojson,
+def _from_records(writer: Callable[[Any, Any], int]) -> Callable[..., int]:
+    """A writer of records as a writer of a filter's events."""
+
+    def write(session: Any, event_filter: Any, stream: Any) -> int:
+        return writer(iter_event_records(session, event_filter), stream)
+
+    return write
+
+
+# (session, filter, stream) -> events written. Native CSV reads plain SQL rows; the
+# other formats build each event's record.
+EXPORT_WRITERS: dict[str, Callable[[Any, Any, Any], int]] = {
+    "csv": write_native_csv,
+    "acled-csv": _from_records(write_acled_csv),
+    "jsonl": _from_records(write_events_jsonl),
+    "geojson": _from_records(write_geojson),
 }
 
 
@@ -391,18 +403,18 @@ def export(
 ) -> None:
     """Export matching events, streamed in date order (the dashboard's filter)."""
     writer = EXPORT_WRITERS[fmt]
-
-    def write(records: Any, stream: Any) -> int:
-        if excel and fmt.endswith("csv"):
-            stream.write(UTF8_BOM)
-        return writer(records, stream)
-
     with session_scope(open_engine(ctx)) as session:
-        records = iter_event_records(session, build_filter(**filters))
+        event_filter = build_filter(**filters)
+
+        def write(stream: Any) -> int:
+            if excel and fmt.endswith("csv"):
+                stream.write(UTF8_BOM)
+            return writer(session, event_filter, stream)
+
         if output is None:
-            count = write(records, sys.stdout)
+            count = write(sys.stdout)
         else:
-            count = _write_atomically(output, lambda stream: write(records, stream))
+            count = _write_atomically(output, write)
     click.echo(f"Exported {count} event{'s' if count != 1 else ''}.", err=True)
 
 

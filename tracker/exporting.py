@@ -15,7 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from tracker.models import ActorRole, EventRecord
 
@@ -102,64 +102,90 @@ def json_cell(items: list[dict[str, object]]) -> str | None:
 
 def csv_row(record: EventRecord) -> dict[str, object]:
     """One event as a flat CSV row; lists are joined with '; '."""
-    location = record.location or {}
-    by_role: dict[str, list[str]] = {role.value: [] for role in ActorRole}
-    for actor in record.actors:
+    fatalities = record.fatalities
+    cells = native_cells(
+        record,
+        (fatalities["low"], fatalities["best"], fatalities["high"]),
+        record.location,
+        record.actors,
+        record.sources,
+        record.links,
+    )
+    return dict(zip(CSV_COLUMNS, cells, strict=True))
+
+
+ROLE_VALUES = tuple(role.value for role in ActorRole)
+
+
+def _text_cell(value: str | None) -> str | None:
+    return escape_cell(value) if value else None
+
+
+def native_cells(
+    event: Any,
+    fatalities: tuple[int | None, int | None, int | None],
+    location: dict[str, Any] | None,
+    actors: list[dict[str, Any]],
+    sources: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+) -> list[object]:
+    """The cells of one event in `CSV_COLUMNS` order.
+
+    `event` has the record's flat fields as attributes (an `EventRecord`, or a row
+    of `tracker.native_csv`); text cells are escaped, empty ones left empty."""
+    location = location or {}
+    by_role: dict[str, list[str]] = {role: [] for role in ROLE_VALUES}
+    for actor in actors:
         by_role[actor["role"]].append(actor["name"])
-    texts = {
-        "title": record.title,
-        "mode": record.mode,
-        "contexts": LIST_SEPARATOR.join(record.contexts),
-        "acled_event_type": record.acled_event_type,
-        "acled_sub_event_type": record.acled_sub_event_type,
-        "location": location.get("name"),
-        "admin1": location.get("admin1"),
-        "country": location.get("country"),
-        "initiators": LIST_SEPARATOR.join(by_role["initiator"]),
-        "targets": LIST_SEPARATOR.join(by_role["target"]),
-        "participants": LIST_SEPARATOR.join(by_role["participant"]),
-        "mediators": LIST_SEPARATOR.join(by_role["mediator"]),
-        "hosts": LIST_SEPARATOR.join(by_role["host"]),
-        "tags": LIST_SEPARATOR.join(record.tags),
-        "source_urls": LIST_SEPARATOR.join(
-            s["url"] for s in record.sources if s["url"]
-        ),
-        "quotes": LIST_SEPARATOR.join(s["quote"] for s in record.sources if s["quote"]),
-        "links": LIST_SEPARATOR.join(
-            f"{link['relation']}:{link['id']}" for link in record.links
-        ),
-        "notes": record.notes,
-        "dataset": record.dataset,
-        "external_id": record.external_id,
-        "actors_json": json_cell(record.actors),
-        "sources_json": json_cell(record.sources),
-        "links_json": json_cell(record.links),
-    }
-    row: dict[str, object] = {
-        "id": record.id,
-        "event_type": record.event_type,
-        "quad_class": record.quad_class,
-        "score": record.score,
-        "date_start": record.date_start.isoformat(),
-        "date_end": record.date_end.isoformat() if record.date_end else None,
-        "date_precision": record.date_precision,
-        "latitude": location.get("latitude"),
-        "longitude": location.get("longitude"),
-        "geo_precision": location.get("geo_precision"),
-        "fatalities_low": record.fatalities["low"],
-        "fatalities_best": record.fatalities["best"],
-        "fatalities_high": record.fatalities["high"],
-        "civilians_killed": record.civilians_killed,
-        "children_killed": record.children_killed,
-        "injured": record.injured,
-        "status": record.status,
-        "confidence": record.confidence,
-        "created_at": record.created_at.isoformat(),
-        "updated_at": record.updated_at.isoformat(),
-        "version": record.version,
-    }
-    row.update({k: escape_cell(v) if v else None for k, v in texts.items()})
-    return row
+    low, best, high = fatalities
+    text = _text_cell
+
+    return [
+        event.id,
+        text(event.title),
+        event.event_type,
+        text(event.mode),
+        event.quad_class,
+        event.score,
+        text(LIST_SEPARATOR.join(event.contexts)),
+        text(event.acled_event_type),
+        text(event.acled_sub_event_type),
+        event.date_start.isoformat(),
+        event.date_end.isoformat() if event.date_end else None,
+        event.date_precision,
+        text(location.get("name")),
+        text(location.get("admin1")),
+        text(location.get("country")),
+        location.get("latitude"),
+        location.get("longitude"),
+        location.get("geo_precision"),
+        text(LIST_SEPARATOR.join(by_role["initiator"])),
+        text(LIST_SEPARATOR.join(by_role["target"])),
+        text(LIST_SEPARATOR.join(by_role["participant"])),
+        text(LIST_SEPARATOR.join(by_role["mediator"])),
+        text(LIST_SEPARATOR.join(by_role["host"])),
+        low,
+        best,
+        high,
+        event.civilians_killed,
+        event.children_killed,
+        event.injured,
+        event.status,
+        event.confidence,
+        text(LIST_SEPARATOR.join(event.tags)),
+        text(LIST_SEPARATOR.join(s["url"] for s in sources if s["url"])),
+        text(LIST_SEPARATOR.join(s["quote"] for s in sources if s["quote"])),
+        text(LIST_SEPARATOR.join(f"{k['relation']}:{k['id']}" for k in links)),
+        text(event.notes),
+        text(event.dataset),
+        text(event.external_id),
+        event.created_at.isoformat(),
+        event.updated_at.isoformat(),
+        event.version,
+        text(json_cell(actors)),
+        text(json_cell(sources)),
+        text(json_cell(links)),
+    ]
 
 
 def write_csv(
@@ -169,7 +195,10 @@ def write_csv(
     row: Callable[[EventRecord], dict[str, object]],
 ) -> int:
     """Write `columns` as a header, then `row(record)` per event; return the count."""
-    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+    # Rows come from our own row builders: skip DictWriter's per-row key check.
+    writer = csv.DictWriter(
+        stream, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
     count = 0
     for record in records:
@@ -197,7 +226,9 @@ def iter_csv_chunks(
     (or the end), so reading it runs the first query. An error raised by `records`
     propagates: the caller must not end the file as if it were complete."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
+    )
     if byte_order_mark:
         buffer.write(UTF8_BOM)
     writer.writeheader()

@@ -636,7 +636,7 @@ READ_ONLY_RECORD_KEYS = frozenset(
 )
 
 
-class EventRecord(SQLModel):
+class EventRecord(BaseModel):
     """Output: one event as exported (JSON Lines) and shown.
 
     It is the input shape plus ids."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from tracker.errors import NotFound
@@ -199,12 +200,17 @@ def iter_event_records(
             .limit(batch_size)
         )
         if after is not None:
-            query = query.where(_beyond(_sort_columns("date_start"), after))
+            query = query.where(keyset_after(after))
         page = session.execute(query).all()
         if not page:
             return
         yield from event_records(session, [row.id for row in page])
         after = (page[-1].date_start, page[-1].id)
+
+
+def keyset_after(cursor: Cursor) -> ColumnElement[bool]:
+    """Events after `cursor` (a date_start and an id) in date order."""
+    return _beyond(_sort_columns("date_start"), cursor)
 
 
 def get_event_record(session: Session, event_id: int) -> EventRecord:
@@ -262,66 +268,18 @@ def event_records(session: Session, ids: Sequence[int]) -> list[EventRecord]:
         return []
     events = {
         row.id: row
-        for row in session.execute(select(*_RECORD_COLUMNS).where(Event.id.in_(ids)))
+        for row in session.connection().execute(
+            select(*_RECORD_COLUMNS).where(Event.id.in_(ids))
+        )
     }
     location_ids = {e.location_id for e in events.values() if e.location_id is not None}
     locations = {
         row[0]: dict(zip(_PLACE_KEYS, row[1:], strict=True))
-        for row in session.execute(
+        for row in session.connection().execute(
             select(Location.id, *_PLACE_COLUMNS).where(Location.id.in_(location_ids))
         )
     }
-    actors: dict[int, list[dict]] = defaultdict(list)
-    actor_rows = session.execute(
-        select(
-            EventActor.event_id, EventActor.role, Actor.name, Actor.kind, Actor.country
-        )
-        .join(Actor, Actor.id == EventActor.actor_id)
-        .where(EventActor.event_id.in_(ids))
-        .order_by(EventActor.event_id, EventActor.role, Actor.name)
-    )
-    for event_id, role, name, kind, country in actor_rows:
-        actors[event_id].append(
-            {"name": name, "role": role, "kind": kind, "country": country}
-        )
-    sources: dict[int, list[dict]] = defaultdict(list)
-    source_rows = session.execute(
-        select(
-            EventSource.event_id,
-            Source.url,
-            Source.publisher,
-            Source.title,
-            Source.published,
-            EventSource.quote,
-        )
-        .join(Source, Source.id == EventSource.source_id)
-        .where(EventSource.event_id.in_(ids))
-        .order_by(EventSource.event_id, Source.id)
-    )
-    for event_id, *source in source_rows:
-        sources[event_id].append(dict(zip(_SOURCE_KEYS, source, strict=True)))
-    links: dict[int, list[dict]] = defaultdict(list)
-    link_rows = session.execute(
-        select(
-            EventLink.event_id,
-            EventLink.relation,
-            Event.id,
-            Event.external_id,
-            Event.dataset,
-        )
-        .join(Event, Event.id == EventLink.target_id)
-        .where(EventLink.event_id.in_(ids))
-        .order_by(EventLink.event_id, EventLink.id)
-    )
-    for event_id, relation, target_id, external_id, dataset in link_rows:
-        links[event_id].append(
-            {
-                "relation": relation,
-                "id": target_id,
-                "external_id": external_id,
-                "dataset": dataset,
-            }
-        )
+    actors, sources, links = event_parts(session, ids)
     return [
         _record(
             events[i],
@@ -333,6 +291,67 @@ def event_records(session: Session, ids: Sequence[int]) -> list[EventRecord]:
         for i in ids
         if i in events
     ]
+
+
+def event_parts(
+    session: Session, ids: Sequence[int]
+) -> tuple[dict[int, list[dict]], dict[int, list[dict]], dict[int, list[dict]]]:
+    """The actors, sources and links of events `ids`, each by event id, as records
+    and exports show them; three queries whatever the number of events."""
+    connection = session.connection()  # plain rows: no ORM bookkeeping per row
+    actors: dict[int, list[dict]] = defaultdict(list)
+    actor_rows = connection.execute(
+        select(
+            EventActor.event_id, EventActor.role, Actor.name, Actor.kind, Actor.country
+        )
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(EventActor.event_id.in_(ids))
+        .order_by(EventActor.event_id, EventActor.role, Actor.name)
+    ).all()
+    for event_id, role, name, kind, country in actor_rows:
+        actors[event_id].append(
+            {"name": name, "role": role, "kind": kind, "country": country}
+        )
+    sources: dict[int, list[dict]] = defaultdict(list)
+    source_rows = connection.execute(
+        select(
+            EventSource.event_id,
+            Source.url,
+            Source.publisher,
+            Source.title,
+            Source.published,
+            EventSource.quote,
+        )
+        .join(Source, Source.id == EventSource.source_id)
+        .where(EventSource.event_id.in_(ids))
+        .order_by(EventSource.event_id, Source.id)
+    ).all()
+    for event_id, *source in source_rows:
+        sources[event_id].append(dict(zip(_SOURCE_KEYS, source, strict=True)))
+    links: dict[int, list[dict]] = defaultdict(list)
+    target = aliased(Event)
+    link_rows = connection.execute(
+        select(
+            EventLink.event_id,
+            EventLink.relation,
+            target.id,
+            target.external_id,
+            target.dataset,
+        )
+        .join(target, target.id == EventLink.target_id)
+        .where(EventLink.event_id.in_(ids))
+        .order_by(EventLink.event_id, EventLink.id)
+    ).all()
+    for event_id, relation, target_id, external_id, dataset in link_rows:
+        links[event_id].append(
+            {
+                "relation": relation,
+                "id": target_id,
+                "external_id": external_id,
+                "dataset": dataset,
+            }
+        )
+    return actors, sources, links
 
 
 # The event columns a record shows as they are; fatalities and the place are nested.

@@ -29,8 +29,13 @@ class Headlines:
     last_date: dt.date | None
 
 
-def headline_figures(session: Session, event_filter: EventFilter) -> Headlines:
-    """Events, fatalities (best, low-high), children killed, actors and date span."""
+def headline_figures(
+    session: Session, event_filter: EventFilter, *, actors: int | None = None
+) -> Headlines:
+    """Events, fatalities (best, low-high), children killed, actors and date span.
+
+    `actors`: the number of distinct actors when the caller has counted them
+    already (`actor_swimlanes` does), which saves a pass over the events' actors."""
     source = tally(event_filter)
     row = session.execute(
         select(
@@ -43,12 +48,13 @@ def headline_figures(session: Session, event_filter: EventFilter) -> Headlines:
             func.max(source.date_last),
         ).where(*source.where)
     ).one()
-    matching = select(Event.id).where(*event_filter.conditions())
-    actors = session.execute(
-        select(func.count(distinct(EventActor.actor_id))).where(
-            EventActor.event_id.in_(matching)
-        )
-    ).scalar_one()
+    if actors is None:
+        matching = select(Event.id).where(*event_filter.conditions())
+        actors = session.execute(
+            select(func.count(distinct(EventActor.actor_id))).where(
+                EventActor.event_id.in_(matching)
+            )
+        ).scalar_one()
     count, total, low, high, children, first, last = row
     return Headlines(
         events=int(count or 0),
@@ -159,6 +165,7 @@ class Swimlanes:
     actors: list[tuple[str, int]]
     marks: list[LaneMark]
     total_marks: int
+    actors_involved: int = 0  # distinct actors among all matching events
 
 
 def actor_swimlanes(
@@ -167,18 +174,62 @@ def actor_swimlanes(
     """The `lanes` busiest actors among matching events and up to `limit` of their
     events, the most recent first, so a million events never reach the browser."""
     matching = select(Event.id).where(*event_filter.conditions())
+    # One pass over the matching events' actors gives each actor's events and
+    # marks (an actor in two roles of one event has two marks), and, by a window
+    # over the groups, how many actors there are.
+    per_actor = (
+        select(
+            EventActor.actor_id,
+            func.count(distinct(EventActor.event_id)).label("events"),
+            func.count().label("marks"),
+            func.count().over().label("actors"),
+        )
+        .where(EventActor.event_id.in_(matching))
+        .group_by(EventActor.actor_id)
+        .subquery()
+    )
     busiest = session.execute(
         select(
-            Actor.id, Actor.name, func.count(distinct(EventActor.event_id)).label("n")
+            Actor.id,
+            Actor.name,
+            per_actor.c.events,
+            per_actor.c.marks,
+            per_actor.c.actors,
         )
-        .join(EventActor, EventActor.actor_id == Actor.id)
-        .where(EventActor.event_id.in_(matching))
-        .group_by(Actor.id, Actor.name)
-        .order_by(func.count(distinct(EventActor.event_id)).desc(), Actor.name)
+        .join(per_actor, per_actor.c.actor_id == Actor.id)
+        .order_by(per_actor.c.events.desc(), Actor.name)
         .limit(lanes)
     ).all()
-    actor_ids = [actor_id for actor_id, _, _ in busiest]
-    in_lanes = (
+    if not busiest:
+        return Swimlanes([], [], 0, 0)
+    actor_ids = [row.id for row in busiest]
+    total = sum(row.marks for row in busiest)
+    source = tally(event_filter)
+    events = session.execute(select(source.events).where(*source.where)).scalar()
+    rows = session.execute(
+        _lane_marks(event_filter, actor_ids, by_date=total**2 > limit * (events or 0))
+        .order_by(Event.date_start.desc(), Event.id.desc())
+        .limit(limit)
+    ).all()
+    marks = [
+        LaneMark(*row[:6], as_date(row[6]), _date_or_none(row[7]), *row[8:])
+        for row in rows
+    ]
+    return Swimlanes(
+        [(row.name, row.events) for row in busiest], marks, total, busiest[0].actors
+    )
+
+
+def _lane_marks(event_filter: EventFilter, actor_ids: list[int], *, by_date: bool):
+    """The marks of these actors' lanes among matching events.
+
+    Two ways to find the most recent: walk the matching events newest first and
+    stop at the limit (`by_date`, quick when the lanes hold many of them), or read
+    each actor's events through the actor index (quick when they hold few). The
+    caller picks by the lanes' share of the events; `+ 0` keeps the database from
+    choosing the actor index when walking by date."""
+    in_lanes = EventActor.actor_id + 0 if by_date else EventActor.actor_id
+    return (
         select(
             Actor.name,
             EventActor.role,
@@ -194,40 +245,9 @@ def actor_swimlanes(
         )
         .join(EventActor, EventActor.event_id == Event.id)
         .join(Actor, Actor.id == EventActor.actor_id)
-        .where(*event_filter.conditions(), EventActor.actor_id.in_(actor_ids))
+        .where(*event_filter.conditions(), in_lanes.in_(actor_ids))
     )
-    total = session.execute(
-        select(func.count()).select_from(in_lanes.subquery())
-    ).scalar_one()
-    rows = session.execute(
-        in_lanes.order_by(Event.date_start.desc(), Event.id.desc()).limit(limit)
-    ).all()
-    marks = [
-        LaneMark(
-            name,
-            role,
-            event_id,
-            title,
-            etype,
-            quad,
-            as_date(start),
-            as_date(end) if end is not None else None,
-            precision,
-            killed,
-            status,
-        )
-        for (
-            name,
-            role,
-            event_id,
-            title,
-            etype,
-            quad,
-            start,
-            end,
-            precision,
-            killed,
-            status,
-        ) in rows
-    ]
-    return Swimlanes([(name, n) for _, name, n in busiest], marks, total)
+
+
+def _date_or_none(value) -> dt.date | None:
+    return as_date(value) if value is not None else None

@@ -28,7 +28,7 @@ from bench.suite.datasets import DATA_DIR, database_is_complete, dataset
 from bench.suite.measuring import Figure, machine
 from bench.suite.report import render
 from bench.suite.servers import dashboard_command, free_port, serve
-from tracker.db import make_engine
+from tracker.db import make_engine, upgrade_database
 
 PARTS = ("import", "http", "export", "datasette", "postgres")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -76,6 +76,7 @@ def run_suite(
         say("importing once (unmeasured)")
         import_bench.ensure_database(files)
     engine = make_engine(files.url)
+    upgrade_database(engine)  # a database cached by older code gets the new schema
     say("2. timeline aggregations, and DuckDB")
     reference = duckdb_reference.run_reference(files.database, options.samples)
     figures += service_bench.run_aggregations(

@@ -132,20 +132,20 @@ class TimelineData:
     headlines: Headlines | None = None
     scores: list[ScorePoint] = field(default_factory=list)
     fatalities: list[FatalityPoint] = field(default_factory=list)
-    lanes: Swimlanes | None = None
 
 
-def timeline_data(event_filter: EventFilter, *, lanes: int = 8) -> TimelineData:
-    """The timeline's series, binned by a period chosen from the filter's span."""
+def timeline_data(event_filter: EventFilter) -> TimelineData:
+    """The timeline's series, binned by a period chosen from the filter's span.
+
+    Without the swimlanes (`swimlanes`): a pass over the matching events' actors,
+    the one figure that grows with the events, drawn after the rest."""
     with session_scope(engine()) as session:
         bounds = date_bounds(session, event_filter)
         if bounds is None:
             return TimelineData([], None, 0, {})
         period = choose_period(*bounds)
-        lanes_data = actor_swimlanes(session, event_filter, lanes=lanes)
-        headlines = headline_figures(
-            session, event_filter, actors=lanes_data.actors_involved
-        )
+        # Actors are counted by the swimlanes, which the page asks for next.
+        headlines = headline_figures(session, event_filter, count_actors=False)
         return TimelineData(
             counts=count_events_by_period(session, event_filter, period),
             period=period,
@@ -154,7 +154,6 @@ def timeline_data(event_filter: EventFilter, *, lanes: int = 8) -> TimelineData:
             headlines=headlines,
             scores=score_by_period(session, event_filter, period),
             fatalities=fatalities_by_period(session, event_filter, period),
-            lanes=lanes_data,
         )
 
 

@@ -24,18 +24,24 @@ class Headlines:
     fatalities_low: int
     fatalities_high: int
     children_killed: int
-    actors: int
+    actors: int | None  # None: not counted (see headline_figures)
     first_date: dt.date | None
     last_date: dt.date | None
 
 
 def headline_figures(
-    session: Session, event_filter: EventFilter, *, actors: int | None = None
+    session: Session,
+    event_filter: EventFilter,
+    *,
+    actors: int | None = None,
+    count_actors: bool = True,
 ) -> Headlines:
     """Events, fatalities (best, low-high), children killed, actors and date span.
 
     `actors`: the number of distinct actors when the caller has counted them
-    already (`actor_swimlanes` does), which saves a pass over the events' actors."""
+    already (`actor_swimlanes` does), which saves a pass over the events' actors;
+    with `count_actors` False they are left uncounted (None), for a caller that
+    shows them later."""
     source = tally(event_filter)
     row = session.execute(
         select(
@@ -48,7 +54,7 @@ def headline_figures(
             func.max(source.date_last),
         ).where(*source.where)
     ).one()
-    if actors is None:
+    if actors is None and count_actors:
         matching = select(Event.id).where(*event_filter.conditions())
         actors = session.execute(
             select(func.count(distinct(EventActor.actor_id))).where(
@@ -204,10 +210,12 @@ def actor_swimlanes(
         return Swimlanes([], [], 0, 0)
     actor_ids = [row.id for row in busiest]
     total = sum(row.marks for row in busiest)
-    source = tally(event_filter)
-    events = session.execute(select(source.events).where(*source.where)).scalar()
     rows = session.execute(
-        _lane_marks(event_filter, actor_ids, by_date=total**2 > limit * (events or 0))
+        _lane_marks(
+            event_filter,
+            actor_ids,
+            by_date=_walk_by_date(session, event_filter, actor_ids, total, limit),
+        )
         .order_by(Event.date_start.desc(), Event.id.desc())
         .limit(limit)
     ).all()
@@ -220,14 +228,36 @@ def actor_swimlanes(
     )
 
 
+def _walk_by_date(
+    session: Session,
+    event_filter: EventFilter,
+    actor_ids: list[int],
+    marks: int,
+    limit: int,
+) -> bool:
+    """Whether walking the matching events newest first reads fewer rows than
+    reading every event of the lanes' actors, in any period, by the actor index.
+
+    The walk stops once `limit` of the `marks` are found: about
+    events x limit / marks rows, all of them at most."""
+    source = tally(event_filter)
+    events = session.execute(select(source.events).where(*source.where)).scalar() or 0
+    walk = events * min(1.0, limit / marks)
+    if walk <= 20_000:  # cheap whatever the actors: skip counting their events
+        return True
+    everywhere = session.execute(
+        select(func.count()).where(EventActor.actor_id.in_(actor_ids))
+    ).scalar_one()
+    return walk <= everywhere
+
+
 def _lane_marks(event_filter: EventFilter, actor_ids: list[int], *, by_date: bool):
     """The marks of these actors' lanes among matching events.
 
     Two ways to find the most recent: walk the matching events newest first and
-    stop at the limit (`by_date`, quick when the lanes hold many of them), or read
-    each actor's events through the actor index (quick when they hold few). The
-    caller picks by the lanes' share of the events; `+ 0` keeps the database from
-    choosing the actor index when walking by date."""
+    stop at the limit (`by_date`), or read each actor's events through the actor
+    index; `_walk_by_date` picks. `+ 0` keeps the database from choosing the actor
+    index when walking by date."""
     in_lanes = EventActor.actor_id + 0 if by_date else EventActor.actor_id
     return (
         select(

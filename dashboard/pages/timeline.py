@@ -28,7 +28,7 @@ GRAPH_CONFIG = {"displaylogo": False}
 def layout(**query: Any) -> html.Div:
     """Build the page from the database on each load; the URL query is the filter."""
     event_filter = EventFilter.from_mapping(query)
-    data = services.timeline_data(event_filter, lanes=DEFAULT_LANES)
+    data = services.timeline_data(event_filter)
     described = event_filter.describe()
     plural = "s" if data.total != 1 else ""
     return html.Div(
@@ -76,16 +76,13 @@ def layout(**query: Any) -> html.Div:
                     ],
                     className="inline-field",
                 ),
-                dcc.Graph(
-                    id=ids.TIMELINE_SWIMLANES,
-                    figure=swimlane_figure(data.lanes) if data.lanes else None,
-                    config=GRAPH_CONFIG,
+                # Drawn by `update_swimlanes` once the page is up: the one chart
+                # whose work grows with the number of matching events.
+                dcc.Loading(
+                    dcc.Graph(id=ids.TIMELINE_SWIMLANES, config=GRAPH_CONFIG),
+                    delay_show=300,
                 ),
-                html.P(
-                    swimlane_note(data.lanes),
-                    id=ids.TIMELINE_SWIMLANES_NOTE,
-                    className="note",
-                ),
+                html.P(id=ids.TIMELINE_SWIMLANES_NOTE, className="note"),
             ),
             card(
                 "Diplomacy and violence on one axis",
@@ -122,7 +119,11 @@ def headline_row(headlines: Headlines | None) -> html.Div:
     """Events, fatalities (best, low-high), children killed, actors, date span."""
     if headlines is None or headlines.events == 0:
         return html.Div(
-            html.P("No events match these filters: widen or clear them."),
+            [
+                html.P("No events match these filters: widen or clear them."),
+                # Where the swimlanes callback writes the actor count.
+                html.Span(id=ids.TIMELINE_ACTORS_INVOLVED, hidden=True),
+            ],
             id=ids.TIMELINE_HEADLINES,
             className="headlines empty",
         )
@@ -137,23 +138,24 @@ def headline_row(headlines: Headlines | None) -> html.Div:
         headlines.fatalities_best,
     ):
         killed += f" ({headlines.fatalities_low:,}–{headlines.fatalities_high:,})"
+    actors = "…" if headlines.actors is None else f"{headlines.actors:,}"
     figures = [
-        ("Events", f"{headlines.events:,}"),
-        ("Fatalities (best)", killed),
-        ("Children killed", f"{headlines.children_killed:,}"),
-        ("Actors involved", f"{headlines.actors:,}"),
-        ("Date span", span),
+        ("Events", f"{headlines.events:,}", None),
+        ("Fatalities (best)", killed, None),
+        ("Children killed", f"{headlines.children_killed:,}", None),
+        ("Actors involved", actors, ids.TIMELINE_ACTORS_INVOLVED),
+        ("Date span", span, None),
     ]
     return html.Div(
         [
             html.Div(
                 [
-                    html.Div(value, className="value"),
+                    html.Div(value, className="value", **({"id": id_} if id_ else {})),
                     html.Div(label, className="label"),
                 ],
                 className="headline",
             )
-            for label, value in figures
+            for label, value, id_ in figures
         ],
         id=ids.TIMELINE_HEADLINES,
         className="headlines",
@@ -194,18 +196,19 @@ def precision_note(by_precision: dict[str, int], period: Period | None) -> str:
 @callback(
     Output(ids.TIMELINE_SWIMLANES, "figure"),
     Output(ids.TIMELINE_SWIMLANES_NOTE, "children"),
+    Output(ids.TIMELINE_ACTORS_INVOLVED, "children"),
     Input(ids.TIMELINE_LANES, "value"),
     State(ids.TIMELINE_FILTER, "data"),
-    prevent_initial_call=True,
 )
 def update_swimlanes(lanes: int | None, query: str | None):
-    """Redraw the swimlanes for another number of actors."""
+    """Draw the swimlanes (on load, and for another number of actors), and count
+    the actors involved, which the same pass over the events' actors gives."""
     if not lanes or lanes < 1:
-        return no_update, no_update
+        return no_update, no_update, no_update
     result = services.swimlanes(
         EventFilter.from_query_string(query or ""), lanes=int(lanes)
     )
-    return swimlane_figure(result), swimlane_note(result)
+    return swimlane_figure(result), swimlane_note(result), f"{result.actors_involved:,}"
 
 
 @callback(

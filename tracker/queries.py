@@ -143,7 +143,11 @@ def _beyond(
         condition = (
             step if condition is None else or_(step, and_(column == value, condition))
         )
-    return condition
+    # Redundant but exact: a bound on the first column alone, which an index on it
+    # can start from (PostgreSQL applies the OR above only as a filter, after
+    # reading every row from the filter's start to the cursor).
+    first, value = columns[0], cursor[0]
+    return and_(first <= value if descending else first >= value, condition)
 
 
 def cursor_to_token(cursor: Cursor) -> list[str | int]:

@@ -47,13 +47,12 @@ lock: setup
 eval-extraction: setup
 	$(BIN)/python bench/eval_extraction.py --shared ../shared --output bench/EXTRACTION.md
 
-# The benchmarks of issue #7 (about an hour and a half at N = 1,000,000; not part of CI):
+# The benchmarks of issue #7 (about an hour at N = 1,000,000; not part of CI):
 # data are generated into bench/.data/ once, the figures written to bench/RESULTS.md.
-# `make bench BENCH_N=100000` for a quicker run. The reference tools are installed here.
+# `make bench BENCH_N=100000` for a quicker run. The reference tools (DuckDB, Datasette)
+# are dev dependencies.
 BENCH_N ?= 1000000
-BENCH_TOOLS := duckdb==2.0.1 datasette==0.65.5
 bench: setup
-	$(BIN)/uv pip install --quiet --python $(BIN)/python $(BENCH_TOOLS)
 	BENCH_COMMAND="make bench BENCH_N=$(BENCH_N)" \
 		$(BIN)/python -m bench.run_benchmarks --n $(BENCH_N) $(BENCH_ARGS)
 

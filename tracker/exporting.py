@@ -195,14 +195,18 @@ def write_csv(
     row: Callable[[EventRecord], dict[str, object]],
 ) -> int:
     """Write `columns` as a header, then `row(record)` per event; return the count."""
-    # Rows come from our own row builders: skip DictWriter's per-row key check.
-    writer = csv.DictWriter(
-        stream, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
-    )
-    writer.writeheader()
+    return write_rows(_cells_of(records, columns, row), stream, columns)
+
+
+def write_rows(
+    rows: Iterable[Sequence[object]], stream: TextIO, columns: Sequence[str]
+) -> int:
+    """Write `columns` as a header, then each row's cells; return the row count."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
     count = 0
-    for record in records:
-        writer.writerow(row(record))
+    for cells in rows:
+        writer.writerow(cells)
         count += 1
     return count
 
@@ -220,21 +224,36 @@ def iter_csv_chunks(
     rows_per_chunk: int = ROWS_PER_CHUNK,
     byte_order_mark: bool = False,
 ) -> Iterator[str]:
-    """Yield CSV text in chunks: the header with the first rows, then further rows.
+    """Yield CSV text in chunks: the header with the first rows, then further rows
+    (see `iter_row_chunks`)."""
+    return iter_row_chunks(
+        _cells_of(records, columns, row),
+        columns,
+        rows_per_chunk=rows_per_chunk,
+        byte_order_mark=byte_order_mark,
+    )
+
+
+def iter_row_chunks(
+    rows: Iterable[Sequence[object]],
+    columns: Sequence[str],
+    *,
+    rows_per_chunk: int = ROWS_PER_CHUNK,
+    byte_order_mark: bool = False,
+) -> Iterator[str]:
+    """CSV text of `columns` and each row's cells, in chunks of `rows_per_chunk`.
 
     Only one chunk is held at a time. The first chunk is yielded after the first rows
-    (or the end), so reading it runs the first query. An error raised by `records`
+    (or the end), so reading it runs the first query. An error raised by `rows`
     propagates: the caller must not end the file as if it were complete."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
-    )
+    writer = csv.writer(buffer, lineterminator="\n")
     if byte_order_mark:
         buffer.write(UTF8_BOM)
-    writer.writeheader()
+    writer.writerow(columns)
     pending = 0
-    for record in records:
-        writer.writerow(row(record))
+    for cells in rows:
+        writer.writerow(cells)
         pending += 1
         if pending == rows_per_chunk:
             yield buffer.getvalue()
@@ -243,6 +262,17 @@ def iter_csv_chunks(
             pending = 0
     if buffer.tell():
         yield buffer.getvalue()
+
+
+def _cells_of(
+    records: Iterable[EventRecord],
+    columns: Sequence[str],
+    row: Callable[[EventRecord], dict[str, object]],
+) -> Iterator[list[object]]:
+    """Each record's row as cells in `columns` order (a missing column is empty)."""
+    for record in records:
+        values = row(record)
+        yield [values.get(column) for column in columns]
 
 
 def record_json(record: EventRecord) -> str:

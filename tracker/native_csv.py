@@ -8,15 +8,13 @@ place, then actors, sources and links), so memory stays bounded by the batch."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tracker.exporting import CSV_COLUMNS, UTF8_BOM, native_cells
+from tracker.exporting import CSV_COLUMNS, iter_row_chunks, native_cells, write_rows
 from tracker.filters import EventFilter
 from tracker.models import Event, Location
 from tracker.queries import event_parts, keyset_after
@@ -104,13 +102,7 @@ def write_native_csv(
     session: Session, event_filter: EventFilter, stream: TextIO
 ) -> int:
     """Write the header and every matching event to `stream`; return the count."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for row in iter_native_rows(session, event_filter):
-        writer.writerow(row)
-        count += 1
-    return count
+    return write_rows(iter_native_rows(session, event_filter), stream, CSV_COLUMNS)
 
 
 def iter_native_csv_chunks(
@@ -121,19 +113,9 @@ def iter_native_csv_chunks(
     byte_order_mark: bool = False,
 ) -> Iterator[str]:
     """The same CSV as text chunks (header with the first rows), one held at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if byte_order_mark:
-        buffer.write(UTF8_BOM)
-    writer.writerow(CSV_COLUMNS)
-    pending = 0
-    for row in iter_native_rows(session, event_filter):
-        writer.writerow(row)
-        pending += 1
-        if pending == rows_per_chunk:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    if buffer.tell():
-        yield buffer.getvalue()
+    return iter_row_chunks(
+        iter_native_rows(session, event_filter),
+        CSV_COLUMNS,
+        rows_per_chunk=rows_per_chunk,
+        byte_order_mark=byte_order_mark,
+    )

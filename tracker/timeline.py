@@ -30,18 +30,13 @@ class Headlines:
 
 
 def headline_figures(
-    session: Session,
-    event_filter: EventFilter,
-    *,
-    actors: int | None = None,
-    count_actors: bool = True,
+    session: Session, event_filter: EventFilter, *, count_actors: bool = True
 ) -> Headlines:
     """Events, fatalities (best, low-high), children killed, actors and date span.
 
-    `actors`: the number of distinct actors when the caller has counted them
-    already (`actor_swimlanes` does), which saves a pass over the events' actors;
-    with `count_actors` False they are left uncounted (None), for a caller that
-    shows them later."""
+    With `count_actors` False the actors are left uncounted (None): the one figure
+    that takes a pass over the events' actors, which `actor_swimlanes` also gives
+    (`actors_involved`) for a caller that draws both."""
     source = tally(event_filter)
     row = session.execute(
         select(
@@ -54,7 +49,8 @@ def headline_figures(
             func.max(source.date_last),
         ).where(*source.where)
     ).one()
-    if actors is None and count_actors:
+    actors = None
+    if count_actors:
         matching = select(Event.id).where(*event_filter.conditions())
         actors = session.execute(
             select(func.count(distinct(EventActor.actor_id))).where(

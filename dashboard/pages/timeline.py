@@ -78,10 +78,7 @@ def layout(**query: Any) -> html.Div:
                 ),
                 # Drawn by `update_swimlanes` once the page is up: the one chart
                 # whose work grows with the number of matching events.
-                dcc.Loading(
-                    dcc.Graph(id=ids.TIMELINE_SWIMLANES, config=GRAPH_CONFIG),
-                    delay_show=300,
-                ),
+                dcc.Graph(id=ids.TIMELINE_SWIMLANES, config=GRAPH_CONFIG),
                 html.P(id=ids.TIMELINE_SWIMLANES_NOTE, className="note"),
             ),
             card(

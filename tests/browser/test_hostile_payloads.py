@@ -235,6 +235,9 @@ def test_timeline_swimlanes_and_hovers_show_actor_names_and_titles_as_text(
     expect(lanes.locator(".scatterlayer path.point").first).to_be_attached(
         timeout=15_000
     )
+    # The swimlanes come from their own callback: hover once it has answered.
+    expect(page.locator("#timeline-actors-involved")).not_to_have_text("…")
+    page.wait_for_load_state("networkidle")
     axis = lanes.locator(".yaxislayer-above").text_content() or ""
     for actor in actors:
         assert actor in axis

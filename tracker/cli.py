@@ -77,7 +77,7 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "statuses",
             multiple=True,
             type=click.Choice([s.value for s in EventStatus]),
-            help="Only these statuses (repeatable); default all but retracted.",
+            help="Only these statuses (repeatable); default confirmed and disputed.",
         ),
     ]
     for option in reversed(options):

@@ -24,6 +24,15 @@ from tracker.models import (
     Location,
 )
 
+# What the figures count unless the filter names statuses: events an analyst has
+# confirmed or disputed. A machine's proposals wait for review and a retraction
+# withdraws an event; counting either would put unreviewed or withdrawn numbers
+# into a briefing (issue #12).
+COUNTED_STATUSES: tuple[str, ...] = (
+    EventStatus.CONFIRMED.value,
+    EventStatus.DISPUTED.value,
+)
+
 
 def _escape_like(text: str) -> str:
     """Make user text literal inside a LIKE pattern."""
@@ -35,7 +44,8 @@ class EventFilter:
     """Which events to show: every field narrows the set; empty means no restriction.
 
     Dates select events whose interval [date_start, date_end] overlaps
-    [since, until]."""
+    [since, until]. Without `statuses`, only confirmed and disputed events match
+    (`COUNTED_STATUSES`): proposals and retracted events are there when asked for."""
 
     since: dt.date | None = None
     until: dt.date | None = None
@@ -60,10 +70,7 @@ class EventFilter:
             where.append(Event.event_type.in_([t.upper() for t in self.event_types]))
         if self.modes:
             where.append(Event.mode.in_([m.lower() for m in self.modes]))
-        if self.statuses:
-            where.append(Event.status.in_([s.lower() for s in self.statuses]))
-        else:  # retracted events stay retrievable, but only when asked for by status
-            where.append(Event.status != EventStatus.RETRACTED.value)
+        where.append(Event.status.in_(self.counted_statuses()))
         if self.min_fatalities is not None:
             where.append(Event.fatalities_best >= self.min_fatalities)
         if self.actors:
@@ -73,6 +80,12 @@ class EventFilter:
         if self.text:
             where.append(self._text_condition())
         return where
+
+    def counted_statuses(self) -> list[str]:
+        """The statuses this filter matches: those named, else `COUNTED_STATUSES`."""
+        if self.statuses:
+            return [s.lower() for s in self.statuses]
+        return list(COUNTED_STATUSES)
 
     def _earliest_start(self) -> ColumnElement:
         """The earliest start an event overlapping `since` can have: `since`, or the
@@ -148,7 +161,8 @@ class EventFilter:
         return self == EventFilter()
 
     def describe(self) -> str:
-        """The filter in words, for chart titles and export headers."""
+        """The filter in words, for chart titles and export headers; it names the
+        statuses counted, so a figure always says what it counts."""
         parts = []
         if self.since and self.until:
             parts.append(f"from {self.since} to {self.until}")
@@ -162,7 +176,6 @@ class EventFilter:
             "actors": "actor",
             "countries": "country",
             "places": "place",
-            "statuses": "status",
         }
         for name, label in labels.items():
             values = getattr(self, name)
@@ -172,7 +185,14 @@ class EventFilter:
             parts.append(f"mentioning {self.text!r}")
         if self.min_fatalities is not None:
             parts.append(f"with at least {self.min_fatalities} killed")
-        return "all events" if not parts else "events " + ", ".join(parts)
+        return " ".join([self.describe_statuses(), ", ".join(parts)]).strip()
+
+    def describe_statuses(self) -> str:
+        """Which events are counted, in words: "confirmed and disputed events" by
+        default, else the statuses asked for ("proposed or confirmed events")."""
+        if not self.statuses:
+            return " and ".join(COUNTED_STATUSES) + " events"
+        return " or ".join(s.lower() for s in self.statuses) + " events"
 
     def to_query_string(self) -> str:
         """The filter as a URL query string; lists repeat their key."""

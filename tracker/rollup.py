@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import ColumnElement, case, func
 
 from tracker.filters import EventFilter
-from tracker.models import Event, EventRollup, EventStatus
+from tracker.models import Event, EventRollup
 
 # The filter fields a rollup row can answer; any other narrows by something it
 # does not keep (actors, places, modes, words, fatality thresholds).
@@ -68,10 +68,8 @@ def _rollup_tally(event_filter: EventFilter) -> Tally:
         where.append(
             rollup.event_type.in_([t.upper() for t in event_filter.event_types])
         )
-    if event_filter.statuses:
-        where.append(rollup.status.in_([s.lower() for s in event_filter.statuses]))
-    else:  # as EventFilter.conditions: retracted events only when asked for
-        where.append(rollup.status != EventStatus.RETRACTED.value)
+    # As EventFilter.conditions: confirmed and disputed unless statuses are named.
+    where.append(rollup.status.in_(event_filter.counted_statuses()))
     if event_filter.countries:
         where.append(rollup.country.in_([c.upper() for c in event_filter.countries]))
     return Tally(

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import Date, case, cast, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -60,6 +60,30 @@ def period_start(
             return func.date(date, "start of year")
 
 
+def placed_start(event_filter: EventFilter, date_start: ColumnElement) -> ColumnElement:
+    """SQL for the day an event is counted at on a time axis: its start, or the
+    window's first day when it began before the filter's `since`.
+
+    An event that overlaps the window belongs in it, but binning it at its own
+    start would draw a bar outside the dates asked for (a "since January" event in
+    a May chart); it is counted at the window's start instead (issue #12)."""
+    if event_filter.since is None:
+        return date_start
+    since = literal(event_filter.since, Date)
+    return case((date_start < since, since), else_=date_start)
+
+
+def window_bounds(
+    event_filter: EventFilter, first: dt.date, last: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The span first..last of matching events, cut to the filter's window."""
+    if event_filter.since is not None:
+        first = max(first, event_filter.since)
+    if event_filter.until is not None:
+        last = min(last, event_filter.until)
+    return first, max(first, last)
+
+
 def choose_period(first: dt.date, last: dt.date) -> Period:
     """A bin width that gives a readable number of bars for the span first..last."""
     days = (last - first).days
@@ -73,7 +97,8 @@ def choose_period(first: dt.date, last: dt.date) -> Period:
 def date_bounds(
     session: Session, event_filter: EventFilter
 ) -> tuple[dt.date, dt.date] | None:
-    """The earliest start and latest end of the matching events.
+    """The earliest start and latest end of the matching events, inside the
+    filter's window (an event running past the window counts to its edge).
 
     None if no event matches."""
     source = tally(event_filter)
@@ -83,16 +108,19 @@ def date_bounds(
     first, last = session.execute(query).one()
     if first is None:
         return None
-    return as_date(first), as_date(last)
+    return window_bounds(event_filter, as_date(first), as_date(last))
 
 
 def count_events_by_period(
     session: Session, event_filter: EventFilter, period: Period
 ) -> list[PeriodCount]:
-    """Matching events counted per period start and PLOVER type, in date order."""
+    """Matching events counted per period start and PLOVER type, in date order.
+
+    An event that began before the window is counted in its first period."""
     source = tally(event_filter)
     dialect = session.get_bind().dialect.name
-    bucket = period_start(dialect, period, source.date_start).label("period_start")
+    placed = placed_start(event_filter, source.date_start)
+    bucket = period_start(dialect, period, placed).label("period_start")
     query = (
         select(bucket, source.event_type, source.quad_class, source.events)
         .where(*source.where)
@@ -116,6 +144,20 @@ def count_events_by_precision(
         .group_by(source.date_precision)
     )
     return {str(precision): int(count) for precision, count in session.execute(query)}
+
+
+def count_events_started_before_window(
+    session: Session, event_filter: EventFilter
+) -> int:
+    """How many matching events began before the filter's `since`: they overlap
+    the window and are counted at its first day."""
+    if event_filter.since is None:
+        return 0
+    source = tally(event_filter)
+    query = select(source.events).where(
+        *source.where, source.date_start < event_filter.since
+    )
+    return int(session.execute(query).scalar() or 0)
 
 
 def as_date(value: dt.date | dt.datetime | str) -> dt.date:

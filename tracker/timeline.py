@@ -12,7 +12,7 @@ from sqlmodel import Session
 from tracker.filters import EventFilter
 from tracker.models import Actor, Event, EventActor
 from tracker.rollup import tally
-from tracker.stats import Period, as_date, period_start
+from tracker.stats import Period, as_date, period_start, placed_start, window_bounds
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ def headline_figures(
             )
         ).scalar_one()
     count, total, low, high, children, first, last = row
+    if first is not None:
+        first, last = window_bounds(event_filter, as_date(first), as_date(last))
     return Headlines(
         events=int(count or 0),
         fatalities_best=int(total or 0),
@@ -65,8 +67,8 @@ def headline_figures(
         fatalities_high=int(high or 0),
         children_killed=int(children or 0),
         actors=actors,
-        first_date=as_date(first) if first is not None else None,
-        last_date=as_date(last) if last is not None else None,
+        first_date=first,
+        last_date=last,
     )
 
 
@@ -87,7 +89,8 @@ def score_by_period(
     """Mean PLOVER score per period, with counts of cooperation and of violence."""
     source = tally(event_filter)
     dialect = session.get_bind().dialect.name
-    bucket = period_start(dialect, period, source.date_start).label("period_start")
+    placed = placed_start(event_filter, source.date_start)
+    bucket = period_start(dialect, period, placed).label("period_start")
     query = (
         select(
             bucket,
@@ -123,7 +126,8 @@ def fatalities_by_period(
     """Fatalities per period (best, and the sums of lows and highs where known)."""
     source = tally(event_filter)
     dialect = session.get_bind().dialect.name
-    bucket = period_start(dialect, period, source.date_start).label("period_start")
+    placed = placed_start(event_filter, source.date_start)
+    bucket = period_start(dialect, period, placed).label("period_start")
     query = (
         select(
             bucket,

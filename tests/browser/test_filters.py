@@ -40,7 +40,9 @@ def test_ticking_a_type_changes_url_count_and_chart(
     expect(summary(page)).to_have_text(count_is(12))
     page.get_by_role("option", name="ASSAULT").click()
     expect(page).to_have_url(re.compile(r"\?event_types=ASSAULT$"))
-    expect(summary(page)).to_contain_text("3 events · events type ASSAULT")
+    expect(summary(page)).to_contain_text(
+        "3 events · confirmed and disputed events type ASSAULT"
+    )
     expect(page.locator("#app-nav-event-count")).to_have_text("3 events")
     legend = page.locator("#timeline-events-over-time g.legend")
     expect(legend).to_contain_text("ASSAULT")

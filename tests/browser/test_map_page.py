@@ -54,7 +54,7 @@ def test_map_draws_the_seed_places_over_shapes_served_by_the_app(
     assert r.value.ok
     expect(page.get_by_role("heading", name="Map", exact=True)).to_be_visible()
     expect(page.locator("#map-summary")).to_have_text(
-        "5 of 12 events on the map at 2 places · all events"
+        "5 of 12 events on the map at 2 places · confirmed and disputed events"
     )
     expect(markers(page)).to_have_count(2, timeout=15_000)
     expect(page.locator("#map-graph g.layer.land path").first).to_be_attached()

@@ -88,7 +88,9 @@ def request(start=0, end=100, sort=None):
 def test_events_layout_counts_the_matching_events_and_keeps_the_filter(app):
     with app.server.test_request_context("/events"):
         page = events.layout()
-    assert text(find(page, ids.EVENTS_COUNT)).startswith("13 events · all events")
+    assert text(find(page, ids.EVENTS_COUNT)).startswith(
+        "13 events · confirmed and disputed events"
+    )
     assert find(page, ids.EVENTS_FILTER).data == ""
     grid = find(page, ids.EVENTS_GRID)
     assert grid.rowModelType == "infinite"
@@ -99,7 +101,10 @@ def test_events_layout_counts_the_matching_events_and_keeps_the_filter(app):
 def test_events_layout_with_a_type_filter_exports_exactly_that_filter(app):
     with app.server.test_request_context("/events?event_types=ASSAULT"):
         page = events.layout(event_types="ASSAULT")
-    assert text(find(page, ids.EVENTS_COUNT)) == "4 events · events type ASSAULT"
+    assert (
+        text(find(page, ids.EVENTS_COUNT))
+        == "4 events · confirmed and disputed events type ASSAULT"
+    )
     assert find(page, ids.EVENTS_FILTER).data == "event_types=ASSAULT"
     export = find(page, ids.EVENTS_EXPORT)
     acled = find(page, ids.EVENTS_EXPORT_ACLED)

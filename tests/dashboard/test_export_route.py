@@ -255,4 +255,6 @@ def test_export_csv_failing_mid_stream_aborts_the_download(app, live_server, cap
     received = aborted.value.partial.decode("utf-8")
     assert received.startswith(UTF8_BOM + "event_id_cnty,")
     assert received.count("\n") > ROWS_PER_CHUNK  # rows were sent before the failure
-    assert "CSV export of all events failed mid-stream" in caplog.text
+    assert (
+        "CSV export of confirmed and disputed events failed mid-stream" in caplog.text
+    )

@@ -114,7 +114,10 @@ def test_map_layout_draws_the_seed_places_as_markers_on_the_offline_map(app):
     assert links["/events?places=Ukraine"] == 14  # sized by fatalities
     assert graph.config["topojsonURL"] == "/assets/topojson/"
     summary = find(page, ids.MAP_SUMMARY).children
-    assert summary == "5 of 12 events on the map at 2 places · all events"
+    assert (
+        summary
+        == "5 of 12 events on the map at 2 places · confirmed and disputed events"
+    )
     notes = [note.children for note in find(page, ids.MAP_NOTES).children]
     assert "7 matching events have no coordinates and are not on the map." in notes
     assert find(page, ids.MAP_EXPORT).href == "/export.csv"
@@ -126,7 +129,8 @@ def test_map_layout_reads_the_filter_from_the_query_string(app):
     assert points(graph.figure) == [("/events/6", 14)]  # the missile strike itself
     summary = find(page, ids.MAP_SUMMARY).children
     assert summary == (
-        "1 of 1 event on the map at 1 place · events with at least 1 killed"
+        "1 of 1 event on the map at 1 place · "
+        "confirmed and disputed events with at least 1 killed"
     )
     notes = [note.children for note in find(page, ids.MAP_NOTES).children]
     assert notes == [

@@ -349,7 +349,9 @@ def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, propos
 
 def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposals):
     strike, _ = proposals
-    figure = figures.swimlane_figure(services.swimlanes(EventFilter(), lanes=50))
+    figure = figures.swimlane_figure(
+        services.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
+    )
     drawn = [
         (trace.marker.symbol[i], data[3])
         for trace in figure.data

@@ -61,7 +61,10 @@ def test_timeline_layout_reads_the_filter_from_the_query_string(app):
         page = timeline.layout(event_types="ASSAULT")
     graph = find(page, "timeline-events-over-time")
     assert [trace.name for trace in graph.figure.data] == ["ASSAULT"]
-    assert "3 events · events type ASSAULT" in find(page, "timeline-summary").children
+    assert (
+        "3 events · confirmed and disputed events type ASSAULT"
+        in find(page, "timeline-summary").children
+    )
 
 
 def test_events_over_time_figure_says_so_when_nothing_matches():

@@ -31,11 +31,21 @@ def test_filter_from_query_string_ignores_malformed_values():
     assert parsed == EventFilter(until=dt.date(2025, 5, 31))
 
 
-def test_empty_filter_describes_itself_as_all_events_and_hides_only_retracted():
-    assert EventFilter().describe() == "all events"
+def test_empty_filter_counts_confirmed_and_disputed_events_and_says_so():
+    # Issue #12: proposals and retractions are counted only when asked for.
+    assert EventFilter().describe() == "confirmed and disputed events"
     [condition] = EventFilter().conditions()
-    assert "status !=" in str(condition)
+    compiled = condition.compile(
+        dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    assert str(compiled) == "event.status IN ('confirmed', 'disputed')"
     assert EventFilter().is_empty()
+
+
+def test_named_statuses_replace_the_default_and_are_said():
+    asked = EventFilter(statuses=("proposed", "confirmed"))
+    assert asked.counted_statuses() == ["proposed", "confirmed"]
+    assert asked.describe() == "proposed or confirmed events"
 
 
 def test_filter_describes_itself_in_words():
@@ -46,7 +56,8 @@ def test_filter_describes_itself_in_words():
         text="drone",
     ).describe()
     assert (
-        words == "events from 2025-05-01 to 2025-05-31, country UKR, mentioning 'drone'"
+        words == "confirmed and disputed events from 2025-05-01 to 2025-05-31, "
+        "country UKR, mentioning 'drone'"
     )
 
 

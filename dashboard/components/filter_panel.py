@@ -162,7 +162,10 @@ def panel() -> html.Aside:
                         value=[],
                         inputClassName="check",
                     ),
-                    html.Small("None ticked: every status but retracted."),
+                    html.Small(
+                        "None ticked: confirmed and disputed events. Tick "
+                        "proposed to count machine proposals too."
+                    ),
                 ],
                 className="field",
             ),

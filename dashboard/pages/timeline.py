@@ -47,7 +47,7 @@ def layout(**query: Any) -> html.Div:
                 id=ids.TIMELINE_SUMMARY,
                 className="summary",
             ),
-            headline_row(data.headlines),
+            headline_row(data.headlines, event_filter.describe_statuses()),
             card(
                 "Events over time, by type",
                 described,
@@ -112,8 +112,11 @@ def card(title: str, subtitle: str, *children: Any) -> html.Section:
     )
 
 
-def headline_row(headlines: Headlines | None) -> html.Div:
-    """Events, fatalities (best, low-high), children killed, actors, date span."""
+def headline_row(headlines: Headlines | None, counted: str = "events") -> html.Div:
+    """Events, fatalities (best, low-high), children killed, actors, date span.
+
+    `counted` says which events the figures count ("confirmed and disputed
+    events"), so a figure copied into a briefing says what it is."""
     if headlines is None or headlines.events == 0:
         return html.Div(
             [
@@ -137,7 +140,7 @@ def headline_row(headlines: Headlines | None) -> html.Div:
         killed += f" ({headlines.fatalities_low:,}–{headlines.fatalities_high:,})"
     actors = "…" if headlines.actors is None else f"{headlines.actors:,}"
     figures = [
-        ("Events", f"{headlines.events:,}", None),
+        (counted.capitalize(), f"{headlines.events:,}", None),
         ("Fatalities (best)", killed, None),
         ("Children killed", f"{headlines.children_killed:,}", None),
         ("Actors involved", actors, ids.TIMELINE_ACTORS_INVOLVED),

@@ -109,7 +109,7 @@ def test_timeline_headlines_sum_fatalities_children_actors_and_span(app):
         # The actors are counted with the swimlanes, drawn once the page is up.
         _figure, _note, actors = timeline.update_swimlanes(8, "")
     text = all_text(find(page, "timeline-headlines"))
-    assert "12 Events" in text
+    assert "12 Confirmed and disputed events" in text
     assert "14 Fatalities (best)" in text
     assert "6 Children killed" in text
     assert "… Actors involved" in text and actors == "8"

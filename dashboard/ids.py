@@ -40,6 +40,7 @@ TIMELINE_EXPORT = "timeline-export"
 TIMELINE_FILTER = "timeline-filter"
 TIMELINE_NAVIGATE = "timeline-navigate"
 TIMELINE_SWIMLANES_NOTE = "timeline-swimlanes-note"
+TIMELINE_WINDOW_NOTE = "timeline-window-note"
 TIMELINE_ACTORS_INVOLVED = "timeline-actors-involved"
 
 # --- map page ---

@@ -59,6 +59,7 @@ from tracker.stats import (
     count_events_by_location,
     count_events_by_period,
     count_events_by_precision,
+    count_events_started_before_window,
     count_events_without_coordinates,
     date_bounds,
 )
@@ -132,6 +133,7 @@ class TimelineData:
     headlines: Headlines | None = None
     scores: list[ScorePoint] = field(default_factory=list)
     fatalities: list[FatalityPoint] = field(default_factory=list)
+    started_before_window: int = 0  # counted at the window's first day
 
 
 def timeline_data(event_filter: EventFilter) -> TimelineData:
@@ -154,6 +156,9 @@ def timeline_data(event_filter: EventFilter) -> TimelineData:
             headlines=headlines,
             scores=score_by_period(session, event_filter, period),
             fatalities=fatalities_by_period(session, event_filter, period),
+            started_before_window=count_events_started_before_window(
+                session, event_filter
+            ),
         )
 
 

@@ -57,6 +57,11 @@ def layout(**query: Any) -> html.Div:
                     config=GRAPH_CONFIG,
                 ),
                 precision_note(data.by_precision, data.period),
+                html.P(
+                    window_note(data.started_before_window, event_filter),
+                    id=ids.TIMELINE_WINDOW_NOTE,
+                    className="note",
+                ),
             ),
             card(
                 "Who did what: actor swimlanes",
@@ -190,6 +195,18 @@ def precision_note(by_precision: dict[str, int], period: Period | None) -> str:
     return (
         f"Some events are dated less precisely than the {period.value} bins ({parts}); "
         "each is counted at the earliest date it may have happened."
+    )
+
+
+def window_note(started_before: int, event_filter: EventFilter) -> str:
+    """Say how many events began before the window and where they are counted, so
+    a May chart that holds an offensive "since January" says so."""
+    if not started_before or event_filter.since is None:
+        return ""
+    plural = "s" if started_before != 1 else ""
+    return (
+        f"{started_before} event{plural} began before {event_filter.since:%-d %b %Y} "
+        "and ran into the chosen dates; each is counted on that first day."
     )
 
 

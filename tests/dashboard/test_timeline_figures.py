@@ -237,3 +237,25 @@ def test_timeline_page_figures_equal_an_independent_count(app, query, where):
         for point in (trace.customdata if trace.customdata is not None else [])
     }
     assert drawn == expected["with_actors"]
+
+
+def test_may_window_keeps_the_january_offensive_inside_may(app):
+    """Issue #12: filtering May 2025 showed a January bar and a span from January."""
+    with app.server.config[ENGINE_KEY].connect() as connection:
+        began_earlier = connection.execute(
+            text(
+                f"SELECT count(*) FROM event e WHERE {COUNTED} AND {OVERLAPS_MAY}"
+                " AND e.date_start < '2025-05-01'"
+            )
+        ).scalar_one()
+    assert began_earlier == 1
+    with request_as(app, "/", "viewer"):
+        page = timeline.layout(since="2025-05-01", until="2025-05-31")
+    assert _headlines(page)["Date span"].startswith("1 May 2025 – ")
+    bars = find(page, "timeline-events-over-time").figure
+    starts = {x for trace in bars.data for x in trace.x}
+    assert starts and all("2025-05-01" <= str(x)[:10] <= "2025-05-31" for x in starts)
+    assert find(page, "timeline-window-note").children == (
+        "1 event began before 1 May 2025 and ran into the chosen dates; "
+        "each is counted on that first day."
+    )

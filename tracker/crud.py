@@ -413,7 +413,7 @@ def save_events(
             problems.extend(write_links(session, event, data.links, line=line))
     if problems:
         raise InvalidInput(problems)
-    updated = [(e, before) for e, outcome, before in saved if before is not None]
+    updated = [(e, before) for e, _, before in saved if before is not None]
     # What was stored, read back: the registry may have renamed an actor (an alias)
     # or joined two quotes, so the record, not the input, is what history compares.
     after = states_of(session, [event.id for event, _ in updated])

@@ -22,20 +22,13 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from tracker.crud import content_hash, event_values, write_links
+from tracker.crud import content_hash, event_values, record_imported, write_links
 from tracker.errors import Problem
-from tracker.history import (
-    Author,
-    field_changes,
-    record_changes,
-    state_of,
-    states_of,
-)
+from tracker.history import Author, state_of, states_of
 from tracker.models import (
     Actor,
     ActorAlias,
     ActorKind,
-    ChangeAction,
     Event,
     EventActor,
     EventCreate,
@@ -117,15 +110,16 @@ class BatchWriter:
     def _record_history(
         self, added: list[int], changed: list, before: dict[int, dict[str, Any]]
     ) -> None:
-        """One history entry per written event: created, or the fields it changed."""
-        entries = [(event_id, 1, None) for event_id in added]
-        entries += [
-            (event_id, version + 1, field_changes(before[event_id], state_of(event)))
+        """One history entry per written event, through `tracker.crud`'s door."""
+        updated = {
+            event_id: (
+                version + 1,
+                before[event_id],
+                state_of(event)["links"] if event.links else None,
+            )
             for _, event, _, event_id, version in changed
-        ]
-        record_changes(
-            self.session, entries, action=ChangeAction.IMPORT, author=self.author
-        )
+        }
+        record_imported(self.session, added, updated, author=self.author)
 
     def finish(self) -> list[Problem]:
         """Write links once every event exists; return the links that point nowhere."""

@@ -501,7 +501,9 @@ def duplicates(
             )
             return
         if merge is not None:
-            done = merge_candidate(session, merge, keep=keep)
+            done = merge_candidate(
+                session, merge, keep=keep, author=cli_author("tracker duplicates")
+            )
             click.echo(
                 f"Merged candidate #{merge}: kept #{done.kept}; #{done.retracted} is "
                 f"retracted as its duplicate ({done.sources_added} source"

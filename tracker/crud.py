@@ -1,4 +1,13 @@
-"""Create, find and save events, actors, places and sources.
+"""Create, find and save events, actors, places and sources: the one door for writes
+to an event.
+
+Every write to a stored event (create, update, retract, restore, import, accept,
+reject, merge, purge) goes through this module, which records its history itself: a
+write to one event claims the next version in `_recorded_write` and records the
+fields it changed there, so no caller can change an event without its history entry.
+The row writers it uses (`_event_columns`, `_write_participants`) stay private for
+that reason; `tracker.bulk_writing` writes an import's batches set-based and records
+them with `record_imported`.
 
 Functions flush, never commit: the caller's `session_scope` decides, so a batch that
 fails anywhere writes nothing."""
@@ -7,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -33,7 +43,8 @@ from tracker.history import (
     event_history,
     field_changes,
     record_change,
-    state_of,
+    record_changes,
+    states_of,
 )
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
@@ -50,6 +61,7 @@ from tracker.models import (
     EventSource,
     EventStatus,
     LinkIn,
+    LinkRelation,
     Location,
     LocationIn,
     Source,
@@ -300,18 +312,11 @@ def find_event_by_external_id(
     ).first()
 
 
-def save_event(session: Session, data: EventCreate) -> tuple[Event, SaveOutcome]:
-    """Add `data`, or update the event with its dataset and external id.
-
-    Links are not set, and no history is recorded: `save_events` does both."""
-    event, outcome, _before = _save_event(session, data)
-    return event, outcome
-
-
 def _save_event(
     session: Session, data: EventCreate
 ) -> tuple[Event, SaveOutcome, dict[str, Any] | None]:
-    """`save_event`, also returning an updated event's fields before the update."""
+    """Add `data`, or update the event with its dataset and external id, without its
+    links or history (`save_events` writes both); also the fields before an update."""
     existing = (
         find_event_by_external_id(session, data.dataset, data.external_id)
         if data.dataset and data.external_id
@@ -408,38 +413,60 @@ def save_events(
             problems.extend(write_links(session, event, data.links, line=line))
     if problems:
         raise InvalidInput(problems)
-    for (event, outcome, before), data in zip(saved, events, strict=True):
+    updated = [(e, before) for e, _, before in saved if before is not None]
+    # What was stored, read back: the registry may have renamed an actor (an alias)
+    # or joined two quotes, so the record, not the input, is what history compares.
+    after = states_of(session, [event.id for event, _ in updated])
+    for event, outcome, _ in saved:
         if outcome is SaveOutcome.ADDED:
             record_change(
                 session, event.id, version=event.version, action=action, author=author
             )
-        elif outcome is SaveOutcome.UPDATED:
-            update = ChangeAction.IMPORT if action is ChangeAction.IMPORT else None
-            _record_update(session, event, before or {}, data, author, update)
+    for event, before in updated:
+        changes = field_changes(before, after[event.id])
+        update = ChangeAction.IMPORT if action is ChangeAction.IMPORT else None
+        record_change(
+            session,
+            event.id,
+            version=event.version,
+            action=update or _update_action(changes),
+            author=author,
+            changes=changes,
+        )
     return summary
 
 
-def _record_update(
+def _update_action(changes: dict[str, list]) -> ChangeAction:
+    """An update that retracts the event is recorded as a retraction."""
+    retracted = changes.get("status", [None, None])[1] == EventStatus.RETRACTED.value
+    return ChangeAction.RETRACT if retracted else ChangeAction.UPDATE
+
+
+def record_imported(
     session: Session,
-    event: Event,
-    before: dict[str, Any],
-    data: EventCreate,
+    added: Sequence[int],
+    updated: Mapping[int, tuple[int, dict[str, Any], list | None]],
+    *,
     author: Author,
-    action: ChangeAction | None = None,
 ) -> None:
-    """History of one update: retract when that is what it did, else `action`."""
-    changes = field_changes(before, state_of(data))
-    if action is None:
-        retracted = changes.get("status", [None, None])[1] == "retracted"
-        action = ChangeAction.RETRACT if retracted else ChangeAction.UPDATE
-    record_change(
-        session,
-        event.id,
-        version=event.version,
-        action=action,
-        author=author,
-        changes=changes,
-    )
+    """The history of a set-based import batch (`tracker.bulk_writing`), in one insert.
+
+    `added` are new events (version 1); `updated` maps an event id to its version
+    after the write, its fields before, and the links the file gives it (None: the
+    file gives none). Links are written once the whole file is in, so the stored
+    ones read here are still the old ones."""
+    after = states_of(session, list(updated))
+    entries: list[tuple[int, int, dict[str, list] | None]] = [
+        (event_id, 1, None) for event_id in added
+    ]
+    for event_id, (version, before, links) in updated.items():
+        # An import without links leaves the stored ones alone (an analyst's
+        # duplicate_of link on a merged-away event survives a re-import).
+        state = after[event_id] | {
+            "links": before.get("links", []) if links is None else links
+        }
+        entries.append((event_id, version, field_changes(before, state)))
+    record_changes(session, entries, action=ChangeAction.IMPORT, author=author)
 
 
 def create_event(
@@ -450,7 +477,56 @@ def create_event(
     return session.get(Event, summary.event_ids[0])
 
 
-# --- Editing one event, and the registry choices a form offers ---------------------
+# --- The one door for writes to one stored event ------------------------------------
+
+
+@contextmanager
+def _recorded_write(
+    session: Session,
+    event_id: int,
+    *,
+    author: Author,
+    action: ChangeAction | None,
+    expected_version: int | None = None,
+) -> Iterator[Event]:
+    """Claim the event's next version, let the caller change it, record what changed.
+
+    Every write to one stored event goes through here, so none can bump the version
+    without a history entry, or leave one out: the entry compares the record read
+    before with the record read back after. `action` None: an update, or a
+    retraction when that is what it did. `expected_version` None: whatever version
+    the event is at now. EditConflict when someone saved it after that version;
+    NotFound if there is no such event."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"there is no event with id {event_id}")
+    expected = event.version if expected_version is None else expected_version
+    before = current_state(session, event_id)
+    now = utc_now()
+    # Compare-and-set in one statement, so two writers saving at once cannot both
+    # pass the check: the second waits for the first's row lock, then matches nothing.
+    claimed = session.exec(
+        update(Event)
+        .where(Event.id == event_id, Event.version == expected)
+        .values(version=expected + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.refresh(event)
+        raise _edit_conflict(session, event, expected)
+    event.version, event.updated_at = expected + 1, now
+    yield event
+    session.flush()
+    changes = field_changes(before, current_state(session, event_id))
+    record_change(
+        session,
+        event_id,
+        version=event.version,
+        action=action or _update_action(changes),
+        author=author,
+        changes=changes,
+    )
+
 
 # Set by the event's import or seed, not by an editor: an edit keeps them, so the
 # record still answers to its dataset id and an unchanged re-import stays a no-op.
@@ -474,33 +550,22 @@ def update_event(
     `expected_version` is the version the editor started from: if someone saved the
     event meanwhile, EditConflict (field "version", with what they changed) is raised
     and nothing is changed. NotFound if there is no such event."""
-    event = session.get(Event, event_id)
-    if event is None:
-        raise NotFound(f"there is no event with id {event_id}")
-    before = current_state(session, event_id)
-    now = utc_now()
-    # Compare-and-set in one statement, so two editors saving at once cannot both
-    # pass the check: the second waits for the first's row lock, then matches nothing.
-    claimed = session.exec(
-        update(Event)
-        .where(Event.id == event_id, Event.version == expected_version)
-        .values(version=expected_version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        session.refresh(event)
-        raise _edit_conflict(session, event, expected_version)
-    columns = _event_columns(session, data)
-    for name in KEPT_ON_EDIT:
-        columns.pop(name)
-    for name, value in columns.items():
-        setattr(event, name, value)
-    event.version, event.updated_at = expected_version + 1, now
-    _write_participants(session, event, data)
-    problems = write_links(session, event, data.links)
-    if problems:
-        raise InvalidInput(problems)
-    _record_update(session, event, before, data, author, action)
+    with _recorded_write(
+        session,
+        event_id,
+        author=author,
+        action=action,
+        expected_version=expected_version,
+    ) as event:
+        columns = _event_columns(session, data)
+        for name in KEPT_ON_EDIT:
+            columns.pop(name)
+        for name, value in columns.items():
+            setattr(event, name, value)
+        _write_participants(session, event, data)
+        problems = write_links(session, event, data.links)
+        if problems:
+            raise InvalidInput(problems)
     return event
 
 
@@ -517,6 +582,105 @@ def _edit_conflict(session: Session, event: Event, expected: int) -> EditConflic
         f"{meanwhile}. Reload it and make your changes again"
     )
     return EditConflict([Problem("version", reason)], changed)
+
+
+def retract_event(
+    session: Session,
+    event_id: int,
+    *,
+    author: Author,
+    action: ChangeAction = ChangeAction.RETRACT,
+    tag: str | None = None,
+    expected_version: int | None = None,
+) -> Event:
+    """Retract an event, kept and still retrievable, optionally tagging why.
+
+    Recorded as `action` (a review's reject is a retraction too)."""
+    with _recorded_write(
+        session,
+        event_id,
+        author=author,
+        action=action,
+        expected_version=expected_version,
+    ) as event:
+        _retract(event, tag)
+    return event
+
+
+def _retract(event: Event, tag: str | None) -> None:
+    event.status = EventStatus.RETRACTED.value
+    if tag is not None:
+        event.tags = sorted({*event.tags, tag})  # a new list: the JSON column sees it
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    """What merging one event into another did to the kept one's citations."""
+
+    sources_added: int
+    quotes_added: int
+
+
+def merge_events(
+    session: Session,
+    *,
+    keep: int,
+    other: int,
+    author: Author,
+    tag: str | None = None,
+) -> MergeOutcome:
+    """Merge event `other` into `keep`, both recorded as a new version; nothing deleted.
+
+    `keep` cites every source of `other` it did not (a quote it lacks is appended);
+    `other` is retracted (tagged `tag` if given) and linked to `keep` as
+    `duplicate_of`, so its history says it was retracted by a merge and which event
+    it went into. The caller checks that the two may be merged."""
+    said = f"{author.via}: " if author.via else ""
+    into = Author(author.username, via=f"{said}event {other} merged into this one")
+    with _recorded_write(session, keep, author=into, action=ChangeAction.MERGE):
+        outcome = _cite_sources_of(session, other, keep)
+    away = Author(author.username, via=f"{said}merged into event {keep}")
+    with _recorded_write(
+        session, other, author=away, action=ChangeAction.MERGE
+    ) as gone:
+        _retract(gone, tag)
+        relation = LinkRelation.DUPLICATE_OF.value
+        linked = session.exec(
+            select(EventLink.id).where(
+                EventLink.event_id == other,
+                EventLink.target_id == keep,
+                EventLink.relation == relation,
+            )
+        ).first()
+        if linked is None:
+            session.add(EventLink(event_id=other, target_id=keep, relation=relation))
+    return outcome
+
+
+def _cite_sources_of(session: Session, from_id: int, to_id: int) -> MergeOutcome:
+    """Make `to_id` cite every source of `from_id`; a quote it lacks is appended."""
+    cited = {
+        row.source_id: row
+        for row in session.exec(
+            select(EventSource).where(EventSource.event_id == to_id)
+        )
+    }
+    added = quoted = 0
+    for theirs in session.exec(
+        select(EventSource).where(EventSource.event_id == from_id)
+    ):
+        ours = cited.get(theirs.source_id)
+        if ours is None:
+            session.add(
+                EventSource(
+                    event_id=to_id, source_id=theirs.source_id, quote=theirs.quote
+                )
+            )
+            added += 1
+        elif theirs.quote and theirs.quote not in (ours.quote or ""):
+            ours.quote = " […] ".join(q for q in (ours.quote, theirs.quote) if q)
+            quoted += 1
+    return MergeOutcome(added, quoted)
 
 
 def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Location]:
@@ -546,7 +710,8 @@ def purge_event(session: Session, event_id: int, *, author: Author) -> None:
     """Delete a retracted event for good, with its roles, citations and links.
 
     Only an admin at the command line may; the history keeps an entry with every
-    field's last value, so what was purged, by whom and when stays known."""
+    field's last value, so what was purged, by whom and when stays known. An event
+    that linked to it loses that link, recorded as a new version of its own."""
     event = session.get(Event, event_id)
     if event is None:
         raise NotFound(f"there is no event with id {event_id}")
@@ -569,5 +734,19 @@ def purge_event(session: Session, event_id: int, *, author: Author) -> None:
         author=author,
         changes={name: [value, None] for name, value in last.items()},
     )
+    linking = session.exec(
+        select(EventLink.event_id)
+        .where(EventLink.target_id == event_id, EventLink.event_id != event_id)
+        .distinct()
+    ).all()
+    said = f"{author.via}: " if author.via else ""
+    unlinked = Author(author.username, via=f"{said}event {event_id} purged")
+    for linking_id in sorted(linking):
+        with _recorded_write(session, linking_id, author=unlinked, action=None):
+            session.exec(
+                delete(EventLink).where(
+                    EventLink.event_id == linking_id, EventLink.target_id == event_id
+                )
+            )
     session.delete(event)
     session.flush()

@@ -46,18 +46,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from tracker import taxonomy
+from tracker.crud import UNKNOWN_AUTHOR, merge_events
 from tracker.dates import covered_interval, describe_date
 from tracker.errors import InvalidInput, NotFound, Problem
+from tracker.history import Author
 from tracker.models import (
     Actor,
     DuplicateCandidate,
     DuplicateStatus,
     Event,
     EventActor,
-    EventLink,
-    EventSource,
     EventStatus,
-    LinkRelation,
     Location,
     utc_now,
 )
@@ -685,13 +684,21 @@ class Merge:
     sources_added: int
 
 
-def merge_candidate(session: Session, candidate_id: int, *, keep: int) -> Merge:
+def merge_candidate(
+    session: Session,
+    candidate_id: int,
+    *,
+    keep: int,
+    author: Author = UNKNOWN_AUTHOR,
+) -> Merge:
     """Merge a candidate pair into the event `keep`; nothing is deleted.
 
     The other event is retracted and linked to the kept one as "duplicate_of"; the
     kept event gains the other's sources it does not cite yet (with their quotes);
-    both events' versions go up. InvalidInput if `keep` is not one of the pair or is
-    itself retracted; NotFound if there is no such candidate."""
+    each event's history records the merge as a new version (`tracker.crud`'s
+    `merge_events`), so restoring an earlier version of either gives exactly what it
+    was. InvalidInput if `keep` is not one of the pair or is itself retracted;
+    NotFound if there is no such candidate."""
     candidate = _open_candidate(session, candidate_id)
     pair = (candidate.event_id, candidate.other_id)
     if keep not in pair:
@@ -700,41 +707,12 @@ def merge_candidate(session: Session, candidate_id: int, *, keep: int) -> Merge:
             f"({pair[0]} and {pair[1]})"
         )
         raise InvalidInput([Problem("keep", reason, value=keep)])
-    kept = session.get(Event, keep)
-    other = session.get(Event, pair[1] if keep == pair[0] else pair[0])
-    if kept.status == EventStatus.RETRACTED.value:
-        reason = f"event {keep} is retracted; keep event {other.id} or dismiss"
+    other = pair[1] if keep == pair[0] else pair[0]
+    if session.get(Event, keep).status == EventStatus.RETRACTED.value:
+        reason = f"event {keep} is retracted; keep event {other} or dismiss"
         raise InvalidInput([Problem("keep", reason, value=keep)])
-    already = select(EventSource.source_id).where(EventSource.event_id == kept.id)
-    missing = session.execute(
-        select(EventSource.source_id, EventSource.quote).where(
-            EventSource.event_id == other.id, EventSource.source_id.not_in(already)
-        )
-    ).all()
-    if missing:
-        session.execute(
-            insert(EventSource),
-            [
-                {"event_id": kept.id, "source_id": source_id, "quote": quote}
-                for source_id, quote in missing
-            ],
-        )
-    relation = LinkRelation.DUPLICATE_OF.value
-    linked = session.execute(
-        select(EventLink.id).where(
-            EventLink.event_id == other.id,
-            EventLink.target_id == kept.id,
-            EventLink.relation == relation,
-        )
-    ).first()
-    if linked is None:
-        session.add(EventLink(event_id=other.id, target_id=kept.id, relation=relation))
-    now = utc_now()
-    other.status = EventStatus.RETRACTED.value
-    for event in (kept, other):
-        event.version += 1
-        event.updated_at = now
+    merged = merge_events(session, keep=keep, other=other, author=author)
     candidate.status = DuplicateStatus.MERGED.value
-    candidate.decided_at = now
+    candidate.decided_at = utc_now()
     session.flush()
-    return Merge(candidate_id, kept.id, other.id, len(missing))
+    return Merge(candidate_id, keep, other, merged.sources_added)

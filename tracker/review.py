@@ -11,6 +11,7 @@ Each decision is a write on one proposal and checks that it is still a proposal:
 - reject: the event is retracted and tagged "rejected", kept, never deleted;
 - merge: the proposal records an event already known; the kept event gains the
   article and quote, and the proposal is retracted with a `duplicate_of` link.
+Every decision writes through `tracker.crud`, which records it in the history.
 Functions flush, never commit: the caller's `session_scope` decides.
 """
 
@@ -31,19 +32,15 @@ from tracker.extraction.proposals import (
     ProposedEvent,
     proposals_to_events,
 )
-from tracker.history import Author, current_state, field_changes, record_change
+from tracker.history import Author
 from tracker.models import (
     ChangeAction,
     Event,
     EventCreate,
-    EventLink,
     EventRecord,
-    EventSource,
     EventStatus,
-    LinkRelation,
     SourceIn,
     StoredArticle,
-    utc_now,
 )
 from tracker.queries import event_records
 
@@ -278,13 +275,6 @@ def _check_version(event: Event, expected_version: int | None) -> None:
         raise InvalidInput([Problem("version", reason)])
 
 
-def _retract(event: Event, tag: str) -> None:
-    event.status = EventStatus.RETRACTED.value
-    event.tags = sorted({*event.tags, tag})  # a new list, so the JSON column changes
-    event.version += 1
-    event.updated_at = utc_now()
-
-
 def reject_proposal(
     session: Session,
     event_id: int,
@@ -295,29 +285,8 @@ def reject_proposal(
     """Retract a proposal and tag it "rejected"; it is kept and still retrievable."""
     event = _proposal(session, event_id, "rejected")
     _check_version(event, expected_version)
-    before = current_state(session, event.id)
-    _retract(event, REJECTED_TAG)
-    _record(session, event, before, ChangeAction.REJECT, author)
-    return event
-
-
-def _record(
-    session: Session,
-    event: Event,
-    before: dict,
-    action: ChangeAction,
-    author: Author,
-) -> None:
-    """The history entry of a decision written here rather than through crud."""
-    session.flush()
-    changes = field_changes(before, current_state(session, event.id))
-    record_change(
-        session,
-        event.id,
-        version=event.version,
-        action=action,
-        author=author,
-        changes=changes,
+    return crud.retract_event(
+        session, event.id, author=author, action=ChangeAction.REJECT, tag=REJECTED_TAG
     )
 
 
@@ -356,41 +325,9 @@ def merge_proposal(
             "or disputed event other than itself"
         )
         raise InvalidInput([Problem("into", reason, value=into)])
-    before = {e.id: current_state(session, e.id) for e in (proposal, kept)}
-    sources_added, quotes_added = _cite_sources_of(session, proposal.id, kept.id)
-    relation = LinkRelation.DUPLICATE_OF.value
-    session.add(EventLink(event_id=proposal.id, target_id=kept.id, relation=relation))
-    _retract(proposal, MERGED_TAG)
-    kept.version += 1
-    kept.updated_at = proposal.updated_at
-    for event in (proposal, kept):
-        _record(session, event, before[event.id], ChangeAction.MERGE, author)
-    return ProposalMerge(kept.id, proposal.id, sources_added, quotes_added)
-
-
-def _cite_sources_of(session: Session, from_id: int, to_id: int) -> tuple[int, int]:
-    """Make `to_id` cite every source of `from_id`; a quote it lacks is appended.
-
-    Returns (sources added, quotes added to sources it already cited)."""
-    cited = {
-        row.source_id: row
-        for row in session.execute(
-            select(EventSource).where(EventSource.event_id == to_id)
-        ).scalars()
-    }
-    added = quoted = 0
-    for theirs in session.execute(
-        select(EventSource).where(EventSource.event_id == from_id)
-    ).scalars():
-        ours = cited.get(theirs.source_id)
-        if ours is None:
-            session.add(
-                EventSource(
-                    event_id=to_id, source_id=theirs.source_id, quote=theirs.quote
-                )
-            )
-            added += 1
-        elif theirs.quote and theirs.quote not in (ours.quote or ""):
-            ours.quote = " […] ".join(q for q in (ours.quote, theirs.quote) if q)
-            quoted += 1
-    return added, quoted
+    merged = crud.merge_events(
+        session, keep=kept.id, other=proposal.id, author=author, tag=MERGED_TAG
+    )
+    return ProposalMerge(
+        kept.id, proposal.id, merged.sources_added, merged.quotes_added
+    )

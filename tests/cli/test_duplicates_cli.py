@@ -134,6 +134,41 @@ def test_duplicates_merge_retracts_the_other_event_and_keeps_the_chosen_one(scan
     assert "[merged]" in invoke(scanned, "duplicates", "--status", "all").stdout
 
 
+def test_duplicates_merge_is_recorded_so_version_1_restores_what_it_was(scanned):
+    # Regression, issue #12: the merge wrote no history, so restoring version 1 of
+    # the merged-away event gave it back retracted, and of the kept one its sources
+    # after the merge.
+    assert invoke(scanned, "duplicates", "--merge", "1", "--keep", "1").exit_code == 0
+    merged = state(scanned)
+    assert (merged["Event"], merged["EventSource"], merged["EventLink"]) == (2, 3, 1)
+
+    history = invoke(scanned, "history", "2").output
+    assert "v2  " in history and "merge by cli:" in history
+    assert "(tracker duplicates: merged into event 1)" in history
+    assert '    status: "confirmed" -> "retracted"' in history
+    assert "    links: [] -> [" in history
+
+    kept = invoke(scanned, "revert", "1", "--to", "1")
+    assert kept.exit_code == 0, kept.output
+    assert kept.output == "Event 1 restored to version 1; now v3.\n"
+    after = state(scanned)
+    assert after["events"] == [(1, "confirmed", 3), (2, "retracted", 2)]
+    assert after["EventSource"] == 2  # event 1 cites its own source only, again
+
+    away = invoke(scanned, "revert", "2", "--to", "1")
+    assert away.exit_code == 0, away.output
+    after = state(scanned)
+    assert after["events"] == [(1, "confirmed", 3), (2, "confirmed", 3)]
+    assert after["EventLink"] == 0
+    history = invoke(scanned, "history", "2").output.splitlines()
+    assert [line.split("  ")[0] for line in history if line.startswith("v")] == [
+        "v3",
+        "v2",
+        "v1",
+    ]
+    assert "revert by cli:" in history[0] and "(restored version 1)" in history[0]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from tracker.crud import create_event, update_event
-from tracker.db import session_scope
+from tracker.db import downgrade_database, session_scope, upgrade_database
 from tracker.facets import search_actors
 from tracker.filters import EventFilter
 from tracker.history import writable_state
@@ -251,3 +251,79 @@ def test_actor_search_labels_an_actor_found_by_an_alias_with_it(engine, seed_dir
     assert [(c.value, c.label) for c in by_name] == [
         ("Government of Russia", "Government of Russia")
     ]
+
+
+def test_upgrade_folds_actors_an_older_import_registered_with_a_period(
+    engine, seed_dir
+):
+    with session_scope(engine) as session:
+        seed_database(session, seed_dir)
+    downgrade_database(engine, "0006")
+    # As imports before revision 0007 left them: the government twice, and an
+    # actor known only with its period.
+    with engine.begin() as connection:
+
+        def sql(statement: str, **params):
+            return connection.execute(text(statement), params)
+
+        for name in (
+            "Government of Russia (2000-)",
+            "Police Forces of Ukraine (2019-)",
+        ):
+            sql("INSERT INTO actor (name, kind) VALUES (:n, 'government')", n=name)
+        ids = dict(sql("SELECT name, id FROM actor").all())
+        russia, legacy = (
+            ids["Government of Russia"],
+            ids["Government of Russia (2000-)"],
+        )
+        links = sql(
+            "SELECT event_id, role FROM event_actor WHERE actor_id = :a ORDER BY 1, 2",
+            a=russia,
+        ).all()
+        moved, both = links[:3], links[3]
+        for event_id, role in moved:
+            sql(
+                "UPDATE event_actor SET actor_id = :l"
+                " WHERE event_id = :e AND role = :r AND actor_id = :a",
+                l=legacy,
+                e=event_id,
+                r=role,
+                a=russia,
+            )
+        sql(  # one event names both in one role
+            "INSERT INTO event_actor (event_id, actor_id, role) VALUES (:e, :l, :r)",
+            e=both[0],
+            l=legacy,
+            r=both[1],
+        )
+        sql(
+            "INSERT INTO event_actor (event_id, actor_id, role)"
+            " VALUES (:e, :p, 'participant')",
+            e=both[0],
+            p=ids["Police Forces of Ukraine (2019-)"],
+        )
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        assert_one_actor_per_base_with_aliases(
+            session,
+            {
+                "Government of Russia": {"Government of Russia (2000-)"},
+                "Police Forces of Ukraine": {"Police Forces of Ukraine (2019-)"},
+            },
+        )
+        after = rows(
+            session,
+            "SELECT ea.event_id, ea.role, ea.name_as_given FROM event_actor ea"
+            " JOIN actor a ON a.id = ea.actor_id WHERE a.name = :n ORDER BY 1, 2",
+            n="Government of Russia",
+        )
+        police = rows(
+            session,
+            "SELECT ea.event_id, ea.name_as_given FROM event_actor ea"
+            " JOIN actor a ON a.id = ea.actor_id"
+            " WHERE a.name = 'Police Forces of Ukraine'",
+        )
+    given = {(e, r): g for e, r, g in after}
+    assert set(given) == set(links)  # every event still names the government once
+    assert [k for k, g in given.items() if g] == [tuple(m) for m in moved]
+    assert police == [(both[0], "Police Forces of Ukraine (2019-)")]

@@ -6,6 +6,8 @@ counts the actor's events. Expected values come from SQL written here."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy import text
 
@@ -70,7 +72,7 @@ def test_timeline_with_an_alias_in_the_url_counts_that_actors_events(
 ):
     expected = events_of_russia(database_url)
     assert expected > 1
-    with request_as(app, path="/?actors=Kremlin", role="viewer"):
+    with request_as(app, path="/?" + urlencode({"actors": alias}), role="viewer"):
         page = timeline.layout(actors=alias, statuses="confirmed")
     summary = find(page, "timeline-summary").children
     assert summary.startswith(f"{expected} events ·"), summary

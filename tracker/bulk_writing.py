@@ -3,9 +3,11 @@
 A batch costs a handful of statements whatever its size: one SELECT tells which
 (dataset, external id) pairs are stored; actors, places and sources are looked up in
 a per-import cache, then with one SELECT ... IN for the keys it has not seen, and the
-new ones inserted with one executemany; events are inserted (or updated) with one
-executemany and their ids read back by (dataset, external id) through the unique
-index; event_actor and event_source rows go in with one executemany each.
+new ones inserted with one executemany (actors resolve by `tracker.actor_registry`,
+which adds ACLED's suffixed names as aliases in one statement too); events are
+inserted (or updated) with one executemany and their ids read back by (dataset,
+external id) through the unique index; event_actor and event_source rows go in with
+one executemany each.
 
 Plain executemany without RETURNING, on Core tables rather than ORM entities: with
 `sort_by_parameter_order`, RETURNING made SQLAlchemy stitch the rows of every
@@ -17,18 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from tracker.actor_registry import Resolved, name_key, resolve_actor_names
 from tracker.crud import content_hash, event_values, record_imported, write_links
 from tracker.errors import Problem
 from tracker.history import Author, state_of, states_of
 from tracker.models import (
-    Actor,
-    ActorAlias,
-    ActorKind,
     Event,
     EventActor,
     EventCreate,
@@ -45,7 +45,7 @@ CACHE_LIMIT = 200_000
 CHUNK = 1000  # keys per IN (...) list
 
 EVENTS = Event.__table__
-ACTORS, LOCATIONS, SOURCES = Actor.__table__, Location.__table__, Source.__table__
+LOCATIONS, SOURCES = Location.__table__, Source.__table__
 
 Stored = tuple[int, str | None, int, str]  # id, content hash, version, status
 
@@ -189,11 +189,13 @@ class BatchWriter:
     def _write_participants(self, ids: list[int], events: list[EventCreate]) -> None:
         actors = self._actor_ids(events)
         sources = self._source_ids(events)
-        roles: dict[tuple[int, int, str], None] = {}
+        roles: dict[tuple[int, int, str], str | None] = {}
         cited: dict[tuple[int, int], str | None] = {}
         for event_id, event in zip(ids, events, strict=True):
             for ref in event.actors:
-                roles[(event_id, actors[actor_key(ref.name)], ref.role.value)] = None
+                actor = actors[name_key(ref.name)]
+                given = ref.name if actor.renamed else None
+                roles.setdefault((event_id, actor.id, ref.role.value), given)
             for source in event.sources:
                 pair = (event_id, sources[source.key()])
                 earlier = cited.get(pair)
@@ -203,7 +205,10 @@ class BatchWriter:
         if roles:
             self.session.execute(
                 EventActor.__table__.insert(),
-                [{"event_id": e, "actor_id": a, "role": r} for e, a, r in roles],
+                [
+                    {"event_id": e, "actor_id": a, "role": r, "name_as_given": given}
+                    for (e, a, r), given in roles.items()
+                ],
             )
         if cited:
             self.session.execute(
@@ -214,43 +219,16 @@ class BatchWriter:
                 ],
             )
 
-    def _actor_ids(self, events: list[EventCreate]) -> dict[str, int]:
-        """Registry ids for every actor named, by case-folded name or alias; new
-        actors are inserted in one statement."""
-        wanted = {actor_key(ref.name): ref for event in events for ref in event.actors}
-        return self.actors.ids(wanted, self._stored_actors, self._add_actors)
+    def _actor_ids(self, events: list[EventCreate]) -> dict[str, Resolved]:
+        """The registry actor of every actor named, by `name_key`; unknown actors
+        and new aliases are inserted with one statement each (`actor_registry`)."""
+        wanted = {name_key(ref.name): ref for event in events for ref in event.actors}
 
-    def _stored_actors(self, wanted: dict[str, Any]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for keys in _chunks(list(wanted)):
-            names = [wanted[key].name for key in keys]
-            query = select(ACTORS.c.id, ACTORS.c.name).where(
-                or_(func.lower(ACTORS.c.name).in_(keys), ACTORS.c.name.in_(names))
-            )
-            for actor_id, name in self.session.execute(query):
-                found[actor_key(name)] = actor_id
-            aliases = select(ActorAlias.actor_id, ActorAlias.alias_key).where(
-                ActorAlias.alias_key.in_(keys)
-            )
-            for actor_id, alias in self.session.execute(aliases):
-                found.setdefault(alias, actor_id)
-        return found
+        def resolve(refs: dict[str, Any]) -> dict[str, Resolved]:
+            return resolve_actor_names(self.session, refs)
 
-    def _add_actors(self, missing: dict[str, Any]) -> dict[str, int]:
-        rows = [
-            {
-                "name": ref.name,
-                "kind": (ref.kind or ActorKind.OTHER).value,
-                "country": ref.country,
-            }
-            for ref in missing.values()
-        ]
-        self._insert_new(ACTORS, rows)
-        return {
-            key: actor_id
-            for key, actor_id in self._stored_actors(missing).items()
-            if key in missing
-        }
+        # resolve() finds or creates every name it is given: nothing is left to add.
+        return self.actors.ids(wanted, resolve, resolve)
 
     def _location_ids(self, events: list[EventCreate]) -> dict[str, int]:
         wanted = {
@@ -334,11 +312,6 @@ class RegistryCache:
             self.known = {}
         self.known.update(found)
         return ids
-
-
-def actor_key(name: str) -> str:
-    """An actor's name as looked up: case-folded, without surrounding blanks."""
-    return name.strip().lower()
 
 
 def _by_dataset(events: Iterable[EventCreate]) -> dict[str, list[str]]:

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from tracker import taxonomy
+from tracker import actor_registry, taxonomy
 from tracker.errors import (
     EditConflict,
     InvalidInput,
@@ -51,7 +51,6 @@ from tracker.models import (
     Actor,
     ActorAlias,
     ActorCreate,
-    ActorKind,
     ActorRef,
     ChangeAction,
     Event,
@@ -171,13 +170,9 @@ def save_actor(session: Session, data: ActorCreate) -> Actor:
 def resolve_actor(session: Session, ref: ActorRef) -> Actor:
     """The registry actor `ref` names, created if unknown.
 
-    A new actor is of kind 'other' unless `ref` gives a kind."""
-    actor = find_actor(session, ref.name)
-    if actor is None:
-        kind = ref.kind or ActorKind.OTHER
-        values = {"name": ref.name, "kind": kind.value, "country": ref.country}
-        actor = _add_registry_row(session, Actor, values, key="name")
-    return actor
+    A new actor is of kind 'other' unless `ref` gives a kind; ACLED's suffixed names
+    resolve to the actor without the suffix (`tracker.actor_registry`)."""
+    return actor_registry.resolve_actor(session, ref)
 
 
 def _add_registry_row(session: Session, model: type, values: dict, *, key: str):
@@ -277,15 +272,36 @@ def event_values(
 
 def _write_participants(session: Session, event: Event, data: EventCreate) -> None:
     """Replace the event's actors-in-roles and cited sources with those in `data`."""
+    # A form or a restore gives the registry's names: the name an import gave
+    # (ACLED's "... (2000-)") stays with the actor it still names in that role.
+    given_before = {
+        (link.actor_id, link.role): link.name_as_given
+        for link in session.exec(
+            select(EventActor).where(EventActor.event_id == event.id)
+        )
+    }
     session.exec(delete(EventActor).where(EventActor.event_id == event.id))
     session.exec(delete(EventSource).where(EventSource.event_id == event.id))
+    resolved = actor_registry.resolve_actor_names(
+        session, {actor_registry.name_key(ref.name): ref for ref in data.actors}
+    )
     seen_roles: set[tuple[int, str]] = set()
     for ref in data.actors:
-        actor = resolve_actor(session, ref)
+        actor = resolved[actor_registry.name_key(ref.name)]
         if (actor.id, ref.role.value) not in seen_roles:
             seen_roles.add((actor.id, ref.role.value))
+            given = (
+                ref.name
+                if actor.renamed
+                else given_before.get((actor.id, ref.role.value))
+            )
             session.add(
-                EventActor(event_id=event.id, actor_id=actor.id, role=ref.role.value)
+                EventActor(
+                    event_id=event.id,
+                    actor_id=actor.id,
+                    role=ref.role.value,
+                    name_as_given=given,
+                )
             )
     cited: dict[int, EventSource] = {}
     for source_in in data.sources:

@@ -30,20 +30,34 @@ def _pattern(search: str) -> str:
 def search_actors(
     session: Session, search: str = "", *, limit: int = 50
 ) -> list[Choice]:
-    """Registry actors whose name or an alias contains `search`, alphabetically."""
-    query = select(Actor.name).order_by(Actor.name).limit(limit)
-    if search.strip():
-        pattern = _pattern(search)
-        by_alias = select(ActorAlias.actor_id).where(
-            func.lower(ActorAlias.alias).like(pattern, escape="\\")
-        )
-        query = query.where(
-            or_(
-                func.lower(Actor.name).like(pattern, escape="\\"),
-                Actor.id.in_(by_alias),
-            )
-        )
-    return [Choice(name, name) for name in session.execute(query).scalars()]
+    """Registry actors whose name or an alias contains `search`, alphabetically.
+
+    The value is the registry name; an actor found by an alias only is labelled
+    with it, "Government of Russia (alias: the Kremlin)", so the analyst sees why it
+    is offered and a dropdown that filters its options by label keeps it."""
+    if not search.strip():
+        query = select(Actor.name).order_by(Actor.name).limit(limit)
+        return [Choice(name, name) for name in session.execute(query).scalars()]
+    pattern = _pattern(search)
+    # One alias per actor (the first, alphabetically) names why it matched.
+    by_alias = (
+        select(ActorAlias.actor_id, func.min(ActorAlias.alias).label("alias"))
+        .where(func.lower(ActorAlias.alias).like(pattern, escape="\\"))
+        .group_by(ActorAlias.actor_id)
+        .subquery()
+    )
+    by_name = func.lower(Actor.name).like(pattern, escape="\\")
+    query = (
+        select(Actor.name, by_name.label("by_name"), by_alias.c.alias)
+        .outerjoin(by_alias, by_alias.c.actor_id == Actor.id)
+        .where(or_(by_name, by_alias.c.alias.is_not(None)))
+        .order_by(Actor.name)
+        .limit(limit)
+    )
+    return [
+        Choice(name, name if named else f"{name} (alias: {alias})")
+        for name, named, alias in session.execute(query)
+    ]
 
 
 def country_choices(session: Session) -> list[Choice]:

@@ -464,6 +464,10 @@ class EventActor(SQLModel, table=True):
     event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
     actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
     role: str = Field(sa_type=String(16), primary_key=True)
+    # The name the event gave when it is not the registry's (an alias, or ACLED's
+    # "Government of Russia (2000-)" for Government of Russia), kept verbatim so
+    # an export can write back what the source said; None when it is the same.
+    name_as_given: str | None = Field(default=None, sa_type=String(200))
 
 
 class EventLink(SQLModel, table=True):

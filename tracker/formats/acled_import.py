@@ -31,7 +31,9 @@ How a row maps, and where the mapping is a decision of ours:
   "Military/Police Forces of" -> military, "Civilians" -> civilians), else from inter1 /
   inter2 (numbers 0-8 or text): 1 state forces -> military, 2-4 -> armed group,
   5-6 -> other, 7 -> civilians, 8 -> other. An actor's country is read from
-  "... of <country>" or a trailing "(<country>)".
+  "... of <country>" or a trailing "(<country>)". Names are kept as ACLED writes
+  them, periods of office included ("Government of Russia (2000-)"): writing
+  resolves them to one registry actor (`tracker.actor_registry`).
 - fatalities -> fatalities low and best: ACLED records the lowest reported figure,
   which is also its best one. 0 is imported as 0, although ACLED uses 0 for "no
   information" too. There is no column for civilians, children or injured.

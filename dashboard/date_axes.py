@@ -76,11 +76,14 @@ def period_range(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> tuple[dt.datetime, dt.datetime]:
-    """The x range of a chart whose points sit on the period starts `first`..`last`:
-    from the first period to the last, widened to the filter's window when it has
-    one, and padded by half a period so the end bars are drawn whole."""
-    low = min(first, period_floor(since, period)) if since else first
-    high = max(last, period_floor(until, period)) if until else last
+    """The x range of a chart whose points sit on the period starts `first`..`last`,
+    padded by half a period so the end bars are drawn whole.
+
+    With a window (the filter's `since`, `until`) the range is the window's periods
+    exactly, with or without data at its ends: the chart covers what was asked.
+    Events that began before `since` are binned at its period (`tracker.stats`)."""
+    low = period_floor(since, period) if since else first
+    high = period_floor(until, period) if until else last
     before = (low - _previous_period(low, period)) / 2
     after = (next_period(high, period) - high) / 2
     return _midnight(low) - before, _midnight(high) + after

@@ -306,6 +306,12 @@ def test_period_charts_cover_the_filter_window_and_no_more():
     counts = [PeriodCount(day(12), "ASSAULT", 4, 1)]
     figure = events_over_time_figure(counts, Period.DAY, since=since, until=until)
     assert figure.layout.xaxis.range == ("2025-05-09 12:00", "2025-05-20 12:00")
+    # Weeks: from the week holding `since` (Monday 5 May) to the one holding
+    # `until` (Monday 19 May), half a week either side.
+    counts = [PeriodCount(day(12), "ASSAULT", 4, 1)]
+    figure = events_over_time_figure(counts, Period.WEEK, since=day(7), until=day(20))
+    assert figure.layout.xaxis.range == ("2025-05-01 12:00", "2025-05-22 12:00")
+    assert figure.layout.xaxis.tick0 == "2025-05-05"
 
 
 # --- Swimlanes: every mark reachable, precise marks above spans (#12) ---------------

@@ -79,22 +79,32 @@ def period_range(
     """The x range of a chart whose points sit on the period starts `first`..`last`,
     padded by half a period so the end bars are drawn whole.
 
-    With a window (the filter's `since`, `until`) the range is the window's periods
-    exactly, with or without data at its ends: the chart covers what was asked.
-    Events that began before `since` are binned at its period (`tracker.stats`)."""
-    low = period_floor(since, period) if since else first
-    high = period_floor(until, period) if until else last
+    With a window (the filter's `since`, `until`) the range is the window's periods,
+    with or without data at its ends: the chart covers what was asked. A bin outside
+    them widens the range rather than vanish; `tracker.stats` bins an event that
+    began before `since` at the window's start, so there is none."""
+    low = min(first, period_floor(since, period)) if since else first
+    high = max(last, period_floor(until, period)) if until else last
     before = (low - _previous_period(low, period)) / 2
     after = (next_period(high, period) - high) / 2
     return _midnight(low) - before, _midnight(high) + after
 
 
 def date_axis(
-    period: Period, start: dt.datetime, end: dt.datetime, title: str
+    period: Period,
+    start: dt.datetime,
+    end: dt.datetime,
+    title: str,
+    *,
+    label_periods: bool = False,
 ) -> dict[str, Any]:
     """An x axis over `start`..`end` that ticks on period starts and labels them
     without a time of day: at most `MAX_TICKS` ticks, a whole number of periods
-    apart, whatever the number of points."""
+    apart, whatever the number of points.
+
+    With `label_periods`, when the ticks are one period apart each label sits in
+    the middle of its period (a day's label across that day), for marks drawn
+    over whole days rather than at period starts."""
     count = len(periods_between(start.date(), end.date(), period))
     step = max(1, math.ceil(count / MAX_TICKS))
     dtick: int | str = {
@@ -104,6 +114,7 @@ def date_axis(
         Period.YEAR: f"M{12 * step}",
     }[period]
     return {
+        "ticklabelmode": "period" if label_periods and step == 1 else "instant",
         "type": "date",
         "title": {"text": title},
         "range": [_plotly_date(start), _plotly_date(end)],

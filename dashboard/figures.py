@@ -176,12 +176,14 @@ def swimlane_figure(
         )
     first = since or min(p.start for p in placed.placed)
     last = until or max(p.end for p in placed.placed)
-    half_day = dt.timedelta(hours=12)
+    # From the first day's midnight to the one after the last day: whole days,
+    # each labelled across its width.
     axis = date_axis(
         choose_period(first, last),
-        dt.datetime.combine(first, dt.time()) - half_day,
-        dt.datetime.combine(last, dt.time()) + 3 * half_day,
+        dt.datetime.combine(first, dt.time()),
+        dt.datetime.combine(last + dt.timedelta(days=1), dt.time()),
         "Date (a point: one day; a thin bar: the days a coarser date may fall on)",
+        label_periods=True,
     )
     figure.update_layout(
         barmode="overlay",
@@ -257,7 +259,9 @@ def _add_span_bars(figure: go.Figure, spans: list[PlacedMark]) -> None:
 def _add_markers(
     figure: go.Figure, marks: list[PlacedMark], *, size: int, legend: bool
 ) -> None:
-    """Markers at the marks' first drawn day: the points, or the spans' starts."""
+    """Markers in the marks' first drawn day: the points, or the spans' starts.
+
+    At noon: a day is drawn from its midnight to the next, as the spans are."""
     if not marks:
         return
     colour = type_colour(marks[0].mark.event_type)
@@ -267,7 +271,7 @@ def _add_markers(
         showlegend=legend,
         mode="markers",
         y=[p.row for p in marks],
-        x=[p.start.isoformat() for p in marks],
+        x=[f"{p.start.isoformat()} 12:00" for p in marks],
         marker={
             "color": colour,
             "size": size,

@@ -312,6 +312,11 @@ def test_period_charts_cover_the_filter_window_and_no_more():
     figure = events_over_time_figure(counts, Period.WEEK, since=day(7), until=day(20))
     assert figure.layout.xaxis.range == ("2025-05-01 12:00", "2025-05-22 12:00")
     assert figure.layout.xaxis.tick0 == "2025-05-05"
+    # A bin before the window widens the range rather than vanish (tracker.stats
+    # bins an event that began earlier at the window's start, so there is none).
+    counts = [PeriodCount(day(1), "ASSAULT", 4, 1)]
+    figure = events_over_time_figure(counts, Period.DAY, since=since, until=until)
+    assert figure.layout.xaxis.range == ("2025-04-30 12:00", "2025-05-20 12:00")
 
 
 # --- Swimlanes: every mark reachable, precise marks above spans (#12) ---------------
@@ -416,8 +421,9 @@ def test_swimlanes_draw_spans_inside_the_window_and_keep_real_dates_in_hover():
         Swimlanes([("Army", 1)], events, 1), since=since, until=until
     )
     bar, marker = figure.data
-    assert bar.base == ("2025-05-10",) and marker.x == ("2025-05-10",)
+    assert bar.base == ("2025-05-10",) and marker.x == ("2025-05-10 12:00",)
     assert bar.x == (11 * 86_400_000,)  # 10 to 20 May, both days drawn
     assert bar.customdata[0][2].startswith("1 January – 28 May 2025 (month)")
     assert "drawn up to their edge" in bar.customdata[0][2]
-    assert figure.layout.xaxis.range == ("2025-05-09 12:00", "2025-05-21 12:00")
+    # Whole days, from the first's midnight to the one after the last.
+    assert figure.layout.xaxis.range == ("2025-05-10 00:00", "2025-05-21 00:00")

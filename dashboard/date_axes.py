@@ -107,6 +107,10 @@ def date_axis(
     over whole days rather than at period starts."""
     count = len(periods_between(start.date(), end.date(), period))
     step = max(1, math.ceil(count / MAX_TICKS))
+    tick0 = _first_period_from(start, period)
+    if period is Period.MONTH and step > 6:
+        # A year or more apart: on Januaries, not on whichever month came first.
+        step, tick0 = 12 * math.ceil(step / 12), tick0.replace(month=1)
     dtick: int | str = {
         Period.DAY: step * DAY_MS,
         Period.WEEK: step * 7 * DAY_MS,
@@ -119,7 +123,7 @@ def date_axis(
         "title": {"text": title},
         "range": [_plotly_date(start), _plotly_date(end)],
         "autorange": False,
-        "tick0": _first_period_from(start, period).isoformat(),
+        "tick0": tick0.isoformat(),
         "dtick": dtick,
         "tickformat": TICK_FORMATS[period],
         "hoverformat": HOVER_FORMATS[period],
@@ -130,7 +134,7 @@ def date_axis(
 def count_axis(largest: int, title: str) -> dict[str, Any]:
     """A y axis for counts: from zero, on whole-number ticks, a little above the
     largest count so the tallest mark is not cut."""
-    step = max(1, math.ceil(largest / 5))
+    step = _round_step(largest / 5)
     return {
         "title": {"text": title},
         "range": [0, max(1, largest) * 1.12],
@@ -140,6 +144,16 @@ def count_axis(largest: int, title: str) -> dict[str, Any]:
         "dtick": step,
         "tickformat": "d",
     }
+
+
+def _round_step(at_least: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50... that is at least `at_least`."""
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if step >= at_least:
+                return step
+        magnitude *= 10
 
 
 def _previous_period(start: dt.date, period: Period) -> dt.date:

@@ -261,7 +261,8 @@ def _add_markers(
 ) -> None:
     """Markers in the marks' first drawn day: the points, or the spans' starts.
 
-    At noon: a day is drawn from its midnight to the next, as the spans are."""
+    Inside the day (noon, or spread across it when the row has several marks
+    starting that day): a day is drawn from its midnight to the next."""
     if not marks:
         return
     colour = type_colour(marks[0].mark.event_type)
@@ -271,7 +272,7 @@ def _add_markers(
         showlegend=legend,
         mode="markers",
         y=[p.row for p in marks],
-        x=[f"{p.start.isoformat()} 12:00" for p in marks],
+        x=[_within_day(p) for p in marks],
         marker={
             "color": colour,
             "size": size,
@@ -285,6 +286,14 @@ def _add_markers(
         customdata=[_mark_data(p) for p in marks],
         hovertemplate=LANE_HOVER,
     )
+
+
+def _within_day(placed: PlacedMark) -> str:
+    """Where a marker sits in its first day, to the minute (noon unless it shares
+    the day with others in its row)."""
+    moment = dt.datetime.combine(placed.start, dt.time())
+    moment += dt.timedelta(days=placed.within_day)
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _proposed(mark: LaneMark, if_proposed: Any, otherwise: Any) -> Any:

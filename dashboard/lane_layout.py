@@ -2,7 +2,10 @@
 
 A lane is one actor. Its day-precision events (points) take the lane's first rows and
 its coarse events (spans) the rows below; two marks share a row only when they do not
-overlap, so every mark can be hovered and clicked. Pure: no Plotly here."""
+overlap, so every mark can be hovered and clicked. A lane has at most `MAX_ROWS`
+rows (a thousand events of one actor cannot each have a row): past that, marks
+share the row that frees up first, and marks starting on the same day in one row
+are spread across that day, so zooming in on it separates them. Pure: no Plotly."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from tracker.dates import covered_interval
 from tracker.timeline import LaneMark
 
 LANE_GAP = 0.8  # rows of space between two lanes
+MAX_ROWS = 8  # rows of one lane; the seed's busiest actor has 8 overlapping events
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class PlacedMark:
     row: float  # y position: rows grow downwards, lane after lane
     exact: bool  # dated to one day: a point, not a span
     clipped: bool  # the event runs outside the window: drawn up to its edge
+    within_day: float = 0.5  # where in its first day its marker is (0.5: noon)
 
 
 @dataclass(frozen=True)
@@ -60,31 +65,48 @@ def place_marks(
     placed, centres, bounds, top = [], [], [], 0.0
     for actor in actors:
         lane = by_actor.get(actor, [])
-        points = _pack([m for m in lane if m[3]])
-        spans = _pack([m for m in lane if not m[3]])
+        point_marks = [m for m in lane if m[3]]
+        points = _pack(point_marks, MAX_ROWS // 2 if len(lane) > MAX_ROWS else MAX_ROWS)
+        spans = _pack([m for m in lane if not m[3]], MAX_ROWS - len(points))
         used = max(1, len(points) + len(spans))
         for offset, row in enumerate(points + spans):
-            placed.extend(
-                PlacedMark(m, s, e, top + offset, exact, clipped)
-                for m, s, e, exact, clipped in row
-            )
+            placed.extend(_spread(row, top + offset))
         centres.append(top + (used - 1) / 2)
         bounds.append((top, top + used - 1))
         top += used + LANE_GAP
     return LaneRows(placed, centres, bounds, max(0.0, top - LANE_GAP))
 
 
-def _pack(marks: list) -> list[list]:
-    """Marks in as few rows as they fit without overlapping, earliest first.
+def _pack(marks: list, max_rows: int) -> list[list]:
+    """Marks in as few rows as they fit without overlapping, earliest first, in at
+    most `max_rows` rows.
 
     Greedy interval partitioning: each mark goes in the first row whose last mark
-    ends before it starts, which gives the fewest rows."""
+    ends before it starts, which gives the fewest rows; when every row is taken,
+    in the row whose last mark ends first."""
     rows: list[list] = []
     for item in sorted(marks, key=lambda m: (m[1], m[2], m[0].event_id)):
-        for row in rows:
-            if row[-1][2] < item[1]:
-                row.append(item)
-                break
-        else:
+        free = [row for row in rows if row[-1][2] < item[1]]
+        if free:
+            free[0].append(item)
+        elif len(rows) < max(1, max_rows):
             rows.append([item])
+        else:
+            min(rows, key=lambda row: row[-1][2]).append(item)
     return rows
+
+
+def _spread(row: list, y: float) -> list[PlacedMark]:
+    """The row's marks placed at `y`; those starting on the same day are spread
+    across it, so no marker sits exactly on another."""
+    same_day: dict[dt.date, int] = {}
+    for _mark, start, *_ in row:
+        same_day[start] = same_day.get(start, 0) + 1
+    seen: dict[dt.date, int] = {}
+    placed = []
+    for mark, start, end, exact, clipped in row:
+        index = seen.get(start, 0)
+        seen[start] = index + 1
+        within = (index + 0.5) / same_day[start]
+        placed.append(PlacedMark(mark, start, end, y, exact, clipped, within))
+    return placed

@@ -16,6 +16,7 @@ from dashboard.figures import (
     swimlane_figure,
     type_colour,
 )
+from dashboard.lane_layout import MAX_ROWS
 from dashboard.pages import timeline
 from dashboard.pages.timeline import precision_note
 from tests.dashboard.conftest import client_as
@@ -291,6 +292,15 @@ def test_fatalities_are_zero_where_events_reported_none_and_a_gap_without_events
     assert list(best.error_y.arrayminus) == [1, 0, 0, 0, 0]  # 5 best - 4 low
 
 
+def test_month_ticks_a_year_or_more_apart_fall_on_januaries():
+    counts = [
+        PeriodCount(dt.date(2018, 3, 1), "ASSAULT", 4, 1),
+        PeriodCount(dt.date(2025, 5, 1), "ASSAULT", 4, 1),
+    ]
+    axis = events_over_time_figure(counts, Period.MONTH).layout.xaxis
+    assert (axis.tick0, axis.dtick, axis.tickformat) == ("2018-01-01", "M12", "%b %Y")
+
+
 def test_period_charts_with_no_periods_say_so():
     for figure in (
         events_over_time_figure([], None),
@@ -354,7 +364,7 @@ def test_swimlanes_with_no_marks_say_so():
     assert "No events with actors" in figure.layout.annotations[0].text
 
 
-@pytest.mark.parametrize("marks", [1, 2, 40])
+@pytest.mark.parametrize("marks", [1, 2, MAX_ROWS, 40])
 def test_swimlanes_give_every_mark_a_place_of_its_own(marks):
     # Many events on the same days in one lane: the case that hid the strike.
     events = [
@@ -370,9 +380,12 @@ def test_swimlanes_give_every_mark_a_place_of_its_own(marks):
     # Each event: one marker to hover and click; a span has its thin bar too.
     assert sorted(m[1] for m in markers) == list(range(1, marks + 1))
     assert sorted(m[1] for m in spans) == list(range(1, marks + 1, 2))
-    # No two markers on the same spot, no two bars in the same row.
+    # No two markers on the same spot; no two bars in the same row while the
+    # lane has rows enough, and then no more than MAX_ROWS rows.
     assert len({(row, start) for _, _, row, start in markers}) == marks
-    assert len({row for _, _, row, _ in spans}) == len(spans)
+    assert len({row for _, _, row, _ in drawn}) <= MAX_ROWS
+    if marks <= MAX_ROWS:
+        assert len({row for _, _, row, _ in spans}) == len(spans)
     # Spans are drawn first (behind), points last (on top) and in rows above,
     # bigger than a span's marker.
     kinds = [trace.type for trace in figure.data]

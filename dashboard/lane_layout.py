@@ -66,8 +66,11 @@ def place_marks(
     for actor in actors:
         lane = by_actor.get(actor, [])
         point_marks = [m for m in lane if m[3]]
-        points = _pack(point_marks, MAX_ROWS // 2 if len(lane) > MAX_ROWS else MAX_ROWS)
-        spans = _pack([m for m in lane if not m[3]], MAX_ROWS - len(points))
+        span_marks = [m for m in lane if not m[3]]
+        # A crowded lane with both kinds keeps half its rows for the spans.
+        crowded = len(lane) > MAX_ROWS and span_marks
+        points = _pack(point_marks, MAX_ROWS // 2 if crowded else MAX_ROWS)
+        spans = _pack(span_marks, MAX_ROWS - len(points))
         used = max(1, len(points) + len(spans))
         for offset, row in enumerate(points + spans):
             placed.extend(_spread(row, top + offset))

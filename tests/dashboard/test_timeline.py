@@ -440,3 +440,14 @@ def test_swimlanes_draw_spans_inside_the_window_and_keep_real_dates_in_hover():
     assert "drawn up to their edge" in bar.customdata[0][2]
     # Whole days, from the first's midnight to the one after the last.
     assert figure.layout.xaxis.range == ("2025-05-10 00:00", "2025-05-21 00:00")
+
+
+def test_a_crowded_lane_of_points_uses_all_its_rows_and_spreads_each_day():
+    # 20 events of one actor on one day: 8 rows, and in each row the day's
+    # markers spread across the day instead of sitting on one another.
+    events = [lane_mark(i, "Army", day(24)) for i in range(1, 21)]
+    figure = swimlane_figure(Swimlanes([("Army", 20)], events, 20))
+    drawn = drawn_marks(figure)
+    assert len({row for _, _, row, _ in drawn}) == MAX_ROWS
+    assert len({(row, x) for _, _, row, x in drawn}) == 20
+    assert all(x.startswith("2025-05-24 ") for _, _, _, x in drawn)

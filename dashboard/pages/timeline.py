@@ -31,6 +31,9 @@ def layout(**query: Any) -> html.Div:
     data = services.timeline_data(event_filter)
     described = event_filter.describe()
     plural = "s" if data.total != 1 else ""
+    # The charts cover the dates asked for, not the whole span of events that
+    # overlap them.
+    window = date_window(event_filter)
     return html.Div(
         [
             dcc.Store(id=ids.TIMELINE_FILTER, data=event_filter.to_query_string()),
@@ -53,7 +56,7 @@ def layout(**query: Any) -> html.Div:
                 described,
                 dcc.Graph(
                     id=ids.TIMELINE_EVENTS_OVER_TIME,
-                    figure=events_over_time_figure(data.counts, data.period),
+                    figure=events_over_time_figure(data.counts, data.period, **window),
                     config=GRAPH_CONFIG,
                 ),
                 precision_note(data.by_precision, data.period),
@@ -65,7 +68,9 @@ def layout(**query: Any) -> html.Div:
             ),
             card(
                 "Who did what: actor swimlanes",
-                "The busiest actors; click a mark to open its event.",
+                "The busiest actors; click a mark to open its event. A dot is an event "
+                "dated to the day; a thin bar starting with a small dot is an event "
+                "dated only to its week, month or year.",
                 html.Div(
                     [
                         html.Label("Actors shown", htmlFor=ids.TIMELINE_LANES),
@@ -88,25 +93,37 @@ def layout(**query: Any) -> html.Div:
             ),
             card(
                 "Diplomacy and violence on one axis",
-                "Mean PLOVER conflict-cooperation score per period; diamonds count "
-                "talks, agreements and releases, bars count strikes and assaults.",
+                "Above: the mean PLOVER conflict-cooperation score per period (a break "
+                "is a period without events). Below, on the same dates: diamonds "
+                "count talks, agreements and releases; bars, strikes and assaults.",
                 dcc.Graph(
                     id=ids.TIMELINE_SCORE,
-                    figure=score_figure(data.scores, data.period),
+                    figure=score_figure(data.scores, data.period, **window),
                     config=GRAPH_CONFIG,
                 ),
             ),
             card(
                 "Fatalities over time",
-                "Best estimates, with the low-high range where sources give one.",
+                "Best estimates; the error bars span the low-high range where sources "
+                "give one. A break in the line is a period without events.",
                 dcc.Graph(
                     id=ids.TIMELINE_FATALITIES,
-                    figure=fatalities_figure(data.fatalities, data.period),
+                    figure=fatalities_figure(
+                        data.fatalities,
+                        data.period,
+                        event_periods={c.period_start for c in data.counts},
+                        **window,
+                    ),
                     config=GRAPH_CONFIG,
                 ),
             ),
         ]
     )
+
+
+def date_window(event_filter: EventFilter) -> dict[str, Any]:
+    """The filter's dates, as the figure builders take them (`since`, `until`)."""
+    return {"since": event_filter.since, "until": event_filter.until}
 
 
 def card(title: str, subtitle: str, *children: Any) -> html.Section:
@@ -222,10 +239,13 @@ def update_swimlanes(lanes: int | None, query: str | None):
     the actors involved, which the same pass over the events' actors gives."""
     if not lanes or lanes < 1:
         return no_update, no_update, no_update
-    result = services.swimlanes(
-        EventFilter.from_query_string(query or ""), lanes=int(lanes)
+    event_filter = EventFilter.from_query_string(query or "")
+    result = services.swimlanes(event_filter, lanes=int(lanes))
+    return (
+        swimlane_figure(result, **date_window(event_filter)),
+        swimlane_note(result),
+        f"{result.actors_involved:,}",
     )
-    return swimlane_figure(result), swimlane_note(result), f"{result.actors_involved:,}"
 
 
 @callback(

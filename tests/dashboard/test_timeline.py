@@ -9,13 +9,21 @@ import datetime as dt
 import pytest
 
 from dashboard.app import create_app
-from dashboard.figures import events_over_time_figure, type_colour
+from dashboard.figures import (
+    events_over_time_figure,
+    fatalities_figure,
+    score_figure,
+    swimlane_figure,
+    type_colour,
+)
+from dashboard.lane_layout import MAX_ROWS
 from dashboard.pages import timeline
 from dashboard.pages.timeline import precision_note
 from tests.dashboard.conftest import client_as
 from tracker.db import make_engine, session_scope
 from tracker.seed import seed_database
 from tracker.stats import Period, PeriodCount
+from tracker.timeline import FatalityPoint, LaneMark, ScorePoint, Swimlanes
 
 
 @pytest.fixture
@@ -120,12 +128,12 @@ def test_timeline_swimlanes_draw_busiest_actors_and_reopen_events(app):
     with app.server.test_request_context("/"):
         lanes, _note, _actors = timeline.update_swimlanes(8, "")
         figure, _note, _actors = timeline.update_swimlanes(2, "")
-    actors = list(lanes.layout.yaxis.categoryarray)
+    actors = list(lanes.layout.yaxis.ticktext)
     assert "Government of Russia" in actors and len(actors) == 8
     # Busiest first (drawn at the top); ties are broken by name.
-    assert list(figure.layout.yaxis.categoryarray) == [
-        "Donald Trump",
+    assert list(figure.layout.yaxis.ticktext) == [
         "Government of Russia",
+        "Donald Trump",
     ]
     ids_drawn = {point[0] for trace in lanes.data for point in trace.customdata}
     assert 6 in ids_drawn
@@ -143,10 +151,12 @@ def test_timeline_score_line_marks_cooperation_and_violence(app):
         "Cooperation events",
         "Mean PLOVER score",
     }
-    assert all(-10 <= y <= 10 for y in by_name["Mean PLOVER score"].y)
+    # Days without events are gaps (None) in the line, not points.
+    scores = [y for y in by_name["Mean PLOVER score"].y if y is not None]
+    assert scores and all(-10 <= y <= 10 for y in scores)
     fatalities = find(page, "timeline-fatalities").figure
     best = next(t for t in fatalities.data if t.name == "Best estimate")
-    assert sum(best.y) == 14
+    assert sum(y for y in best.y if y is not None) == 14
 
 
 def test_timeline_with_no_matching_events_says_so_everywhere(app):
@@ -165,3 +175,282 @@ def test_create_server_is_a_wsgi_app_serving_the_dashboard(database_url):
     response = client_as(server, "viewer").get("/events")
     assert response.status_code == 200
     assert b"<title>" in response.data
+
+
+# --- Axes that say what they measure, with 0, 1, 2 and many periods (#12) ---------
+
+# Regression for #12: one period drew a millisecond axis ("23:59:59.999 May 18"),
+# gaps were drawn across, and event counts ticked at 0.5.
+
+MAY = dt.date(2025, 5, 1)
+
+
+def day(n: int) -> dt.date:
+    """The n-th day of May 2025."""
+    return MAY.replace(day=n)
+
+
+# Period starts for each case: 1 and 2 adjacent periods, and many with a gap.
+STARTS = {
+    Period.DAY: {1: [day(18)], 2: [day(18), day(19)], "many": [day(1), day(20)]},
+    Period.WEEK: {
+        1: [day(19)],
+        2: [day(19), day(26)],
+        "many": [day(5), day(26)],
+    },
+    Period.MONTH: {
+        1: [MAY],
+        2: [MAY, dt.date(2025, 6, 1)],
+        "many": [dt.date(2024, 1, 1), MAY],
+    },
+}
+HALF_A_PERIOD = {Period.DAY: "12:00", Period.WEEK: "12:00", Period.MONTH: None}
+TIME_OF_DAY = ("%H", "%M", "%S", "%L", "%I", "%p")
+
+
+def period_figures(period: Period, starts: list[dt.date]) -> dict:
+    """The three period charts for events on `starts` (2 violent events each, the
+    first with 5 killed, and one talk on the first)."""
+    counts = [PeriodCount(s, "ASSAULT", 4, 2) for s in starts]
+    counts.append(PeriodCount(starts[0], "CONSULT", 1, 1))
+    scores = [ScorePoint(s, -9.0, 2, 0, 2) for s in starts]
+    scores[0] = ScorePoint(starts[0], -5.0, 3, 1, 2)
+    killed = [FatalityPoint(s, 5, 4, 7, 1) for s in starts]
+    return {
+        "events": events_over_time_figure(counts, period),
+        "score": score_figure(scores, period),
+        "fatalities": fatalities_figure(
+            killed, period, event_periods=set(starts) | {starts[-1]}
+        ),
+    }
+
+
+@pytest.mark.parametrize("period", list(STARTS))
+@pytest.mark.parametrize("case", [1, 2, "many"])
+def test_period_charts_tick_whole_periods_without_a_time_of_day(period, case):
+    starts = STARTS[period][case]
+    for name, figure in period_figures(period, starts).items():
+        for axis in ("xaxis", "xaxis2") if name == "score" else ("xaxis",):
+            x = figure.layout[axis]
+            assert x.type == "date"
+            assert not any(code in x.tickformat for code in TIME_OF_DAY), name
+            # Ticks a whole number of periods apart: never hours.
+            if period is Period.MONTH:
+                assert x.dtick.startswith("M") and int(x.dtick[1:]) >= 1
+            else:
+                width = {Period.DAY: 1, Period.WEEK: 7}[period] * 86_400_000
+                assert x.dtick % width == 0 and x.dtick >= width
+            # The data sit inside the range, half a period from its ends.
+            low, high = x.range
+            assert low < starts[0].isoformat() and high > starts[-1].isoformat()
+            if HALF_A_PERIOD[period]:
+                assert low.endswith(HALF_A_PERIOD[period])
+                assert high.endswith(HALF_A_PERIOD[period])
+            # The axis that shows its labels says what it measures.
+            assert x.title.text or x.showticklabels is False, name
+            assert "rangeselector" not in x.to_plotly_json()
+            assert not x.rangeslider.visible
+
+
+@pytest.mark.parametrize("case", [1, 2, "many"])
+def test_count_axes_tick_whole_numbers_from_zero(case):
+    figures = period_figures(Period.DAY, STARTS[Period.DAY][case])
+    tallest_stack = 3  # 2 assaults and 1 talk on the first day
+    for figure, axis, tallest in (
+        (figures["events"], "yaxis", tallest_stack),
+        (figures["score"], "yaxis2", 2),
+        (figures["fatalities"], "yaxis", 7),
+    ):
+        y = figure.layout[axis]
+        assert (y.tick0, y.tickformat, y.rangemode) == (0, "d", "tozero")
+        assert isinstance(y.dtick, int) and y.dtick >= 1
+        assert y.range[0] == 0 and y.range[1] >= tallest
+        assert y.title.text
+    bars = [t for t in figures["score"].data if t.type == "bar"]
+    assert bars and all(t.base is None for t in bars)  # bars start at zero
+
+
+def test_score_line_breaks_over_periods_without_events():
+    figure = score_figure(
+        [ScorePoint(day(1), -9.0, 2, 0, 2), ScorePoint(day(4), 3.0, 1, 1, 0)],
+        Period.DAY,
+    )
+    line = next(t for t in figure.data if t.name == "Mean PLOVER score")
+    assert list(line.x) == ["2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04"]
+    assert list(line.y) == [-9.0, None, None, 3.0]
+    assert line.connectgaps is False
+    assert figure.layout.yaxis.range == (-10.5, 10.5)
+
+
+def test_fatalities_are_zero_where_events_reported_none_and_a_gap_without_events():
+    points = [FatalityPoint(day(1), 5, 4, 7, 1), FatalityPoint(day(5), 2, 2, 2, 1)]
+    # Events on the 1st, 3rd and 5th; none on the 2nd and 4th.
+    figure = fatalities_figure(
+        points, Period.DAY, event_periods={day(1), day(3), day(5)}
+    )
+    (best,) = figure.data
+    assert list(best.y) == [5, None, 0, None, 2]
+    assert best.connectgaps is False
+    assert list(best.error_y.array) == [2, 0, 0, 0, 0]  # 7 high - 5 best
+    assert list(best.error_y.arrayminus) == [1, 0, 0, 0, 0]  # 5 best - 4 low
+
+
+def test_month_ticks_a_year_or_more_apart_fall_on_januaries():
+    counts = [
+        PeriodCount(dt.date(2018, 3, 1), "ASSAULT", 4, 1),
+        PeriodCount(dt.date(2025, 5, 1), "ASSAULT", 4, 1),
+    ]
+    axis = events_over_time_figure(counts, Period.MONTH).layout.xaxis
+    assert (axis.tick0, axis.dtick, axis.tickformat) == ("2018-01-01", "M12", "%b %Y")
+
+
+def test_period_charts_with_no_periods_say_so():
+    for figure in (
+        events_over_time_figure([], None),
+        score_figure([], None),
+        fatalities_figure([], None),
+    ):
+        assert figure.data == ()
+        assert "No events" in figure.layout.annotations[0].text
+
+
+def test_period_charts_cover_the_filter_window_and_no_more():
+    since, until = day(10), day(20)
+    counts = [PeriodCount(day(12), "ASSAULT", 4, 1)]
+    figure = events_over_time_figure(counts, Period.DAY, since=since, until=until)
+    assert figure.layout.xaxis.range == ("2025-05-09 12:00", "2025-05-20 12:00")
+    # Weeks: from the week holding `since` (Monday 5 May) to the one holding
+    # `until` (Monday 19 May), half a week either side.
+    counts = [PeriodCount(day(12), "ASSAULT", 4, 1)]
+    figure = events_over_time_figure(counts, Period.WEEK, since=day(7), until=day(20))
+    assert figure.layout.xaxis.range == ("2025-05-01 12:00", "2025-05-22 12:00")
+    assert figure.layout.xaxis.tick0 == "2025-05-05"
+    # A bin before the window widens the range rather than vanish (tracker.stats
+    # bins an event that began earlier at the window's start, so there is none).
+    counts = [PeriodCount(day(1), "ASSAULT", 4, 1)]
+    figure = events_over_time_figure(counts, Period.DAY, since=since, until=until)
+    assert figure.layout.xaxis.range == ("2025-04-30 12:00", "2025-05-20 12:00")
+
+
+# --- Swimlanes: every mark reachable, precise marks above spans (#12) ---------------
+
+
+def lane_mark(event_id, actor, start, end=None, precision="day", **extra):
+    """A swimlane mark of an ASSAULT (or `event_type`) on `start`..`end`."""
+    return LaneMark(
+        actor=actor,
+        role=extra.get("role", "initiator"),
+        event_id=event_id,
+        title=f"Event {event_id}",
+        event_type=extra.get("event_type", "ASSAULT"),
+        quad_class=4,
+        date_start=start,
+        date_end=end,
+        date_precision=precision,
+        fatalities_best=extra.get("killed"),
+        status=extra.get("status", "confirmed"),
+    )
+
+
+def drawn_marks(figure) -> list[tuple[str, int, float, str]]:
+    """(trace type, event id, row, first day drawn) of every mark of a figure."""
+    marks = []
+    for trace in figure.data:
+        starts = trace.base if trace.type == "bar" else trace.x
+        for data, row, start in zip(trace.customdata, trace.y, starts, strict=True):
+            marks.append((trace.type, data[0], row, start))
+    return marks
+
+
+def test_swimlanes_with_no_marks_say_so():
+    figure = swimlane_figure(Swimlanes([], [], 0))
+    assert "No events with actors" in figure.layout.annotations[0].text
+
+
+@pytest.mark.parametrize("marks", [1, 2, MAX_ROWS, 40])
+def test_swimlanes_give_every_mark_a_place_of_its_own(marks):
+    # Many events on the same days in one lane: the case that hid the strike.
+    events = [
+        lane_mark(i, "Army", day(1), day(28), "month")
+        if i % 2
+        else lane_mark(i, "Army", day(24), precision="day", killed=14)
+        for i in range(1, marks + 1)
+    ]
+    figure = swimlane_figure(Swimlanes([("Army", marks)], events, marks))
+    drawn = drawn_marks(figure)
+    spans = [m for m in drawn if m[0] == "bar"]
+    markers = [m for m in drawn if m[0] == "scatter"]
+    # Each event: one marker to hover and click; a span has its thin bar too.
+    assert sorted(m[1] for m in markers) == list(range(1, marks + 1))
+    assert sorted(m[1] for m in spans) == list(range(1, marks + 1, 2))
+    # No two markers on the same spot; no two bars in the same row while the
+    # lane has rows enough, and then no more than MAX_ROWS rows.
+    assert len({(row, start) for _, _, row, start in markers}) == marks
+    assert len({row for _, _, row, _ in drawn}) <= MAX_ROWS
+    if marks <= MAX_ROWS:
+        assert len({row for _, _, row, _ in spans}) == len(spans)
+    # Spans are drawn first (behind), points last (on top) and in rows above,
+    # bigger than a span's marker.
+    kinds = [trace.type for trace in figure.data]
+    assert kinds == sorted(kinds)  # "bar" < "scatter"
+    scatters = [t for t in figure.data if t.type == "scatter"]
+    points = [t for t in scatters if t.customdata[0][0] % 2 == 0]
+    starts = [t for t in scatters if t.customdata[0][0] % 2 == 1]
+    assert [t.customdata[0][0] % 2 for t in scatters] == sorted(
+        (t.customdata[0][0] % 2 for t in scatters), reverse=True
+    )
+    if points and spans:
+        assert points[0].marker.size > starts[0].marker.size
+        assert max(points[0].y) < min(row for _, _, row, _ in spans)
+    assert all(t.width <= 0.4 for t in figure.data if t.type == "bar")
+    assert figure.layout.hovermode == "closest"
+    assert figure.layout.xaxis.tickformat == "%-d %b %Y"
+
+
+def test_swimlanes_put_each_actor_in_its_lane_busiest_on_top():
+    events = [
+        lane_mark(1, "Army", day(2)),
+        lane_mark(2, "Army", day(3), role="target"),
+        lane_mark(2, "Militia", day(3)),
+    ]
+    figure = swimlane_figure(
+        Swimlanes([("Army", 2), ("Militia", 1)], events, 3, actors_involved=2)
+    )
+    y = figure.layout.yaxis
+    assert list(y.ticktext) == ["Army", "Militia"]
+    army, militia = y.tickvals
+    assert y.range[0] > y.range[1]  # reversed: the first lane at the top
+    rows = {(m[1], m[2]) for m in drawn_marks(figure)}
+    lane_of = {
+        (event_id, "Army" if abs(row - army) < abs(row - militia) else "Militia")
+        for event_id, row in rows
+    }
+    assert lane_of == {(1, "Army"), (2, "Army"), (2, "Militia")}
+    hovers = [data[5] for trace in figure.data for data in trace.customdata]
+    assert sorted(hovers) == ["Army", "Army", "Militia"]
+
+
+def test_swimlanes_draw_spans_inside_the_window_and_keep_real_dates_in_hover():
+    since, until = day(10), day(20)
+    events = [lane_mark(1, "Army", dt.date(2025, 1, 1), day(28), "month")]
+    figure = swimlane_figure(
+        Swimlanes([("Army", 1)], events, 1), since=since, until=until
+    )
+    bar, marker = figure.data
+    assert bar.base == ("2025-05-10",) and marker.x == ("2025-05-10 12:00",)
+    assert bar.x == (11 * 86_400_000,)  # 10 to 20 May, both days drawn
+    assert bar.customdata[0][2].startswith("1 January – 28 May 2025 (month)")
+    assert "drawn up to their edge" in bar.customdata[0][2]
+    # Whole days, from the first's midnight to the one after the last.
+    assert figure.layout.xaxis.range == ("2025-05-10 00:00", "2025-05-21 00:00")
+
+
+def test_a_crowded_lane_of_points_uses_all_its_rows_and_spreads_each_day():
+    # 20 events of one actor on one day: 8 rows, and in each row the day's
+    # markers spread across the day instead of sitting on one another.
+    events = [lane_mark(i, "Army", day(24)) for i in range(1, 21)]
+    figure = swimlane_figure(Swimlanes([("Army", 20)], events, 20))
+    drawn = drawn_marks(figure)
+    assert len({row for _, _, row, _ in drawn}) == MAX_ROWS
+    assert len({(row, x) for _, _, row, x in drawn}) == 20
+    assert all(x.startswith("2025-05-24 ") for _, _, _, x in drawn)

@@ -73,6 +73,23 @@ def placed_start(event_filter: EventFilter, date_start: ColumnElement) -> Column
     return case((date_start < since, since), else_=date_start)
 
 
+def bin_start(
+    dialect: str, period: Period, event_filter: EventFilter, date_start: ColumnElement
+) -> ColumnElement:
+    """SQL for the first day of the bin an event is counted in, inside the window.
+
+    The event is placed by `placed_start`; a bin that would begin before the
+    window's `since` (a week or month straddling it) begins at `since` instead,
+    so no bar is drawn outside the dates asked for."""
+    bucket = period_start(dialect, period, placed_start(event_filter, date_start))
+    if event_filter.since is None:
+        return bucket
+    since = literal(event_filter.since, Date)
+    if dialect != "postgresql":
+        since = func.date(since)  # SQLite's date() gives text; compare text to text
+    return case((bucket < since, since), else_=bucket)
+
+
 def window_bounds(
     event_filter: EventFilter, first: dt.date, last: dt.date
 ) -> tuple[dt.date, dt.date]:
@@ -119,8 +136,9 @@ def count_events_by_period(
     An event that began before the window is counted in its first period."""
     source = tally(event_filter)
     dialect = session.get_bind().dialect.name
-    placed = placed_start(event_filter, source.date_start)
-    bucket = period_start(dialect, period, placed).label("period_start")
+    bucket = bin_start(dialect, period, event_filter, source.date_start).label(
+        "period_start"
+    )
     query = (
         select(bucket, source.event_type, source.quad_class, source.events)
         .where(*source.where)

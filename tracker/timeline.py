@@ -12,7 +12,7 @@ from sqlmodel import Session
 from tracker.filters import EventFilter
 from tracker.models import Actor, Event, EventActor
 from tracker.rollup import tally
-from tracker.stats import Period, as_date, period_start, placed_start, window_bounds
+from tracker.stats import Period, as_date, bin_start, window_bounds
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,9 @@ def score_by_period(
     """Mean PLOVER score per period, with counts of cooperation and of violence."""
     source = tally(event_filter)
     dialect = session.get_bind().dialect.name
-    placed = placed_start(event_filter, source.date_start)
-    bucket = period_start(dialect, period, placed).label("period_start")
+    bucket = bin_start(dialect, period, event_filter, source.date_start).label(
+        "period_start"
+    )
     query = (
         select(
             bucket,
@@ -126,8 +127,9 @@ def fatalities_by_period(
     """Fatalities per period (best, and the sums of lows and highs where known)."""
     source = tally(event_filter)
     dialect = session.get_bind().dialect.name
-    placed = placed_start(event_filter, source.date_start)
-    bucket = period_start(dialect, period, placed).label("period_start")
+    bucket = bin_start(dialect, period, event_filter, source.date_start).label(
+        "period_start"
+    )
     query = (
         select(
             bucket,

@@ -89,7 +89,10 @@ def empty_figure(message: str) -> go.Figure:
 
 def period_axis_title(period: Period) -> str:
     """What a period chart's x axis measures."""
-    return f"Date: one {period.value} per mark, at the {period.value}'s first day"
+    if period is Period.DAY:
+        return "Date (one mark per day)"
+    first = "Monday" if period is Period.WEEK else "first day"
+    return f"Date (one mark per {period.value}, placed on its {first})"
 
 
 def events_over_time_figure(

@@ -1,0 +1,366 @@
+"""Likely duplicates: existing events a record about to be written may repeat.
+
+Asked before a write, so an analyst is warned instead of a strike being counted
+twice: the review queue's "Edit and accept", the Add event form and an import's dry
+run call `find_likely_duplicates`. The timeline's banner counts, with
+`count_events_with_open_candidates`, the events of a filter that the duplicate scan
+flagged and nobody has decided yet.
+
+The rule and the score are the duplicate scan's (`tracker.duplicates`): the same type
+family (quad class), dates that overlap at their precision, places within `max_km`,
+scored and worded by its `_score_pair`. One widening: a hand-typed or extracted event
+often has no coordinates, which the scan never pairs. Here, when either side has no
+coordinates, a pair still counts if the places have the same name or the events share
+an actor; the place then scores 1 for the same name and 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, false, func, or_, select, union
+from sqlmodel import Session
+
+from tracker import taxonomy
+from tracker.crud import find_actor
+from tracker.dates import covered_interval, describe_date
+from tracker.duplicates import (
+    DEFAULT_MAX_KM,
+    KM_PER_DEGREE,
+    _actor_names,
+    _score_pair,
+    _Side,
+    haversine_km,
+)
+from tracker.filters import EventFilter
+from tracker.models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    Event,
+    EventActor,
+    EventCreate,
+    EventStatus,
+    Location,
+)
+
+# Existing events compared are confirmed or disputed: a proposal is not yet a fact,
+# a retracted event no longer one.
+COMPARED_STATUSES = (EventStatus.CONFIRMED.value, EventStatus.DISPUTED.value)
+# How long before the new event's first day an existing event may start and still
+# overlap it: a year-precision event, or one given an end up to a year later. Longer
+# spans are not looked for, so the date_start index bounds the search on both ends.
+LONGEST_SPAN_DAYS = 366
+CANDIDATE_ROWS = 500  # events checked exactly, at most, after the SQL narrowing
+DEFAULT_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """An existing event the record may repeat, and why it looks alike."""
+
+    id: int
+    title: str
+    date: str  # described at its precision
+    place: str | None
+    score: float  # 0..1, the duplicate scan's score
+    reasons: str
+
+
+def find_likely_duplicates(
+    session: Session,
+    data: EventCreate,
+    *,
+    exclude_id: int | None = None,
+    exclude_dataset: str | None = None,
+    max_km: float = DEFAULT_MAX_KM,
+    limit: int = DEFAULT_LIMIT,
+) -> list[LikelyDuplicate]:
+    """Confirmed or disputed events that `data` likely duplicates, likeliest first.
+
+    `exclude_id` is the event being edited or accepted (never its own duplicate);
+    `exclude_dataset` leaves out that dataset's events, as the scan does for an
+    import (a dataset does not repeat itself; re-importing updates by id). The same
+    (dataset, external id) is always left out: it is the same record. Nothing is
+    written. SQL narrows first (type family and a date window through the
+    (event_type, date_start) index, then a place box, a place name or a shared
+    actor), and at most CANDIDATE_ROWS events are checked exactly."""
+    mine = _NewSide.of(session, data)
+    rows = session.execute(
+        select(Event, Location)
+        .outerjoin(Location, Location.id == Event.location_id)
+        .where(
+            Event.id.in_(
+                _candidate_ids(data, mine, max_km, exclude_id, exclude_dataset)
+            )
+        )
+        .order_by(Event.date_start, Event.id)
+        .limit(CANDIDATE_ROWS)
+    ).all()
+    actors = _actor_names(session, {event.id for event, _ in rows})
+    found = []
+    for event, location in rows:
+        alike = _compare(mine, event, location, actors.get(event.id, {}), max_km)
+        if alike is not None:
+            found.append(alike)
+    found.sort(key=lambda a: (-a.score, a.id))
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class _NewSide:
+    """The record about to be written, as the comparison needs it."""
+
+    side: _Side
+    place_name: str | None
+    country: str | None
+    actors: dict[int, str]  # registry actors it names: {id: name}
+    actor_count: int  # actors it names, known to the registry or not
+    fatalities: int | None
+    children: int | None
+
+    @classmethod
+    def of(cls, session: Session, data: EventCreate) -> _NewSide:
+        place = data.location
+        known = [find_actor(session, ref.name) for ref in data.actors]
+        return cls(
+            _Side(
+                0,
+                data.event_type,
+                taxonomy.quad_class(data.event_type),
+                data.date_start,
+                data.date_end,
+                data.date_precision.value,
+                place.latitude if place else None,
+                place.longitude if place else None,
+            ),
+            place.name if place else None,
+            place.country if place else None,
+            {actor.id: actor.name for actor in known if actor is not None},
+            len({ref.name.casefold() for ref in data.actors}),
+            data.fatalities.best,
+            data.children_killed,
+        )
+
+    @property
+    def located(self) -> bool:
+        """Whether the record has coordinates."""
+        return self.side.latitude is not None and self.side.longitude is not None
+
+
+def _candidate_ids(
+    data: EventCreate,
+    mine: _NewSide,
+    max_km: float,
+    exclude_id: int | None,
+    exclude_dataset: str | None,
+):
+    """SQL: ids of the events worth an exact look (a superset, bounded)."""
+    first, last = covered_interval(
+        data.date_start, data.date_end, data.date_precision.value
+    )
+    quad = mine.side.quad_class
+    types = [t for t in taxonomy.event_types() if taxonomy.quad_class(t) == quad]
+    base = [
+        Event.event_type.in_(types),
+        Event.date_start.between(first - dt.timedelta(days=LONGEST_SPAN_DAYS), last),
+        or_(Event.date_end.is_(None), Event.date_end >= first),
+        Event.status.in_(COMPARED_STATUSES),
+    ]
+    if exclude_id is not None:
+        base.append(Event.id != exclude_id)
+    if exclude_dataset is not None:
+        base.append(or_(Event.dataset.is_(None), Event.dataset != exclude_dataset))
+    if data.dataset and data.external_id:
+        base.append(
+            or_(
+                Event.dataset.is_(None),
+                Event.dataset != data.dataset,
+                Event.external_id != data.external_id,
+            )
+        )
+    by_place = select(Event.id).join(Location, Location.id == Event.location_id)
+    parts = []
+    if mine.located:
+        parts.append(by_place.where(*base, _box(mine.side, max_km)))
+    # Without coordinates on either side, a name or an actor has to do.
+    unlocated = or_(Location.latitude.is_(None), Location.longitude.is_(None))
+    if mine.place_name:
+        same_name = func.lower(Location.name) == mine.place_name.casefold()
+        if mine.country:
+            same_name = and_(
+                same_name,
+                or_(Location.country.is_(None), Location.country == mine.country),
+            )
+        where_unlocated = [same_name] if not mine.located else [same_name, unlocated]
+        parts.append(by_place.where(*base, *where_unlocated))
+    if mine.actors:
+        shares = exists().where(
+            EventActor.event_id == Event.id,
+            EventActor.actor_id.in_(sorted(mine.actors)),
+        )
+        no_coordinates = or_(Event.location_id.is_(None), unlocated)
+        query = select(Event.id).outerjoin(Location, Location.id == Event.location_id)
+        extra = [shares] if not mine.located else [shares, no_coordinates]
+        parts.append(query.where(*base, *extra))
+    if not parts:
+        return select(Event.id).where(false())
+    # Each part bounded on its own (SQLite wants a LIMIT inside a subquery).
+    bounded = [part.limit(CANDIDATE_ROWS).subquery() for part in parts]
+    return union(*(select(part.c.id) for part in bounded)).subquery().select()
+
+
+def _box(side: _Side, max_km: float):
+    """SQL: places within a latitude/longitude box `max_km` around the side's point."""
+    dlat = max_km / KM_PER_DEGREE
+    latitude = Location.latitude.between(side.latitude - dlat, side.latitude + dlat)
+    widest = min(89.0, abs(side.latitude) + dlat)
+    dlon = max_km / (KM_PER_DEGREE * math.cos(math.radians(widest))) * 1.01
+    if widest >= 89.0 or abs(side.longitude) + dlon > 180:
+        return latitude  # near a pole or the antimeridian: latitude alone bounds it
+    return and_(
+        latitude,
+        Location.longitude.between(side.longitude - dlon, side.longitude + dlon),
+    )
+
+
+def _compare(
+    mine: _NewSide,
+    event: Event,
+    location: Location | None,
+    actors: dict[int, str],
+    max_km: float,
+) -> LikelyDuplicate | None:
+    """Check one existing event exactly and score it as the scan does; None if not
+    alike."""
+    theirs = _Side(
+        event.id,
+        event.event_type,
+        event.quad_class,
+        event.date_start,
+        event.date_end,
+        event.date_precision,
+        location.latitude if location else None,
+        location.longitude if location else None,
+    )
+    mine_start, mine_end = covered_interval(
+        mine.side.date_start, mine.side.date_end, mine.side.date_precision
+    )
+    start, end = covered_interval(
+        event.date_start, event.date_end, event.date_precision
+    )
+    if start > mine_end or end < mine_start:
+        return None
+    shared = sorted(
+        (name for actor_id, name in actors.items() if actor_id in mine.actors),
+    )
+    km, place = _place(mine, theirs, location)
+    if km is None and not shared:
+        return None
+    if km is not None and km > max_km:
+        return None
+    fewer = min(mine.actor_count, len(actors))
+    score, reasons = _score_pair(
+        mine.side, theirs, km, shared, fewer, max_km, place=place
+    )
+    reasons = "; ".join([reasons, *_same_casualties(mine, event)])
+    return LikelyDuplicate(
+        event.id,
+        event.title,
+        describe_date(event.date_start, event.date_end, event.date_precision),
+        location.name if location is not None else None,
+        score,
+        reasons,
+    )
+
+
+def _place(
+    mine: _NewSide, theirs: _Side, location: Location | None
+) -> tuple[float | None, str | None]:
+    """(distance for the score, words) of the two places.
+
+    Both placed: the great-circle distance (words from the scan). Otherwise the
+    same name scores as the same point; another name, or no place on a side, has
+    no distance (None): the pair then needs a shared actor."""
+    if mine.located and theirs.latitude is not None and theirs.longitude is not None:
+        km = haversine_km(
+            mine.side.latitude, mine.side.longitude, theirs.latitude, theirs.longitude
+        )
+        return km, None
+    if (
+        location is not None
+        and mine.place_name
+        and location.name.casefold() == mine.place_name.casefold()
+    ):
+        return 0.0, f"same place {location.name}"
+    if location is None or not mine.place_name:
+        return None, "no place to compare"
+    return None, f"different places ({mine.place_name}, {location.name})"
+
+
+def _same_casualty_words(label: str, mine: int | None, theirs: int | None) -> list[str]:
+    if mine is None or mine != theirs:
+        return []
+    return [f"same {label} ({mine})"]
+
+
+def _same_casualties(mine: _NewSide, event: Event) -> list[str]:
+    """Words for the casualty figures both give alike: a strong hint, not scored."""
+    return [
+        *_same_casualty_words("fatalities", mine.fatalities, event.fatalities_best),
+        *_same_casualty_words("children killed", mine.children, event.children_killed),
+    ]
+
+
+# --- The timeline's banner ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenDuplicates:
+    """Events of a filter that are in an undecided duplicate candidate."""
+
+    events: int
+    first_event_id: int | None  # of the likeliest open candidate, where to start
+
+
+def count_events_with_open_candidates(
+    session: Session, event_filter: EventFilter
+) -> OpenDuplicates:
+    """How many events matching the filter are in an open duplicate candidate, and
+    one event of the likeliest such candidate (its page lists the pair).
+
+    Counted in SQL: the events matching the filter whose id is on either side of an
+    open DuplicateCandidate row."""
+    open_ = DuplicateCandidate.status == DuplicateStatus.OPEN.value
+    sides = union(
+        select(DuplicateCandidate.event_id.label("id")).where(open_),
+        select(DuplicateCandidate.other_id.label("id")).where(open_),
+    ).subquery()
+    matching = [*event_filter.conditions(), Event.id.in_(select(sides.c.id))]
+    count = session.execute(select(func.count(Event.id)).where(*matching)).scalar_one()
+    if not count:
+        return OpenDuplicates(0, None)
+    first = session.execute(
+        select(Event.id)
+        .join(
+            DuplicateCandidate,
+            or_(
+                DuplicateCandidate.event_id == Event.id,
+                DuplicateCandidate.other_id == Event.id,
+            ),
+        )
+        .where(open_, *event_filter.conditions())
+        .order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id, Event.id)
+        .limit(1)
+    ).scalar_one()
+    return OpenDuplicates(int(count), first)
+
+
+def describe_likely_duplicates(found: Sequence[LikelyDuplicate]) -> list[str]:
+    """One line per likely duplicate: "#6 Title (date, place): reasons"."""
+    return [
+        f"#{d.id} {d.title} ({d.date}{', ' + d.place if d.place else ''}): {d.reasons}"
+        for d in found
+    ]

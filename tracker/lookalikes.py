@@ -35,6 +35,7 @@ from tracker.duplicates import (
     _Side,
     haversine_km,
 )
+from tracker.errors import TrackerError
 from tracker.filters import EventFilter
 from tracker.models import (
     DuplicateCandidate,
@@ -67,6 +68,22 @@ class LikelyDuplicate:
     place: str | None
     score: float  # 0..1, the duplicate scan's score
     reasons: str
+
+
+class LikelyDuplicates(TrackerError):
+    """A record looks like events already stored; nothing was written.
+
+    `found` lists them, likeliest first, for the analyst to merge or save anyway."""
+
+    def __init__(self, found: Sequence[LikelyDuplicate]):
+        self.found = list(found)
+        first = self.found[0]
+        more = len(self.found) - 1
+        others = f" (and {more} more)" if more else ""
+        super().__init__(
+            f"this looks like event {first.id}, {first.title!r}{others}; "
+            "nothing was written"
+        )
 
 
 def find_likely_duplicates(

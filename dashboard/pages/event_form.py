@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
-from dash.exceptions import PreventUpdate
+from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
 from dashboard import ids, services
 from dashboard.components import event_form_fields as fields
+from dashboard.components.duplicate_warning import duplicate_warning
 from dashboard.components.history_panel import conflict_message
 from dashboard.components.proposal_review import accept_mode
 from tracker import taxonomy
@@ -29,6 +30,7 @@ from tracker.errors import (
     Problem,
     TrackerError,
 )
+from tracker.lookalikes import LikelyDuplicates
 from tracker.models import ActorRole, EventRecord
 
 # A new event starts with the two roles most reports name, and one source.
@@ -339,6 +341,8 @@ def form_page(
             fields.how_many_part(values),
             fields.sources_part(contents["sources"]),
             fields.review_part(values),
+            # Filled by on_save when the event looks like one already recorded.
+            html.Div(id=ids.FORM_DUPLICATES, role="alert"),
             html.Div(
                 [
                     html.Button(
@@ -476,8 +480,13 @@ def rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
         "fields": Output({"type": ids.FORM_FIELD_ERROR, "field": ALL}, "children"),
         "actors": Output({"type": ids.FORM_ACTOR_ERROR, "index": ALL}, "children"),
         "sources": Output({"type": ids.FORM_SOURCE_ERROR, "index": ALL}, "children"),
+        "warning": Output(ids.FORM_DUPLICATES, "children"),
     },
-    inputs={"clicks": Input(ids.FORM_SAVE, "n_clicks")},
+    inputs={
+        "clicks": Input(ids.FORM_SAVE, "n_clicks"),
+        # The warning's "Save anyway": there only once a warning is shown.
+        "anyway": Input({"type": ids.FORM_SAVE_ANYWAY, "index": ALL}, "n_clicks"),
+    },
     state={
         "form": form_states(),
         "editing": State(ids.FORM_EDITING, "data"),
@@ -495,10 +504,19 @@ def on_save(
     form: dict[str, Any],
     editing: dict[str, Any] | None,
     places: dict[str, list[dict]],
+    anyway: list[int | None] | None = None,
 ) -> dict[str, Any]:
-    """Validate and save the event, then open its page; or show what to fix."""
-    if not clicks:  # the page just appeared; its URL output lies outside the page, so
-        raise PreventUpdate  # Dash calls this despite prevent_initial_call
+    """Validate and save the event, then open its page; or show what to fix.
+
+    A new event or an accepted proposal that looks like a recorded event is not
+    saved: the warning names the events it looks like, and its "Save anyway"
+    button (`anyway`) saves without asking again."""
+    trigger = _trigger()
+    save_anyway = isinstance(trigger, dict) and any(anyway or [])
+    # The page, or the warning's button, just appeared: its URL output lies outside
+    # the page, so Dash calls this despite prevent_initial_call.
+    if not save_anyway and (trigger != ids.FORM_SAVE or not clicks):
+        raise PreventUpdate
     editing = editing or {}
     actors, sources = rows_of(form["actors"]), rows_of(form["sources"])
     draft = record_from_form(form["values"], actors, sources, editing.get("kept"))
@@ -508,7 +526,11 @@ def on_save(
             event_id=editing.get("event_id"),
             expected_version=editing.get("version"),
             accept=bool(editing.get("accept")),
+            check_duplicates=not save_anyway,
         )
+    except LikelyDuplicates as error:  # nothing saved: the analyst chooses
+        warning = duplicate_warning(error.found, accept=bool(editing.get("accept")))
+        return render_messages(Messages(), places) | {"warning": warning}
     except EditConflict as error:  # someone saved it since this form was opened
         return render_messages(Messages(), places) | {
             "summary": conflict_message(error)
@@ -521,6 +543,15 @@ def on_save(
         return render_messages(Messages(summary=[str(error)]), places)
     page = editing.get("return_to", f"/events/{event_id}")
     return render_messages(Messages(), places) | {"page": page}
+
+
+def _trigger() -> str | dict | None:
+    """The id of the component that fired the callback; called as a plain function
+    (as the tests do), the Save event button."""
+    try:
+        return ctx.triggered_id
+    except MissingCallbackContextException:
+        return ids.FORM_SAVE
 
 
 def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:
@@ -541,4 +572,25 @@ def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:
         "fields": [messages.fields.get(i["field"]) for i in places["fields"]],
         "actors": [messages.actors.get(i["index"]) for i in places["actors"]],
         "sources": [messages.sources.get(i["index"]) for i in places["sources"]],
+        "warning": None,
     }
+
+
+@callback(
+    Output(ids.URL, "pathname", allow_duplicate=True),
+    Output(ids.FORM_DUPLICATES, "children", allow_duplicate=True),
+    Input({"type": ids.FORM_MERGE_INTO, "event": ALL}, "n_clicks"),
+    State(ids.FORM_EDITING, "data"),
+    prevent_initial_call=True,
+)
+def on_merge_into(clicks: list[int | None], editing: dict[str, Any] | None):
+    """Merge the proposal being accepted into the recorded event the analyst chose
+    from the warning, then open that event (it now cites the proposal's article)."""
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks):
+        raise PreventUpdate  # the warning just appeared
+    into = ctx.triggered_id["event"]
+    try:
+        services.merge_proposal((editing or {})["event_id"], into)
+    except TrackerError as error:  # a viewer, or the proposal was decided meanwhile
+        return no_update, html.P(f"Not merged: {error}", className="form-summary")
+    return f"/events/{into}", None

@@ -118,7 +118,7 @@ FORM_CONFIDENCE = "event-form-confidence"
 FORM_FIELD_ERROR = "event-form-field-error"  # pattern id: {"type": ..., "field": key}
 FORM_SAVE = "event-form-save"
 FORM_DUPLICATES = "event-form-duplicates"  # the likely-duplicate warning, before saving
-FORM_SAVE_ANYWAY = "event-form-save-anyway"  # pattern id: {"type": ..., "index": 0}
+FORM_SAVE_ANYWAY = "event-form-save-anyway"  # shown with the duplicate warning
 FORM_MERGE_INTO = "event-form-merge-into"  # pattern id: {"type": ..., "event": id}
 
 # --- import page ---

@@ -9,9 +9,10 @@ flagged and nobody has decided yet.
 The rule and the score are the duplicate scan's (`tracker.duplicates`): the same type
 family (quad class), dates that overlap at their precision, places within `max_km`,
 scored and worded by its `_score_pair`. One widening: a hand-typed or extracted event
-often has no coordinates, which the scan never pairs. Here, when either side has no
-coordinates, a pair still counts if the places have the same name or the events share
-an actor; the place then scores 1 for the same name and 0 otherwise.
+often has no coordinates, which the scan never pairs. Here, when a side has no
+coordinates, a pair still counts if the places have the same name (scored as the same
+point), or, when a side has no place at all, if the events share an actor (the place
+then scores 0). Places known on both sides and not the same never pair.
 """
 
 from __future__ import annotations
@@ -202,7 +203,7 @@ def _candidate_ids(
     parts = []
     if mine.located:
         parts.append(by_place.where(*base, _box(mine.side, max_km)))
-    # Without coordinates on either side, a name or an actor has to do.
+    # Without coordinates on a side, the place's name has to do.
     unlocated = or_(Location.latitude.is_(None), Location.longitude.is_(None))
     if mine.place_name:
         same_name = func.lower(Location.name) == mine.place_name.casefold()
@@ -214,14 +215,13 @@ def _candidate_ids(
         where_unlocated = [same_name] if not mine.located else [same_name, unlocated]
         parts.append(by_place.where(*base, *where_unlocated))
     if mine.actors:
+        # With no place on one side, shared actors are all there is to go on.
         shares = exists().where(
             EventActor.event_id == Event.id,
             EventActor.actor_id.in_(sorted(mine.actors)),
         )
-        no_coordinates = or_(Event.location_id.is_(None), unlocated)
-        query = select(Event.id).outerjoin(Location, Location.id == Event.location_id)
-        extra = [shares] if not mine.located else [shares, no_coordinates]
-        parts.append(query.where(*base, *extra))
+        extra = [] if not mine.place_name else [Event.location_id.is_(None)]
+        parts.append(select(Event.id).where(*base, shares, *extra))
     if not parts:
         return select(Event.id).where(false())
     # Each part bounded on its own (SQLite wants a LIMIT inside a subquery).
@@ -273,10 +273,11 @@ def _compare(
     shared = sorted(
         (name for actor_id, name in actors.items() if actor_id in mine.actors),
     )
-    km, place = _place(mine, theirs, location)
-    if km is None and not shared:
+    placed = _place(mine, theirs, location, max_km)
+    if placed is None:  # two known places, not the same
         return None
-    if km is not None and km > max_km:
+    km, place = placed
+    if km is None and not shared:
         return None
     fewer = min(mine.actor_count, len(actors))
     score, reasons = _score_pair(
@@ -294,27 +295,24 @@ def _compare(
 
 
 def _place(
-    mine: _NewSide, theirs: _Side, location: Location | None
-) -> tuple[float | None, str | None]:
-    """(distance for the score, words) of the two places.
+    mine: _NewSide, theirs: _Side, location: Location | None, max_km: float
+) -> tuple[float | None, str | None] | None:
+    """(distance for the score, words) of the two places; None when they differ.
 
-    Both placed: the great-circle distance (words from the scan). Otherwise the
-    same name scores as the same point; another name, or no place on a side, has
-    no distance (None): the pair then needs a shared actor."""
+    Both with coordinates: the great-circle distance, within `max_km` (the scan's
+    rule; the words are the scan's). Both named, not both with coordinates: the
+    same name scores as the same point. A side without a place: no distance (None),
+    so the pair then needs a shared actor."""
+    if location is None or not mine.place_name:
+        return None, "no place to compare"
     if mine.located and theirs.latitude is not None and theirs.longitude is not None:
         km = haversine_km(
             mine.side.latitude, mine.side.longitude, theirs.latitude, theirs.longitude
         )
-        return km, None
-    if (
-        location is not None
-        and mine.place_name
-        and location.name.casefold() == mine.place_name.casefold()
-    ):
+        return (km, None) if km <= max_km else None
+    if location.name.casefold() == mine.place_name.casefold():
         return 0.0, f"same place {location.name}"
-    if location is None or not mine.place_name:
-        return None, "no place to compare"
-    return None, f"different places ({mine.place_name}, {location.name})"
+    return None
 
 
 def _same_casualty_words(label: str, mine: int | None, theirs: int | None) -> list[str]:

@@ -2,7 +2,8 @@
 
 Shown instead of saving (nothing is written yet): each likely duplicate with its id,
 title, date, place, the reasons it looks alike and a link to it; then the analyst's
-choices, "Merge into event N" for a proposal under review and "Save anyway"."""
+choices: "Merge into event N" for a proposal under review; "Save anyway", a button
+of the form itself (see `dashboard.pages.event_form.form_page`)."""
 
 from __future__ import annotations
 
@@ -54,10 +55,9 @@ def duplicate_warning(
         if len(found) == 1
         else f"This looks like {len(found)} events already recorded"
     )
-    anyway = "Save as a new event anyway" if accept else "Save anyway"
     advice = (
         "Merge it into the event it repeats (the event then cites this article), or "
-        "save it as a new event if it is another happening."
+        "save it as a new event anyway if it is another happening."
         if accept
         else "Open the event to compare; save anyway if it is another happening."
     )
@@ -66,12 +66,6 @@ def duplicate_warning(
             html.P(html.Strong(f"{head}; nothing was saved yet.")),
             html.P(advice),
             html.Ul([duplicate_item(f, merge=accept) for f in found]),
-            html.Button(
-                anyway,
-                id={"type": ids.FORM_SAVE_ANYWAY, "index": 0},
-                type="button",
-                className="button",
-            ),
         ],
         className="duplicate-warning",
     )

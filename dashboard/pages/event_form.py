@@ -341,8 +341,19 @@ def form_page(
             fields.how_many_part(values),
             fields.sources_part(contents["sources"]),
             fields.review_part(values),
-            # Filled by on_save when the event looks like one already recorded.
+            # Filled by on_save when the event looks like one already recorded; its
+            # "Save anyway" is always here (hidden), so it never appears as a new
+            # input that Dash would fire on_save for.
             html.Div(id=ids.FORM_DUPLICATES, role="alert"),
+            html.Button(
+                "Save as a new event anyway"
+                if (editing or {}).get("accept")
+                else "Save anyway",
+                id=ids.FORM_SAVE_ANYWAY,
+                type="button",
+                className="button",
+                hidden=True,
+            ),
             html.Div(
                 [
                     html.Button(
@@ -481,11 +492,11 @@ def rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
         "actors": Output({"type": ids.FORM_ACTOR_ERROR, "index": ALL}, "children"),
         "sources": Output({"type": ids.FORM_SOURCE_ERROR, "index": ALL}, "children"),
         "warning": Output(ids.FORM_DUPLICATES, "children"),
+        "anyway_hidden": Output(ids.FORM_SAVE_ANYWAY, "hidden"),
     },
     inputs={
         "clicks": Input(ids.FORM_SAVE, "n_clicks"),
-        # The warning's "Save anyway": there only once a warning is shown.
-        "anyway": Input({"type": ids.FORM_SAVE_ANYWAY, "index": ALL}, "n_clicks"),
+        "anyway": Input(ids.FORM_SAVE_ANYWAY, "n_clicks"),
     },
     state={
         "form": form_states(),
@@ -504,19 +515,16 @@ def on_save(
     form: dict[str, Any],
     editing: dict[str, Any] | None,
     places: dict[str, list[dict]],
-    anyway: list[int | None] | None = None,
+    anyway: int | None = None,
 ) -> dict[str, Any]:
     """Validate and save the event, then open its page; or show what to fix.
 
     A new event or an accepted proposal that looks like a recorded event is not
     saved: the warning names the events it looks like, and its "Save anyway"
     button (`anyway`) saves without asking again."""
-    trigger = _trigger()
-    save_anyway = isinstance(trigger, dict) and any(anyway or [])
-    # The page, or the warning's button, just appeared: its URL output lies outside
-    # the page, so Dash calls this despite prevent_initial_call.
-    if not save_anyway and (trigger != ids.FORM_SAVE or not clicks):
-        raise PreventUpdate
+    if not clicks and not anyway:  # the page just appeared; its URL output lies
+        raise PreventUpdate  # outside the page, so Dash calls this anyway
+    save_anyway = _saving_anyway(clicks, anyway)
     editing = editing or {}
     actors, sources = rows_of(form["actors"]), rows_of(form["sources"])
     draft = record_from_form(form["values"], actors, sources, editing.get("kept"))
@@ -530,7 +538,10 @@ def on_save(
         )
     except LikelyDuplicates as error:  # nothing saved: the analyst chooses
         warning = duplicate_warning(error.found, accept=bool(editing.get("accept")))
-        return render_messages(Messages(), places) | {"warning": warning}
+        return render_messages(Messages(), places) | {
+            "warning": warning,
+            "anyway_hidden": False,
+        }
     except EditConflict as error:  # someone saved it since this form was opened
         return render_messages(Messages(), places) | {
             "summary": conflict_message(error)
@@ -545,13 +556,19 @@ def on_save(
     return render_messages(Messages(), places) | {"page": page}
 
 
-def _trigger() -> str | dict | None:
-    """The id of the component that fired the callback; called as a plain function
-    (as the tests do), the Save event button."""
+def _saving_anyway(clicks: int | None, anyway: int | None) -> bool:
+    """Whether "Save anyway" was pressed (rather than Save event).
+
+    It shows only after a Save event, so with both counted the callback context
+    tells which; called as a plain function (as tests do), `anyway` alone says so."""
+    if not anyway:
+        return False
+    if not clicks:
+        return True
     try:
-        return ctx.triggered_id
+        return ctx.triggered_id == ids.FORM_SAVE_ANYWAY
     except MissingCallbackContextException:
-        return ids.FORM_SAVE
+        return False
 
 
 def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:
@@ -573,6 +590,7 @@ def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:
         "actors": [messages.actors.get(i["index"]) for i in places["actors"]],
         "sources": [messages.sources.get(i["index"]) for i in places["sources"]],
         "warning": None,
+        "anyway_hidden": True,
     }
 
 

@@ -96,6 +96,11 @@ def test_find_likely_duplicates_of_the_same_strike_names_it_with_reasons(engine)
             {"actors": []},
         ),
         (
+            "another named place, though an actor is shared",
+            {"location": {"name": "Eastern front", "country": "UKR"}},
+            {},
+        ),
+        (
             "no place on either side, no shared actor",
             {"location": None},
             {"location": None, "actors": [{"name": "Someone", "role": "initiator"}]},

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, false, func, or_, select, union
 from sqlmodel import Session
@@ -39,6 +39,7 @@ from tracker.duplicates import (
 from tracker.errors import TrackerError
 from tracker.filters import EventFilter
 from tracker.models import (
+    Actor,
     DuplicateCandidate,
     DuplicateStatus,
     Event,
@@ -95,6 +96,7 @@ def find_likely_duplicates(
     exclude_dataset: str | None = None,
     max_km: float = DEFAULT_MAX_KM,
     limit: int = DEFAULT_LIMIT,
+    actor_cache: dict[str, Actor | None] | None = None,
 ) -> list[LikelyDuplicate]:
     """Confirmed or disputed events that `data` likely duplicates, likeliest first.
 
@@ -104,8 +106,9 @@ def find_likely_duplicates(
     (dataset, external id) is always left out: it is the same record. Nothing is
     written. SQL narrows first (type family and a date window through the
     (event_type, date_start) index, then a place box, a place name or a shared
-    actor), and at most CANDIDATE_ROWS events are checked exactly."""
-    mine = _NewSide.of(session, data)
+    actor), and at most CANDIDATE_ROWS events are checked exactly. `actor_cache`
+    keeps registry look-ups by name across calls (an import's rows)."""
+    mine = _NewSide.of(session, data, {} if actor_cache is None else actor_cache)
     rows = session.execute(
         select(Event, Location)
         .outerjoin(Location, Location.id == Event.location_id)
@@ -140,9 +143,14 @@ class _NewSide:
     children: int | None
 
     @classmethod
-    def of(cls, session: Session, data: EventCreate) -> _NewSide:
+    def of(
+        cls, session: Session, data: EventCreate, cache: dict[str, Actor | None]
+    ) -> _NewSide:
         place = data.location
-        known = [find_actor(session, ref.name) for ref in data.actors]
+        for ref in data.actors:
+            if ref.name not in cache:
+                cache[ref.name] = find_actor(session, ref.name)
+        known = [cache[ref.name] for ref in data.actors]
         return cls(
             _Side(
                 0,
@@ -327,6 +335,57 @@ def _same_casualties(mine: _NewSide, event: Event) -> list[str]:
         *_same_casualty_words("fatalities", mine.fatalities, event.fatalities_best),
         *_same_casualty_words("children killed", mine.children, event.children_killed),
     ]
+
+
+# --- An import's dry run -------------------------------------------------------------
+
+CHECKED_ROWS = 2000  # rows of a file compared with stored events, at most
+EXAMPLES = 5  # rows named in the report
+
+
+@dataclass
+class RowsLikeExisting:
+    """Rows of a file that look like events already stored (an import's dry run).
+
+    Each valid row is compared, up to CHECKED_ROWS of them, with the stored events
+    of other datasets (a re-import updates its own dataset's events by id)."""
+
+    checked: int = 0
+    rows: int = 0  # rows that look like at least one stored event
+    examples: list[tuple[int, LikelyDuplicate]] = field(default_factory=list)
+    complete: bool = True  # False when the file had more rows than were checked
+    _actors: dict[str, Actor | None] = field(default_factory=dict, repr=False)
+
+    def check(self, session: Session, line: int, data: EventCreate) -> None:
+        """Compare the row at `line` with the stored events and count it if alike."""
+        if self.checked >= CHECKED_ROWS:
+            self.complete = False
+            return
+        self.checked += 1
+        found = find_likely_duplicates(
+            session,
+            data,
+            exclude_dataset=data.dataset,
+            limit=1,
+            actor_cache=self._actors,
+        )
+        if found:
+            self.rows += 1
+            if len(self.examples) < EXAMPLES:
+                self.examples.append((line, found[0]))
+
+    def describe(self) -> list[str]:
+        """The count in words, then one line per example; nothing when none."""
+        if not self.rows:
+            return []
+        rows = "row looks" if self.rows == 1 else "rows look"
+        of = "" if self.complete else f" (of the first {self.checked:,} rows checked)"
+        lines = [f"{self.rows:,} {rows} like events already stored{of}:"]
+        lines += [
+            f"line {line}: like event {found.id}, {found.title!r} ({found.reasons})"
+            for line, found in self.examples
+        ]
+        return lines
 
 
 # --- The timeline's banner ------------------------------------------------------------

@@ -5,6 +5,7 @@ called as functions over the seed data, on SQLite and PostgreSQL; no browser."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import func, select, text
@@ -13,7 +14,7 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
 from dashboard.components.duplicate_banner import duplicate_banner
-from dashboard.pages import event_form
+from dashboard.pages import event_form, import_page
 from tests.dashboard.conftest import request_as
 from tracker import review
 from tracker.crud import create_event
@@ -21,6 +22,7 @@ from tracker.db import make_engine, session_scope
 from tracker.duplicates import dismiss_candidate, find_duplicate_candidates
 from tracker.extraction.proposals import Article, ProposedEvent
 from tracker.filters import EventFilter
+from tracker.importing import ImportMode, import_file
 from tracker.models import DuplicateCandidate, Event, EventCreate
 from tracker.queries import get_event_record
 from tracker.seed import seed_database
@@ -238,3 +240,29 @@ def test_timeline_banner_counts_open_candidates_and_goes_when_decided(app, engin
     assert open_events_in_sql(engine) == 0
     with request_as(app, "/", "viewer"):
         assert duplicate_banner(EventFilter()).hidden is True
+
+
+def test_import_dry_run_report_names_rows_like_stored_events(app, engine, tmp_path):
+    strike = {
+        "dataset": "newsdesk",
+        "external_id": "nd-1",
+        "title": "Missile strike kills 14 across Ukraine",
+        "event_type": "ASSAULT",
+        "date_start": "2025-05-24",
+        "location": {"name": "Ukraine", "latitude": 49.0, "longitude": 32.0},
+        "actors": ACTORS,
+        "fatalities": {"best": 14},
+        "sources": [SOURCE],
+    }
+    elsewhere = strike | {"external_id": "nd-2", "date_start": "2024-01-10"}
+    path = tmp_path / "newsdesk.jsonl"
+    path.write_text(json.dumps(elsewhere) + "\n" + json.dumps(strike) + "\n")
+    before = event_count(engine)
+    with session_scope(engine) as session:
+        report = import_file(session, path, mode=ImportMode.DRY_RUN)
+    assert (report.lookalikes.checked, report.lookalikes.rows) == (2, 1)
+    said = texts(import_page.dry_run_report(report))
+    assert "1 row looks like events already stored." in said
+    assert f"Line 2: like  event 6, {SEED_STRIKE}" in said
+    assert "same fatalities (14)" in said
+    assert event_count(engine) == before

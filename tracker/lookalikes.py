@@ -117,7 +117,7 @@ def find_likely_duplicates(
                 _candidate_ids(data, mine, max_km, exclude_id, exclude_dataset)
             )
         )
-        .order_by(Event.date_start, Event.id)
+        .order_by(Event.date_start.desc(), Event.id.desc())
         .limit(CANDIDATE_ROWS)
     ).all()
     actors = _actor_names(session, {event.id for event, _ in rows})
@@ -232,8 +232,13 @@ def _candidate_ids(
         parts.append(select(Event.id).where(*base, shares, *extra))
     if not parts:
         return select(Event.id).where(false())
-    # Each part bounded on its own (SQLite wants a LIMIT inside a subquery).
-    bounded = [part.limit(CANDIDATE_ROWS).subquery() for part in parts]
+    # Each part bounded on its own (SQLite wants a LIMIT inside a subquery), keeping
+    # the events that start latest in the window: those nearest the record's dates
+    # (a common actor may share thousands of events in a year).
+    latest_first = (Event.date_start.desc(), Event.id.desc())
+    bounded = [
+        part.order_by(*latest_first).limit(CANDIDATE_ROWS).subquery() for part in parts
+    ]
     return union(*(select(part.c.id) for part in bounded)).subquery().select()
 
 

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from tracker.crud import create_event
+from tracker.crud import create_event, save_events
 from tracker.db import session_scope
 from tracker.duplicates import dismiss_candidate, find_duplicate_candidates
 from tracker.filters import EventFilter
 from tracker.lookalikes import (
+    CANDIDATE_ROWS,
     count_events_with_open_candidates,
     find_likely_duplicates,
 )
@@ -173,3 +174,25 @@ def test_count_events_with_open_candidates_follows_the_filter_and_decisions(engi
         gone = count_events_with_open_candidates(session, EventFilter())
     assert gone.events == open_events_in_sql(engine) == 0
     assert gone.first_event_id is None
+
+
+def test_find_likely_duplicates_keeps_the_nearest_of_many_sharing_an_actor(engine):
+    # More events share the actor in the year before than are checked exactly
+    # (CANDIDATE_ROWS): those nearest the record's dates must be the ones kept.
+    earlier = [
+        EventCreate.model_validate(
+            strike(
+                location=None,
+                title=f"Shelling {n}",
+                date_start=(dt.date(2024, 6, 1) + dt.timedelta(days=n % 300)),
+                external_id=f"old-{n}",
+                dataset="acled",
+            )
+        )
+        for n in range(CANDIDATE_ROWS + 10)
+    ]
+    with session_scope(engine) as session:
+        save_events(session, earlier)
+    known = add(engine, strike(location=None, title="The strike"))
+    [found] = likely(engine, strike(location=None))
+    assert (found.id, found.title) == (known, "The strike")

@@ -196,3 +196,14 @@ def test_find_likely_duplicates_keeps_the_nearest_of_many_sharing_an_actor(engin
     known = add(engine, strike(location=None, title="The strike"))
     [found] = likely(engine, strike(location=None))
     assert (found.id, found.title) == (known, "The strike")
+
+
+def test_find_likely_duplicates_by_actor_finds_a_long_event_still_running(engine):
+    # Months before, but running on the day: found through its end date.
+    since_january = strike(
+        location=None, date_start="2025-01-01", date_end="2025-05-28", title="Since"
+    )
+    known = add(engine, since_january)
+    [found] = likely(engine, strike(location=None))
+    assert found.id == known
+    assert "vs 1 January – 28 May 2025 (day)); no place to compare" in found.reasons

@@ -42,6 +42,7 @@ TIMELINE_NAVIGATE = "timeline-navigate"
 TIMELINE_SWIMLANES_NOTE = "timeline-swimlanes-note"
 TIMELINE_WINDOW_NOTE = "timeline-window-note"
 TIMELINE_ACTORS_INVOLVED = "timeline-actors-involved"
+TIMELINE_DUPLICATES = "timeline-duplicates"  # banner: events maybe counted twice
 
 # --- map page ---
 MAP_GRAPH = "map-graph"
@@ -117,6 +118,9 @@ FORM_STATUS = "event-form-status"
 FORM_CONFIDENCE = "event-form-confidence"
 FORM_FIELD_ERROR = "event-form-field-error"  # pattern id: {"type": ..., "field": key}
 FORM_SAVE = "event-form-save"
+FORM_DUPLICATES = "event-form-duplicates"  # the likely-duplicate warning, before saving
+FORM_SAVE_ANYWAY = "event-form-save-anyway"  # shown with the duplicate warning
+FORM_MERGE_INTO = "event-form-merge-into"  # pattern id: {"type": ..., "event": id}
 
 # --- import page ---
 IMPORT_UPLOAD = "import-upload"

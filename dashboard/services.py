@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from dashboard import uploads
-from tracker import crud, errors, gazetteer, history, importing, review
+from tracker import crud, errors, gazetteer, history, importing, lookalikes, review
 from tracker.accounts import Action, Principal, authorize
 from tracker.db import session_scope
 from tracker.duplicates import ALL_STATUSES, DuplicateRow, list_duplicate_candidates
@@ -292,6 +292,13 @@ def event_page_data(event_id: int) -> EventPageData | None:
 DUPLICATE_LIMIT = 50  # candidates shown on one event page
 
 
+def open_duplicates(event_filter: EventFilter) -> lookalikes.OpenDuplicates:
+    """How many events of the filter are in undecided duplicate candidates, and
+    where to start resolving them (the timeline's banner)."""
+    with session_scope(engine()) as session:
+        return lookalikes.count_events_with_open_candidates(session, event_filter)
+
+
 def possible_duplicates(event_id: int) -> list[DuplicateRow]:
     """The duplicate candidates one event is part of, of any status, likeliest first."""
     with session_scope(engine()) as session:
@@ -408,14 +415,17 @@ def save_event_form(
     event_id: int | None = None,
     expected_version: int | None = None,
     accept: bool = False,
+    check_duplicates: bool = False,
 ) -> int:
     """Validate an event from the form, then add it or replace `event_id`; its id.
 
     With `accept`, `event_id` is a proposal under review, saved as confirmed (see
-    `tracker.review.accept_proposal`). Raises PermissionDenied when the account may
-    not, InvalidInput listing every problem (EditConflict when someone saved the
-    event since `expected_version`), with nothing saved; NotFound when the edited
-    event is gone."""
+    `tracker.review.accept_proposal`). With `check_duplicates`, a new event or an
+    accepted proposal that looks like a confirmed or disputed event raises
+    LikelyDuplicates (listing them) before anything is written. Raises
+    PermissionDenied when the account may not, InvalidInput listing every problem
+    (EditConflict when someone saved the event since `expected_version`), with
+    nothing saved; NotFound when the edited event is gone."""
     author = allowed(
         _form_action(record, event_id, accept),
         "review queue" if accept else "dashboard form",
@@ -430,6 +440,12 @@ def save_event_form(
     if problems:
         raise errors.InvalidInput(problems)
     with session_scope(engine()) as session:
+        if check_duplicates and (event_id is None or accept):
+            found = lookalikes.find_likely_duplicates(
+                session, data, exclude_id=event_id
+            )
+            if found:
+                raise lookalikes.LikelyDuplicates(found)
         if event_id is None:
             return crud.create_event(session, data, author=author).id
         if accept:

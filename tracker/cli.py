@@ -344,6 +344,8 @@ def _print_import_report(report: ImportReport, report_path: Path | None) -> None
             f"{report.duplicate_candidates} possible duplicates across datasets "
             "flagged: see `tracker duplicates`."
         )
+    for line in report.lookalikes.describe() if report.lookalikes else []:
+        click.echo(line if line.endswith(":") else f"  - {line}")
     shown = report.problems[:MAX_PROBLEMS_SHOWN]
     for problem in shown:
         click.echo(f"  - {problem}", err=True)

@@ -495,17 +495,21 @@ def _actor_names(session: Session, event_ids: set[int]) -> dict[int, dict[int, s
 def _score_pair(
     first: _Side,
     second: _Side,
-    km: float,
+    km: float | None,
     shared_actors: Sequence[str],
     fewer_actors: int,
     max_km: float = DEFAULT_MAX_KM,
+    *,
+    place: str | None = None,
 ) -> tuple[float, str]:
     """Score a pair from 0 to 1 and say why, in words.
 
     Type: 1 for the same type, 0.5 for the same quad class only. Dates: the days
     both cover over the days the longer covers (1 = the same single day). Place:
-    1 at the same point, falling to 0 at `max_km`. Actors: the shared ones over
-    those of the event with fewer. Weighted by WEIGHTS."""
+    1 at the same point, falling to 0 at `max_km`; 0 when `km` is None (no
+    distance to measure). Actors: the shared ones over those of the event with
+    fewer. Weighted by WEIGHTS. `place` words the place in place of the distance
+    (`tracker.lookalikes` compares places without coordinates by name)."""
     spans = [
         covered_interval(s.date_start, s.date_end, s.date_precision)
         for s in (first, second)
@@ -515,7 +519,9 @@ def _score_pair(
     parts = {
         "type": 1.0 if first.event_type == second.event_type else 0.5,
         "date": max(0, common) / longest,
-        "place": max(0.0, 1 - km / max_km) if max_km > 0 else 1.0,
+        "place": 0.0
+        if km is None
+        else (max(0.0, 1 - km / max_km) if max_km > 0 else 1.0),
         "actors": len(shared_actors) / fewer_actors if fewer_actors else 0.0,
     }
     score = round(sum(WEIGHTS[k] * min(1.0, v) for k, v in parts.items()), 2)
@@ -535,7 +541,9 @@ def _score_pair(
         actors = f"shared actor{plural} {', '.join(shared_actors)}"
     else:
         actors = "no shared actor"
-    reasons = f"{kind}; dates overlap ({dates}); {km:.1f} km apart; {actors}"
+    if place is None:
+        place = "no distance to measure" if km is None else f"{km:.1f} km apart"
+    reasons = f"{kind}; dates overlap ({dates}); {place}; {actors}"
     return score, reasons
 
 

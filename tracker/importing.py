@@ -25,6 +25,7 @@ from tracker.duplicates import find_duplicate_candidates
 from tracker.errors import InvalidInput, Problem, problems_from_validation_error
 from tracker.formats.base import ImportFormat, RawRow, RowProblem
 from tracker.history import Author
+from tracker.lookalikes import RowsLikeExisting
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
     EventCreate,
@@ -58,6 +59,8 @@ class ImportReport:
     written: bool = False
     failed: bool = False  # an all-or-nothing import that met invalid rows
     duplicate_candidates: int = 0
+    # A dry run's rows that look like stored events of other datasets (issue 12).
+    lookalikes: RowsLikeExisting | None = None
     problems: list[Problem] = field(default_factory=list)
     event_ids: list[int] = field(default_factory=list)  # added and updated
 
@@ -160,7 +163,11 @@ def import_file(
     writing = mode is not ImportMode.DRY_RUN
     writer = BatchWriter(session, report, write=writing, author=author)
     batch: list[tuple[int, EventCreate]] = []
+    if not writing and duplicate_check:  # said before the analyst confirms
+        report.lookalikes = RowsLikeExisting()
     for line, event in _valid_events(fmt, fmt.read(path), report, progress):
+        if report.lookalikes is not None:
+            report.lookalikes.check(session, line, event)
         if mode is ImportMode.ATOMIC and report.problems:
             writer.write = False  # keep validating, stop writing: all will roll back
         batch.append((line, event))

@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
-from dash.exceptions import PreventUpdate
+from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
 from dashboard import ids, services
 from dashboard.components import event_form_fields as fields
+from dashboard.components.duplicate_warning import duplicate_warning
 from dashboard.components.history_panel import conflict_message
 from dashboard.components.proposal_review import accept_mode
 from tracker import taxonomy
@@ -29,6 +30,7 @@ from tracker.errors import (
     Problem,
     TrackerError,
 )
+from tracker.lookalikes import LikelyDuplicates
 from tracker.models import ActorRole, EventRecord
 
 # A new event starts with the two roles most reports name, and one source.
@@ -339,6 +341,19 @@ def form_page(
             fields.how_many_part(values),
             fields.sources_part(contents["sources"]),
             fields.review_part(values),
+            # Filled by on_save when the event looks like one already recorded; its
+            # "Save anyway" is always here (hidden), so it never appears as a new
+            # input that Dash would fire on_save for.
+            html.Div(id=ids.FORM_DUPLICATES, role="alert"),
+            html.Button(
+                "Save as a new event anyway"
+                if (editing or {}).get("accept")
+                else "Save anyway",
+                id=ids.FORM_SAVE_ANYWAY,
+                type="button",
+                className="button",
+                hidden=True,
+            ),
             html.Div(
                 [
                     html.Button(
@@ -476,8 +491,13 @@ def rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
         "fields": Output({"type": ids.FORM_FIELD_ERROR, "field": ALL}, "children"),
         "actors": Output({"type": ids.FORM_ACTOR_ERROR, "index": ALL}, "children"),
         "sources": Output({"type": ids.FORM_SOURCE_ERROR, "index": ALL}, "children"),
+        "warning": Output(ids.FORM_DUPLICATES, "children"),
+        "anyway_hidden": Output(ids.FORM_SAVE_ANYWAY, "hidden"),
     },
-    inputs={"clicks": Input(ids.FORM_SAVE, "n_clicks")},
+    inputs={
+        "clicks": Input(ids.FORM_SAVE, "n_clicks"),
+        "anyway": Input(ids.FORM_SAVE_ANYWAY, "n_clicks"),
+    },
     state={
         "form": form_states(),
         "editing": State(ids.FORM_EDITING, "data"),
@@ -495,10 +515,16 @@ def on_save(
     form: dict[str, Any],
     editing: dict[str, Any] | None,
     places: dict[str, list[dict]],
+    anyway: int | None = None,
 ) -> dict[str, Any]:
-    """Validate and save the event, then open its page; or show what to fix."""
-    if not clicks:  # the page just appeared; its URL output lies outside the page, so
-        raise PreventUpdate  # Dash calls this despite prevent_initial_call
+    """Validate and save the event, then open its page; or show what to fix.
+
+    A new event or an accepted proposal that looks like a recorded event is not
+    saved: the warning names the events it looks like, and its "Save anyway"
+    button (`anyway`) saves without asking again."""
+    if not clicks and not anyway:  # the page just appeared; its URL output lies
+        raise PreventUpdate  # outside the page, so Dash calls this anyway
+    save_anyway = _saving_anyway(clicks, anyway)
     editing = editing or {}
     actors, sources = rows_of(form["actors"]), rows_of(form["sources"])
     draft = record_from_form(form["values"], actors, sources, editing.get("kept"))
@@ -508,7 +534,14 @@ def on_save(
             event_id=editing.get("event_id"),
             expected_version=editing.get("version"),
             accept=bool(editing.get("accept")),
+            check_duplicates=not save_anyway,
         )
+    except LikelyDuplicates as error:  # nothing saved: the analyst chooses
+        warning = duplicate_warning(error.found, accept=bool(editing.get("accept")))
+        return render_messages(Messages(), places) | {
+            "warning": warning,
+            "anyway_hidden": False,
+        }
     except EditConflict as error:  # someone saved it since this form was opened
         return render_messages(Messages(), places) | {
             "summary": conflict_message(error)
@@ -521,6 +554,21 @@ def on_save(
         return render_messages(Messages(summary=[str(error)]), places)
     page = editing.get("return_to", f"/events/{event_id}")
     return render_messages(Messages(), places) | {"page": page}
+
+
+def _saving_anyway(clicks: int | None, anyway: int | None) -> bool:
+    """Whether "Save anyway" was pressed (rather than Save event).
+
+    It shows only after a Save event, so with both counted the callback context
+    tells which; called as a plain function (as tests do), `anyway` alone says so."""
+    if not anyway:
+        return False
+    if not clicks:
+        return True
+    try:
+        return ctx.triggered_id == ids.FORM_SAVE_ANYWAY
+    except MissingCallbackContextException:
+        return False
 
 
 def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:
@@ -541,4 +589,26 @@ def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:
         "fields": [messages.fields.get(i["field"]) for i in places["fields"]],
         "actors": [messages.actors.get(i["index"]) for i in places["actors"]],
         "sources": [messages.sources.get(i["index"]) for i in places["sources"]],
+        "warning": None,
+        "anyway_hidden": True,
     }
+
+
+@callback(
+    Output(ids.URL, "pathname", allow_duplicate=True),
+    Output(ids.FORM_DUPLICATES, "children", allow_duplicate=True),
+    Input({"type": ids.FORM_MERGE_INTO, "event": ALL}, "n_clicks"),
+    State(ids.FORM_EDITING, "data"),
+    prevent_initial_call=True,
+)
+def on_merge_into(clicks: list[int | None], editing: dict[str, Any] | None):
+    """Merge the proposal being accepted into the recorded event the analyst chose
+    from the warning, then open that event (it now cites the proposal's article)."""
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks):
+        raise PreventUpdate  # the warning just appeared
+    into = ctx.triggered_id["event"]
+    try:
+        services.merge_proposal((editing or {})["event_id"], into)
+    except TrackerError as error:  # a viewer, or the proposal was decided meanwhile
+        return no_update, html.P(f"Not merged: {error}", className="form-summary")
+    return f"/events/{into}", None

@@ -216,9 +216,46 @@ def dry_run_report(report: ImportReport) -> html.Div:
         html.P(what),
         html.P("Nothing has been written yet.", className="note"),
     ]
+    parts.append(lookalike_note(report))
     if report.problems:
         parts.append(problems_table(report.problems))
     return html.Div(parts, className="dry-run")
+
+
+def lookalike_note(report: ImportReport) -> html.Div | None:
+    """How many rows look like events already stored, with a few examples linked,
+    so the analyst knows before importing (the import then flags them for review)."""
+    found = report.lookalikes
+    if found is None or not found.rows:
+        return None
+    head, *_ = found.describe()
+    examples = [
+        html.Li(
+            [
+                f"Line {line}: like ",
+                dcc.Link(
+                    f"event {like.id}, {like.title}",
+                    href=f"/events/{like.id}",
+                    target="_blank",
+                ),
+                html.Span(f" ({like.reasons})", className="note"),
+            ]
+        )
+        for line, like in found.examples
+    ]
+    return html.Div(
+        [
+            html.P(html.Strong(head.rstrip(":") + ".")),
+            html.Ul(examples),
+            html.P(
+                "Importing adds them as new events and flags each pair as a possible "
+                "duplicate to merge or dismiss.",
+                className="note",
+            ),
+        ],
+        className="duplicate-warning import-lookalikes",
+        role="alert",
+    )
 
 
 def unreadable(error: InvalidInput | NotFound) -> html.Div:

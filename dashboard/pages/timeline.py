@@ -10,6 +10,7 @@ from typing import Any
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids, services
+from dashboard.components.duplicate_banner import duplicate_banner
 from dashboard.components.export_link import export_link
 from dashboard.figures import (
     events_over_time_figure,
@@ -51,6 +52,7 @@ def layout(**query: Any) -> html.Div:
                 className="summary",
             ),
             headline_row(data.headlines, event_filter.describe_statuses()),
+            duplicate_banner(event_filter),
             card(
                 "Events over time, by type",
                 described,

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from tests.storage.test_importing import counts
 from tracker.cli import main
-from tracker.db import make_engine
+from tracker.crud import find_event_by_external_id
+from tracker.db import make_engine, session_scope
 
 
 def invoke(url: str, *args: str):
@@ -92,3 +93,43 @@ def test_import_of_a_record_without_external_id_is_refused(database_url, tmp_pat
     assert result.exit_code == 1
     assert "line 1, external_id: has no external id" in result.output
     assert event_count(database_url) == 0
+
+
+def seed_event_id(url: str, external_id: str) -> int:
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            return find_event_by_external_id(session, "seed", external_id).id
+    finally:
+        engine.dispose()
+
+
+def test_import_dry_run_names_rows_that_look_like_stored_events(
+    database_url, files, tmp_path
+):
+    # Issue 12: said before the analyst imports, so a strike is not counted twice.
+    good, _ = files
+    assert invoke(database_url, "import", str(good)).exit_code == 0
+    seed = {
+        record["external_id"][-2:]: record
+        for record in map(json.loads, good.read_text(encoding="utf-8").splitlines())
+    }
+    strike = seed["06"] | {"dataset": "newsdesk", "external_id": "nd-1"}
+    strike |= {"id": None, "title": "Strike, 14"}
+    talks = seed["01"] | {"id": None}
+    talks |= {"dataset": "newsdesk", "external_id": "nd-2", "date_start": "2024-03-01"}
+    talks |= {"date_end": "2024-03-28"}
+    other = tmp_path / "newsdesk.jsonl"
+    other.write_text(json.dumps(talks) + "\n" + json.dumps(strike) + "\n")
+    result = invoke(database_url, "import", str(other), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "1 row looks like events already stored:" in result.output
+    title = "Ballistic-missile attack kills 14 Ukrainians, including 6 children"
+    known = seed_event_id(database_url, seed["06"]["external_id"])
+    assert f"  - line 2: like event {known}, '{title}' (same type" in result.output
+    assert "same fatalities (14); same children killed (6))" in result.output
+    assert event_count(database_url) == 12  # a dry run writes nothing
+    imported = invoke(database_url, "import", str(other))
+    assert imported.exit_code == 0, imported.output
+    assert "looks like events already stored" not in imported.output
+    assert "possible duplicates across datasets flagged" in imported.output

@@ -33,7 +33,7 @@ from tracker.exporting import iter_csv_chunks
 from tracker.extraction.proposals import Article
 from tracker.facets import Choice, search_actors, search_places
 from tracker.facets import country_choices as country_choices_in
-from tracker.filters import EventFilter
+from tracker.filters import COUNTED_STATUSES, EventFilter
 from tracker.formats import CsvLayout
 from tracker.formats.acled import count_events_without_acled_type
 from tracker.history import Author, HistoryEntry
@@ -42,6 +42,7 @@ from tracker.native_csv import iter_native_csv_chunks
 from tracker.queries import (
     EventRow,
     LinkedEvent,
+    count_by_status,
     count_events,
     cursor_from_token,
     cursor_to_token,
@@ -616,6 +617,14 @@ def run_import(
         )
     discard_upload(token)
     return report
+
+
+def uncounted_statuses(event_ids: list[int]) -> dict[str, int]:
+    """Of `event_ids`, how many have each status the figures leave out by default
+    (proposed, retracted), so an import can say where its events went."""
+    with session_scope(engine()) as session:
+        counts = count_by_status(session, event_ids)
+    return {s: n for s, n in counts.items() if s not in COUNTED_STATUSES and n}
 
 
 def event_titles(event_ids: list[int]) -> list[tuple[int, str]]:

@@ -33,7 +33,7 @@ from tracker.duplicates import (
 )
 from tracker.exporting import UTF8_BOM, write_events_jsonl
 from tracker.extract_command import extract
-from tracker.filters import EventFilter
+from tracker.filters import COUNTED_STATUSES, EventFilter
 from tracker.formats.acled import write_acled_csv
 from tracker.formats.geojson import write_geojson
 from tracker.importing import (
@@ -47,7 +47,12 @@ from tracker.importing import (
 from tracker.maintenance_command import backup, history, purge, restore, revert
 from tracker.models import DuplicateStatus, EventRecord, EventStatus
 from tracker.native_csv import write_native_csv
-from tracker.queries import get_event_record, iter_event_records, list_events
+from tracker.queries import (
+    count_by_status,
+    get_event_record,
+    iter_event_records,
+    list_events,
+)
 from tracker.records import parse_json_records
 from tracker.seed import seed_database
 from tracker.user_command import user
@@ -166,8 +171,9 @@ def seed(ctx: click.Context, path: Path | None) -> None:
 @reports_errors
 def list_command(ctx: click.Context, limit: int, **filters: Any) -> None:
     """List matching events in date order, one a line."""
+    event_filter = build_filter(**filters)
     with session_scope(open_engine(ctx)) as session:
-        rows = list_events(session, build_filter(**filters), limit=limit)
+        rows = list_events(session, event_filter, limit=limit)
     for row in rows:
         kind = row.event_type + (f"/{row.mode}" if row.mode else "")
         place = ", ".join(p for p in (row.place, row.country) if p) or "-"
@@ -176,7 +182,9 @@ def list_command(ctx: click.Context, limit: int, **filters: Any) -> None:
         )
         when = describe_date(row.date_start, row.date_end, row.date_precision)
         click.echo(f"{row.id:>6}  {when:<32} {kind:<26} {row.title} [{place}]{killed}")
-    click.echo(f"{len(rows)} event{'s' if len(rows) != 1 else ''}.", err=True)
+    # The count says which statuses it counts, as the dashboard's headline does.
+    plural = "s" if len(rows) != 1 else ""
+    click.echo(f"{len(rows)} event{plural} · {event_filter.describe()}.", err=True)
 
 
 @main.command()
@@ -327,6 +335,15 @@ def import_command(
         except ImportFailed as failure:
             report = failure.report
     _print_import_report(report, report_path)
+    if report.written and report.event_ids:
+        with session_scope(engine) as session:
+            statuses = count_by_status(session, report.event_ids)
+        for status, count in sorted(statuses.items()):
+            if status not in COUNTED_STATUSES:
+                click.echo(
+                    f"{count} of these events are {status}: listed, exported and "
+                    f"counted only with --status {status}."
+                )
     if report.problems and mode is not ImportMode.SKIP_INVALID:
         raise CommandError(
             f"{report.rejected} of {report.rows} rows are invalid"

@@ -189,6 +189,22 @@ def count_events(session: Session, event_filter: EventFilter) -> int:
     )
 
 
+def count_by_status(session: Session, event_ids: Sequence[int]) -> dict[str, int]:
+    """How many of `event_ids` have each status, counted in SQL a chunk at a time
+    (an import's ids can run to millions)."""
+    counts: dict[str, int] = defaultdict(int)
+    for start in range(0, len(event_ids), 10_000):
+        chunk = list(event_ids[start : start + 10_000])
+        query = (
+            select(Event.status, func.count())
+            .where(Event.id.in_(chunk))
+            .group_by(Event.status)
+        )
+        for status, count in session.execute(query):
+            counts[str(status)] += int(count)
+    return dict(counts)
+
+
 def iter_event_records(
     session: Session, event_filter: EventFilter, *, batch_size: int = 1000
 ) -> Iterator[EventRecord]:

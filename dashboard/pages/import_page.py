@@ -273,9 +273,16 @@ def unreadable(error: InvalidInput | NotFound) -> html.Div:
 
 
 def import_summary(
-    name: str, report: ImportReport, titles: Sequence[tuple[int, str]]
+    name: str,
+    report: ImportReport,
+    titles: Sequence[tuple[int, str]],
+    uncounted: dict[str, int] | None = None,
 ) -> html.Div:
-    """The summary of a finished import, linking to the events it wrote."""
+    """The summary of a finished import, linking to the events it wrote.
+
+    `uncounted` (status -> events) names the imported events the figures leave out
+    by default, proposals above all (GDELT rows, machine-coded files), so an
+    analyst does not look for them on an unfiltered timeline in vain."""
     parts: list[Any] = [
         html.P(html.Strong(f"Imported {name}."), className="import-done"),
         counts(report, dry_run=False),
@@ -302,6 +309,21 @@ def import_summary(
     else:
         parts.append(
             html.P("Nothing changed: every row matches an event already stored.")
+        )
+    for status, count in sorted((uncounted or {}).items()):
+        plural = "s are" if count != 1 else " is"
+        parts.append(
+            html.P(
+                [
+                    f"{count:,} of these event{plural} {status}: the figures, "
+                    f"charts and exports count them only when the status filter "
+                    f"ticks {status}. ",
+                    dcc.Link(
+                        f"Open the {status} events", href=f"/events?statuses={status}"
+                    ),
+                ],
+                className="note",
+            )
         )
     parts.append(html.P(dcc.Link("Open the events table", href="/events")))
     return html.Div(parts, className="import-summary", role="status")
@@ -401,8 +423,10 @@ def on_import(
     except (InvalidInput, NotFound) as error:
         return unreadable(error), no_update, no_update
     titles = services.event_titles(report.event_ids[:LINKS_SHOWN])
+    uncounted = services.uncounted_statuses(report.event_ids)
     done = html.P("Imported. Choose another file to import more.")
-    return import_summary(uploaded["name"], report, titles), None, done
+    summary = import_summary(uploaded["name"], report, titles, uncounted)
+    return summary, None, done
 
 
 # A file over the limit is refused in the browser, saying why, before it is sent.

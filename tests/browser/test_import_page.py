@@ -61,7 +61,16 @@ def test_upload_dry_run_import_then_open_an_imported_event(
     page.get_by_role("button", name="Import", exact=True).click()
     result = page.locator("#import-result")
     expect(result).to_contain_text("Imported new_events.jsonl.")
-    expect(result.get_by_role("link")).to_have_count(4)  # 3 events and the table
+    # The file's events are proposals: the summary says they are not counted by
+    # default and links to them (issue #12).
+    expect(result).to_contain_text(
+        "3 of these events are proposed: the figures, charts and exports count "
+        "them only when the status filter ticks proposed."
+    )
+    # 3 events, the proposed events and the table
+    expect(result.get_by_role("link")).to_have_count(5)
+    proposed = result.get_by_role("link", name="Open the proposed events")
+    assert proposed.get_attribute("href") == "/events?statuses=proposed"
     assert count_events(seeded_url) == before + 3
     expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()
 
@@ -72,7 +81,7 @@ def test_upload_dry_run_import_then_open_an_imported_event(
         page.get_by_text("Two workers were killed when a drone hit the depot.")
     ).to_be_visible()
 
-    page.goto(server + "/events")
+    page.goto(server + "/events?statuses=proposed")
     expect(page.locator("#events-grid").get_by_text(DEPOT)).to_be_visible()
 
 

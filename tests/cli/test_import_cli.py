@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REPO_ROOT
 from tests.storage.test_importing import counts
 from tracker.cli import main
 from tracker.crud import find_event_by_external_id
@@ -133,3 +134,22 @@ def test_import_dry_run_names_rows_that_look_like_stored_events(
     assert imported.exit_code == 0, imported.output
     assert "looks like events already stored" not in imported.output
     assert "possible duplicates across datasets flagged" in imported.output
+
+
+def test_import_of_proposals_says_they_are_counted_only_when_asked(database_url):
+    # Issue #12: a file of machine-coded (proposed) events does not appear in the
+    # default listing; the import says so instead of leaving the analyst to wonder.
+    proposals = REPO_ROOT / "tests" / "data" / "import_page" / "new_events.jsonl"
+    statuses = [json.loads(line)["status"] for line in proposals.open()]
+    assert statuses.count("proposed") == len(statuses) == 3
+    result = invoke(database_url, "import", str(proposals))
+    assert result.exit_code == 0, result.output
+    assert (
+        "3 of these events are proposed: listed, exported and counted only with "
+        "--status proposed." in result.output
+    )
+    listed = invoke(database_url, "list", "--status", "proposed")
+    assert listed.output.count("\n") >= 3
+    assert invoke(database_url, "list").output.strip() == (
+        "0 events · confirmed and disputed events."
+    )

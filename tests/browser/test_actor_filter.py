@@ -49,6 +49,9 @@ def test_typing_an_alias_offers_the_actor_and_choosing_it_filters_the_timeline(
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(r"\?actors=Government\+of\+Russia$"))
     expect(page.locator("#timeline-summary")).to_have_text(
-        re.compile(rf"^{expected} events · events actor Government of Russia")
+        re.compile(
+            rf"^{expected} events · confirmed and disputed events actor "
+            "Government of Russia"
+        )
     )
     expect(page.locator("#app-nav-event-count")).to_have_text(f"{expected} events")

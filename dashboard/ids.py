@@ -121,6 +121,7 @@ FORM_SAVE = "event-form-save"
 FORM_DUPLICATES = "event-form-duplicates"  # the likely-duplicate warning, before saving
 FORM_SAVE_ANYWAY = "event-form-save-anyway"  # shown with the duplicate warning
 FORM_MERGE_INTO = "event-form-merge-into"  # pattern id: {"type": ..., "event": id}
+FORM_CITE_ON = "event-form-cite-on"  # pattern id: {"type": ..., "event": id}
 
 # --- import page ---
 IMPORT_UPLOAD = "import-upload"

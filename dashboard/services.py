@@ -464,6 +464,27 @@ def save_event_form(
         return event.id
 
 
+def cite_form_sources_on(record: dict[str, Any], into: int) -> int:
+    """Add the sources of a new event typed in the form to the recorded event
+    `into` it repeats, instead of saving a second event; `into`.
+
+    The record is validated as a save would be (InvalidInput, nothing written);
+    the event's history records the new sources as a merge."""
+    author = allowed(Action.MERGE, "dashboard form: a new report of this event")
+    problems: list[errors.Problem] = []
+    try:
+        [data] = crud.validate_event_records([(1, record)])
+    except errors.InvalidInput as error:
+        problems.extend(error.problems)
+    if not record.get("sources"):
+        problems.append(errors.Problem("sources", NO_SOURCE))
+    if problems:
+        raise errors.InvalidInput(problems)
+    with session_scope(engine()) as session:
+        crud.cite_sources(session, into, data.sources, author=author)
+    return into
+
+
 def _form_action(record: dict[str, Any], event_id: int | None, accept: bool) -> Action:
     if accept:
         return Action.REVIEW

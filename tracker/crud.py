@@ -673,6 +673,42 @@ def merge_events(
     return outcome
 
 
+def cite_sources(
+    session: Session,
+    event_id: int,
+    sources: Sequence[SourceIn],
+    *,
+    author: Author,
+) -> MergeOutcome:
+    """Make the recorded event `event_id` cite `sources` too, as one new version.
+
+    What an analyst does with a report of an event already recorded: instead of a
+    second event that would be counted twice, the event gains the new source (a
+    quote it lacks is appended to the one it has)."""
+    with _recorded_write(session, event_id, author=author, action=ChangeAction.MERGE):
+        cited = {
+            row.source_id: row
+            for row in session.exec(
+                select(EventSource).where(EventSource.event_id == event_id)
+            )
+        }
+        added = quoted = 0
+        for data in sources:
+            source = resolve_source(session, data)
+            session.flush()
+            ours = cited.get(source.id)
+            if ours is None:
+                cited[source.id] = EventSource(
+                    event_id=event_id, source_id=source.id, quote=data.quote
+                )
+                session.add(cited[source.id])
+                added += 1
+            elif data.quote and data.quote not in (ours.quote or ""):
+                ours.quote = " […] ".join(q for q in (ours.quote, data.quote) if q)
+                quoted += 1
+    return MergeOutcome(added, quoted)
+
+
 def _cite_sources_of(session: Session, from_id: int, to_id: int) -> MergeOutcome:
     """Make `to_id` cite every source of `from_id`; a quote it lacks is appended."""
     cited = {

@@ -2,8 +2,9 @@
 
 Shown instead of saving (nothing is written yet): each likely duplicate with its id,
 title, date, place, the reasons it looks alike and a link to it; then the analyst's
-choices: "Merge into event N" for a proposal under review; "Save anyway", a button
-of the form itself (see `dashboard.pages.event_form.form_page`)."""
+choices: "Merge into event N" for a proposal under review, "Add its sources to event
+N" for a new event typed in; "Save anyway", a button of the form itself (see
+`dashboard.pages.event_form.form_page`)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from tracker.lookalikes import LikelyDuplicate
 
 
 def duplicate_item(found: LikelyDuplicate, *, merge: bool) -> html.Li:
-    """One likely duplicate: link, date and place, reasons, and (for a proposal) its
-    merge button."""
+    """One likely duplicate: link, date and place, reasons, and its merge button:
+    for a proposal (`merge`) the proposal is merged into it, for a new event the
+    form's sources are added to it."""
     where = f" · {found.place}" if found.place else ""
     parts: list[Any] = [
         html.A(
@@ -30,15 +32,19 @@ def duplicate_item(found: LikelyDuplicate, *, merge: bool) -> html.Li:
         html.Span(f" · {found.date}{where} · likeness {found.score:.0%}"),
         html.P(found.reasons, className="note"),
     ]
-    if merge:
-        parts.append(
-            html.Button(
-                f"Merge into event {found.id}",
-                id={"type": ids.FORM_MERGE_INTO, "event": found.id},
-                type="button",
-                className="button",
-            )
+    label, kind = (
+        (f"Merge into event {found.id}", ids.FORM_MERGE_INTO)
+        if merge
+        else (f"Add its sources to event {found.id}", ids.FORM_CITE_ON)
+    )
+    parts.append(
+        html.Button(
+            label,
+            id={"type": kind, "event": found.id},
+            type="button",
+            className="button",
         )
+    )
     return html.Li(parts, className="likely-duplicate")
 
 
@@ -59,7 +65,9 @@ def duplicate_warning(
         "Merge it into the event it repeats (the event then cites this article), or "
         "save it as a new event anyway if it is another happening."
         if accept
-        else "Open the event to compare; save anyway if it is another happening."
+        else "Open the event to compare: if it is the same happening, add this "
+        "report's sources to it (nothing is counted twice); save anyway if it is "
+        "another happening."
     )
     return html.Div(
         [

@@ -556,6 +556,33 @@ def on_save(
     return render_messages(Messages(), places) | {"page": page}
 
 
+@callback(
+    Output(ids.URL, "pathname", allow_duplicate=True),
+    Output(ids.FORM_DUPLICATES, "children", allow_duplicate=True),
+    Input({"type": ids.FORM_CITE_ON, "event": ALL}, "n_clicks"),
+    State(ids.FORM_EDITING, "data"),
+    form_states(),
+    prevent_initial_call=True,
+)
+def on_cite_on(
+    clicks: list[int | None], editing: dict[str, Any] | None, form: dict[str, Any]
+):
+    """Add the sources typed in the form to the recorded event the analyst chose
+    from the warning, instead of saving a second event; then open that event."""
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks):
+        raise PreventUpdate  # the warning just appeared
+    into = ctx.triggered_id["event"]
+    actors, sources = rows_of(form["actors"]), rows_of(form["sources"])
+    draft = record_from_form(
+        form["values"], actors, sources, (editing or {}).get("kept")
+    )
+    try:
+        services.cite_form_sources_on(draft.record, into)
+    except TrackerError as error:  # a viewer, or the form no longer validates
+        return no_update, html.P(f"Not added: {error}", className="form-summary")
+    return f"/events/{into}", None
+
+
 def _saving_anyway(clicks: int | None, anyway: int | None) -> bool:
     """Whether "Save anyway" was pressed (rather than Save event).
 

@@ -230,3 +230,35 @@ def test_timeline_banner_counts_open_candidates_until_they_are_dismissed(
     expect(page.locator("#timeline-headlines")).to_be_visible()
     expect(page.locator("#timeline-duplicates")).to_be_hidden()
     expect(page.get_by_text("may be counted twice")).to_have_count(0)
+
+
+def test_add_form_adds_the_new_report_s_source_to_event_6_instead_of_a_copy(
+    page: Page, server: str, seeded_url: str, console_errors
+):
+    # Issue #12: the warning offers the merge, here for a report typed in by hand.
+    before = count_events(seeded_url)
+    may_before = may_in_sql(seeded_url)
+    page.goto(server + "/events/new")
+    page.get_by_label("Title").fill("Fourteen killed by a missile, six children")
+    choose(page, "Event type", "ASSAULT")
+    page.get_by_label("Start date").fill("2025-05-24")
+    page.get_by_label("End date").fill("2025-05-25")
+    page.get_by_label("Actor", exact=True).first.fill("Military Forces of Russia")
+    page.get_by_label("Fatalities (best)").fill("14")
+    page.get_by_label("Source URL").fill("https://example.org/second-report")
+    page.get_by_label("Quote").fill("A missile killed fourteen, six of them children.")
+    page.get_by_role("button", name="Save event").click()
+
+    warning = page.locator(".duplicate-warning")
+    expect(warning).to_contain_text(f"Event 6: {SEED_STRIKE}")
+    assert count_events(seeded_url) == before
+    warning.get_by_role("button", name="Add its sources to event 6").click()
+
+    page.wait_for_url(re.compile(r"/events/6$"))
+    expect(
+        page.get_by_text("A missile killed fourteen, six of them children.")
+    ).to_be_visible()
+    history = page.locator("#event-history .history-entry")
+    expect(history.nth(0)).to_contain_text("a new report of this event")
+    assert count_events(seeded_url) == before  # nothing is counted twice
+    assert may_in_sql(seeded_url) == may_before

@@ -20,7 +20,13 @@ from sqlmodel import Session
 
 from tests.conftest import table_counts
 from tracker import review
-from tracker.crud import create_event, purge_event, retract_event, update_event
+from tracker.crud import (
+    cite_sources,
+    create_event,
+    purge_event,
+    retract_event,
+    update_event,
+)
 from tracker.db import session_scope
 from tracker.duplicates import (
     dismiss_candidate,
@@ -31,7 +37,7 @@ from tracker.errors import InvalidInput
 from tracker.history import Author, current_state, event_history, state_at
 from tracker.history import revert_event as restore
 from tracker.importing import import_file
-from tracker.models import DuplicateCandidate, EventCreate
+from tracker.models import DuplicateCandidate, EventCreate, SourceIn
 
 ANNA = Author("anna", via="test")
 KHARKIV = {
@@ -381,3 +387,29 @@ def test_restoring_a_link_to_a_purged_event_is_refused_and_changes_nothing(engin
             ]
         },
     )
+
+
+def test_citing_a_new_report_on_a_recorded_event_keeps_its_history_whole(engine):
+    # The Add form's "Add its sources to event N" (issue #12): the second report's
+    # source goes onto the event it repeats, as a recorded version.
+    strike = add(engine, STRIKE)
+    second = {"url": "https://example.org/second", "quote": "A missile killed 14."}
+    again = {"url": STRIKE["sources"][0]["url"], "quote": "Six were children."}
+    with session_scope(engine) as session:
+        outcome = cite_sources(
+            session,
+            strike,
+            [SourceIn.model_validate(second), SourceIn.model_validate(again)],
+            author=ANNA,
+        )
+    assert (outcome.sources_added, outcome.quotes_added) == (1, 1)
+    v1 = fields(STRIKE)
+    joined = STRIKE["sources"][0] | {"quote": "Fourteen killed. […] Six were children."}
+    expected = fields(STRIKE | {"sources": [joined, second]})["sources"]
+    with session_scope(engine) as session:
+        stored = current_state(session, strike)["sources"]
+    by_url = sorted(stored, key=lambda s: s["url"])
+    assert by_url == sorted(expected, key=lambda s: s["url"])
+    v2 = v1 | {"sources": stored}  # as the record orders them
+    assert_history_holds(engine, {strike: [v1, v2]})
+    assert actions(engine, strike) == [(2, "merge"), (1, "create")]

@@ -105,8 +105,11 @@ def test_add_form_typing_the_seed_strike_again_warns_and_writes_nothing(app, eng
     assert "shared actor Military Forces of Russia; same fatalities (14)" in said
     assert result["anyway_hidden"] is False
     assert result["page"] is event_form.no_update
-    # A hand-typed event is saved anyway or not at all: no merge is offered.
-    assert not [i for i in ids_in(result["warning"]) if isinstance(i, dict)]
+    # A hand-typed event is not merged as a proposal is: its sources can be added
+    # to each event it looks like instead (issue #12), or it is saved anyway.
+    offered = [i for i in ids_in(result["warning"]) if isinstance(i, dict)]
+    assert offered and offered[0] == {"type": ids.FORM_CITE_ON, "event": 6}
+    assert {i["type"] for i in offered} == {ids.FORM_CITE_ON}
     assert event_count(engine) == before
 
 

@@ -37,7 +37,7 @@ from tracker.filters import COUNTED_STATUSES, EventFilter
 from tracker.formats import CsvLayout
 from tracker.formats.acled import count_events_without_acled_type
 from tracker.history import Author, HistoryEntry
-from tracker.models import EventRecord, EventStatus
+from tracker.models import EventCreate, EventRecord, EventStatus
 from tracker.native_csv import iter_native_csv_chunks
 from tracker.queries import (
     EventRow,
@@ -431,15 +431,7 @@ def save_event_form(
         _form_action(record, event_id, accept),
         "review queue" if accept else "dashboard form",
     )
-    problems: list[errors.Problem] = []
-    try:
-        [data] = crud.validate_event_records([(1, record)])
-    except errors.InvalidInput as error:
-        problems.extend(error.problems)
-    if not record.get("sources"):
-        problems.append(errors.Problem("sources", NO_SOURCE))
-    if problems:
-        raise errors.InvalidInput(problems)
+    data = _validated_form_record(record)
     with session_scope(engine()) as session:
         if check_duplicates and (event_id is None or accept):
             found = lookalikes.find_likely_duplicates(
@@ -471,6 +463,15 @@ def cite_form_sources_on(record: dict[str, Any], into: int) -> int:
     The record is validated as a save would be (InvalidInput, nothing written);
     the event's history records the new sources as a merge."""
     author = allowed(Action.MERGE, "dashboard form: a new report of this event")
+    data = _validated_form_record(record)
+    with session_scope(engine()) as session:
+        crud.cite_sources(session, into, data.sources, author=author)
+    return into
+
+
+def _validated_form_record(record: dict[str, Any]) -> EventCreate:
+    """The form's record validated, or InvalidInput with every problem at once (a
+    form event must cite a source, which the model itself does not ask)."""
     problems: list[errors.Problem] = []
     try:
         [data] = crud.validate_event_records([(1, record)])
@@ -480,9 +481,7 @@ def cite_form_sources_on(record: dict[str, Any], into: int) -> int:
         problems.append(errors.Problem("sources", NO_SOURCE))
     if problems:
         raise errors.InvalidInput(problems)
-    with session_scope(engine()) as session:
-        crud.cite_sources(session, into, data.sources, author=author)
-    return into
+    return data
 
 
 def _form_action(record: dict[str, Any], event_id: int | None, accept: bool) -> Action:

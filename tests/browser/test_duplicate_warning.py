@@ -147,19 +147,30 @@ def choose(page: Page, label: str, option: str) -> None:
     expect(page.get_by_role("dialog")).to_have_count(0)
 
 
-def test_add_form_warns_before_saving_the_seed_strike_again_then_saves_anyway(
-    page: Page, server: str, seeded_url: str, console_errors
-):
-    before = count_events(seeded_url)
+def type_the_strike_again(page: Page, server: str, title: str, url: str, quote: str):
+    """Fill in the Add event form with seed event 6 as another report gives it."""
     page.goto(server + "/events/new")
-    page.get_by_label("Title").fill("Missile attack kills 14 in Ukraine")
+    page.get_by_label("Title").fill(title)
     choose(page, "Event type", "ASSAULT")
     page.get_by_label("Start date").fill("2025-05-24")
     page.get_by_label("End date").fill("2025-05-25")
     page.get_by_label("Actor", exact=True).first.fill("Military Forces of Russia")
     page.get_by_label("Fatalities (best)").fill("14")
-    page.get_by_label("Source URL").fill("https://example.org/strike-again")
-    page.get_by_label("Quote").fill("14 people were killed, 6 of them children.")
+    page.get_by_label("Source URL").fill(url)
+    page.get_by_label("Quote").fill(quote)
+
+
+def test_add_form_warns_before_saving_the_seed_strike_again_then_saves_anyway(
+    page: Page, server: str, seeded_url: str, console_errors
+):
+    before = count_events(seeded_url)
+    type_the_strike_again(
+        page,
+        server,
+        "Missile attack kills 14 in Ukraine",
+        "https://example.org/strike-again",
+        "14 people were killed, 6 of them children.",
+    )
     anyway = page.get_by_role("button", name="Save anyway")
     expect(anyway).to_be_hidden()
     page.get_by_role("button", name="Save event").click()
@@ -238,15 +249,13 @@ def test_add_form_adds_the_new_report_s_source_to_event_6_instead_of_a_copy(
     # Issue #12: the warning offers the merge, here for a report typed in by hand.
     before = count_events(seeded_url)
     may_before = may_in_sql(seeded_url)
-    page.goto(server + "/events/new")
-    page.get_by_label("Title").fill("Fourteen killed by a missile, six children")
-    choose(page, "Event type", "ASSAULT")
-    page.get_by_label("Start date").fill("2025-05-24")
-    page.get_by_label("End date").fill("2025-05-25")
-    page.get_by_label("Actor", exact=True).first.fill("Military Forces of Russia")
-    page.get_by_label("Fatalities (best)").fill("14")
-    page.get_by_label("Source URL").fill("https://example.org/second-report")
-    page.get_by_label("Quote").fill("A missile killed fourteen, six of them children.")
+    type_the_strike_again(
+        page,
+        server,
+        "Fourteen killed by a missile, six children",
+        "https://example.org/second-report",
+        "A missile killed fourteen, six of them children.",
+    )
     page.get_by_role("button", name="Save event").click()
 
     warning = page.locator(".duplicate-warning")

@@ -17,19 +17,11 @@ from sqlalchemy import text
 from dashboard.app import create_app
 from dashboard.pages import timeline
 from dashboard.services import ENGINE_KEY
-from tests.conftest import SEED_ARTICLE, require_shared
 from tests.dashboard.conftest import request_as
 from tests.dashboard.test_timeline import find
-from tracker.crud import create_event
-from tracker.db import make_engine, session_scope
-from tracker.extraction.pipeline import extract_events
-from tracker.extraction.proposals import Article
-from tracker.history import Author
-from tracker.models import EventCreate
-from tracker.review import save_article_proposals
-from tracker.seed import seed_database
+from tests.storage.test_timeline_truth import fill_with_what_misled
+from tracker.db import make_engine
 
-ANALYST = Author("analyst", via="test")
 COUNTED = "e.status IN ('confirmed', 'disputed')"
 OVERLAPS_MAY = (
     "COALESCE(e.date_end, e.date_start) >= '2025-05-01'"
@@ -71,62 +63,10 @@ FILTERS: list[tuple[dict[str, str | list[str]], str]] = [
 ]
 
 
-def _event(title: str, start: str, end: str | None, precision: str, **extra):
-    return EventCreate.model_validate(
-        {
-            "dataset": "form",
-            "title": title,
-            "event_type": "ASSAULT",
-            "date_start": start,
-            "date_end": end,
-            "date_precision": precision,
-            "location": {"name": "Pokrovsk", "country": "UKR", "admin1": "Donetsk"},
-            "actors": [{"name": "Military Forces of Russia", "role": "initiator"}],
-            **extra,
-        }
-    )
-
-
 @pytest.fixture
 def app(database_url, seed_dir):
-    require_shared()
     engine = make_engine(database_url)
-    article_text = SEED_ARTICLE.read_text(encoding="utf-8")
-    published = dt.date(2025, 5, 28)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    with session_scope(engine) as session:
-        proposals = extract_events(article_text, published=published, session=session)
-        save_article_proposals(
-            session, Article(text=article_text, published=published), proposals
-        )
-        for record in (
-            _event(
-                "Offensive on the eastern front since January",
-                "2025-01-01",
-                "2025-05-28",
-                "month",
-                fatalities={"low": 30, "best": 40, "high": 60},
-            ),
-            _event(
-                "Shelling of Kostiantynivka, figures disputed",
-                "2025-05-20",
-                None,
-                "day",
-                status="disputed",
-                fatalities={"best": 3},
-            ),
-            _event(
-                "Strike reported twice, withdrawn",
-                "2025-05-25",
-                None,
-                "day",
-                status="retracted",
-                fatalities={"best": 14},
-                children_killed=6,
-            ),
-        ):
-            create_event(session, record, author=ANALYST)
+    fill_with_what_misled(engine, seed_dir)
     engine.dispose()
     return create_app(database_url)
 

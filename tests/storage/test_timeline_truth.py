@@ -52,9 +52,9 @@ def _event(title: str, start: str, end: str | None, precision: str, **extra):
     )
 
 
-@pytest.fixture
-def filled(engine, seed_dir):
-    """Seed, the seed article's proposals, and three events written by hand."""
+def fill_with_what_misled(engine, seed_dir) -> None:
+    """Seed, the seed article's proposals, and three events written by hand: an
+    offensive "since January" (confirmed), a disputed and a retracted strike."""
     require_shared()
     article_text = SEED_ARTICLE.read_text(encoding="utf-8")
     with session_scope(engine) as session:
@@ -66,43 +66,41 @@ def filled(engine, seed_dir):
         save_article_proposals(
             session, Article(text=article_text, published=published), proposals
         )
+    by_hand = [
+        _event(
+            "Offensive on the eastern front since January",
+            "2025-01-01",
+            "2025-05-28",
+            "month",
+            fatalities={"low": 30, "best": 40, "high": 60},
+        ),
+        _event(
+            "Shelling of Kostiantynivka, figures disputed",
+            "2025-05-20",
+            None,
+            "day",
+            status="disputed",
+            fatalities={"best": 3},
+        ),
+        _event(
+            "Strike reported twice, withdrawn",
+            "2025-05-25",
+            None,
+            "day",
+            status="retracted",
+            fatalities={"best": 14},
+            children_killed=6,
+        ),
+    ]
     with session_scope(engine) as session:
-        create_event(
-            session,
-            _event(
-                "Offensive on the eastern front since January",
-                "2025-01-01",
-                "2025-05-28",
-                "month",
-                fatalities={"low": 30, "best": 40, "high": 60},
-            ),
-            author=ANALYST,
-        )
-        create_event(
-            session,
-            _event(
-                "Shelling of Kostiantynivka, figures disputed",
-                "2025-05-20",
-                None,
-                "day",
-                status="disputed",
-                fatalities={"best": 3},
-            ),
-            author=ANALYST,
-        )
-        create_event(
-            session,
-            _event(
-                "Strike reported twice, withdrawn",
-                "2025-05-25",
-                None,
-                "day",
-                status="retracted",
-                fatalities={"best": 14},
-                children_killed=6,
-            ),
-            author=ANALYST,
-        )
+        for record in by_hand:
+            create_event(session, record, author=ANALYST)
+
+
+@pytest.fixture
+def filled(engine, seed_dir):
+    """The database that misled an analyst (`fill_with_what_misled`)."""
+    fill_with_what_misled(engine, seed_dir)
     return engine
 
 

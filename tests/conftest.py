@@ -52,6 +52,25 @@ def table_counts(engine: Engine) -> dict[str, int]:
         }
 
 
+def count_confirmed_events_of(database_url: str, actor: str) -> int:
+    """Confirmed events the registry actor named `actor` is in, counted in plain SQL
+    (the independent count that actor filters are checked against)."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text(
+                    "SELECT count(DISTINCT ea.event_id) FROM event_actor ea"
+                    " JOIN actor a ON a.id = ea.actor_id"
+                    " JOIN event e ON e.id = ea.event_id"
+                    " WHERE a.name = :actor AND e.status = 'confirmed'"
+                ),
+                {"actor": actor},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def postgres_unavailable(reason: str) -> None:
     """Skip, or fail when CI requires PostgreSQL."""
     if os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1":

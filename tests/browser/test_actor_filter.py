@@ -9,33 +9,14 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
-from sqlalchemy import text
 
-from tracker.db import make_engine
-
-
-def seed_events_of(database_url: str, actor: str) -> int:
-    """Confirmed events `actor` is in, counted in SQL."""
-    engine = make_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(
-                text(
-                    "SELECT count(DISTINCT ea.event_id) FROM event_actor ea"
-                    " JOIN actor a ON a.id = ea.actor_id"
-                    " JOIN event e ON e.id = ea.event_id"
-                    " WHERE a.name = :actor AND e.status = 'confirmed'"
-                ),
-                {"actor": actor},
-            ).scalar_one()
-    finally:
-        engine.dispose()
+from tests.conftest import count_confirmed_events_of
 
 
 def test_typing_an_alias_offers_the_actor_and_choosing_it_filters_the_timeline(
     page: Page, server: str, seeded_url: str, console_errors
 ):
-    expected = seed_events_of(seeded_url, "Government of Russia")
+    expected = count_confirmed_events_of(seeded_url, "Government of Russia")
     assert 1 < expected < 12  # a real narrowing of the 12 seed events
     page.goto(server + "/")
     page.wait_for_load_state("networkidle")

@@ -6,29 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from tests.cli.test_cli import invoke
-from tracker.db import make_engine
+from tests.conftest import count_confirmed_events_of
 
 PERIODS_FILE = Path(__file__).resolve().parents[1] / "data/acled/period_suffixes.csv"
-
-
-def events_of(url: str, actor: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(
-                text(
-                    "SELECT count(DISTINCT ea.event_id) FROM event_actor ea"
-                    " JOIN actor a ON a.id = ea.actor_id"
-                    " JOIN event e ON e.id = ea.event_id"
-                    " WHERE a.name = :actor AND e.status = 'confirmed'"
-                ),
-                {"actor": actor},
-            ).scalar_one()
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -41,7 +23,7 @@ def test_list_by_an_alias_or_a_suffixed_name_lists_the_actors_events(
     for args in (["seed"], ["import", "--format", "acled", str(PERIODS_FILE)]):
         result = invoke(database_url, *args)
         assert result.exit_code == 0, result.output
-    expected = events_of(database_url, "Government of Russia")
+    expected = count_confirmed_events_of(database_url, "Government of Russia")
     listed = invoke(database_url, "list", "--actor", name, "--status", "confirmed")
     assert listed.exit_code == 0, listed.output
     lines = listed.stdout.strip().splitlines()

@@ -9,11 +9,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import text
 
 from dashboard.app import create_app
 from dashboard.components.filter_panel import update_actor_options
 from dashboard.pages import timeline
+from tests.conftest import count_confirmed_events_of
 from tests.dashboard.conftest import request_as
 from tests.dashboard.test_timeline import find
 from tracker.db import make_engine, session_scope
@@ -27,24 +27,6 @@ def app(database_url, seed_dir):
         seed_database(session, seed_dir)
     engine.dispose()
     return create_app(database_url)
-
-
-def events_of_russia(database_url: str) -> int:
-    """Seed events the Government of Russia is in, counted in SQL."""
-    engine = make_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(
-                text(
-                    "SELECT count(DISTINCT ea.event_id) FROM event_actor ea"
-                    " JOIN actor a ON a.id = ea.actor_id"
-                    " JOIN event e ON e.id = ea.event_id"
-                    " WHERE a.name = 'Government of Russia'"
-                    " AND e.status = 'confirmed'"
-                )
-            ).scalar_one()
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("typed", ["Kremlin", "kreml", "KREMLIN"])
@@ -70,7 +52,7 @@ def test_actor_options_by_name_are_labelled_with_the_name_alone(app):
 def test_timeline_with_an_alias_in_the_url_counts_that_actors_events(
     app, database_url, alias
 ):
-    expected = events_of_russia(database_url)
+    expected = count_confirmed_events_of(database_url, "Government of Russia")
     assert expected > 1
     with request_as(app, path="/?" + urlencode({"actors": alias}), role="viewer"):
         page = timeline.layout(actors=alias, statuses="confirmed")

@@ -220,10 +220,16 @@ def resolve_source(session: Session, data: SourceIn) -> Source:
 # --- Events ---------------------------------------------------------------------------
 
 
+LATER_HASHED_FIELDS = ("figures_flag", "source_record")
+
+
 def content_hash(data: EventCreate) -> str:
     """A stable fingerprint of a validated event, to tell an unchanged re-import."""
+    # Fields added since hashes were first stored count only when set, so an
+    # unchanged re-import still hashes as before them.
+    later = {name for name in LATER_HASHED_FIELDS if getattr(data, name) is None}
     canonical = json.dumps(
-        data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False
+        data.model_dump(mode="json", exclude=later), sort_keys=True, ensure_ascii=False
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -266,6 +272,7 @@ def event_values(
         "tags": data.tags,
         "dataset": data.dataset,
         "external_id": data.external_id,
+        "figures_flag": data.figures_flag,
         "content_hash": digest or content_hash(data),
     }
 

@@ -411,9 +411,30 @@ class Event(SQLModel, table=True):
     # Hash of the last imported or seeded content: re-importing the same content is a
     # no-op.
     content_hash: str | None = Field(default=None, sa_type=String(64))
+    # Why the figures break low <= best <= high, when a dataset published them so
+    # (UCDP's "Check deaths" rows): kept as published, flagged, never typed in.
+    figures_flag: str | None = Field(default=None, sa_type=String(300))
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     version: int = 1
+
+
+class SourceRecord(SQLModel, table=True):
+    """Table: the row an imported event was read from, as its file wrote it.
+
+    `columns` is the file's header in its order; `cells` maps each column to its
+    text, verbatim (empty cells left out). It keeps what the model has no field for
+    (ACLED's region, admin2, timestamp, inter codes ...) and the exact spelling of
+    what it has, so an export in the same format gives the row back cell for cell
+    (`tracker.formats.acled`). One per event; an edit of the event leaves it alone,
+    a re-import of a changed row replaces it."""
+
+    __tablename__ = "source_record"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    format: str = Field(sa_type=String(16))
+    columns: list[str] = Field(sa_column=Column(JSONList, nullable=False))
+    cells: dict[str, str] = Field(sa_column=Column(JSONList, nullable=False))
 
 
 class EventRollup(SQLModel, table=True):
@@ -523,6 +544,16 @@ class LinkIn(InputModel):
         return self
 
 
+class SourceRecordIn(InputModel):
+    """Input: the row an event was imported from (see `SourceRecord`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: str = Field(min_length=1, max_length=16)
+    columns: list[str]
+    cells: dict[str, str]
+
+
 class EventCreate(InputModel):
     """Input: a whole event in the record shape.
 
@@ -553,6 +584,9 @@ class EventCreate(InputModel):
     links: list[LinkIn] = Field(default_factory=list)
     dataset: str | None = Field(default=None, max_length=32)
     external_id: str | None = Field(default=None, max_length=200)
+    # Set by importers only (see Event.figures_flag).
+    figures_flag: str | None = Field(default=None, max_length=300)
+    source_record: SourceRecordIn | None = None
 
     @field_validator("title", mode="before")
     @classmethod
@@ -671,6 +705,7 @@ class EventRecord(BaseModel):
     links: list[dict[str, Any]]
     dataset: str | None
     external_id: str | None
+    figures_flag: str | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int

@@ -327,7 +327,7 @@ def export_chunks(event_filter: EventFilter, layout: CsvLayout) -> Iterator[str]
                 return
             yield from iter_csv_chunks(
                 iter_event_records(session, event_filter),
-                columns=layout.columns,
+                columns=layout.columns_of(session, event_filter),
                 row=layout.row,
                 byte_order_mark=True,
             )

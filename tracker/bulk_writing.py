@@ -6,8 +6,8 @@ a per-import cache, then with one SELECT ... IN for the keys it has not seen, an
 new ones inserted with one executemany (actors resolve by `tracker.actor_registry`,
 which adds ACLED's suffixed names as aliases in one statement too); events are
 inserted (or updated) with one executemany and their ids read back by (dataset,
-external id) through the unique index; event_actor and event_source rows go in with
-one executemany each.
+external id) through the unique index; event_actor, event_source and source_record
+rows go in with one executemany each.
 
 Plain executemany without RETURNING, on Core tables rather than ORM entities: with
 `sort_by_parameter_order`, RETURNING made SQLAlchemy stitch the rows of every
@@ -36,6 +36,7 @@ from tracker.models import (
     EventStatus,
     Location,
     Source,
+    SourceRecord,
     utc_now,
 )
 
@@ -101,6 +102,8 @@ class BatchWriter:
         before = states_of(self.session, [change[3] for change in changed])
         ids = self._insert(rows[: len(new)]) + self._update(rows[len(new) :], changed)
         self._write_participants(ids, events)
+        versions = [1] * len(new) + [change[4] + 1 for change in changed]
+        self._write_source_records(ids, events, versions, replace=ids[len(new) :])
         self._record_history(ids[: len(new)], changed, before)
         self.report.event_ids.extend(ids)
         for event_id, (line, event, _) in zip(ids, written, strict=True):
@@ -218,6 +221,31 @@ class BatchWriter:
                     for (e, s), q in cited.items()
                 ],
             )
+
+    def _write_source_records(
+        self,
+        ids: list[int],
+        events: list[EventCreate],
+        versions: list[int],
+        *,
+        replace: list[int],
+    ) -> None:
+        """Store each event's source record; an updated event's replaces its old one."""
+        for chunk in _chunks(replace):
+            self.session.execute(
+                delete(SourceRecord).where(SourceRecord.event_id.in_(chunk))
+            )
+        rows = [
+            {
+                "event_id": event_id,
+                "event_version": version,
+                **event.source_record.model_dump(),
+            }
+            for event_id, event, version in zip(ids, events, versions, strict=True)
+            if event.source_record is not None
+        ]
+        if rows:
+            self.session.execute(SourceRecord.__table__.insert(), rows)
 
     def _actor_ids(self, events: list[EventCreate]) -> dict[str, Resolved]:
         """The registry actor of every actor named, by `name_key`; unknown actors

@@ -34,7 +34,7 @@ from tracker.duplicates import (
 from tracker.exporting import UTF8_BOM, write_events_jsonl
 from tracker.extract_command import extract
 from tracker.filters import COUNTED_STATUSES, EventFilter
-from tracker.formats.acled import write_acled_csv
+from tracker.formats.acled_verbatim import write_acled_export
 from tracker.formats.geojson import write_geojson
 from tracker.importing import (
     FORMAT_CHOICES,
@@ -390,7 +390,7 @@ def _from_records(writer: Callable[[Any, Any], int]) -> Callable[..., int]:
 # other formats build each event's record.
 EXPORT_WRITERS: dict[str, Callable[[Any, Any, Any], int]] = {
     "csv": write_native_csv,
-    "acled-csv": _from_records(write_acled_csv),
+    "acled-csv": write_acled_export,
     "jsonl": _from_records(write_events_jsonl),
     "geojson": _from_records(write_geojson),
 }

@@ -65,6 +65,7 @@ from tracker.models import (
     LocationIn,
     Source,
     SourceIn,
+    SourceRecord,
     utc_now,
 )
 
@@ -323,6 +324,11 @@ def _write_participants(session: Session, event: Event, data: EventCreate) -> No
             event_id=event.id, source_id=source.id, quote=source_in.quote
         )
         session.add(cited[source.id])
+    if data.source_record is not None:  # an edit without one leaves the stored one
+        row = data.source_record.model_dump()
+        session.merge(
+            SourceRecord(event_id=event.id, event_version=event.version, **row)
+        )
     session.flush()
 
 

@@ -34,7 +34,8 @@ from tracker.models import (
 from tracker.queries import event_records, get_event_record
 
 # The fields of an exported record that are not part of what an editor writes.
-NOT_EDITED = READ_ONLY_RECORD_KEYS | {"dataset", "external_id"}
+# The source record is the dataset's row, not the event: an edit never changes it.
+NOT_EDITED = READ_ONLY_RECORD_KEYS | {"dataset", "external_id", "source_record"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ def writable_state(record: EventRecord) -> dict[str, Any]:
     """The editable fields of a stored event, in EventCreate's JSON shape."""
     values = record.model_dump(mode="json")
     writable = {k: v for k, v in values.items() if k not in READ_ONLY_RECORD_KEYS}
+    # History names actors as the registry does, as forms and restores give them.
+    writable["actors"] = [
+        {k: v for k, v in actor.items() if k != "name_as_given"}
+        for actor in writable["actors"]
+    ]
     return state_of(EventCreate.model_validate(writable))
 
 

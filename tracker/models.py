@@ -228,6 +228,17 @@ class ActorRef(InputModel):
     _strip_name = field_validator("name", mode="before")(lambda v: clean_text(v) or "")
     _country = field_validator("country")(validate_iso3)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _name_as_given(cls, data: Any) -> Any:
+        # A record names the actor by the registry's name and, when the event gave
+        # another (ACLED's "... (2000-)"), by that one too: the event's own wins, so
+        # a re-import keeps it (it resolves to the same registry actor).
+        if isinstance(data, dict) and "name_as_given" in data:
+            data = dict(data)
+            data["name"] = data.pop("name_as_given") or data.get("name")
+        return data
+
 
 class ActorCreate(InputModel):
     """Input: a registry entry with its aliases (the seed registry, the CLI)."""
@@ -435,6 +446,8 @@ class SourceRecord(SQLModel, table=True):
     format: str = Field(sa_type=String(16))
     columns: list[str] = Field(sa_column=Column(JSONList, nullable=False))
     cells: dict[str, str] = Field(sa_column=Column(JSONList, nullable=False))
+    # The event's version when this was stored: at a later one it has been edited.
+    event_version: int
 
 
 class EventRollup(SQLModel, table=True):
@@ -552,6 +565,8 @@ class SourceRecordIn(InputModel):
     format: str = Field(min_length=1, max_length=16)
     columns: list[str]
     cells: dict[str, str]
+    # As exported; a write stores the version it gives the event instead.
+    event_version: int | None = Field(default=None, exclude=True)
 
 
 class EventCreate(InputModel):
@@ -709,6 +724,8 @@ class EventRecord(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+    # The row it was imported from, verbatim (`SourceRecord`), when it was.
+    source_record: dict[str, Any] | None = None
 
 
 # --- Articles under review ------------------------------------------------------------

@@ -25,6 +25,7 @@ from tracker.models import (
     EventSource,
     Location,
     Source,
+    SourceRecord,
 )
 from tracker.rollup import tally
 
@@ -300,6 +301,7 @@ def event_records(session: Session, ids: Sequence[int]) -> list[EventRecord]:
         )
     }
     actors, sources, links = event_parts(session, ids)
+    records = source_records(session, ids)
     return [
         _record(
             events[i],
@@ -307,10 +309,33 @@ def event_records(session: Session, ids: Sequence[int]) -> list[EventRecord]:
             actors[i],
             sources[i],
             links[i],
+            records.get(i),
         )
         for i in ids
         if i in events
     ]
+
+
+def source_records(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The source records (rows as imported) of events `ids`, by event id."""
+    rows = session.connection().execute(
+        select(
+            SourceRecord.event_id,
+            SourceRecord.format,
+            SourceRecord.columns,
+            SourceRecord.cells,
+            SourceRecord.event_version,
+        ).where(SourceRecord.event_id.in_(ids))
+    )
+    return {
+        event_id: {
+            "format": fmt,
+            "columns": columns,
+            "cells": cells,
+            "event_version": version,
+        }
+        for event_id, fmt, columns, cells, version in rows
+    }
 
 
 def event_parts(
@@ -322,16 +347,22 @@ def event_parts(
     actors: dict[int, list[dict]] = defaultdict(list)
     actor_rows = connection.execute(
         select(
-            EventActor.event_id, EventActor.role, Actor.name, Actor.kind, Actor.country
+            EventActor.event_id,
+            EventActor.role,
+            Actor.name,
+            Actor.kind,
+            Actor.country,
+            EventActor.name_as_given,
         )
         .join(Actor, Actor.id == EventActor.actor_id)
         .where(EventActor.event_id.in_(ids))
         .order_by(EventActor.event_id, EventActor.role, Actor.name)
     ).all()
-    for event_id, role, name, kind, country in actor_rows:
-        actors[event_id].append(
-            {"name": name, "role": role, "kind": kind, "country": country}
-        )
+    for event_id, role, name, kind, country, given in actor_rows:
+        actor = {"name": name, "role": role, "kind": kind, "country": country}
+        if given is not None:  # the event named it otherwise (ACLED's "(2000-)")
+            actor["name_as_given"] = given
+        actors[event_id].append(actor)
     sources: dict[int, list[dict]] = defaultdict(list)
     source_rows = connection.execute(
         select(
@@ -378,7 +409,8 @@ def event_parts(
 _FLAT_FIELDS = tuple(
     name
     for name in EventRecord.model_fields
-    if name not in ("location", "actors", "fatalities", "sources", "links")
+    if name
+    not in ("location", "actors", "fatalities", "sources", "links", "source_record")
 )
 _RECORD_COLUMNS = (
     *(getattr(Event, name) for name in _FLAT_FIELDS),
@@ -393,7 +425,12 @@ _SOURCE_KEYS = ("url", "publisher", "title", "published", "quote")
 
 
 def _record(
-    event: Any, place: dict | None, actors: list, sources: list, links: list
+    event: Any,
+    place: dict | None,
+    actors: list,
+    sources: list,
+    links: list,
+    source_record: dict | None = None,
 ) -> EventRecord:
     """A record from a row of `_RECORD_COLUMNS` and its parts."""
     values = {name: getattr(event, name) for name in _FLAT_FIELDS}
@@ -408,4 +445,5 @@ def _record(
         },
         sources=sources,
         links=links,
+        source_record=source_record,
     )

@@ -88,6 +88,7 @@ def fields(record: dict[str, Any]) -> dict[str, Any]:
             for s in record.get("sources", [])
         ],
         "links": record.get("links", []),
+        "figures_flag": record.get("figures_flag"),
     }
 
 

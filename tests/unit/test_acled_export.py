@@ -20,6 +20,7 @@ from tracker.formats.acled import (
     disorder_type,
     write_acled_csv,
 )
+from tracker.formats.acled_verbatim import acled_export_row
 from tracker.models import EventRecord
 
 ARTICLE = {
@@ -361,7 +362,8 @@ def test_write_acled_csv_writes_the_header_and_one_row_per_event():
 def test_csv_layouts_offer_the_native_and_acled_columns():
     assert CSV_LAYOUTS["native"].columns == CSV_COLUMNS
     assert CSV_LAYOUTS["acled"].columns == ACLED_COLUMNS
-    assert CSV_LAYOUTS["acled"].row is acled_row
+    # An event imported from ACLED gives its row back (tracker.formats.acled_verbatim).
+    assert CSV_LAYOUTS["acled"].row is acled_export_row
 
 
 def test_iter_csv_chunks_yields_the_header_with_the_first_rows_then_the_rest():

@@ -314,18 +314,20 @@ def test_acled_actors_take_roles_by_side_and_kinds_from_names_and_inter_codes():
 
 
 @pytest.mark.parametrize(
-    ("iso", "country", "expected", "tag"),
+    ("iso", "country", "expected"),
     [
-        ("804", "Ukraine", "UKR", None),
-        ("", "Russia", "RUS", None),
-        ("", "Red Sea", None, "acled:country=Red Sea"),
-        ("0", "Kosovo", None, "acled:country=Kosovo"),
+        ("804", "Ukraine", "UKR"),
+        ("", "Russia", "RUS"),
+        ("", "Red Sea", None),
+        ("0", "Kosovo", None),
     ],
 )
-def test_acled_country_from_numeric_iso_else_name(iso, country, expected, tag):
+def test_acled_country_from_numeric_iso_else_name(iso, country, expected):
     record = mapped(iso=iso, country=country)
     assert record["location"]["country"] == expected
-    assert (tag in record["tags"]) if tag else not record["tags"]
+    # A name with no ISO code (a sea, Kosovo) stays in the source record, not a tag.
+    assert record["source_record"]["cells"]["country"] == country
+    assert not record["tags"]
 
 
 def test_acled_fatalities_are_low_and_best_and_must_be_whole_numbers():
@@ -335,7 +337,7 @@ def test_acled_fatalities_are_low_and_best_and_must_be_whole_numbers():
     assert problem.reason == "is not a whole number"
 
 
-def test_acled_tags_keep_acled_tags_admin2_admin3_and_civilian_targeting():
+def test_acled_tags_keep_acled_tags_and_civilian_targeting():
     record = mapped(
         tags="crowd size=about 20; local administrators",
         admin2="Testovskyi",
@@ -345,10 +347,30 @@ def test_acled_tags_keep_acled_tags_admin2_admin3_and_civilian_targeting():
     assert set(record["tags"]) == {
         "crowd size=about 20",
         "local administrators",
-        "acled:admin2=Testovskyi",
-        "acled:admin3=Testivska",
         "civilians targeted",
     }
+
+
+def test_acled_row_is_kept_verbatim_as_the_source_record():
+    record = mapped(
+        admin2="Testovskyi",
+        admin3=" Testivska ",
+        region="Europe",
+        timestamp="1708472503",
+        actor2="",
+    )
+    source = record["source_record"]
+    assert source["format"] == "acled"
+    assert source["columns"][:3] == ["event_id_cnty", "event_date", "year"]
+    cells = source["cells"]
+    # Every cell as written, blanks around it included; empty cells are left out.
+    assert cells["admin3"] == " Testivska "
+    assert (cells["admin2"], cells["region"], cells["timestamp"]) == (
+        "Testovskyi",
+        "Europe",
+        "1708472503",
+    )
+    assert "actor2" not in cells and "actor2" in source["columns"]
 
 
 def test_acled_long_title_is_cut_to_300_characters_with_an_ellipsis():

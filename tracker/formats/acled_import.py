@@ -8,7 +8,8 @@ event_type, sub_event_type, actor1, and country or iso; a missing one refuses th
 Files are UTF-8, or Windows-1252 when they are not UTF-8 (`tracker.formats.csvtext`).
 
 How a row maps, and where the mapping is a decision of ours:
-- event_id_cnty -> external_id; the `id` and `timestamp` columns are ignored.
+- event_id_cnty -> external_id; `id`, `timestamp` and the other columns the model has
+  no field for are kept in the source record (below).
 - event_type, sub_event_type -> PLOVER type and mode (`taxonomy.acled_to_plover`); the
   pair is kept in acled_event_type / acled_sub_event_type (ACLED's spelling). Territory
   changes get the context "territory", excessive force "repression".
@@ -22,7 +23,7 @@ How a row maps, and where the mapping is a decision of ours:
 - location (else admin3, admin2, admin1, country), latitude, longitude, admin1 -> the
   location. Country: the numeric `iso` column through pycountry, else the `iso3` column
   of pre-2023 files, else the country name; names with no ISO 3166 code (Kosovo, seas
-  such as "Red Sea") give no country and the tag "acled:country=<name>".
+  such as "Red Sea") give no country; the name stays in the source record.
 - actor1 -> initiator; assoc_actor_1 (";"-separated) -> participants; actor2 -> target;
   assoc_actor_2 -> targets too: they stand on actor2's side (civilians hit with the
   soldiers), and `tracker.formats.acled.acled_sides` exports them back as
@@ -40,8 +41,12 @@ How a row maps, and where the mapping is a decision of ours:
 - notes -> notes. source (";"-separated names, not reports) -> one source per name,
   title "ACLED: <name>", publisher <name>.
 - tags (";"-separated) are kept as they are; civilian_targeting (any value) adds
-  "civilians targeted"; admin2 and admin3, which we have no column for, become
-  "acled:admin2=<name>" and "acled:admin3=<name>".
+  "civilians targeted".
+- The whole row, every cell as written, is kept with the event as its source record
+  (`tracker.models.SourceRecord`): what the model has no field for (region, admin2,
+  admin3, source_scale, timestamp, inter codes, iso, disorder_type, extra columns such
+  as `id`) and the exact spelling of what it has. The ACLED export gives it back
+  (`tracker.formats.acled`).
 - title: "<sub_event_type>: <actor1> vs <actor2> in <location>", cut to 300 characters.
 """
 
@@ -258,6 +263,7 @@ class AcledFormat:
             ],
             "dataset": self.dataset,
             "external_id": external_id,
+            "source_record": source_record(values),
         }
 
     def _pair(self, values: Mapping[str, Any]) -> tuple[str, str]:
@@ -351,13 +357,19 @@ class AcledFormat:
         tags = split_list(text_of(values, "tags"))
         if text_of(values, "civilian_targeting"):
             tags.append(CIVILIANS_TARGETED_TAG)
-        for column in ("admin2", "admin3"):
-            if name := text_of(values, column):
-                tags.append(f"acled:{column}={name}")
-        country_name = text_of(values, "country")
-        if country_name and (location is None or location["country"] is None):
-            tags.append(f"acled:country={country_name}")
         return tags
+
+
+def source_record(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The row as the file wrote it: its columns in order and each non-empty cell
+    verbatim (`tracker.models.SourceRecord`), for the ACLED export to give back."""
+    columns = [name for name in values if not name.startswith("#")]
+    cells = {
+        name: value
+        for name in columns
+        if isinstance(value := values[name], str) and value != ""
+    }
+    return {"format": ACLED_DATASET, "columns": columns, "cells": cells}
 
 
 ACLED_FORMAT = AcledFormat()

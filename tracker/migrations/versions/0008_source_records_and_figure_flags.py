@@ -2,7 +2,8 @@
 (issue 17)
 
 `source_record` keeps, per imported event, the file's header and its cells verbatim,
-so an export in the same format gives the row back cell for cell. Events imported
+so an export in the same format gives the row back cell for cell, and the event's
+version it was stored at (a later version was edited since). Events imported
 before this revision have none: a re-import of their file adds it (the row's content
 hash changes, so each event is updated once).
 
@@ -35,6 +36,7 @@ def upgrade() -> None:
         sa.Column("format", sa.String(16), nullable=False),
         sa.Column("columns", JSON_TYPE, nullable=False),
         sa.Column("cells", JSON_TYPE, nullable=False),
+        sa.Column("event_version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"],
             ["event.id"],

@@ -65,6 +65,7 @@ EVENTS_LOCATION = "events-location"  # a row click navigates through it
 # --- event page ---
 EVENT_CARD = "event-card"
 EVENT_EDIT = "event-edit"
+EVENT_SOURCE_RECORD = "event-source-record"
 EVENT_DUPLICATES = "event-duplicates"  # the possible duplicates, below the card
 EVENT_PAGE = "event-page"  # the whole page, drawn again after a restore
 EVENT_SHOWN = "event-shown"  # store: the event's id and the version the page shows

@@ -13,6 +13,7 @@ import pycountry
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.source_record import source_record_section
 from dashboard.services import EventPageData
 from tracker import taxonomy
 from tracker.dates import describe_date
@@ -67,6 +68,7 @@ def event_card(data: EventPageData, *, can_edit: bool = True) -> html.Article:
             sources(record.sources),
             html.H2("Linked events"),
             linked_events(data.linked),
+            source_record_section(record),
         ],
         id=ids.EVENT_CARD,
         className="event-card",

@@ -4,6 +4,9 @@ Layouts and callbacks are called directly, without a browser."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 from dash import dcc, html
 from dash.exceptions import PreventUpdate
@@ -12,9 +15,11 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components.event_card import killed, safe_url
 from dashboard.pages import event, events
+from dashboard.services import ENGINE_KEY
 from tests.dashboard.conftest import client_as, request_as
-from tracker.crud import create_event
+from tracker.crud import create_event, find_event_by_external_id
 from tracker.db import make_engine, session_scope
+from tracker.importing import import_file
 from tracker.models import EventCreate
 from tracker.seed import seed_database
 
@@ -307,3 +312,32 @@ def test_safe_url_links_only_web_addresses():
     assert safe_url("https://example.org/a") == "https://example.org/a"
     assert safe_url("javascript:alert(1)") is None
     assert safe_url(None) is None
+
+
+def test_event_page_shows_the_row_an_acled_event_was_imported_from(app):
+    path = (
+        Path(__file__).resolve().parents[1] / "data" / "acled" / "day_first_variant.csv"
+    )
+    with path.open(encoding="utf-8", newline="") as handle:
+        [given, *_] = list(csv.DictReader(handle))
+    engine = app.server.config[ENGINE_KEY]
+    with session_scope(engine) as session:
+        import_file(session, path)
+        event_id = find_event_by_external_id(
+            session, "acled", given["event_id_cnty"]
+        ).id
+    with request_as(app, f"/events/{event_id}", "viewer"):
+        page = event.layout(event_id=str(event_id))
+    section = find(page, ids.EVENT_SOURCE_RECORD)
+    assert "As published by ACLED" in text(section)
+    assert "Not edited since it was imported" in text(section)
+    shown = {
+        row.children[0].children: row.children[1].children
+        for row in walk(section)
+        if isinstance(row, html.Tr)
+    }
+    # Every column of the file, each cell as written (what tracker has no field for).
+    assert shown == given
+    with request_as(app, f"/events/{STRIKE_ID}", "viewer"):
+        seeded = event.layout(event_id=str(STRIKE_ID))
+    assert find(seeded, ids.EVENT_SOURCE_RECORD) is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,31 @@ def test_events_not_from_acled_fill_the_columns_from_the_model(database_url):
     assert all(row["event_id_cnty"].startswith("TRK") for row in rows)
     assert all(row["region"] == "" and row["admin2"] == "" for row in rows)
     assert tuple(rows[0]) == ACLED_COLUMNS  # no source records: ACLED's 31 only
+
+
+def test_a_json_lines_copy_keeps_the_source_record_and_names_as_given(
+    database_url, tmp_path
+):
+    path = DATA / "day_first_variant.csv"
+    given = file_rows(path)
+    invoke(database_url, "init-db")
+    invoke(database_url, "import", str(path))
+    copy = tmp_path / "copy.jsonl"
+    invoke(database_url, "export", "--format", "jsonl", "-o", str(copy))
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    invoke(other, "init-db")
+    invoke(other, "import", str(copy))
+    # The copy's ACLED export is the original file again, period suffixes included.
+    back = rows_of(invoke(other, "export", "--format", "acled-csv"))
+    assert len(back) == len(given)
+    assert differences(given, back) == []
+    assert "(2000-)" in given[0]["actor1"]
+    first = [json.loads(line) for line in copy.read_text(encoding="utf-8").splitlines()]
+    second = [
+        json.loads(line)
+        for line in invoke(other, "export", "--format", "jsonl").splitlines()
+    ]
+    assert [r["actors"] for r in second] == [r["actors"] for r in first]
+    assert {a.get("name_as_given") for r in first for a in r["actors"]} >= {
+        given[0]["actor1"]
+    }

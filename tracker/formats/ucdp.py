@@ -284,6 +284,10 @@ class UcdpFormat:
         actors = [side_actor(side_a.strip(), doer)]
         if side_b.strip():
             actors.append(side_actor(side_b.strip(), done_to))
+        if not one_sided:
+            # Two participants have no order; a stored event lists them by name,
+            # so the record does too and its export re-imports as unchanged.
+            actors.sort(key=lambda actor: actor["name"])
         return actors
 
     def _location(self, values: Mapping[str, Any]) -> dict[str, Any] | None:

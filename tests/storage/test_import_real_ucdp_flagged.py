@@ -102,6 +102,20 @@ def test_real_ucdp_flagged_filter_finds_exactly_the_rows_out_of_order(database_u
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert len(lines) == len(published)
     assert all(line.endswith("(figures flagged)") for line in lines)
+    # tracker show says why, in the words of the file's own figures.
+    worst = max(published.values(), key=lambda row: int(row["best"]))
+    with session_scope(engine) as session:
+        worst_id = session.execute(
+            select(Event.id).where(Event.external_id == worst["id"])
+        ).scalar_one()
+    shown = CliRunner().invoke(
+        main, ["--database-url", database_url, "show", str(worst_id)]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert (
+        f"flagged:    As published by UCDP: best {int(worst['best']):,} above high "
+        f"{int(worst['high']):,}"
+    ) in shown.output
     engine.dispose()
 
 

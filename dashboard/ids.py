@@ -22,6 +22,7 @@ FILTER_PLACES = "filter-places"
 FILTER_TEXT = "filter-text"
 FILTER_MIN_FATALITIES = "filter-min-fatalities"
 FILTER_STATUSES = "filter-statuses"
+FILTER_FLAGGED = "filter-flagged"  # only events with figures flagged (issue 17)
 FILTER_CLEAR = "filter-clear"
 FILTER_CHIPS = "filter-chips"
 FILTER_CHIP = (
@@ -65,7 +66,8 @@ EVENTS_LOCATION = "events-location"  # a row click navigates through it
 # --- event page ---
 EVENT_CARD = "event-card"
 EVENT_EDIT = "event-edit"
-EVENT_SOURCE_RECORD = "event-source-record"
+EVENT_SOURCE_RECORD = "event-source-record"  # the row the event was imported from
+EVENT_FIGURES_FLAG = "event-figures-flag"  # why the figures are out of order
 EVENT_DUPLICATES = "event-duplicates"  # the possible duplicates, below the card
 EVENT_PAGE = "event-page"  # the whole page, drawn again after a restore
 EVENT_SHOWN = "event-shown"  # store: the event's id and the version the page shows
@@ -76,6 +78,7 @@ EVENT_MESSAGE = "event-message"  # what a restore did, or why it was refused
 # --- add / edit form ---
 FORM = "event-form"
 FORM_SUMMARY = "event-form-summary"  # the problems found, above the form
+FORM_FIGURES_FLAG = "event-form-figures-flag"  # the note on flagged figures
 FORM_EDITING = "event-form-editing"  # store: the edited event's id, version, kept parts
 FORM_TITLE = "event-form-title"
 FORM_TYPE = "event-form-type"

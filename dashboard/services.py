@@ -431,7 +431,8 @@ def save_event_form(
         _form_action(record, event_id, accept),
         "review queue" if accept else "dashboard form",
     )
-    data = _validated_form_record(record)
+    stored = event_record(event_id) if event_id is not None and not accept else None
+    data = _validated_form_record(record, stored)
     with session_scope(engine()) as session:
         if check_duplicates and (event_id is None or accept):
             found = lookalikes.find_likely_duplicates(
@@ -469,9 +470,18 @@ def cite_form_sources_on(record: dict[str, Any], into: int) -> int:
     return into
 
 
-def _validated_form_record(record: dict[str, Any]) -> EventCreate:
+def _validated_form_record(
+    record: dict[str, Any], stored: EventRecord | None = None
+) -> EventCreate:
     """The form's record validated, or InvalidInput with every problem at once (a
-    form event must cite a source, which the model itself does not ask)."""
+    form event must cite a source, which the model itself does not ask).
+
+    Figures are checked strictly: only an edit of `stored` that leaves its flagged
+    figures as the dataset published them keeps the flag (and so the figures)."""
+    if stored is not None:
+        record = crud.published_figures_kept(record, stored)
+    else:
+        record = {k: v for k, v in record.items() if k != "figures_flag"}
     problems: list[errors.Problem] = []
     try:
         [data] = crud.validate_event_records([(1, record)])

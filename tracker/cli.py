@@ -84,6 +84,11 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice([s.value for s in EventStatus]),
             help="Only these statuses (repeatable); default confirmed and disputed.",
         ),
+        click.option(
+            "--flagged-figures",
+            is_flag=True,
+            help="Only events whose dataset published figures out of order.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -91,7 +96,7 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_filter(
-    since, until, event_types, actors, countries, text, statuses
+    since, until, event_types, actors, countries, text, statuses, flagged_figures
 ) -> EventFilter:
     """An EventFilter from the shared filter options."""
     return EventFilter(
@@ -102,6 +107,7 @@ def build_filter(
         countries=tuple(countries),
         text=text,
         statuses=tuple(statuses),
+        flagged_figures=flagged_figures,
     )
 
 
@@ -180,6 +186,7 @@ def list_command(ctx: click.Context, limit: int, **filters: Any) -> None:
         killed = (
             f"  killed {row.fatalities_best}" if row.fatalities_best is not None else ""
         )
+        killed += "  (figures flagged)" if row.figures_flag else ""
         when = describe_date(row.date_start, row.date_end, row.date_precision)
         click.echo(f"{row.id:>6}  {when:<32} {kind:<26} {row.title} [{place}]{killed}")
     # The count says which statuses it counts, as the dashboard's headline does.
@@ -234,6 +241,8 @@ def describe_record(record: EventRecord) -> str:
             f" civilians {record.civilians_killed}, children {record.children_killed},"
             f" injured {record.injured}"
         )
+    if record.figures_flag:
+        lines.append(f"  flagged:    {record.figures_flag}")
     lines.append(f"  status:     {record.status}, confidence {record.confidence}")
     for source in record.sources:
         lines.append(f"  source:     {source['title'] or source['url']}")

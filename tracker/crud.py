@@ -57,6 +57,7 @@ from tracker.models import (
     EventActor,
     EventCreate,
     EventLink,
+    EventRecord,
     EventSource,
     EventStatus,
     LinkIn,
@@ -560,6 +561,38 @@ def _recorded_write(
 # Set by the event's import or seed, not by an editor: an edit keeps them, so the
 # record still answers to its dataset id and an unchanged re-import stays a no-op.
 KEPT_ON_EDIT = ("dataset", "external_id", "content_hash")
+FIGURE_NAMES = ("low", "best", "high")
+
+
+def published_figures_kept(
+    record: Mapping[str, Any], stored: EventRecord
+) -> dict[str, Any]:
+    """An edit's `record` of the `stored` event, with the stored figures_flag when its
+    figures are still the ones the dataset published, else with no flag at all.
+
+    An analyst who leaves flagged figures alone can save the other fields; figures
+    changed are the analyst's, not the dataset's: they lose the flag and must be in
+    order, as any typed in. A flag the record brings itself is never taken."""
+    edited = {key: value for key, value in record.items() if key != "figures_flag"}
+    given = edited.get("fatalities") or {}
+    if not isinstance(given, Mapping) or not stored.figures_flag:
+        return edited
+    unchanged = all(
+        _figure(given.get(name)) == stored.fatalities.get(name) for name in FIGURE_NAMES
+    )
+    return edited | {"figures_flag": stored.figures_flag} if unchanged else edited
+
+
+def _figure(value: Any) -> Any:
+    """A figure as a form sends it (5294, 5294.0, " 5294 ", "" or None) as a whole
+    number or None; anything else as it is, for validation to refuse."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else value
 
 
 def update_event(

@@ -65,6 +65,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "actors_json",
     "sources_json",
     "links_json",
+    # Why a dataset's figures are out of order (issue 17): re-imported, it lets
+    # them through as published.
+    "figures_flag",
 )
 
 # Spreadsheets run a cell that starts with one of these as a formula.
@@ -185,6 +188,7 @@ def native_cells(
         text(json_cell(actors)),
         text(json_cell(sources)),
         text(json_cell(links)),
+        text(event.figures_flag),
     ]
 
 

@@ -34,6 +34,10 @@ COUNTED_STATUSES: tuple[str, ...] = (
 )
 
 
+# How a yes/no filter is written in a URL or an option ("?flagged_figures=1").
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
 def _escape_like(text: str) -> str:
     """Make user text literal inside a LIKE pattern."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -45,7 +49,9 @@ class EventFilter:
 
     Dates select events whose interval [date_start, date_end] overlaps
     [since, until]. Without `statuses`, only confirmed and disputed events match
-    (`COUNTED_STATUSES`): proposals and retracted events are there when asked for."""
+    (`COUNTED_STATUSES`): proposals and retracted events are there when asked for.
+    `flagged_figures` keeps only events whose dataset published figures out of
+    order (`Event.figures_flag`, UCDP's "Check deaths" rows)."""
 
     since: dt.date | None = None
     until: dt.date | None = None
@@ -57,6 +63,7 @@ class EventFilter:
     text: str | None = None
     min_fatalities: int | None = None
     statuses: tuple[str, ...] = ()
+    flagged_figures: bool = False
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """SQL conditions over the `event` table (joined to nothing) for this filter."""
@@ -73,6 +80,8 @@ class EventFilter:
         where.append(Event.status.in_(self.counted_statuses()))
         if self.min_fatalities is not None:
             where.append(Event.fatalities_best >= self.min_fatalities)
+        if self.flagged_figures:
+            where.append(Event.figures_flag.is_not(None))
         if self.actors:
             where.append(self._actor_condition())
         if self.countries or self.places:
@@ -185,6 +194,8 @@ class EventFilter:
             parts.append(f"mentioning {self.text!r}")
         if self.min_fatalities is not None:
             parts.append(f"with at least {self.min_fatalities} killed")
+        if self.flagged_figures:
+            parts.append("with figures flagged as published out of order")
         return " ".join([self.describe_statuses(), ", ".join(parts)]).strip()
 
     def describe_statuses(self) -> str:
@@ -201,6 +212,8 @@ class EventFilter:
             value = getattr(self, item.name)
             if isinstance(value, tuple):
                 pairs.extend((item.name, v) for v in value)
+            elif isinstance(value, bool):
+                pairs.extend([(item.name, "1")] if value else [])
             elif value is not None:
                 pairs.append((item.name, str(value)))
         return urlencode(pairs)
@@ -238,6 +251,8 @@ class EventFilter:
                     kwargs[item.name] = int(items[0])
             elif item.name == "text":
                 kwargs[item.name] = items[0]
+            elif item.name == "flagged_figures":
+                kwargs[item.name] = items[0].lower() in TRUE_WORDS
             else:
                 kwargs[item.name] = tuple(items)
         return cls(**kwargs)

@@ -13,7 +13,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -517,7 +523,10 @@ class EventLink(SQLModel, table=True):
 
 
 class Fatalities(BaseModel):
-    """Input and output: deaths as low / best / high estimates, each optional."""
+    """Input and output: deaths as low / best / high estimates, each optional.
+
+    Their order (low <= best <= high) is checked by `EventCreate`, which knows
+    whether a dataset published them out of order (`figures_flag`)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -525,14 +534,15 @@ class Fatalities(BaseModel):
     best: int | None = Field(default=None, ge=0)
     high: int | None = Field(default=None, ge=0)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Fatalities:
+    def out_of_order(self) -> str | None:
+        """Why the figures break low <= best <= high, e.g. "best (7) must not
+        exceed high (6)"; None when the figures given are in order."""
         known = [(name, getattr(self, name)) for name in ("low", "best", "high")]
         known = [(name, value) for name, value in known if value is not None]
         for (name_a, a), (name_b, b) in zip(known, known[1:], strict=False):
             if a > b:
-                raise ValueError(f"{name_a} ({a}) must not exceed {name_b} ({b})")
-        return self
+                return f"{name_a} ({a}) must not exceed {name_b} ({b})"
+        return None
 
     def most(self) -> int | None:
         """The largest figure given, the ceiling for sub-counts such as children."""
@@ -588,6 +598,9 @@ class EventCreate(InputModel):
     date_precision: DatePrecision = DatePrecision.DAY
     location: LocationIn | None = None
     actors: list[ActorRef] = Field(default_factory=list)
+    # Set by importers only (see Event.figures_flag); declared before fatalities,
+    # whose order check reads it.
+    figures_flag: str | None = Field(default=None, max_length=300)
     fatalities: Fatalities = Field(default_factory=Fatalities)
     civilians_killed: int | None = Field(default=None, ge=0)
     children_killed: int | None = Field(default=None, ge=0)
@@ -599,8 +612,6 @@ class EventCreate(InputModel):
     links: list[LinkIn] = Field(default_factory=list)
     dataset: str | None = Field(default=None, max_length=32)
     external_id: str | None = Field(default=None, max_length=200)
-    # Set by importers only (see Event.figures_flag).
-    figures_flag: str | None = Field(default=None, max_length=300)
     source_record: SourceRecordIn | None = None
 
     @field_validator("title", mode="before")
@@ -613,6 +624,19 @@ class EventCreate(InputModel):
         return value
 
     _notes = field_validator("notes", mode="before")(clean_text)
+    _figures_flag = field_validator("figures_flag", mode="before")(clean_text)
+
+    @field_validator("fatalities")
+    @classmethod
+    def _ordered_unless_published(
+        cls, value: Fatalities, info: ValidationInfo
+    ) -> Fatalities:
+        # Figures typed by hand must be in order; a dataset's published figures
+        # that are not come flagged by their importer, and are kept as published.
+        reason = value.out_of_order()
+        if reason is not None and not info.data.get("figures_flag"):
+            raise ValueError(reason)
+        return value
 
     @field_validator("event_type", mode="before")
     @classmethod

@@ -48,6 +48,7 @@ _EVENT_COLUMNS = (
     Event.created_at,
     Event.updated_at,
     Event.version,
+    Event.figures_flag,
     Location.name.label("place_name"),
     Location.admin1,
     Location.country,

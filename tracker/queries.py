@@ -55,6 +55,7 @@ class EventRow:
     country: str | None
     fatalities_best: int | None
     status: str
+    figures_flag: str | None = None  # why the figures are out of order, if they are
 
     def cursor(self, sort: str = "date_start") -> Cursor:
         """The keyset cursor that resumes a listing sorted by `sort` after this row."""
@@ -114,6 +115,7 @@ def list_events(
             Location.country,
             Event.fatalities_best,
             Event.status,
+            Event.figures_flag,
         )
         .outerjoin(Location, Location.id == Event.location_id)
         .where(*event_filter.conditions())

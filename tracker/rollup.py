@@ -16,7 +16,7 @@ from tracker.filters import EventFilter
 from tracker.models import Event, EventRollup
 
 # The filter fields a rollup row can answer; any other narrows by something it
-# does not keep (actors, places, modes, words, fatality thresholds).
+# does not keep (actors, places, modes, words, fatality thresholds, flagged figures).
 ROLLUP_FIELDS = frozenset({"since", "until", "event_types", "countries", "statuses"})
 
 
@@ -44,10 +44,16 @@ class Tally:
 def uses_rollup(event_filter: EventFilter) -> bool:
     """True when every condition of the filter is one a rollup row can answer."""
     return all(
-        getattr(event_filter, field.name) in (None, (), "")
+        _unset(getattr(event_filter, field.name))
         for field in fields(event_filter)
         if field.name not in ROLLUP_FIELDS
     )
+
+
+def _unset(value: object) -> bool:
+    """True when a filter field asks nothing: empty, or a yes/no left at no (False,
+    but not a threshold of 0, which == False would also match)."""
+    return value is None or value is False or value in ((), "")
 
 
 def tally(event_filter: EventFilter) -> Tally:

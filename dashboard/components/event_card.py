@@ -214,8 +214,16 @@ def killed(fatalities: dict[str, int | None]) -> str:
 
 
 def casualties(record: EventRecord) -> html.Dl:
-    """Killed (best and range), then civilians, children and injured where known."""
-    rows = [("Killed", killed(record.fatalities))]
+    """Killed (best and range), then civilians, children and injured where known.
+
+    Figures a dataset published out of order carry its flag right after them, so
+    nobody reads "5294 (range 5294–0)" as a typing slip of ours."""
+    rows: list[tuple[str, Any]] = [("Killed", killed(record.fatalities))]
+    if record.figures_flag:
+        flag = html.Span(
+            record.figures_flag, id=ids.EVENT_FIGURES_FLAG, className="figures-flag"
+        )
+        rows.append(("Figures flagged", flag))
     for label, value in (
         ("Civilians killed", record.civilians_killed),
         ("Children killed", record.children_killed),

@@ -18,6 +18,8 @@ from tracker.filters import EventFilter
 from tracker.models import EventStatus
 
 QUADS = (1, 2, 3, 4)
+FLAGGED = "flagged"  # the flagged-figures checkbox's value when ticked
+FLAGGED_LABEL = "flagged figures"
 TEXT_FIELDS = {"text": "mentioning", "min_fatalities": "killed at least"}
 LIST_FIELDS = {
     "event_types": "type",
@@ -169,6 +171,18 @@ def panel() -> html.Aside:
                 ],
                 className="field",
             ),
+            dcc.Checklist(
+                id=ids.FILTER_FLAGGED,
+                options=[
+                    {
+                        "label": "Only figures flagged as published out of order",
+                        "value": FLAGGED,
+                    }
+                ],
+                value=[],
+                inputClassName="check",
+                className="field",
+            ),
         ],
         id=ids.FILTER_PANEL,
         className="filter-panel",
@@ -190,6 +204,8 @@ def chip_list(event_filter: EventFilter) -> list[html.Button]:
         value = getattr(event_filter, field)
         if value is not None:
             found.append(_chip(field, str(value), f"{label}: {value}"))
+    if event_filter.flagged_figures:
+        found.append(_chip("flagged_figures", FLAGGED, FLAGGED_LABEL))
     return found
 
 
@@ -205,6 +221,8 @@ def _chip(field: str, value: str, text: str) -> html.Button:
 def without(event_filter: EventFilter, field: str, value: str) -> EventFilter:
     """The filter with one value of one field removed (a chip's ×)."""
     current = getattr(event_filter, field)
+    if isinstance(current, bool):
+        return replace(event_filter, **{field: False})
     if isinstance(current, tuple):
         return replace(event_filter, **{field: tuple(v for v in current if v != value)})
     return replace(event_filter, **{field: None})
@@ -221,6 +239,7 @@ def filter_from_controls(
     text: str | None,
     min_fatalities: float | None,
     statuses: list[str] | None,
+    flagged: list[str] | None = None,
 ) -> EventFilter:
     """The filter the controls show."""
     return EventFilter(
@@ -236,6 +255,7 @@ def filter_from_controls(
         if min_fatalities not in (None, "")
         else None,
         statuses=tuple(statuses or ()),
+        flagged_figures=FLAGGED in (flagged or ()),
     )
 
 
@@ -256,6 +276,7 @@ def controls_from_filter(event_filter: EventFilter) -> list[Any]:
         event_filter.text or "",
         event_filter.min_fatalities,
         list(event_filter.statuses),
+        [FLAGGED] if event_filter.flagged_figures else [],
     ]
 
 
@@ -270,6 +291,7 @@ CONTROLS = [
     (ids.FILTER_TEXT, "value"),
     (ids.FILTER_MIN_FATALITIES, "value"),
     (ids.FILTER_STATUSES, "value"),
+    (ids.FILTER_FLAGGED, "value"),
 ]
 
 
@@ -306,7 +328,8 @@ def sync_filters(search: str | None, *values: Any):
     from_url = EventFilter.from_query_string(search or "")
     # The type checklists are a wildcard output: "unchanged" is one no_update each.
     keep = [
-        [no_update] * len(QUADS) if index == 2 else no_update for index in range(10)
+        [no_update] * len(QUADS) if index == 2 else no_update
+        for index in range(len(CONTROLS))
     ]
     same_options = [no_update] * len(CHOSEN_OPTIONS)
     if trigger is None or trigger == ids.URL:

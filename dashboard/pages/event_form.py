@@ -174,6 +174,7 @@ def form_from_record(record: EventRecord) -> dict[str, Any]:
         or NEW_ACTORS[:1],
         "sources": sources or NEW_SOURCES,
         "kept": kept,
+        "figures_flag": record.figures_flag,
     }
 
 
@@ -339,6 +340,7 @@ def form_page(
             fields.where_part(values),
             fields.who_part(contents["actors"], services.form_actor_names()),
             fields.how_many_part(values),
+            published_figures_note(contents.get("figures_flag")),
             fields.sources_part(contents["sources"]),
             fields.review_part(values),
             # Filled by on_save when the event looks like one already recorded; its
@@ -369,6 +371,19 @@ def form_page(
         ],
         id=ids.FORM,
         className="event-form",
+    )
+
+
+def published_figures_note(flag: str | None) -> html.P | None:
+    """What editing flagged figures does, said next to them (issue 17)."""
+    if not flag:
+        return None
+    return html.P(
+        f"Figures flagged: {flag}. Leave them as they are to keep them as "
+        "published; changed, they must be in order (low ≤ best ≤ high) and lose "
+        "the flag.",
+        id=ids.FORM_FIGURES_FLAG,
+        className="hint figures-flag",
     )
 
 

@@ -29,6 +29,11 @@ SORTABLE = ("date_start", "event_type", "fatalities_best")
 QUAD_CLASS_RULES = {
     f"quad-{n}": f"params.data && params.data.quad_class === {n}" for n in (1, 2, 3, 4)
 }
+FLAG_MARK = "⚑"
+FLAGGED_FIGURES_FORMAT = (
+    "params.value == null ? '' : params.value + "
+    f"(params.data && params.data.flagged ? ' {FLAG_MARK}' : '')"
+)
 COLUMNS: list[dict[str, Any]] = [
     {
         "headerName": "Date",
@@ -58,6 +63,12 @@ COLUMNS: list[dict[str, Any]] = [
         "width": 95,
         # The first click shows the deadliest events; unknown counts sort last.
         "sortingOrder": ["desc", "asc", None],
+        # Figures a dataset published out of order (issue 17): marked with a flag
+        # in the cell, and the flag's reason shows on hover.
+        "valueFormatter": {"function": FLAGGED_FIGURES_FORMAT},
+        "cellClassRules": {"figures-flagged": "params.data && params.data.flagged"},
+        "tooltipField": "figures_flag",
+        "headerTooltip": f"{FLAG_MARK} marks figures a dataset published out of order",
     },
     {
         "headerName": "Status",
@@ -149,6 +160,8 @@ def grid_row(row: EventRow) -> dict[str, Any]:
         "place": row.place,
         "country": row.country,
         "fatalities_best": row.fatalities_best,
+        "flagged": row.figures_flag is not None,
+        "figures_flag": row.figures_flag,
         "status": row.status,
     }
 

@@ -245,5 +245,8 @@ def test_filters_the_rollup_cannot_answer_read_the_events():
         EventFilter(modes=("aerial",)),
         EventFilter(text="strike"),
         EventFilter(min_fatalities=0),
+        EventFilter(flagged_figures=True),  # the rollup keeps no flag (issue 17)
     ):
         assert not uses_rollup(narrower)
+    # A yes/no filter left at no asks nothing: the rollup still answers.
+    assert uses_rollup(EventFilter(countries=("UKR",), flagged_figures=False))

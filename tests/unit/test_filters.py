@@ -70,3 +70,24 @@ def test_text_filter_treats_like_wildcards_and_quotes_literally():
     )
     sql = str(compiled)
     assert "100\\%\\_''; drop table event;--" in sql
+
+
+def test_flagged_figures_filter_reads_figures_flag_and_round_trips():
+    # Issue 17: events whose dataset published figures out of order.
+    flagged = EventFilter(countries=("UKR",), flagged_figures=True)
+    statement = select(Event.id).where(*flagged.conditions())
+    sql = str(
+        statement.compile(
+            dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
+        )
+    )
+    assert "event.figures_flag IS NOT NULL" in sql
+    assert flagged.to_query_string() == "countries=UKR&flagged_figures=1"
+    assert EventFilter.from_query_string("countries=UKR&flagged_figures=1") == flagged
+    assert EventFilter.from_query_string("flagged_figures=true").flagged_figures
+    assert EventFilter.from_query_string("flagged_figures=0") == EventFilter()
+    assert EventFilter().to_query_string() == ""
+    assert flagged.describe() == (
+        "confirmed and disputed events country UKR, "
+        "with figures flagged as published out of order"
+    )

@@ -136,6 +136,31 @@ def test_ucdp_row_at_sea_is_country_precise_and_says_so_in_notes():
     assert "ucdp:active_year=true" in at_sea.tags
 
 
+def test_ucdp_clean_utf8_file_reads_iso_dates_and_every_active_year_form():
+    read = events("clean_utf8.csv")
+    assert "Place: Testivka’s market, near the café." in read[0].notes
+    assert [(e.date_start, e.date_end) for e in read] == [
+        (dt.date(2022, 6, 1), None),  # 2022-06-01
+        (dt.date(2022, 6, 2), dt.date(2022, 6, 3)),  # 2022-06-02T00:00:00
+        (dt.date(2022, 6, 4), None),  # 2022-06-04 00:00:00.000
+        (dt.date(2022, 6, 5), None),  # 2022-06-05 00:00:00, end 2022-06-05
+        (dt.date(2022, 6, 6), dt.date(2022, 6, 7)),  # 6/6/2022 ..., 06/07/2022
+    ]
+    years = [t for e in read for t in e.tags if t.startswith("ucdp:active_year=")]
+    # true, false, True, False, 0 in the file
+    assert years == [
+        "ucdp:active_year=true",
+        "ucdp:active_year=false",
+        "ucdp:active_year=true",
+        "ucdp:active_year=false",
+        "ucdp:active_year=false",
+    ]
+    assert [[a.role for a in e.actors] for e in read][1:3] == [
+        ["participant", "participant"],  # type 2
+        ["initiator", "target"],  # type 3
+    ]
+
+
 def test_ucdp_broken_encoding_refuses_the_file_naming_line_and_column():
     with pytest.raises(InvalidInput) as caught:
         rows("broken_encoding.csv")
@@ -191,17 +216,56 @@ def test_ucdp_missing_id_column_refuses_the_file():
     assert problem.reason == "required column is missing from the header"
 
 
-def test_ucdp_fatalities_out_of_order_are_refused_on_best_low_high():
-    good, bad = rows("fatalities_out_of_order.csv")
-    EventCreate.model_validate(UCDP_FORMAT.to_record(good))
-    with pytest.raises(ValidationError) as caught:
-        EventCreate.model_validate(UCDP_FORMAT.to_record(bad))
-    [problem] = problems_from_validation_error(caught.value, line=bad.line)
-    assert (UCDP_FORMAT.column_for(problem.field), problem.line) == (
-        "best, low, high",
-        3,
+def test_ucdp_figures_out_of_order_import_as_published_with_a_flag():
+    # Issue 17: real GED rows break low <= best <= high; they are kept as UCDP
+    # published them, flagged, instead of refused.
+    events_by_id = {e.external_id: e for e in events("published_out_of_order.csv")}
+    check_deaths, low_above_best, best_above_high, in_order = (
+        events_by_id[str(n)] for n in (900021, 900022, 900023, 900024)
     )
-    assert problem.reason == "best (9) must not exceed high (0)"
+    assert check_deaths.fatalities.model_dump() == {
+        "low": 5294,
+        "best": 5294,
+        "high": 0,
+    }
+    assert check_deaths.figures_flag == (
+        "As published by UCDP: best 5,294 above high 0 (code_status: Check deaths)"
+    )
+    assert low_above_best.figures_flag == "As published by UCDP: low 9 above best 2"
+    assert best_above_high.figures_flag == "As published by UCDP: best 7 above high 6"
+    # UCDP's own "Check deaths" on figures in order stays a tag, not a flag.
+    assert in_order.figures_flag is None
+    assert "ucdp:code_status=Check deaths" in in_order.tags
+
+
+@pytest.mark.parametrize(
+    ("low", "best", "high", "flag"),
+    [
+        ("5", "6", "8", None),
+        ("6", "6", "6", None),
+        ("", "6", "", None),
+        ("9", "", "2", "As published by UCDP: low 9 above high 2"),
+        ("1", "3", "1", "As published by UCDP: best 3 above high 1"),
+        ("0", "396", "0", "As published by UCDP: best 396 above high 0"),
+    ],
+)
+def test_ucdp_flag_names_each_figure_out_of_order(low, best, high, flag):
+    record = mapped(low=low, best=best, high=high, deaths_civilians="")
+    assert record["figures_flag"] == flag
+
+
+def test_ucdp_figures_out_of_order_without_the_flag_are_still_refused():
+    # The flag, not the importer, lets the figures through: the same record
+    # without it fails as a hand-typed one would.
+    record = mapped(low="7", best="7", high="6", deaths_civilians="")
+    record["figures_flag"] = None
+    with pytest.raises(ValidationError) as caught:
+        EventCreate.model_validate(record)
+    [problem] = problems_from_validation_error(caught.value, line=2)
+    assert (UCDP_FORMAT.column_for(problem.field), problem.reason) == (
+        "best, low, high",
+        "best (7) must not exceed high (6)",
+    )
 
 
 def test_ucdp_latitude_out_of_range_is_refused_on_latitude():
@@ -331,9 +395,24 @@ def test_ucdp_without_side_columns_splits_the_dyad_name():
     values = {k: v for k, v in ROW.items() if k not in ("side_a", "side_b")}
     record = UCDP_FORMAT.to_record(RawRow(2, values))
     assert [(a["name"], a["role"]) for a in record["actors"]] == [
-        ("Government of Russia (Soviet Union)", "initiator"),
-        ("Government of Ukraine", "target"),
+        ("Government of Russia (Soviet Union)", "participant"),
+        ("Government of Ukraine", "participant"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("violence", "roles"),
+    [
+        ("1", ["participant", "participant"]),  # state-based: nobody coded as first
+        ("2", ["participant", "participant"]),  # non-state: the same
+        ("2.0", ["participant", "participant"]),
+        ("3", ["initiator", "target"]),  # one-sided: side_b is the civilians
+    ],
+)
+def test_ucdp_sides_are_participants_except_in_one_sided_violence(violence, roles):
+    # Issue 17: UCDP does not code who started a fight.
+    record = mapped(type_of_violence=violence)
+    assert [a["role"] for a in record["actors"]] == roles
 
 
 def test_ucdp_country_names_with_former_names_map_to_iso3():

@@ -23,7 +23,9 @@ and quotes; links) must agree with it, so editing one and not the other is repor
 instead of lost. When it is empty the flat columns are read alone: each role column
 gives actors in that role; source_urls and quotes pair up in order (a single URL
 takes all the quotes); links are "relation:id" with the target's id in the database
-being imported into.
+being imported into. figures_flag, when filled (an export of a dataset's figures
+published out of order), lets those figures through as the export had them;
+figures typed in without it must be in order.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ TEXT_COLUMNS = (
     "confidence",
     "dataset",
     "external_id",
+    "figures_flag",
 )
 DEFAULTED_COLUMNS = ("date_precision", "status")  # absent when empty: defaults apply
 

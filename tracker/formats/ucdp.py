@@ -20,12 +20,22 @@ How a row maps, and where the mapping is a decision of ours:
   location; country -> ISO3 by name ("Russia (Soviet Union)" -> RUS); country_id is a
   Gleditsch-Ward code, not ISO, and is not used.
 - type_of_violence 1 (state-based), 2 (non-state), 3 (one-sided) -> ASSAULT with no
-  mode: GED gives no weapon. side_a -> initiator, side_b -> target (for type 3 the
-  civilians). Kinds: "Government of X" -> government of X, "Civilians" -> civilians,
-  any other side -> armed group. Without side_a the dyad name is split at " - ".
-- best, low, high -> fatalities best, low, high; deaths_civilians -> civilians_killed;
-  deaths_a, deaths_b and deaths_unknown go into notes. Rows whose figures are out of
-  order (low above best, best above high) are refused by validation, not repaired.
+  mode: GED gives no weapon. UCDP does not code who started a fight: for types 1 and
+  2 side_a and side_b are both participants; only in one-sided violence (type 3)
+  is side_a the initiator and side_b (the civilians) the target. Kinds:
+  "Government of X" -> government of X, "Civilians" -> civilians, any other side ->
+  armed group. Without side_a the dyad name is split at " - ".
+- best, low, high -> fatalities best, low, high, exactly as published;
+  deaths_civilians -> civilians_killed; deaths_a, deaths_b and deaths_unknown go
+  into notes. Real GED rows can have their figures out of order (best above high,
+  low above best: 31 rows of the peacerep extract, a third of its deaths, one of
+  5,294 deaths with high 0): such a row is imported as published with
+  `figures_flag` saying so, e.g. "As published by UCDP: best 5,294 above high 0
+  (code_status: Check deaths)", so the dataset's total is kept and the row can be
+  found (`tracker list --flagged-figures`). Only the order decides the flag:
+  code_status (UCDP's own "Check deaths", "Check vague or biased source") stays a
+  tag, quoted in the flag when a flagged row has one other than Clear; a row in
+  order is not flagged for it, as the flag is what lets figures break the order.
 - source_article ("office,YYYY-MM-DD,headline" items in quotes, ";"-separated) -> one
   source each: title the headline, publisher the office, published the date. Without
   it, source_headline / source_office / source_date are paired when their lists have
@@ -67,6 +77,8 @@ REQUIRED_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("side_a", "dyad_name"),
 )
 VIOLENCE = {"1": "state-based", "2": "non-state", "3": "one-sided"}
+ONE_SIDED = "3"
+CLEAR_STATUS = "clear"
 DATE_PRECISIONS = {
     "1": DatePrecision.DAY,
     "2": DatePrecision.WEEK,
@@ -130,6 +142,25 @@ def side_actor(name: str, role: ActorRole) -> dict[str, Any]:
     else:
         kind, country = ActorKind.ARMED_GROUP, None
     return {"name": cut(name, 200), "role": role, "kind": kind, "country": country}
+
+
+def figures_flag(fatalities: Mapping[str, int | None], code_status: str) -> str | None:
+    """Why a row's published figures are out of order, in an analyst's words (e.g.
+    "As published by UCDP: best 5,294 above high 0 (code_status: Check deaths)");
+    None when the figures given are in order (low <= best <= high)."""
+    # Neighbours among the figures given, as Fatalities.out_of_order compares them.
+    names = ("low", "best", "high")
+    known = [(n, fatalities[n]) for n in names if fatalities.get(n) is not None]
+    breaks = [
+        f"{name_a} {a:,} above {name_b} {b:,}"
+        for (name_a, a), (name_b, b) in zip(known, known[1:], strict=False)
+        if a > b
+    ]
+    if not breaks:
+        return None
+    shown = code_status and code_status.casefold() != CLEAR_STATUS
+    status = f" (code_status: {code_status})" if shown else ""
+    return cut(f"As published by UCDP: {', '.join(breaks)}{status}", 300)
 
 
 def parse_sources(values: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -204,6 +235,11 @@ class UcdpFormat:
         date_start, date_end = self._dates(values)
         actors = self._actors(values)
         location = self._location(values)
+        fatalities = {
+            "low": parse_count(values, "low"),
+            "best": parse_count(values, "best"),
+            "high": parse_count(values, "high"),
+        }
         return {
             "title": self._title(values, actors, location),
             "notes": self._notes(values, violence),
@@ -214,11 +250,8 @@ class UcdpFormat:
             or DatePrecision.DAY,
             "location": location,
             "actors": actors,
-            "fatalities": {
-                "low": parse_count(values, "low"),
-                "best": parse_count(values, "best"),
-                "high": parse_count(values, "high"),
-            },
+            "fatalities": fatalities,
+            "figures_flag": figures_flag(fatalities, text_of(values, "code_status")),
             "civilians_killed": parse_count(values, "deaths_civilians"),
             "tags": self._tags(values, violence),
             "sources": parse_sources(values),
@@ -242,9 +275,19 @@ class UcdpFormat:
             side_a, _, side_b = text_of(values, "dyad_name").partition(" - ")
         if not side_a.strip():
             raise RowProblem("side_a", side_a, "is empty: GED names side A")
-        actors = [side_actor(side_a.strip(), ActorRole.INITIATOR)]
+        one_sided = text_of(values, "type_of_violence").removesuffix(".0") == ONE_SIDED
+        doer, done_to = (
+            (ActorRole.INITIATOR, ActorRole.TARGET)
+            if one_sided
+            else (ActorRole.PARTICIPANT, ActorRole.PARTICIPANT)
+        )
+        actors = [side_actor(side_a.strip(), doer)]
         if side_b.strip():
-            actors.append(side_actor(side_b.strip(), ActorRole.TARGET))
+            actors.append(side_actor(side_b.strip(), done_to))
+        if not one_sided:
+            # Two participants have no order; a stored event lists them by name,
+            # so the record does too and its export re-imports as unchanged.
+            actors.sort(key=lambda actor: actor["name"])
         return actors
 
     def _location(self, values: Mapping[str, Any]) -> dict[str, Any] | None:

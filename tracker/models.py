@@ -176,6 +176,8 @@ def without_nul(value: Any) -> Any:
         return value.replace("\x00", "")
     if isinstance(value, list):
         return [without_nul(item) for item in value]
+    if isinstance(value, dict):  # a source record's cells: names and texts
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
     return value
 
 

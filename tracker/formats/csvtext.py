@@ -154,7 +154,8 @@ def read_csv_rows(
     if problems:
         raise InvalidInput(problems)
     ended = reader.line_num
-    for fields in _records(reader):
+    # A spreadsheet shows the header as row 1 and a blank line as an empty row.
+    for spreadsheet_row, fields in enumerate(_records(reader), start=2):
         start, ended = ended + 1, reader.line_num
         lines.pending = []
         if not any(field.strip() for field in fields):
@@ -162,7 +163,7 @@ def read_csv_rows(
         values: dict[str, Any] = dict(zip(header, fields, strict=False))
         if len(fields) != len(header):
             values[WIDTH_KEY] = (len(fields), len(header))
-        yield RawRow(start, values)
+        yield RawRow(start, values, spreadsheet_row)
 
 
 def _records(reader: Any) -> Iterator[list[str]]:

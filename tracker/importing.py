@@ -277,7 +277,10 @@ def _repeated(
 ) -> Problem:
     """The problem of a row whose id an earlier row has."""
     if external_id.startswith(DERIVED_ID_PREFIX):
-        earlier = _at(first, Problem("row", "")).where()
+        earlier = f"line {first.line}"
+        if (sheet_row := first.spreadsheet_row) is not None:
+            apart = sheet_row != first.line
+            earlier = f"row {sheet_row}" + (f" ({earlier})" if apart else "")
         reason = (
             f"repeats {earlier} cell for cell (its id {external_id} is derived from "
             "its cells); each event must appear once"

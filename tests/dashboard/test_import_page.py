@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import os
 import re
@@ -342,3 +343,32 @@ def test_text_from_the_file_is_shown_as_text_not_html(app, engine, tmp_path):
     ]
     assert title == "<img src=x onerror=alert(1)> strike"  # a string child: escaped
     assert not any(type(c).__name__ == "Markdown" for c in walk(result))
+
+
+ACLED_DATA = Path(__file__).resolve().parents[1] / "data" / "acled"
+
+
+def test_dry_run_and_import_of_a_wild_acled_file_say_what_was_assumed(app, engine):
+    # Issue 17: shown before the analyst imports, and again in the summary.
+    path = ACLED_DATA / "wild_subset.csv"
+    data = upload(path)
+    report, disabled = import_page.update_dry_run(data, "auto")
+    shown = text(report)
+    assert "What the file lacked and what was assumed:" in shown
+    assert "no event_id_cnty column: each row's id is derived" in shown
+    assert "1 row left without coordinates" in shown
+    assert disabled is False
+
+    result, _store, _note = import_page.on_import(1, data, "auto", [])
+    assert "no actor1 or actor2 column: events have no actors" in text(result)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = len(list(csv.DictReader(handle)))
+    assert counts(result)["Added"] == str(rows)
+    assert count_events(engine) == rows
+
+
+def test_problems_table_gives_spreadsheet_row_and_line_apart(app, engine):
+    data = upload(ACLED_DATA / "wild_multiline.csv")
+    report, _disabled = import_page.update_dry_run(data, "auto")
+    [[row, line, column, value, _reason]] = problem_rows(report)
+    assert (row, line, column, value) == ("4", "6", "fatalities", "many")

@@ -142,3 +142,27 @@ def test_problem_after_a_multiline_cell_names_spreadsheet_row_and_line(
         "value": "many",
         "reason": problem.reason,
     }
+
+
+def test_problem_of_figures_out_of_order_shows_the_figures_as_written(engine, tmp_path):
+    # Issue 17 point 4: a check over several figures used to show no value at all.
+    header = (
+        "id,title,event_type,mode,date_start,date_precision,location,country,"
+        "initiators,source_urls,fatalities_low,fatalities_best,fatalities_high"
+    )
+    row = (
+        "1,Missile strike on Testivka,ASSAULT,heavy-weapons,2025-05-24,day,Testivka,"
+        "UKR,Government of Russia,https://news.example.org/a,2,9,6"
+    )
+    path = tmp_path / "typed.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    before = table_counts(engine)
+
+    with pytest.raises(ImportFailed) as caught:
+        run(engine, path)
+
+    [problem] = caught.value.report.problems
+    assert (problem.row, problem.line) == (2, 2)
+    assert problem.reason == "best (9) must not exceed high (6)"
+    assert problem.value == "low=2, best=9, high=6"
+    assert table_counts(engine) == before

@@ -297,10 +297,12 @@ def _in_file_terms(
     has it: a check over several fields ("best must not exceed high") shows each."""
     column = fmt.column_for(problem.field)
     value = problem.value
-    if value is None:
+    if value is None and "," in column:  # a check over several cells: each
         value = _cells(row, column)
     if value is None:
         value = _value_at(record, problem.field)
+    if value is None:
+        value = _cells(row, column)
     return _at(row, Problem(column, problem.reason, value=value))
 
 

@@ -221,7 +221,7 @@ def _valid_events(
     """Map and validate each row; record problems in the report; yield the valid."""
     # Hash of (dataset, external id) -> where it first appeared: the ids themselves
     # would take far more memory on a large file.
-    seen: dict[int, RawRow] = {}
+    seen: dict[int, tuple[int, int | None]] = {}
     for count, row in enumerate(rows, start=1):
         report.rows = count
         if progress is not None and count % 1000 == 0:
@@ -259,7 +259,7 @@ def _valid_events(
             report.problems.append(_repeated(fmt, row, seen[key], event.external_id))
             report.rejected += 1
             continue
-        seen[key] = RawRow(row.line, {}, row.spreadsheet_row)  # not its values
+        seen[key] = (row.line, row.spreadsheet_row)
         for what in record.get(ASSUMED_KEY, ()):
             report.assumed[what] = report.assumed.get(what, 0) + 1
         yield row.line, event
@@ -273,13 +273,18 @@ def _at(row: RawRow, problem: Problem) -> Problem:
 
 
 def _repeated(
-    fmt: ImportFormat, row: RawRow, first: RawRow, external_id: str
+    fmt: ImportFormat,
+    row: RawRow,
+    first: tuple[int, int | None],
+    external_id: str,
 ) -> Problem:
-    """The problem of a row whose id an earlier row has."""
+    """The problem of a row whose id an earlier row, at `first` (line, spreadsheet
+    row), has."""
     if external_id.startswith(DERIVED_ID_PREFIX):
-        earlier = f"line {first.line}"
-        if (sheet_row := first.spreadsheet_row) is not None:
-            apart = sheet_row != first.line
+        first_line, sheet_row = first
+        earlier = f"line {first_line}"
+        if sheet_row is not None:
+            apart = sheet_row != first_line
             earlier = f"row {sheet_row}" + (f" ({earlier})" if apart else "")
         reason = (
             f"repeats {earlier} cell for cell (its id {external_id} is derived from "

@@ -299,7 +299,7 @@ def add(ctx: click.Context, json_file) -> None:
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write every problem to this CSV file (line, column, value, reason).",
+    help="Write every problem to this CSV file (row, line, column, value, reason).",
 )
 @click.option(
     "--no-duplicate-check",
@@ -365,6 +365,10 @@ def _print_import_report(report: ImportReport, report_path: Path | None) -> None
     how = "detected" if report.detected else "as asked"
     click.echo(f"Format: {report.format} ({how}).")
     click.echo(report.summary() + ".")
+    if explanations := report.explanations():
+        click.echo("What the file lacked and what was assumed:")
+        for note in explanations:
+            click.echo(f"  - {note}")
     if report.duplicate_candidates:
         click.echo(
             f"{report.duplicate_candidates} possible duplicates across datasets "

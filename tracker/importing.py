@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,13 @@ from tracker.bulk_writing import BatchWriter
 from tracker.crud import UNKNOWN_AUTHOR
 from tracker.duplicates import find_duplicate_candidates
 from tracker.errors import InvalidInput, Problem, problems_from_validation_error
-from tracker.formats.base import ImportFormat, RawRow, RowProblem
+from tracker.formats.base import (
+    ASSUMED_KEY,
+    DERIVED_ID_PREFIX,
+    ImportFormat,
+    RawRow,
+    RowProblem,
+)
 from tracker.history import Author
 from tracker.lookalikes import RowsLikeExisting
 from tracker.models import (
@@ -63,11 +69,23 @@ class ImportReport:
     lookalikes: RowsLikeExisting | None = None
     problems: list[Problem] = field(default_factory=list)
     event_ids: list[int] = field(default_factory=list)  # added and updated
+    # What the file lacks or adds and what reading it assumes, in words (issue 17).
+    notes: list[str] = field(default_factory=list)
+    # An assumption made for some rows, in the format's words -> valid rows behind it.
+    assumed: dict[str, int] = field(default_factory=dict)
 
     @property
     def valid(self) -> int:
         """Rows that passed validation."""
         return self.rows - self.rejected
+
+    def explanations(self) -> list[str]:
+        """The file's notes, then each assumption with the number of rows it made."""
+        counted = [
+            f"{rows:,} row{'s' if rows != 1 else ''} {what}"
+            for what, rows in self.assumed.items()
+        ]
+        return [*self.notes, *counted]
 
     def summary(self) -> str:
         """One line: rows read and what became of them."""
@@ -157,6 +175,9 @@ def import_file(
     mode = ImportMode(mode)
     fmt, detected = detect_format(path, format_name)
     report = ImportReport(str(path), fmt.name, mode.value, detected=detected)
+    describe_file = getattr(fmt, "describe_file", None)  # optional (formats.base)
+    if describe_file is not None:
+        report.notes = describe_file(path)
     author = Author(
         (author or UNKNOWN_AUTHOR).username, via=f"import {path.name} ({fmt.name})"
     )
@@ -198,9 +219,9 @@ def _valid_events(
     progress: Callable[[int], None] | None,
 ) -> Iterator[tuple[int, EventCreate]]:
     """Map and validate each row; record problems in the report; yield the valid."""
-    seen: set[int] = (
-        set()
-    )  # hashes of (dataset, external id): 8 bytes a row, not the ids
+    # Hash of (dataset, external id) -> where it first appeared: the ids themselves
+    # would take far more memory on a large file.
+    seen: dict[int, tuple[int, int | None]] = {}
     for count, row in enumerate(rows, start=1):
         report.rows = count
         if progress is not None and count % 1000 == 0:
@@ -209,51 +230,106 @@ def _valid_events(
             record = fmt.to_record(row)
         except RowProblem as problem:
             report.problems.append(
-                Problem(
-                    problem.column, problem.reason, line=row.line, value=problem.value
-                )
+                _at(row, Problem(problem.column, problem.reason, value=problem.value))
             )
             report.rejected += 1
             continue
-        writable = {k: v for k, v in record.items() if k not in READ_ONLY_RECORD_KEYS}
+        writable = {
+            k: v
+            for k, v in record.items()
+            if k not in READ_ONLY_RECORD_KEYS and k != ASSUMED_KEY
+        }
         try:
             event = EventCreate.model_validate(writable)
         except ValidationError as error:
             for problem in problems_from_validation_error(error, line=row.line):
-                report.problems.append(_in_file_terms(problem, fmt, writable))
+                report.problems.append(_in_file_terms(problem, fmt, writable, row))
             report.rejected += 1
             continue
         if not (event.dataset and event.external_id):
             reason = "has no external id, so a re-import could not find it again"
+            column = fmt.column_for("external_id")
             report.problems.append(
-                Problem(fmt.column_for("external_id"), reason, row.line)
+                _at(row, Problem(column, reason, value=_cells(row, column) or ""))
             )
             report.rejected += 1
             continue
         key = hash((event.dataset, event.external_id))
         if key in seen:
-            reason = "this id appears earlier in the file; each event must appear once"
-            column = fmt.column_for("external_id")
-            report.problems.append(Problem(column, reason, row.line, event.external_id))
+            report.problems.append(_repeated(fmt, row, seen[key], event.external_id))
             report.rejected += 1
             continue
-        seen.add(key)
+        seen[key] = (row.line, row.spreadsheet_row)
+        for what in record.get(ASSUMED_KEY, ()):
+            report.assumed[what] = report.assumed.get(what, 0) + 1
         yield row.line, event
     if progress is not None:
         progress(report.rows % 1000)
 
 
-def _in_file_terms(
-    problem: Problem, fmt: ImportFormat, record: dict[str, Any]
+def _at(row: RawRow, problem: Problem) -> Problem:
+    """The problem placed at the row: its line and its spreadsheet row."""
+    return replace(problem, line=row.line, row=row.spreadsheet_row)
+
+
+def _repeated(
+    fmt: ImportFormat,
+    row: RawRow,
+    first: tuple[int, int | None],
+    external_id: str,
 ) -> Problem:
-    """Name the file's column, and show the value as the record had it."""
+    """The problem of a row whose id an earlier row, at `first` (line, spreadsheet
+    row), has."""
+    if external_id.startswith(DERIVED_ID_PREFIX):
+        first_line, sheet_row = first
+        earlier = f"line {first_line}"
+        if sheet_row is not None:
+            apart = sheet_row != first_line
+            earlier = f"row {sheet_row}" + (f" ({earlier})" if apart else "")
+        reason = (
+            f"repeats {earlier} cell for cell (its id {external_id} is derived from "
+            "its cells); each event must appear once"
+        )
+        return _at(row, Problem("row", reason, value=external_id))
+    reason = "this id appears earlier in the file; each event must appear once"
+    return _at(row, Problem(fmt.column_for("external_id"), reason, value=external_id))
+
+
+def _in_file_terms(
+    problem: Problem, fmt: ImportFormat, record: dict[str, Any], row: RawRow
+) -> Problem:
+    """Name the file's column, and show the value as the file (else the record)
+    has it: a check over several fields ("best must not exceed high") shows each."""
+    column = fmt.column_for(problem.field)
     value = problem.value
+    if value is None and "," in column:  # a check over several cells: each
+        value = _cells(row, column)
     if value is None:
         value = _value_at(record, problem.field)
-    return Problem(fmt.column_for(problem.field), problem.reason, problem.line, value)
+    if value is None:
+        value = _cells(row, column)
+    return _at(row, Problem(column, problem.reason, value=value))
+
+
+def _cells(row: RawRow, column: str) -> str | None:
+    """The cells of `column` ("best, low, high" names three) as the file wrote them:
+    one cell's text, or "best=9, low=2, high=0"; None when the row has none of them."""
+    names = [name.strip() for name in column.split(",")]
+    found = {
+        name: row.values[name]
+        for name in names
+        if isinstance(row.values.get(name), str | int | float)
+    }
+    if not found:
+        return None
+    if len(names) == 1:
+        return str(found[names[0]])
+    return ", ".join(f"{name}={value}" for name, value in found.items())
 
 
 def _value_at(record: dict[str, Any], path: str) -> Any:
+    """The record's value at a field path; a group of values (the fatalities) as
+    "best=9, high=0"."""
     value: Any = record
     for part in path.split("."):
         if isinstance(value, dict):
@@ -262,14 +338,33 @@ def _value_at(record: dict[str, Any], path: str) -> Any:
             value = value[int(part)]
         else:
             return None
-    return value if not isinstance(value, dict | list) else None
+    if isinstance(value, dict):
+        leaves = value.items()
+        shown = [f"{k}={v}" for k, v in leaves if isinstance(v, str | int | float)]
+        return ", ".join(shown) or None
+    return value if not isinstance(value, list) else None
+
+
+PROBLEM_REPORT_COLUMNS = ("row", "line", "column", "value", "reason")
+
+
+def problem_report_rows(report: ImportReport) -> Iterator[list[str]]:
+    """Every problem as the problem report's cells: the row as a spreadsheet shows
+    it, the line the record starts on (they differ once a quoted cell spans lines),
+    the column, the value as written and the reason."""
+    for problem in report.problems:
+        yield [
+            "" if problem.row is None else str(problem.row),
+            "" if problem.line is None else str(problem.line),
+            problem.field,
+            "" if problem.value is None else str(problem.value),
+            problem.reason,
+        ]
 
 
 def write_problem_report(report: ImportReport, path: Path) -> None:
-    """Write every problem as CSV: line, column, value, reason."""
+    """Write every problem as CSV: row, line, column, value, reason."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["line", "column", "value", "reason"])
-        for problem in report.problems:
-            value = "" if problem.value is None else str(problem.value)
-            writer.writerow([problem.line, problem.field, value, problem.reason])
+        writer.writerow(PROBLEM_REPORT_COLUMNS)
+        writer.writerows(problem_report_rows(report))

@@ -143,10 +143,14 @@ def format_options() -> list[dict[str, str]]:
 
 
 def problems_table(problems: Sequence[Problem]) -> html.Div:
-    """The first problems as a table of line, column, value and reason."""
+    """The first problems as a table of row, line, column, value and reason.
+
+    Row is the record's number as a spreadsheet shows it, line the line it starts
+    on in the file: they part once a quoted cell spans lines (blank for JSON)."""
     rows = [
         html.Tr(
             [
+                html.Td("" if p.row is None else str(p.row)),
                 html.Td("" if p.line is None else str(p.line)),
                 html.Td(p.field),
                 html.Td("" if p.value is None else str(p.value)[:VALUE_SHOWN]),
@@ -155,7 +159,8 @@ def problems_table(problems: Sequence[Problem]) -> html.Div:
         )
         for p in problems[:PROBLEMS_SHOWN]
     ]
-    head = html.Tr([html.Th(name) for name in ("Line", "Column", "Value", "Reason")])
+    names = ("Row", "Line", "Column", "Value", "Reason")
+    head = html.Tr([html.Th(name) for name in names])
     parts: list[Any] = [
         html.Table([html.Thead(head), html.Tbody(rows)], className="problems")
     ]
@@ -216,10 +221,27 @@ def dry_run_report(report: ImportReport) -> html.Div:
         html.P(what),
         html.P("Nothing has been written yet.", className="note"),
     ]
+    parts.append(assumptions_note(report))
     parts.append(lookalike_note(report))
     if report.problems:
         parts.append(problems_table(report.problems))
     return html.Div(parts, className="dry-run")
+
+
+def assumptions_note(report: ImportReport) -> html.Div | None:
+    """Which expected columns the file lacks and what reading it assumed (an
+    ACLED-shaped file without ids or coordinates, say), so the analyst knows what
+    the imported events rest on."""
+    explanations = report.explanations()
+    if not explanations:
+        return None
+    return html.Div(
+        [
+            html.P(html.Strong("What the file lacked and what was assumed:")),
+            html.Ul([html.Li(note) for note in explanations]),
+        ],
+        className="import-assumptions",
+    )
 
 
 def lookalike_note(report: ImportReport) -> html.Div | None:
@@ -286,6 +308,7 @@ def import_summary(
     parts: list[Any] = [
         html.P(html.Strong(f"Imported {name}."), className="import-done"),
         counts(report, dry_run=False),
+        assumptions_note(report),
     ]
     if report.duplicate_candidates:
         parts.append(

@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, table_counts
 from tests.storage.test_importing import counts
 from tracker.cli import main
 from tracker.crud import find_event_by_external_id
@@ -152,4 +152,56 @@ def test_import_of_proposals_says_they_are_counted_only_when_asked(database_url)
     assert listed.output.count("\n") >= 3
     assert invoke(database_url, "list").output.strip() == (
         "0 events · confirmed and disputed events."
+    )
+
+
+ACLED_DATA = REPO_ROOT / "tests" / "data" / "acled"
+
+
+def test_import_of_an_acled_file_from_the_wild_says_what_was_absent_and_assumed(
+    database_url,
+):
+    # Issue 17: a pandas dump with an index column, no ids, actors or coordinates.
+    path = ACLED_DATA / "wild_subset.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = len(list(csv.DictReader(handle)))
+    result = invoke(database_url, "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Format: acled (detected)." in result.output
+    assert f"{rows} rows: {rows} added, 0 updated, 0 unchanged, 0 rejected." in (
+        result.output
+    )
+    notes = result.output.split("What the file lacked and what was assumed:\n")[1]
+    assert "  - first column '' is a row index (pandas or R): ignored\n" in notes
+    assert "  - no event_id_cnty column: each row's id is derived" in notes
+    assert "  - no actor1 or actor2 column: events have no actors\n" in notes
+    assert "  - 1 row left without coordinates" in notes
+    again = invoke(database_url, "import", str(path))
+    assert f"{rows} rows: 0 added, 0 updated, {rows} unchanged, 0 rejected." in (
+        again.output
+    )
+
+
+def test_import_report_names_spreadsheet_row_and_line_of_a_bad_record(
+    database_url, tmp_path
+):
+    # The first record's notes span three lines: the bad record is row 4, line 6.
+    path = ACLED_DATA / "wild_multiline.csv"
+    report = tmp_path / "report.csv"
+    engine = make_engine(database_url)
+    before = table_counts(engine)
+    result = invoke(database_url, "import", str(path), "--report", str(report))
+    assert result.exit_code == 1
+    assert "  - row 4 (line 6), fatalities: is not a whole number (got 'many')" in (
+        result.output
+    )
+    assert table_counts(engine) == before
+    engine.dispose()
+    with report.open(encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert (row["row"], row["line"], row["column"], row["value"]) == (
+        "4",
+        "6",
+        "fatalities",
+        "many",
     )

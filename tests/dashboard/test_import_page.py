@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import os
 import re
@@ -134,7 +135,7 @@ def counts(component) -> dict[str, str]:
 
 
 def problem_rows(component) -> list[list[str]]:
-    """The rows of the problems table: line, column, value, reason."""
+    """The rows of the problems table: row, line, column, value, reason."""
     body = next(c for c in walk(component) if isinstance(c, html.Tbody))
     return [[cell.children for cell in row.children] for row in body.children]
 
@@ -239,7 +240,8 @@ def test_atomic_import_with_one_bad_row_writes_nothing_and_names_its_line(
     data = upload(seed_export_bad_row)
     report, disabled = import_page.update_dry_run(data, "auto")
     assert "1 of 12 rows is invalid" in text(report)
-    [[line, column, value, reason]] = problem_rows(report)
+    [[row, line, column, value, reason]] = problem_rows(report)
+    assert row == ""  # JSON Lines: no spreadsheet shows it as rows
     assert (line, column, value) == (str(BAD_LINE), "date_start", "2025-13-45")
     assert "month" in reason
     assert disabled is False  # Import may still be tried: it will refuse
@@ -247,7 +249,7 @@ def test_atomic_import_with_one_bad_row_writes_nothing_and_names_its_line(
     result, store, note = import_page.on_import(1, data, "auto", [])
     assert "Nothing was written: 1 of 12 rows is invalid." in text(result)
     assert result.role == "alert"
-    assert problem_rows(result)[0][:3] == [str(BAD_LINE), "date_start", "2025-13-45"]
+    assert problem_rows(result)[0][1:4] == [str(BAD_LINE), "date_start", "2025-13-45"]
     assert count_events(engine) == 0
     assert store is no_update and note is no_update  # kept for another try
     assert stored_files(uploads) == [data["token"]]
@@ -261,7 +263,7 @@ def test_skip_invalid_rows_imports_the_others_and_lists_the_bad_one(
     assert counts(result)["Added"] == "11"
     assert counts(result)["Rejected"] == "1"
     assert "These rows were left out:" in text(result)
-    assert problem_rows(result)[0][0] == str(BAD_LINE)
+    assert problem_rows(result)[0][1] == str(BAD_LINE)
     assert count_events(engine) == 11
     assert store is None
 
@@ -341,3 +343,32 @@ def test_text_from_the_file_is_shown_as_text_not_html(app, engine, tmp_path):
     ]
     assert title == "<img src=x onerror=alert(1)> strike"  # a string child: escaped
     assert not any(type(c).__name__ == "Markdown" for c in walk(result))
+
+
+ACLED_DATA = Path(__file__).resolve().parents[1] / "data" / "acled"
+
+
+def test_dry_run_and_import_of_a_wild_acled_file_say_what_was_assumed(app, engine):
+    # Issue 17: shown before the analyst imports, and again in the summary.
+    path = ACLED_DATA / "wild_subset.csv"
+    data = upload(path)
+    report, disabled = import_page.update_dry_run(data, "auto")
+    shown = text(report)
+    assert "What the file lacked and what was assumed:" in shown
+    assert "no event_id_cnty column: each row's id is derived" in shown
+    assert "1 row left without coordinates" in shown
+    assert disabled is False
+
+    result, _store, _note = import_page.on_import(1, data, "auto", [])
+    assert "no actor1 or actor2 column: events have no actors" in text(result)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = len(list(csv.DictReader(handle)))
+    assert counts(result)["Added"] == str(rows)
+    assert count_events(engine) == rows
+
+
+def test_problems_table_gives_spreadsheet_row_and_line_apart(app, engine):
+    data = upload(ACLED_DATA / "wild_multiline.csv")
+    report, _disabled = import_page.update_dry_run(data, "auto")
+    [[row, line, column, value, _reason]] = problem_rows(report)
+    assert (row, line, column, value) == ("4", "6", "fatalities", "many")

@@ -76,6 +76,10 @@ def rows(name: str) -> list[RawRow]:
         ("id,iso,event_id_cnty,event_date,year,event_type,sub_event_type", True),
         ("id,relid,year,type_of_violence,side_a,side_b", False),
         ("id,title,event_type,mode,date_start", False),
+        # Files from the wild (issue 17): no event_id_cnty, an unnamed index column.
+        (",Event_Date,EVENT_TYPE,sub_event_type,Location", True),
+        ("Unnamed: 0,event_date,sub_event_type", True),
+        ("event_date,event_type,location", False),  # no sub-event type: not ACLED
     ],
 )
 def test_acled_sniff_header_names_decide(first_line, expected):

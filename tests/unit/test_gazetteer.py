@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tracker.gazetteer import Place, find_places, normalise_name
+from tracker.gazetteer import Place, find_places, normalise_name, place_by_names
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,47 @@ def test_importing_the_gazetteer_reads_no_data():
         "assert g._gazetteer.cache_info().currsize == 0\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT)
+
+
+# --- Placing a row by its names (issue 17) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("location", "admin1", "country", "precision", "near_town"),
+    [
+        ("Kharkiv", "Kharkiv", "UKR", "near", "Kharkiv"),
+        ("Donetsk - Kirovskyi", "Donetsk", "UKR", "near", "Donetsk"),  # ACLED district
+        ("Kharkiv", "", None, "near", "Kharkiv"),  # one town of that name anywhere
+        ("Testivka", "Kharkiv", "UKR", "admin1", "Kharkiv"),  # invented village
+        ("Zolochiv", "Kharkiv", "UKR", "admin1", "Kharkiv"),  # two Zolochivs, 800 km
+        ("Testivka", "Kyiv City", "UKR", "admin1", "Kyiv"),
+        ("Testivka", "Zakarpattia", "UKR", "country", None),  # no town of that name
+    ],
+)
+def test_place_by_names_gives_the_precision_the_names_support(
+    location, admin1, country, precision, near_town
+):
+    placement = place_by_names(location, admin1, country)
+    assert placement is not None
+    assert (placement.geo_precision, placement.country_iso3) == (precision, "UKR")
+    # Ukraine's bounding box, from any atlas.
+    assert 44 < placement.latitude < 53 and 22 < placement.longitude < 41
+    if near_town is not None:
+        town = find_places(near_town)[0]
+        assert (placement.latitude, placement.longitude) == (
+            town.latitude,
+            town.longitude,
+        )
+
+
+@pytest.mark.parametrize(
+    ("location", "admin1", "country"),
+    [
+        ("Testivka", "", None),  # not in the gazetteer, no country
+        ("Donetsk", "", None),  # towns in Ukraine and in Russia: which is unknown
+    ],
+)
+def test_place_by_names_places_nothing_it_would_have_to_guess(
+    location, admin1, country
+):
+    assert place_by_names(location, admin1, country) is None

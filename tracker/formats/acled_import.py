@@ -3,16 +3,26 @@
 Neither the column order nor the date format is fixed (formats.md 1.1): header names
 are matched ignoring case, a UTF-8 byte-order mark and surrounding blanks, so the
 canonical 31 columns, the 33-column peacerep variant (leading `id`, `actor_dyad`) and
-upper-case spreadsheet headers all read. Required: event_id_cnty, event_date,
-event_type, sub_event_type, actor1, and country or iso; a missing one refuses the file.
-Files are UTF-8, or Windows-1252 when they are not UTF-8 (`tracker.formats.csvtext`).
+upper-case spreadsheet headers all read. Only what makes an event is required:
+event_date and sub_event_type (each of ACLED's 25 sub-event types belongs to one event
+type); a missing one refuses the file. Every other column is taken when present:
+files from the wild (pandas or R dumps with an unnamed index column first, some
+columns dropped, others added) import, and the report says which ACLED columns were
+absent and what was assumed (`tracker.formats.acled_gaps`). Files are UTF-8, or
+Windows-1252 when they are not UTF-8 (`tracker.formats.csvtext`).
 
 How a row maps, and where the mapping is a decision of ours:
 - event_id_cnty -> external_id; `id`, `timestamp` and the other columns the model has
-  no field for are kept in the source record (below).
+  no field for are kept in the source record (below). A row
+  without one (no column, or an empty cell) gets "ROW-" and 16 hex digits of a hash
+  of its ACLED cells but the id, timestamp and year, normalised (blanks, case,
+  numbers by value, the date by its day): importing the same file again finds the
+  same events, two rows differing in any such cell get two ids, and a row repeating
+  another cell for cell is reported as a repeat (`acled_gaps.derived_id`).
 - event_type, sub_event_type -> PLOVER type and mode (`taxonomy.acled_to_plover`); the
-  pair is kept in acled_event_type / acled_sub_event_type (ACLED's spelling). Territory
-  changes get the context "territory", excessive force "repression".
+  pair is kept in acled_event_type / acled_sub_event_type (ACLED's spelling). A blank
+  or absent event_type is the one the sub-event type belongs to. Territory changes
+  get the context "territory", excessive force "repression".
 - event_date -> date_start: YYYY-MM-DD, DD/MM/YYYY (ACLED is day-first; a time after
   it is ignored) or "16 May 2025". It must agree with the `year` column when present.
 - time_precision 1 -> day; 2 -> week; 3 -> month. ACLED records the middle of the
@@ -20,6 +30,11 @@ How a row maps, and where the mapping is a decision of ours:
   covers the Monday-Sunday week, or the month, containing that date
   (`tracker.dates.covered_interval`). Blank means day.
 - geo_precision 1 -> exact, 2 -> near, 3 -> admin1; blank leaves our default (exact).
+- No latitude/longitude (no columns, or blank cells): the place is looked up by its
+  location, admin1 and country names in the gazetteer: a town of that name gives
+  near, the town the admin1 is named after gives admin1, the country's point gives
+  country; the event is tagged "place from gazetteer". A place not found keeps its
+  names without coordinates (`acled_gaps.place_by_names`).
 - location (else admin3, admin2, admin1, country), latitude, longitude, admin1 -> the
   location. Country: the numeric `iso` column through pycountry, else the `iso3` column
   of pre-2023 files, else the country name; names with no ISO 3166 code (Kosovo, seas
@@ -28,7 +43,8 @@ How a row maps, and where the mapping is a decision of ours:
   assoc_actor_2 -> targets too: they stand on actor2's side (civilians hit with the
   soldiers), and `tracker.formats.acled.acled_sides` exports them back as
   assoc_actor_2. The codebook warns actor1 is not always the aggressor; ACLED's order
-  is all a file tells. Kinds come from the name ("Government of" -> government,
+  is all a file tells. No actor columns, or blank ones, give an event without
+  actors. Kinds come from the name ("Government of" -> government,
   "Military/Police Forces of" -> military, "Civilians" -> civilians), else from inter1 /
   inter2 (numbers 0-8 or text): 1 state forces -> military, 2-4 -> armed group,
   5-6 -> other, 7 -> civilians, 8 -> other. An actor's country is read from
@@ -46,8 +62,9 @@ How a row maps, and where the mapping is a decision of ours:
   (`tracker.models.SourceRecord`): what the model has no field for (region, admin2,
   admin3, source_scale, timestamp, inter codes, iso, disorder_type, extra columns such
   as `id`) and the exact spelling of what it has. The ACLED export gives it back
-  (`tracker.formats.acled`).
-- title: "<sub_event_type>: <actor1> vs <actor2> in <location>", cut to 300 characters.
+  (`tracker.formats.acled_verbatim`).
+- title: "<sub_event_type>: <actor1> vs <actor2> in <location>", cut to 300 characters;
+  without actors "<sub_event_type> in <location>".
 """
 
 from __future__ import annotations
@@ -60,8 +77,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker import taxonomy
+from tracker.formats import acled_gaps
 from tracker.formats.acled import ACLED_DATASET
-from tracker.formats.base import RawRow, RowProblem, column_behind
+from tracker.formats.base import ASSUMED_KEY, RawRow, RowProblem, column_behind
 from tracker.formats.csvtext import (
     check_width,
     country_from_numeric,
@@ -73,19 +91,13 @@ from tracker.formats.csvtext import (
     parse_date,
     parse_float,
     read_csv_rows,
+    read_header,
     split_list,
     text_of,
 )
 from tracker.models import ActorKind, ActorRole, DatePrecision, GeoPrecision
 
-REQUIRED_COLUMNS: tuple[tuple[str, ...], ...] = (
-    ("event_id_cnty",),
-    ("event_date",),
-    ("event_type",),
-    ("sub_event_type",),
-    ("actor1",),
-    ("country", "iso"),
-)
+REQUIRED_COLUMNS: tuple[tuple[str, ...], ...] = (("event_date",), ("sub_event_type",))
 TIME_PRECISIONS = {
     "1": DatePrecision.DAY,
     "2": DatePrecision.WEEK,
@@ -212,6 +224,13 @@ def canonical_pairs() -> dict[tuple[str, str], tuple[str, str]]:
     }
 
 
+@cache
+def pairs_by_sub_event_type() -> dict[str, tuple[str, str]]:
+    """Case-folded ACLED sub-event type -> (event type, sub-event type): each of the
+    25 belongs to one event type, so a file without event_type still maps."""
+    return {sub: pair for (_, sub), pair in canonical_pairs().items()}
+
+
 class AcledFormat:
     """ACLED CSV exports in any column order (see the module docstring)."""
 
@@ -219,8 +238,19 @@ class AcledFormat:
     dataset = ACLED_DATASET
 
     def sniff(self, sample: str, path: Path) -> bool:
-        """True if the header names event_id_cnty and sub_event_type."""
-        return {"event_id_cnty", "sub_event_type"} <= header_names(sample)
+        """True if the header names sub_event_type, and event_date or event_id_cnty.
+
+        No other format's header has sub_event_type (native CSV, checked first,
+        has event_type and date_start; UCDP GED has type_of_violence)."""
+        names = header_names(sample)
+        return "sub_event_type" in names and bool(
+            {"event_date", "event_id_cnty"} & names
+        )
+
+    def describe_file(self, path: Path) -> list[str]:
+        """What the header lacks or adds beside ACLED's columns, and what reading
+        the file assumes for it (`acled_gaps.describe_header`)."""
+        return acled_gaps.describe_header(read_header(path))
 
     def read(self, path: Path) -> Iterator[RawRow]:
         """Stream the rows; InvalidInput if a required column is missing."""
@@ -234,12 +264,17 @@ class AcledFormat:
         """One ACLED row as an EventCreate-shaped dict; RowProblem if unmappable."""
         values = row.values
         check_width(values)
-        external_id = text_of(values, "event_id_cnty")
-        if not external_id:
-            raise RowProblem("event_id_cnty", "", "is empty: every ACLED row has an id")
         acled_type, acled_sub = self._pair(values)
         plover_type, mode = taxonomy.acled_to_plover(acled_type, acled_sub)
+        date = self._date(values)
+        assumed: list[str] = []  # in words, for the report (formats.base)
+        external_id = text_of(values, "event_id_cnty")
+        if not external_id:
+            external_id = acled_gaps.derived_id(values, date)
+            if "event_id_cnty" in values:  # else the report's notes say it once
+                assumed.append(acled_gaps.EMPTY_ID)
         location = self._location(values)
+        placed_tags = self._place(location, values, assumed)
         actors = self._actors(values)
         fatalities = parse_count(values, "fatalities")
         return {
@@ -250,13 +285,13 @@ class AcledFormat:
             "contexts": CONTEXTS.get(acled_sub.casefold(), []),
             "acled_event_type": acled_type,
             "acled_sub_event_type": acled_sub,
-            "date_start": self._date(values),
+            "date_start": date,
             "date_precision": parse_code(values, "time_precision", TIME_PRECISIONS)
             or DatePrecision.DAY,
             "location": location,
             "actors": actors,
             "fatalities": {"low": fatalities, "best": fatalities},
-            "tags": self._tags(values, location),
+            "tags": [*self._tags(values, location), *placed_tags],
             "sources": [
                 {"title": cut(f"ACLED: {name}", 500), "publisher": cut(name, 200)}
                 for name in split_list(text_of(values, "source"))
@@ -264,7 +299,7 @@ class AcledFormat:
             "dataset": self.dataset,
             "external_id": external_id,
             "source_record": source_record(values),
-        }
+        } | ({ASSUMED_KEY: assumed} if assumed else {})
 
     def _pair(self, values: Mapping[str, Any]) -> tuple[str, str]:
         event_type = text_of(values, "event_type")
@@ -272,6 +307,8 @@ class AcledFormat:
         key = (event_type.casefold(), sub_event_type.casefold())
         if key in canonical_pairs():
             return canonical_pairs()[key]
+        if not event_type and sub_event_type.casefold() in pairs_by_sub_event_type():
+            return pairs_by_sub_event_type()[sub_event_type.casefold()]
         try:
             taxonomy.acled_to_plover(event_type, sub_event_type)
             reason = "is not an ACLED sub-event type"
@@ -305,6 +342,21 @@ class AcledFormat:
             or GeoPrecision.EXACT,
         }
 
+    def _place(
+        self,
+        location: dict[str, Any] | None,
+        values: Mapping[str, Any],
+        assumed: list[str],
+    ) -> list[str]:
+        """Place a location the row gives no coordinates through the gazetteer,
+        noting how in `assumed`; the tags that say so on the event."""
+        if location is None or not (
+            location["latitude"] is None and location["longitude"] is None
+        ):
+            return []
+        assumed.append(acled_gaps.place_by_names(location, values))
+        return [acled_gaps.PLACE_TAG] if location["latitude"] is not None else []
+
     def _country(self, values: Mapping[str, Any]) -> str | None:
         if code := country_from_numeric(text_of(values, "iso")):
             return code
@@ -334,8 +386,6 @@ class AcledFormat:
                         "kind": actor_kind(name, code),
                         "country": actor_country(name),
                     }
-        if not actors:
-            raise RowProblem("actor1", "", "is empty: ACLED names at least one actor")
         return list(actors.values())
 
     def _title(
@@ -344,9 +394,11 @@ class AcledFormat:
         actors: list[dict[str, Any]],
         location: dict[str, Any] | None,
     ) -> str:
-        first = actors[0]["name"]
-        target = next((a["name"] for a in actors if a["role"] == ActorRole.TARGET), "")
-        title = f"{sub_event_type}: {first}" + (f" vs {target}" if target else "")
+        title = sub_event_type
+        if actors:
+            targets = [a["name"] for a in actors if a["role"] == ActorRole.TARGET]
+            title += f": {actors[0]['name']}"
+            title += f" vs {targets[0]}" if targets else ""
         if location is not None:
             title += f" in {location['name']}"
         return cut(" ".join(title.split()), TITLE_LENGTH)

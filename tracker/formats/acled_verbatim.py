@@ -43,7 +43,7 @@ from tracker.exporting import neutralise_formula, write_csv
 from tracker.filters import EventFilter
 from tracker.formats.acled import ACLED_COLUMNS, ACLED_DATASET, acled_row
 from tracker.formats.acled_import import ACLED_FORMAT, CIVILIANS_TARGETED_TAG
-from tracker.formats.base import RawRow, RowProblem
+from tracker.formats.base import ASSUMED_KEY, RawRow, RowProblem
 from tracker.models import Event, EventCreate, EventRecord, SourceRecord
 from tracker.queries import iter_event_records
 
@@ -181,7 +181,9 @@ def verbatim_cells(record: EventRecord) -> dict[str, str]:
     if source.get("event_version") == record.version:
         return row  # not written since: every cell holds, no need to read it again
     try:
-        imported = EventCreate.model_validate(ACLED_FORMAT.to_record(RawRow(0, row)))
+        read = ACLED_FORMAT.to_record(RawRow(0, row))
+        read.pop(ASSUMED_KEY, None)
+        imported = EventCreate.model_validate(read)
     except (RowProblem, ValidationError):  # an older reader took what this refuses
         return {c: v for c, v in row.items() if c not in HOLDS}
     return {

@@ -4,10 +4,16 @@ A format streams `RawRow`s from a file (`read`), turns one row into a record in 
 shape `tracker.models.EventCreate` validates (`to_record`), and says which of its
 columns stands behind a record field (`column_for`), so a report can name the column
 a person must fix. `tracker.importing` does the rest: validation, the report, idempotent
-set-based writes and all-or-nothing transactions."""
+set-based writes and all-or-nothing transactions.
+
+A format may also tell what it assumed, so the report can say it in words: a method
+`describe_file(path) -> list[str]` (what the file's header lacks or adds, read once per
+import), and the record key `ASSUMED_KEY` (what was assumed for that row; the import
+counts the rows behind each wording and drops the key)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +22,34 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class RawRow:
-    """One row as read from a file: the line it starts on, and column -> value."""
+    """One row as read from a file: the line it starts on, and column -> value.
+
+    `spreadsheet_row` is the record's number as a spreadsheet shows it (header row
+    1, first record row 2, a record over several lines counted once); None for
+    files a spreadsheet does not open as rows (JSON)."""
 
     line: int
     values: Mapping[str, Any]
+    spreadsheet_row: int | None = None
+
+
+# A record key: the assumptions made for this row, each in words that follow a row
+# count ("placed at a town of that name through the gazetteer").
+ASSUMED_KEY = "#assumed"
+# The start of ids derived from a row's content (`content_id`), never of a source's own.
+DERIVED_ID_PREFIX = "ROW-"
+
+
+def content_id(cells: Mapping[str, str]) -> str:
+    """A stable id for a row the file gives none: "ROW-" and 16 hex digits of the
+    SHA-256 of its cells as "name=value", sorted by name.
+
+    The caller chooses and normalises the cells; blank ones are left out, so an absent
+    column and an empty one give the same id. 64 bits: two rows of a million-row file
+    collide with a chance near 3 in 100 million."""
+    filled = sorted((name, value) for name, value in cells.items() if value)
+    text = "\x1f".join(f"{name}={value}" for name, value in filled)
+    return DERIVED_ID_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def column_behind(field: str, columns: Mapping[str, str]) -> str:

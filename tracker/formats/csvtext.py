@@ -78,6 +78,16 @@ def header_names(sample: str) -> set[str]:
     return {normalise_header(name) for name in next(csv.reader([first]), [])}
 
 
+def read_header(path: Path, sample_bytes: int = 64 * 1024) -> list[str]:
+    """The normalised names of a CSV file's header, in order, from its first bytes
+    (a header is text a UTF-8 or Windows-1252 reading agrees on, or near enough to
+    describe the file); [] for an empty file."""
+    with path.open("rb") as handle:
+        sample = handle.read(sample_bytes).decode(UTF8, errors="replace")
+    first = sample.lstrip("\ufeff").splitlines()[:1]
+    return [normalise_header(name) for name in next(csv.reader(first), [])]
+
+
 def detect_encoding(path: Path) -> str:
     """UTF-8, unless the file has bytes that are not UTF-8 and no multi-byte UTF-8
     character at all: then Windows-1252. Reads the file once, in chunks."""
@@ -154,7 +164,8 @@ def read_csv_rows(
     if problems:
         raise InvalidInput(problems)
     ended = reader.line_num
-    for fields in _records(reader):
+    # A spreadsheet shows the header as row 1 and a blank line as an empty row.
+    for spreadsheet_row, fields in enumerate(_records(reader), start=2):
         start, ended = ended + 1, reader.line_num
         lines.pending = []
         if not any(field.strip() for field in fields):
@@ -162,7 +173,7 @@ def read_csv_rows(
         values: dict[str, Any] = dict(zip(header, fields, strict=False))
         if len(fields) != len(header):
             values[WIDTH_KEY] = (len(fields), len(header))
-        yield RawRow(start, values)
+        yield RawRow(start, values, spreadsheet_row)
 
 
 def _records(reader: Any) -> Iterator[list[str]]:

@@ -9,12 +9,24 @@ Both the 2.0 schema (formats.md 4.2) and the older 0.5b1 schema of the gold-stan
 file PLOVER_GSR_CAMEO.txt are read. How a record maps, and our decisions:
 
 - id -> external_id. date -> date_start, enddate -> date_end (YYYY-MM-DD), day
-  precision. A record with "has_event": false is rejected.
+  precision. A record with "has_event": false is rejected. An id that an earlier,
+  different record of the file has (the gold-standard file gives
+  PLOVER-GSR01-COERCE-0004 to two sentences) becomes "<id>#2" ("#3" ...), with the
+  tag "plover:id=<id>" and a note naming the first record's line: both are events
+  and the analyst sees the clash. A record repeated byte for byte keeps its id and
+  the importer refuses it as appearing earlier in the file, which loses nothing.
 - event (a list in 2.0, a string in 0.5b1; the first category counts) and mode ->
   type and mode via `taxonomy.legacy_to_plover`, so DEMAND -> REQUEST, DISAPPROVE and
   INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT, and renamed 0.5b1 modes to their 2.0 names.
   An unknown category rejects the record; a mode with no 2.0 equivalent is dropped.
   Whatever changed is kept as tags "plover:event=<old>", "plover:mode=<old>".
+  A CAMEO code in event ("190", "0841", or the number 14), as coded-event files
+  write, maps through `taxonomy.cameo_event`, the crosswalk GDELT rows use: type,
+  mode and context; roots 01 and 02 are refused with GDELT's reason; CAMEO 043
+  (host a visit) swaps the roles. The code is kept as the tag "plover:cameo=<code>"
+  (filterable, like GDELT's "gdelt:cameo=") and the notes say "Coded CAMEO 190
+  (fight) in the file; the crosswalk gives ASSAULT", so the type is not taken for
+  a coder's choice. A mode the record gives wins when it is one of the type's.
 - context (a list, or a comma-separated string in 0.5b1) -> contexts; 0.5b1 names are
   translated (`LEGACY_CONTEXTS`); one with no 2.0 equivalent becomes "plover:context=x".
 - actor (0.5b1 source) -> initiators, recipient (target) -> targets; several actors
@@ -38,8 +50,10 @@ file PLOVER_GSR_CAMEO.txt are read. How a record maps, and our decisions:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +67,9 @@ from tracker.models import ActorKind, ActorRole, GeoPrecision, validate_http_url
 
 PLOVER_DATASET = "plover"
 PROBLEM_KEY = "#problem"  # set on a row that could not be read as a record
+REPEATED_KEY = "#repeated_id"  # (first line, occurrence) of a reused id
 DOCUMENT = "DOCUMENT"
+HOST_A_VISIT = "043"  # CAMEO: the actor hosts, so the recipient is the visitor
 QUOTE_LIMIT = 5000
 
 # CAMEO/PLOVER actor sectors (first three letters) -> our actor kind.
@@ -175,14 +191,28 @@ def _count(value: Any, column: str) -> int | None:
     return int(text)
 
 
-def _event(record: Mapping[str, Any]) -> tuple[str, str | None, list[str], bool]:
-    """PLOVER 2.0 (type, mode), tags keeping what the translation changed, and
-    whether the record is a 0.5b1 CONSULT "host" (whose roles are swapped)."""
+@dataclass(frozen=True)
+class _Coding:
+    """A record's event in PLOVER 2.0 terms, and how it got there."""
+
+    event_type: str
+    mode: str | None
+    contexts: tuple[str, ...] = ()  # from the CAMEO crosswalk
+    tags: tuple[str, ...] = ()  # what the translation changed
+    hosted: bool = False  # the actor hosts the recipient: roles swap (2.0 visit)
+    note: str | None = None
+
+
+def _event(record: Mapping[str, Any]) -> _Coding:
+    """The record's first category (a PLOVER name of any version, or a CAMEO code)
+    and mode in PLOVER 2.0 terms."""
     categories = [_text(c) for c in _as_list(record.get("event")) if _text(c)]
     if not categories:
         raise RowProblem("event", None, "is missing: name a PLOVER category")
     modes = [_text(m) for m in _as_list(record.get("mode")) if _text(m)]
     old_mode = modes[0] if modes else None
+    if categories[0].isascii() and categories[0].isdigit():
+        return _cameo_coding(categories[0], old_mode)
     try:
         try:
             event_type, mode = taxonomy.legacy_to_plover(categories[0], old_mode)
@@ -196,7 +226,32 @@ def _event(record: Mapping[str, Any]) -> tuple[str, str | None, list[str], bool]
     if old_mode and old_mode != mode:
         tags.append(f"plover:mode={old_mode}")
     hosted = event_type == "CONSULT" and (old_mode or "").lower() == "host"
-    return event_type, mode, tags, hosted
+    return _Coding(event_type, mode, tags=tuple(tags), hosted=hosted)
+
+
+def _cameo_coding(code: str, given_mode: str | None) -> _Coding:
+    """A CAMEO code in `event`, mapped as GDELT's EventCode is (roots 01 and 02
+    refused); a mode the record gives wins when it is one of the type's modes."""
+    try:
+        event_type, mode, context = taxonomy.cameo_event(code)
+    except (KeyError, ValueError) as error:
+        raise RowProblem("event", code, str(error.args[0])) from None
+    root = taxonomy.CAMEO_ROOT_NAMES[code[:2]]
+    mapped = f"{event_type}/{mode}" if mode else event_type
+    note = f"Coded CAMEO {code} ({root}) in the file; the crosswalk gives {mapped}"
+    tags = [f"plover:cameo={code}"]
+    if given_mode and taxonomy.is_valid_mode(event_type, given_mode.lower()):
+        mode = given_mode.lower()
+    elif given_mode:
+        tags.append(f"plover:mode={given_mode}")
+    return _Coding(
+        event_type,
+        mode,
+        contexts=(context,) if context else (),
+        tags=tuple(tags),
+        hosted=code.startswith(HOST_A_VISIT),
+        note=note,
+    )
 
 
 def _contexts(value: Any) -> tuple[list[str], list[str]]:
@@ -349,6 +404,35 @@ def _title(record: Mapping[str, Any], event_type: str, actors: list[dict]) -> st
     )
 
 
+class _RepeatedIds:
+    """The ids of a file's records, to tell a reused id from a repeated record.
+
+    Hand-coded files reuse ids by mistake: the gold-standard file gives
+    PLOVER-GSR01-COERCE-0004 to two different sentences. Refusing the second
+    would lose an event the file does hold, so a record whose id an earlier,
+    different record has is marked with (first line, occurrence) and imported as
+    "<id>#<occurrence>" ("...-0004#2"), stable while the file keeps its order. A
+    record repeated byte for byte is left alone: the importer refuses it as a
+    duplicate, which loses nothing."""
+
+    def __init__(self) -> None:
+        # id -> (line of its first record, the records' fingerprints)
+        self.seen: dict[str, tuple[int, set[int]]] = {}
+
+    def mark(self, line: int, record: dict[str, Any]) -> dict[str, Any]:
+        """The record, with REPEATED_KEY set when its id is reused."""
+        record_id = _text(record.get("id"))
+        if not record_id:
+            return record
+        fingerprint = hash(json.dumps(record, sort_keys=True, default=str))
+        first_line, fingerprints = self.seen.setdefault(record_id, (line, set()))
+        if fingerprint in fingerprints or not fingerprints:
+            fingerprints.add(fingerprint)
+            return record
+        fingerprints.add(fingerprint)
+        return {**record, REPEATED_KEY: (first_line, len(fingerprints))}
+
+
 class PloverFormat:
     """PLOVER JSON records (2.0 and 0.5b1), as arrays, JSON Lines or a stream."""
 
@@ -363,7 +447,9 @@ class PloverFormat:
         )
 
     def read(self, path: Path) -> Iterator[RawRow]:
-        """Stream the records of `path`, skipping DOCUMENT records."""
+        """Stream the records of `path`, skipping DOCUMENT records and marking a
+        record whose id an earlier, different record has (see `_RepeatedIds`)."""
+        repeated = _RepeatedIds()
         for line, value, error in iter_json_values(path):
             if error is not None:
                 yield RawRow(line, {PROBLEM_KEY: ("record", None, error)})
@@ -371,7 +457,7 @@ class PloverFormat:
                 reason = "must be a JSON object (a PLOVER record)"
                 yield RawRow(line, {PROBLEM_KEY: ("record", None, reason)})
             elif _text(value.get("event")).upper() != DOCUMENT:
-                yield RawRow(line, value)
+                yield RawRow(line, repeated.mark(line, value))
 
     def to_record(self, row: RawRow) -> dict[str, Any]:
         """Map one PLOVER record onto an event record (see the module docstring)."""
@@ -383,13 +469,24 @@ class PloverFormat:
         record_id = _text(record.get("id"))
         if not record_id:
             raise RowProblem("id", None, "is missing: every PLOVER record needs an id")
-        event_type, mode, tags, hosted = _event(record)
-        actors = _actors(record, hosted=hosted)
+        external_id, id_note, id_tags = record_id, None, []
+        if REPEATED_KEY in record:
+            first_line, occurrence = record[REPEATED_KEY]
+            external_id = f"{record_id}#{occurrence}"
+            id_note = (
+                f"The file gives id {record_id} also to a different record "
+                f"(line {first_line}); this one is imported as {external_id}"
+            )
+            id_tags = [f"plover:id={record_id}"]
+        coding = _event(record)
+        event_type, mode = coding.event_type, coding.mode
+        actors = _actors(record, hosted=coding.hosted)
         contexts, context_tags = _contexts(record.get("context"))
+        contexts += [c for c in coding.contexts if c not in contexts]
         dead, injured, size_notes = _size(record)
         event_text = " ".join(_text(t) for t in _as_list(record.get("event_text")))
         event_text = event_text or _text(record.get("eventText"))
-        notes = [_text(record.get("comment"))]
+        notes = [id_note or "", _text(record.get("comment")), coding.note or ""]
         notes += [f"Event text: {event_text}" if event_text else "", *size_notes]
         return {
             "title": _title(record, event_type, actors),
@@ -404,10 +501,10 @@ class PloverFormat:
             "actors": actors,
             "fatalities": {"best": dead},
             "injured": injured,
-            "tags": tags + context_tags,
-            "sources": _source(record, record_id),
+            "tags": [*coding.tags, *context_tags, *id_tags],
+            "sources": _source(record, external_id),
             "dataset": PLOVER_DATASET,
-            "external_id": record_id,
+            "external_id": external_id,
         }
 
     def column_for(self, field: str) -> str:

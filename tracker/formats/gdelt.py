@@ -62,10 +62,10 @@ from tracker.formats.gdelt_layout import (
     read_gdelt_lines,
 )
 from tracker.formats.plover import actor_kind
+from tracker.formats.plover_coding import HOST_A_VISIT
 from tracker.models import ActorRole, EventStatus, GeoPrecision, validate_http_url
 
 GDELT_DATASET = "gdelt"
-HOST_A_VISIT = "043"
 CAMEO_ROOTS = taxonomy.CAMEO_ROOT_NAMES
 # Columns of whole numbers (codes, counts, dates written as digits).
 WHOLE_NUMBER_COLUMNS = frozenset(

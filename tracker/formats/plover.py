@@ -28,7 +28,8 @@ file PLOVER_GSR_CAMEO.txt are read. How a record maps, and our decisions:
   (fight) in the file; the crosswalk gives ASSAULT", so the type is not taken for
   a coder's choice. A mode the record gives wins when it is one of the type's.
 - context (a list, or a comma-separated string in 0.5b1) -> contexts; 0.5b1 names are
-  translated (`LEGACY_CONTEXTS`); one with no 2.0 equivalent becomes "plover:context=x".
+  translated (`plover_coding.LEGACY_CONTEXTS`); one with no 2.0 equivalent becomes
+  "plover:context=x".
 - actor (0.5b1 source) -> initiators, recipient (target) -> targets; several actors
   and no recipient (a compound actor, e.g. both sides of a meeting) -> participants.
   In the 0.5b1 CONSULT mode "host" the source hosts the target, so the roles swap
@@ -53,23 +54,21 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pycountry
 
-from tracker import taxonomy
 from tracker.formats.base import RawRow, RowProblem
 from tracker.formats.csvtext import country_iso3, cut
 from tracker.formats.jsontext import iter_json_values
+from tracker.formats.plover_coding import as_list, contexts_of, event_coding, text_of
 from tracker.models import ActorKind, ActorRole, GeoPrecision, validate_http_url
 
 PLOVER_DATASET = "plover"
 PROBLEM_KEY = "#problem"  # set on a row that could not be read as a record
 REPEATED_KEY = "#repeated_id"  # (first line, occurrence) of a reused id
 DOCUMENT = "DOCUMENT"
-HOST_A_VISIT = "043"  # CAMEO: the actor hosts, so the recipient is the visitor
 QUOTE_LIMIT = 5000
 
 # CAMEO/PLOVER actor sectors (first three letters) -> our actor kind.
@@ -90,23 +89,6 @@ SECTOR_KINDS = {
     "MED": ActorKind.MEDIA,
     "JRN": ActorKind.MEDIA,
     "IGO": ActorKind.INTERNATIONAL_ORGANISATION,
-}
-# 0.5b1 contexts -> 2.0 contexts (the choices of tracker/data/cameo_plover.csv where
-# it has them); None: no 2.0 equivalent, kept as a tag.
-LEGACY_CONTEXTS: dict[str, str | None] = {
-    "refugee": "migration",
-    "refugees": "migration",
-    "resource": "natural_resource",
-    "resources": "natural_resource",
-    "rights": "rights_freedoms",
-    "political": "political_institutions",
-    "politics": "political_institutions",
-    "government": "executive",
-    "religion": "religion_ethnicity",
-    "discrimination": "human_rights",
-    "assets": "economic",
-    "democracy": "pro_democracy",
-    "humanitarian": "human_security",
 }
 RESOLUTION_PRECISION = {
     5: GeoPrecision.EXACT,
@@ -151,27 +133,12 @@ def iso3_code(code: str) -> str | None:
     return country.alpha_3 if country is not None else None
 
 
-def _text(value: Any) -> str:
-    """A value as stripped text; "" for None, lists and objects."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return ""
-
-
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _as_list(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return [] if value in (None, "") else [value]
-
-
 def _date(record: Mapping[str, Any], key: str) -> dt.date | None:
-    text = _text(record.get(key))
+    text = text_of(record.get(key))
     if not text:
         if key == "date":
             raise RowProblem(key, None, "is missing: a PLOVER record needs a date")
@@ -183,7 +150,7 @@ def _date(record: Mapping[str, Any], key: str) -> dt.date | None:
 
 
 def _count(value: Any, column: str) -> int | None:
-    text = _text(value)
+    text = text_of(value)
     if not text:
         return None
     if not text.isdigit():
@@ -191,92 +158,13 @@ def _count(value: Any, column: str) -> int | None:
     return int(text)
 
 
-@dataclass(frozen=True)
-class _Coding:
-    """A record's event in PLOVER 2.0 terms, and how it got there."""
-
-    event_type: str
-    mode: str | None
-    contexts: tuple[str, ...] = ()  # from the CAMEO crosswalk
-    tags: tuple[str, ...] = ()  # what the translation changed
-    hosted: bool = False  # the actor hosts the recipient: roles swap (2.0 visit)
-    note: str | None = None
-
-
-def _event(record: Mapping[str, Any]) -> _Coding:
-    """The record's first category (a PLOVER name of any version, or a CAMEO code)
-    and mode in PLOVER 2.0 terms."""
-    categories = [_text(c) for c in _as_list(record.get("event")) if _text(c)]
-    if not categories:
-        raise RowProblem("event", None, "is missing: name a PLOVER category")
-    modes = [_text(m) for m in _as_list(record.get("mode")) if _text(m)]
-    old_mode = modes[0] if modes else None
-    if categories[0].isascii() and categories[0].isdigit():
-        return _cameo_coding(categories[0], old_mode)
-    try:
-        try:
-            event_type, mode = taxonomy.legacy_to_plover(categories[0], old_mode)
-        except ValueError:  # the category may be fine and only the mode unknown
-            event_type, mode = taxonomy.legacy_to_plover(categories[0])
-    except (KeyError, ValueError) as error:
-        raise RowProblem("event", categories[0], str(error.args[0])) from None
-    tags = []
-    if categories != [event_type]:
-        tags += [f"plover:event={category}" for category in categories]
-    if old_mode and old_mode != mode:
-        tags.append(f"plover:mode={old_mode}")
-    hosted = event_type == "CONSULT" and (old_mode or "").lower() == "host"
-    return _Coding(event_type, mode, tags=tuple(tags), hosted=hosted)
-
-
-def _cameo_coding(code: str, given_mode: str | None) -> _Coding:
-    """A CAMEO code in `event`, mapped as GDELT's EventCode is (roots 01 and 02
-    refused); a mode the record gives wins when it is one of the type's modes."""
-    try:
-        event_type, mode, context = taxonomy.cameo_event(code)
-    except (KeyError, ValueError) as error:
-        raise RowProblem("event", code, str(error.args[0])) from None
-    root = taxonomy.CAMEO_ROOT_NAMES[code[:2]]
-    mapped = f"{event_type}/{mode}" if mode else event_type
-    note = f"Coded CAMEO {code} ({root}) in the file; the crosswalk gives {mapped}"
-    tags = [f"plover:cameo={code}"]
-    if given_mode and taxonomy.is_valid_mode(event_type, given_mode.lower()):
-        mode = given_mode.lower()
-    elif given_mode:
-        tags.append(f"plover:mode={given_mode}")
-    return _Coding(
-        event_type,
-        mode,
-        contexts=(context,) if context else (),
-        tags=tuple(tags),
-        hosted=code.startswith(HOST_A_VISIT),
-        note=note,
-    )
-
-
-def _contexts(value: Any) -> tuple[list[str], list[str]]:
-    """2.0 contexts, and tags for names that have none."""
-    names = value.split(",") if isinstance(value, str) else _as_list(value)
-    contexts, tags = [], []
-    for raw in names:
-        name = _text(raw).lower()
-        if not name:
-            continue
-        mapped = name if name in taxonomy.contexts() else LEGACY_CONTEXTS.get(name)
-        if mapped:
-            contexts.append(mapped)
-        else:
-            tags.append(f"plover:context={name}")
-    return contexts, tags
-
-
 def _entity(entity: Any, role: ActorRole) -> dict[str, Any] | None:
     if isinstance(entity, str):
         entity = {"code": entity}
     if not isinstance(entity, Mapping):
         return None
-    code, sector = _text(entity.get("code")), _text(entity.get("sector"))
-    name = _text(entity.get("entity_text")) or _text(entity.get("actorText"))
+    code, sector = text_of(entity.get("code")), text_of(entity.get("sector"))
+    name = text_of(entity.get("entity_text")) or text_of(entity.get("actorText"))
     name = name or " ".join(part for part in (code, sector) if part)
     if not name:
         return None
@@ -288,8 +176,8 @@ def _entity(entity: Any, role: ActorRole) -> dict[str, Any] | None:
 
 
 def _actors(record: Mapping[str, Any], *, hosted: bool) -> list[dict[str, Any]]:
-    doers = _as_list(record.get("actor", record.get("source")))
-    receivers = _as_list(record.get("recipient", record.get("target")))
+    doers = as_list(record.get("actor", record.get("source")))
+    receivers = as_list(record.get("recipient", record.get("target")))
     doer_role = ActorRole.INITIATOR
     if len(doers) > 1 and not receivers:
         doer_role = ActorRole.PARTICIPANT
@@ -320,21 +208,21 @@ def _location(record: Mapping[str, Any]) -> dict[str, Any] | None:
     if not isinstance(place, Mapping):
         raise RowProblem("event_loc", None, "must be a location object")
     latitude, longitude = _coordinate(place, "lat"), _coordinate(place, "lon")
-    code = _text(place.get("country_code")) or _text(place.get("country code"))
+    code = text_of(place.get("country_code")) or text_of(place.get("country code"))
     country = iso3_code(code) if code else None
     if code and country is None:
         raise RowProblem("event_loc.country_code", code, "is not an ISO 3166 code")
     name = next(
-        (_text(place.get(k)) for k in PLACE_NAME_KEYS if _text(place.get(k))), ""
+        (text_of(place.get(k)) for k in PLACE_NAME_KEYS if text_of(place.get(k))), ""
     )
-    country_name = _text(place.get("country"))
+    country_name = text_of(place.get("country"))
     country = country or (country_iso3(country_name) if country_name else None)
     name = name or country_name
     if not name and latitude is not None and longitude is not None:
         name = f"{latitude:.4f}, {longitude:.4f}"
     if not name:
         return None
-    resolution = _text(place.get("resolution"))
+    resolution = text_of(place.get("resolution"))
     precision = (
         RESOLUTION_PRECISION.get(int(resolution)) if resolution.isdigit() else None
     )
@@ -343,7 +231,7 @@ def _location(record: Mapping[str, Any]) -> dict[str, Any] | None:
     return {
         "name": cut(name, 200),
         "country": country,
-        "admin1": _text(place.get("province")) or None,
+        "admin1": text_of(place.get("province")) or None,
         "latitude": latitude,
         "longitude": longitude,
         "geo_precision": (precision or GeoPrecision.EXACT).value,
@@ -362,20 +250,20 @@ def _size(record: Mapping[str, Any]) -> tuple[int | None, int | None, list[str]]
         _count(record.get("dead"), "dead"),
         _count(record.get("injured"), "injured"),
     )
-    return dead, injured, [f"Size: {_text(size)}"] if _text(size) else []
+    return dead, injured, [f"Size: {text_of(size)}"] if text_of(size) else []
 
 
 def _source(record: Mapping[str, Any], record_id: str) -> list[dict[str, Any]]:
     cite = record.get("cite_info")
     cite = cite if isinstance(cite, Mapping) else {}
-    quote = _text(record.get("text"))
-    url = _text(cite.get("url"))
+    quote = text_of(record.get("text"))
+    url = text_of(cite.get("url"))
     try:
         url = validate_http_url(url) if url else ""
     except ValueError:
         url = ""
-    title = _text(cite.get("title")) or _text(cite.get("citation"))
-    title = title or _text(record.get("publication"))
+    title = text_of(cite.get("title")) or text_of(cite.get("citation"))
+    title = title or text_of(record.get("publication"))
     if not (quote or url or title or cite):
         return []
     if not (title or url):
@@ -384,14 +272,14 @@ def _source(record: Mapping[str, Any], record_id: str) -> list[dict[str, Any]]:
         {
             "url": url or None,
             "title": cut(title, 500) or None,
-            "publisher": cut(_text(cite.get("publication")), 200) or None,
+            "publisher": cut(text_of(cite.get("publication")), 200) or None,
             "quote": cut(quote, QUOTE_LIMIT) or None,
         }
     ]
 
 
 def _title(record: Mapping[str, Any], event_type: str, actors: list[dict]) -> str:
-    text = " ".join(_text(record.get("text")).split())
+    text = " ".join(text_of(record.get("text")).split())
     if len(text) > TITLE_LIMIT:  # end at a sentence when one ends late enough
         ends = [m.start() for m in SENTENCE_END.finditer(text, 80, TITLE_LIMIT)]
         text = text[: ends[-1] + 1] if ends else cut(text, TITLE_LIMIT)
@@ -421,7 +309,7 @@ class _RepeatedIds:
 
     def mark(self, line: int, record: dict[str, Any]) -> dict[str, Any]:
         """The record, with REPEATED_KEY set when its id is reused."""
-        record_id = _text(record.get("id"))
+        record_id = text_of(record.get("id"))
         if not record_id:
             return record
         fingerprint = hash(json.dumps(record, sort_keys=True, default=str))
@@ -456,7 +344,7 @@ class PloverFormat:
             elif not isinstance(value, dict):
                 reason = "must be a JSON object (a PLOVER record)"
                 yield RawRow(line, {PROBLEM_KEY: ("record", None, reason)})
-            elif _text(value.get("event")).upper() != DOCUMENT:
+            elif text_of(value.get("event")).upper() != DOCUMENT:
                 yield RawRow(line, repeated.mark(line, value))
 
     def to_record(self, row: RawRow) -> dict[str, Any]:
@@ -466,7 +354,7 @@ class PloverFormat:
             raise RowProblem(*record[PROBLEM_KEY])
         if record.get("has_event") is False:
             raise RowProblem("has_event", False, "the record says it codes no event")
-        record_id = _text(record.get("id"))
+        record_id = text_of(record.get("id"))
         if not record_id:
             raise RowProblem("id", None, "is missing: every PLOVER record needs an id")
         external_id, id_note, id_tags = record_id, None, []
@@ -478,15 +366,15 @@ class PloverFormat:
                 f"(line {first_line}); this one is imported as {external_id}"
             )
             id_tags = [f"plover:id={record_id}"]
-        coding = _event(record)
+        coding = event_coding(record)
         event_type, mode = coding.event_type, coding.mode
         actors = _actors(record, hosted=coding.hosted)
-        contexts, context_tags = _contexts(record.get("context"))
+        contexts, context_tags = contexts_of(record.get("context"))
         contexts += [c for c in coding.contexts if c not in contexts]
         dead, injured, size_notes = _size(record)
-        event_text = " ".join(_text(t) for t in _as_list(record.get("event_text")))
-        event_text = event_text or _text(record.get("eventText"))
-        notes = [id_note or "", _text(record.get("comment")), coding.note or ""]
+        event_text = " ".join(text_of(t) for t in as_list(record.get("event_text")))
+        event_text = event_text or text_of(record.get("eventText"))
+        notes = [id_note or "", text_of(record.get("comment")), coding.note or ""]
         notes += [f"Event text: {event_text}" if event_text else "", *size_notes]
         return {
             "title": _title(record, event_type, actors),

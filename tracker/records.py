@@ -1,4 +1,5 @@
-"""Read event records from JSON text: one object, a list of objects, or JSON Lines.
+"""Read event records from JSON text: one object, a list of objects, JSON Lines, or
+pretty-printed objects one after another (as `tracker import` reads PLOVER files).
 
 Each record comes with the line it starts on, so errors can say where to look."""
 
@@ -11,7 +12,8 @@ from tracker.errors import InvalidInput, Problem
 
 
 def parse_json_records(text: str) -> list[tuple[int, Any]]:
-    """(line, record) pairs from a JSON object, a JSON array, or JSON Lines."""
+    """(line, record) pairs from a JSON object, a JSON array, JSON Lines, or
+    pretty-printed objects one after another."""
     stripped = text.lstrip()
     if not stripped:
         raise InvalidInput(
@@ -22,7 +24,21 @@ def parse_json_records(text: str) -> list[tuple[int, Any]]:
     try:
         return [(_first_line(text), json.loads(text))]
     except json.JSONDecodeError:
-        return _parse_lines(text)
+        pass
+    if _starts_pretty_printed(stripped):
+        return _parse_concatenated(text)
+    return _parse_lines(text)
+
+
+def _starts_pretty_printed(stripped: str) -> bool:
+    """Whether the first line opens an object it does not close, as a pretty-printed
+    object does (JSON Lines has a whole object on each line)."""
+    first = stripped.split("\n", 1)[0]
+    try:
+        json.loads(first)
+    except json.JSONDecodeError:
+        return first.rstrip().startswith("{") and "\n" in stripped
+    return False
 
 
 def _first_line(text: str) -> int:
@@ -65,3 +81,22 @@ def _parse_lines(text: str) -> list[tuple[int, Any]]:
     if problems:
         raise InvalidInput(problems)
     return pairs
+
+
+def _parse_concatenated(text: str) -> list[tuple[int, Any]]:
+    """Objects one after another, each with the line its "{" is on; text that is
+    not JSON is reported at the record it is in, with the exact line and column."""
+    decoder, pairs, position = json.JSONDecoder(), [], 0
+    while True:
+        while position < len(text) and text[position] in " \t\r\n":
+            position += 1
+        if position == len(text):
+            return pairs
+        start = text.count("\n", 0, position) + 1
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            where = f"line {error.lineno}, column {error.colno}"
+            reason = f"not valid JSON: {error.msg} ({where})"
+            raise InvalidInput([Problem("record", reason, line=start)]) from None
+        pairs.append((start, value))

@@ -246,6 +246,49 @@ def cameo_to_plover(code: str) -> tuple[str, str | None, str | None] | None:
     )
 
 
+# CAMEO root codes and their names (formats.md 3.3), for titles and refusals.
+CAMEO_ROOT_NAMES = {
+    "01": "make public statement",
+    "02": "appeal",
+    "03": "express intent to cooperate",
+    "04": "consult",
+    "05": "engage in diplomatic cooperation",
+    "06": "engage in material cooperation",
+    "07": "provide aid",
+    "08": "yield",
+    "09": "investigate",
+    "10": "demand",
+    "11": "disapprove",
+    "12": "reject",
+    "13": "threaten",
+    "14": "protest",
+    "15": "exhibit force posture",
+    "16": "reduce relations",
+    "17": "coerce",
+    "18": "assault",
+    "19": "fight",
+    "20": "use unconventional mass violence",
+}
+
+
+def cameo_event(code: str) -> tuple[str, str | None, str | None]:
+    """Map a CAMEO code to PLOVER (type, mode, context) for an importer.
+
+    The one CAMEO mapping of the GDELT and PLOVER importers: `cameo_to_plover`, but a
+    code of roots 01 or 02 raises ValueError saying why it has no PLOVER type (the
+    decision of issue 17: statements and appeals are refused, not imported as
+    something else). Raises ValueError or KeyError, as `cameo_to_plover`, otherwise.
+    """
+    mapped = cameo_to_plover(code)
+    if mapped is None:
+        root = code.strip()[:2]
+        raise ValueError(
+            f"CAMEO root {root} ({CAMEO_ROOT_NAMES[root]}) has no PLOVER 2.0 event "
+            "type: statements and appeals are not events to import"
+        )
+    return mapped
+
+
 def legacy_to_plover(category: str, mode: str | None = None) -> tuple[str, str | None]:
     """Map an older PLOVER (0.5b1-0.8) category, and optionally its mode, to 2.0.
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from tracker.errors import InvalidInput
 from tracker.formats.base import RawRow, RowProblem
 from tracker.formats.gdelt import GDELT_FORMAT, fips_countries
 from tracker.models import EventCreate, validate_iso3
@@ -179,15 +180,125 @@ def test_gdelt_1_rows_of_58_and_57_fields_are_read():
     assert event(without_url).location.name == "Kyiv"
 
 
+# Three rows of the shared sample (20191024143000.export.CSV) in the shapes tools
+# write; what each row says, read by eye from the sample: (GLOBALEVENTID, EventCode,
+# ActionGeo_FullName's first part, its FIPS country as ISO3, SOURCEURL's host).
+SAMPLE_ROWS = [
+    ("881991164", "141", "Makei", "RUS", "belsat.eu"),
+    ("881992543", "173", "Ukraine", "UKR", "www.politico.com"),
+    ("881991017", "0874", "Moscow", "RUS", "globalnews.ca"),
+]
+SHAPES = {  # file -> the line of its first record
+    "header_62_columns.CSV": 2,  # gdeltPyR's 62 columns, tab, GDELT's names
+    "gdeltpyr_normcols.csv": 2,  # comma, pandas index, "actor1geofullname" names
+    "headerless_trailing_tab.CSV": 1,  # an empty 62nd field
+    "headerless_index_first.CSV": 1,  # a pandas index, then the 61 fields
+    "headerless_description_after_code.CSV": 1,  # gdeltPyR's 62, no header
+}
+
+
+@pytest.mark.parametrize(("name", "first_line"), SHAPES.items())
+def test_gdelt_header_and_extra_column_shapes_read_every_field_in_place(
+    name, first_line
+):
+    rows = read(name)
+    events = [event(row) for row in rows]
+    assert [row.line for row in rows] == [first_line, first_line + 1, first_line + 2]
+    assert [
+        (
+            e.external_id,
+            next(t for t in e.tags if t.startswith("gdelt:cameo=")),
+            e.location.name,
+            e.location.country,
+            e.sources[0].url.split("/")[2],
+        )
+        for e in events
+    ] == [
+        (event_id, f"gdelt:cameo={code}", place, country, host)
+        for event_id, code, place, country, host in SAMPLE_ROWS
+    ]
+    assert [(e.event_type, e.mode) for e in events] == [
+        ("PROTEST", "demo"),
+        ("COERCE", "arrest"),
+        ("RETREAT", "disarm"),
+    ]
+    assert {e.date_start for e in events} == {dt.date(2019, 10, 24)}
+    protest = events[0]
+    assert [(a.name, a.role) for a in protest.actors] == [
+        ("BELARUSIAN", "initiator"),
+        ("POLITICAL PRISONER", "target"),
+    ]
+    assert (protest.location.latitude, protest.location.longitude) == (
+        56.3743,
+        28.2813,
+    )
+    assert "gdelt:quad=3" in protest.tags and "gdelt:goldstein=-6.5" in protest.tags
+
+
+def test_gdelt_header_of_a_few_columns_in_any_case_with_day_for_sqldate():
+    (row,) = read("header_subset_day_column.csv")
+    strike = event(row)
+    assert row.line == 2
+    assert (strike.external_id, strike.date_start) == (
+        "900000001",
+        dt.date(2025, 5, 24),
+    )
+    assert (strike.event_type, strike.mode) == ("ASSAULT", "heavy-weapons")
+    assert (strike.location.name, strike.location.country) == ("Kyiv", "UKR")
+    assert [s.url for s in strike.sources] == [
+        "https://news.example.org/2025/05/24/strike"
+    ]
+    # Columns the file does not have are not mentioned as unknown.
+    assert strike.notes == "GDELT event 900000001, CAMEO 195."
+
+
+def test_gdelt_code_whose_leading_zero_a_spreadsheet_dropped_is_read_by_its_root():
+    swap_row, statement_row = read("spreadsheet_dropped_zeros.csv")
+    swap = event(swap_row)
+    assert (swap.event_type, swap.mode) == ("RETREAT", "release")
+    assert "gdelt:cameo=0841" in swap.tags
+    assert "EventCode 841 read as 0841 (EventRootCode 08)" in swap.notes
+    assert swap.location.geo_precision == "exact"  # ActionGeo_Type written "4.0"
+    # "010" written 10 is a statement (root 01), not a demand (root 10).
+    rejected = problem(statement_row)
+    assert (statement_row.line, rejected.column, rejected.value) == (
+        3,
+        "EventCode",
+        "010",
+    )
+    assert rejected.reason.startswith("CAMEO root 01 (make public statement)")
+
+
+def test_gdelt_header_without_sqldate_refuses_the_file_naming_the_column():
+    with pytest.raises(InvalidInput) as caught:
+        read("header_without_sqldate.csv")
+    (missing,) = caught.value.problems
+    assert (missing.field, missing.line) == ("SQLDATE", 1)
+    assert missing.reason == "the header has no such column; a GDELT event needs it"
+
+
+def test_gdelt_row_of_62_fields_that_cannot_be_aligned_is_rejected(tmp_path):
+    fields = (DATA / "valid_strike.CSV").read_text("utf-8").rstrip("\n").split("\t")
+    misplaced = tmp_path / "misplaced.CSV"  # a field between SQLDATE and MonthYear
+    misplaced.write_text("\t".join([*fields[:2], "x", *fields[2:]]) + "\n", "utf-8")
+    (row,) = list(GDELT_FORMAT.read(misplaced))
+    rejected = problem(row)
+    assert (rejected.column, rejected.value) == ("record", 62)
+    assert rejected.reason.startswith("expected 61 tab-separated fields, got 62, and")
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
+        *((DATA / name, True) for name in SHAPES),
+        (DATA / "header_subset_day_column.csv", True),
+        (DATA.parent / "acled" / "bom_upper_case.csv", False),
         (DATA / "valid_strike.CSV", True),
         (DATA.parent / "native" / "flat_only.csv", False),
         (DATA.parent / "plover" / "v2_records.jsonl", False),
     ],
 )
-def test_gdelt_sniff_knows_a_61_field_tab_line_with_a_numeric_id(path, expected):
+def test_gdelt_sniff_knows_each_gdelt_shape_and_no_other_file(path, expected):
     sample = path.read_text(encoding="utf-8")
     assert GDELT_FORMAT.sniff(sample, path) is expected
 

@@ -89,6 +89,71 @@ def test_plover_pretty_printed_objects_one_after_another_are_each_read():
     assert (event(swap).event_type, event(swap).mode) == ("RETREAT", "release")
 
 
+def test_plover_cameo_codes_in_event_map_through_the_cameo_crosswalk():
+    rows = read("pretty_cameo_codes.json")
+    assert [row.line for row in rows] == [1, 10, 19, 27]  # where each "{" is
+    fight, release, visit, protest = (event(row) for row in rows)
+    assert [
+        (e.external_id, e.event_type, e.mode, e.tags)
+        for e in (fight, release, visit, protest)
+    ] == [
+        ("TEST-CAMEO-1", "ASSAULT", None, ["plover:cameo=190"]),
+        ("TEST-CAMEO-2", "RETREAT", "release", ["plover:cameo=0841"]),
+        ("TEST-CAMEO-3", "CONSULT", "visit", ["plover:cameo=043"]),
+        ("TEST-CAMEO-4", "PROTEST", "demo", ["plover:cameo=14"]),  # 14: a number
+    ]
+    # The crosswalk's context joins the record's own.
+    assert (fight.contexts, release.contexts) == (
+        ["military"],
+        ["human_rights", "legal"],
+    )
+    assert (
+        fight.notes
+        == "Coded CAMEO 190 (fight) in the file; the crosswalk gives ASSAULT."
+    )
+    assert fight.title == "Russian forces shelled Kharkiv overnight."
+    assert release.notes == (
+        "Coded CAMEO 0841 (yield) in the file; the crosswalk gives RETREAT/release."
+    )
+    # CAMEO 043: the actor (Turkey) hosts, so Ukraine, the visitor, is the initiator.
+    assert [(a.name, a.role) for a in visit.actors] == [
+        ("TUR GOV", "target"),
+        ("UKR GOV", "initiator"),
+    ]
+
+
+def test_plover_cameo_roots_01_and_02_are_refused_as_gdelt_refuses_them():
+    threat_row, appeal_row = read("cameo_appeal_root_02.jsonl")
+    threat = event(threat_row)
+    assert (threat.event_type, threat.mode, threat.contexts) == (
+        "THREATEN",
+        "restrict",
+        ["economic"],
+    )
+    rejected = problem(appeal_row)
+    assert (appeal_row.line, rejected.column, rejected.value) == (2, "event", "0231")
+    assert rejected.reason == (
+        "CAMEO root 02 (appeal) has no PLOVER 2.0 event type: "
+        "statements and appeals are not events to import"
+    )
+
+
+def test_plover_id_reused_by_a_different_record_gets_a_derived_id():
+    first, other, reused, repeated = read("reused_id_other_record.jsonl")
+    assert event(first).external_id == "TEST-REUSED-1"
+    assert event(other).external_id == "TEST-REUSED-2"
+    threat = event(reused)
+    assert (threat.external_id, threat.event_type) == ("TEST-REUSED-1#2", "THREATEN")
+    assert threat.tags == ["plover:id=TEST-REUSED-1"]
+    assert threat.notes == (
+        "The file gives id TEST-REUSED-1 also to a different record (line 1); "
+        "this one is imported as TEST-REUSED-1#2."
+    )
+    # The first record again, byte for byte: its own id, which the import refuses
+    # as appearing earlier in the file.
+    assert (repeated.line, event(repeated).external_id) == (4, "TEST-REUSED-1")
+
+
 def test_plover_legacy_array_skips_document_and_maps_old_categories():
     fight, demand, consult = read("legacy_array.json")
     assert [row.line for row in (fight, demand, consult)] == [8, 23, 35]
@@ -185,6 +250,8 @@ def test_plover_bytes_that_are_not_utf8_refuse_the_file_naming_the_line():
     [
         ("plover/v2_records.jsonl", True),
         ("plover/legacy_array.json", True),
+        ("plover/pretty_concatenated.json", True),
+        ("plover/pretty_cameo_codes.json", True),
         ("native/records.jsonl", False),
         ("gdelt/valid_strike.CSV", False),
     ],

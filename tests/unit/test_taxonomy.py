@@ -416,3 +416,22 @@ def test_legacy_to_plover_every_gold_standard_record_maps_to_valid_event():
             record["event"], record.get("mode")
         )
         assert taxonomy.is_valid_mode(event_type, mode), record["id"]
+
+
+@pytest.mark.parametrize(
+    ("code", "root", "name"),
+    [("010", "01", "make public statement"), ("0231", "02", "appeal")],
+)
+def test_cameo_event_refuses_roots_01_and_02_saying_why(code, root, name):
+    with pytest.raises(ValueError) as caught:
+        taxonomy.cameo_event(code)
+    assert str(caught.value) == (
+        f"CAMEO root {root} ({name}) has no PLOVER 2.0 event type: "
+        "statements and appeals are not events to import"
+    )
+
+
+def test_cameo_event_maps_other_codes_as_the_crosswalk_does():
+    assert taxonomy.cameo_event("0841") == ("RETREAT", "release", "legal")
+    with pytest.raises(KeyError, match="leading zeros"):
+        taxonomy.cameo_event("841")

@@ -1,18 +1,22 @@
-"""Read GDELT event files: each tab-separated row becomes an event (dataset "gdelt").
+"""Read GDELT event files: each row becomes an event (dataset "gdelt").
 
 GDELT 2.0 files have no header and 61 tab-separated fields a line (formats.md 3.1-3.2);
-GDELT 1.0 rows of 57 or 58 fields (no ADM2 codes, SOURCEURL only in the 58th) are read
-too, as that costs one more column list. Lines are independent records, so a line of
-another width, or with bytes that are not UTF-8, rejects that row only. How a row maps,
-and where the mapping is a decision of ours:
+GDELT 1.0 rows of 57 or 58 fields (no ADM2 codes, SOURCEURL only in the 58th), files
+with a header row of GDELT's column names (tab or comma, any case, any subset holding
+GLOBALEVENTID, SQLDATE and EventCode) and rows with a column a tool added (62 or 63
+fields) are read too: `tracker.formats.gdelt_layout` names the fields. Lines are
+independent records, so a line of another width, or with bytes that are not UTF-8,
+rejects that row only. How a row maps, and where the mapping is a decision of ours:
 
 - GLOBALEVENTID -> external_id. SQLDATE (YYYYMMDD) -> date_start, day precision; it is
   the event's date, which may lag the file's DATEADDED by a year.
-- EventCode (a string: "0841" keeps its zero) -> PLOVER type, mode and context via
-  `taxonomy.cameo_to_plover`. CAMEO roots 01 (make public statement) and 02 (appeal)
-  have no PLOVER type: such rows are REJECTED with that reason, not imported as
-  something else. The code, QuadClass and GoldsteinScale are kept as the tags
-  "gdelt:cameo=<code>", "gdelt:quad=<n>" and "gdelt:goldstein=<x>".
+- EventCode (a string: "0841" keeps its zero; a zero a spreadsheet dropped, "841"
+  with EventRootCode 8, is put back and noted) -> PLOVER type, mode and context via
+  `taxonomy.cameo_event`, the one CAMEO mapping the PLOVER importer shares. CAMEO
+  roots 01 (make public statement) and 02 (appeal) have no PLOVER type: such rows
+  are REJECTED with that reason, not imported as something else. The code,
+  QuadClass and GoldsteinScale are kept as the tags "gdelt:cameo=<code>",
+  "gdelt:quad=<n>" and "gdelt:goldstein=<x>".
 - Actor1Name -> initiator, Actor2Name -> target, spelt as GDELT does (upper case).
   For 043 "host a visit" Actor1 is the host, so it becomes the target and Actor2 the
   initiator (PLOVER 2.0 visit: the visitor acts). Actor*CountryCode (CAMEO, mostly
@@ -51,55 +55,26 @@ import pycountry
 from tracker import taxonomy
 from tracker.formats.base import RawRow, RowProblem, column_behind
 from tracker.formats.csvtext import cut
+from tracker.formats.gdelt_layout import (
+    PROBLEM_KEY,
+    header_layout,
+    headerless_columns,
+    read_gdelt_lines,
+)
 from tracker.formats.plover import actor_kind
+from tracker.formats.plover_coding import HOST_A_VISIT
 from tracker.models import ActorRole, EventStatus, GeoPrecision, validate_http_url
 
 GDELT_DATASET = "gdelt"
-PROBLEM_KEY = "#problem"  # set on a line that could not be read as a row
-HOST_A_VISIT = "043"
-
-_ACTOR = (
-    "Code Name CountryCode KnownGroupCode EthnicCode Religion1Code Religion2Code "
-    "Type1Code Type2Code Type3Code"
-).split()
-_GEO = "Type FullName CountryCode ADM1Code ADM2Code Lat Long FeatureID".split()
-COLUMNS_V2: tuple[str, ...] = (
-    ("GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate")
-    + tuple(f"Actor1{name}" for name in _ACTOR)
-    + tuple(f"Actor2{name}" for name in _ACTOR)
-    + ("IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass")
-    + ("GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone")
-    + tuple(
-        f"{who}Geo_{name}" for who in ("Actor1", "Actor2", "Action") for name in _GEO
-    )
-    + ("DATEADDED", "SOURCEURL")
+CAMEO_ROOTS = taxonomy.CAMEO_ROOT_NAMES
+# Columns of whole numbers (codes, counts, dates written as digits).
+WHOLE_NUMBER_COLUMNS = frozenset(
+    (
+        "GLOBALEVENTID SQLDATE MonthYear Year IsRootEvent EventCode EventBaseCode "
+        "EventRootCode QuadClass NumMentions NumSources NumArticles DATEADDED "
+        "Actor1Geo_Type Actor2Geo_Type ActionGeo_Type"
+    ).split()
 )
-COLUMNS_V1 = tuple(name for name in COLUMNS_V2 if not name.endswith("ADM2Code"))
-COLUMNS_BY_WIDTH = {61: COLUMNS_V2, 58: COLUMNS_V1, 57: COLUMNS_V1[:-1]}
-
-# CAMEO root codes and their names, for titles (formats.md 3.3).
-CAMEO_ROOTS = {
-    "01": "make public statement",
-    "02": "appeal",
-    "03": "express intent to cooperate",
-    "04": "consult",
-    "05": "engage in diplomatic cooperation",
-    "06": "engage in material cooperation",
-    "07": "provide aid",
-    "08": "yield",
-    "09": "investigate",
-    "10": "demand",
-    "11": "disapprove",
-    "12": "reject",
-    "13": "threaten",
-    "14": "protest",
-    "15": "exhibit force posture",
-    "16": "reduce relations",
-    "17": "coerce",
-    "18": "assault",
-    "19": "fight",
-    "20": "use unconventional mass violence",
-}
 GEO_PRECISION = {
     "1": GeoPrecision.COUNTRY,
     "2": GeoPrecision.ADMIN1,
@@ -129,30 +104,26 @@ def fips_countries() -> dict[str, FipsCountry]:
     }
 
 
-def _problem_row(line: int, column: str, value: Any, reason: str) -> RawRow:
-    return RawRow(line, {PROBLEM_KEY: (column, value, reason)})
-
-
-def _split(line: int, raw: bytes) -> RawRow:
-    """One line as a row of named fields, or a row carrying why it cannot be one."""
-    width = raw.count(b"\t") + 1
-    columns = COLUMNS_BY_WIDTH.get(width)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        position = raw[: error.start].count(b"\t")
-        column = columns[position] if columns else "record"
-        byte = raw[error.start : error.start + 1]
-        return _problem_row(line, column, None, f"byte {byte!r} is not UTF-8 text")
-    if columns is None:
-        reason = f"expected 61 tab-separated fields, got {width}"
-        return _problem_row(line, "record", width, reason)
-    return RawRow(line, dict(zip(columns, text.split("\t"), strict=True)))
-
-
 def _text(values: Mapping[str, Any], column: str) -> str:
+    """The field as stripped text; a whole-number column that pandas wrote as a
+    float ("4.0", as it does when the column has a blank) loses its ".0"."""
     value = values.get(column)
-    return value.strip() if isinstance(value, str) else ""
+    text = value.strip() if isinstance(value, str) else ""
+    if column in WHOLE_NUMBER_COLUMNS and text.endswith(".0"):
+        return text.removesuffix(".0")
+    return text
+
+
+def _event_code(values: Mapping[str, Any]) -> tuple[str, str | None]:
+    """EventCode, with the leading zero a spreadsheet or pandas dropped ("841" with
+    EventRootCode 8 is "0841") put back, and a note when it was."""
+    code, root = _text(values, "EventCode"), _text(values, "EventRootCode")
+    root = root.zfill(2) if root.isdigit() else root
+    if root and code.isdigit() and not code.startswith(root):
+        if len(code) < 4 and f"0{code}".startswith(root):
+            note = f"EventCode {code} read as 0{code} (EventRootCode {root})"
+            return f"0{code}", note
+    return code, None
 
 
 def _number(values: Mapping[str, Any], column: str) -> float | None:
@@ -167,17 +138,9 @@ def _number(values: Mapping[str, Any], column: str) -> float | None:
 
 def _event_type(code: str) -> tuple[str, str | None, str | None]:
     try:
-        mapped = taxonomy.cameo_to_plover(code)
+        return taxonomy.cameo_event(code)
     except (KeyError, ValueError) as error:
         raise RowProblem("EventCode", code, str(error.args[0])) from None
-    if mapped is None:
-        root = code.strip()[:2]
-        reason = (
-            f"CAMEO root {root} ({CAMEO_ROOTS[root]}) has no PLOVER 2.0 event type: "
-            "statements and appeals are not events to import"
-        )
-        raise RowProblem("EventCode", code, reason)
-    return mapped
 
 
 def _date(values: Mapping[str, Any]) -> dt.date:
@@ -308,35 +271,39 @@ def _tags(values: Mapping[str, Any], code: str) -> list[str]:
 
 
 def _notes(values: Mapping[str, Any], event_id: str, code: str) -> str:
-    actor_codes = " / ".join(_text(values, f"Actor{n}Code") or "-" for n in (1, 2))
+    """The GDELT facts the event has no field for; columns a file left out are
+    not mentioned (a BigQuery export may hold a handful of columns)."""
+    parts = [f"GDELT event {event_id}, CAMEO {code}"]
+    actor_codes = [_text(values, f"Actor{n}Code") for n in (1, 2)]
+    if any(actor_codes):
+        parts.append("actor codes " + " / ".join(c or "-" for c in actor_codes))
     counts = ", ".join(
-        f"{column} {_text(values, column) or '?'}"
+        f"{column} {_text(values, column)}"
         for column in ("NumMentions", "NumSources", "NumArticles", "DATEADDED")
+        if _text(values, column)
     )
-    return f"GDELT event {event_id}, CAMEO {code}; actor codes {actor_codes}; {counts}."
+    return "; ".join(parts + ([counts] if counts else []))
 
 
 class GdeltFormat:
-    """GDELT 2.0 event files (headerless, tab-separated, 61 fields)."""
+    """GDELT event files: 2.0 and 1.0 rows, with or without a header row, and the
+    extra columns tools add (see tracker.formats.gdelt_layout)."""
 
     name = "gdelt"
     dataset = GDELT_DATASET
 
     def sniff(self, sample: str, path: Path) -> bool:
-        """The first line has 61 (or 1.0's 57/58) tabbed fields, the first a number."""
-        first = sample.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+        """The first line is a header of GDELT column names, or a headerless row of
+        a GDELT width (57, 58, 61, 62 or 63 tabbed fields) starting with a number."""
+        first = sample.lstrip("\ufeff\r\n").split("\n", 1)[0].rstrip("\r")
+        if header_layout(first) is not None:
+            return True
         fields = first.split("\t")
-        return len(fields) in COLUMNS_BY_WIDTH and fields[0].strip().isdigit()
+        return headerless_columns(fields) is not None and fields[0].strip().isdigit()
 
     def read(self, path: Path) -> Iterator[RawRow]:
-        """Stream the lines of `path` as rows; blank lines are skipped."""
-        with path.open("rb") as handle:
-            for line, raw in enumerate(handle, start=1):
-                raw = raw.rstrip(b"\r\n")
-                if line == 1:
-                    raw = raw.removeprefix(b"\xef\xbb\xbf")
-                if raw.strip():
-                    yield _split(line, raw)
+        """Stream the lines of `path` as rows of GDELT-named fields."""
+        return read_gdelt_lines(path)
 
     def to_record(self, row: RawRow) -> dict[str, Any]:
         """Map one GDELT row onto an event record (see the module docstring)."""
@@ -346,15 +313,15 @@ class GdeltFormat:
         event_id = _text(values, "GLOBALEVENTID")
         if not event_id.isdigit():
             raise RowProblem("GLOBALEVENTID", event_id, "must be a whole number")
-        code = _text(values, "EventCode")
+        code, code_note = _event_code(values)
         event_type, mode, context = _event_type(code)
         actors = _actors(values, code)
         location = _location(values)
         source, source_note = _source(values, event_id)
-        notes = _notes(values, event_id, code)
+        notes = [_notes(values, event_id, code), code_note, source_note]
         return {
             "title": _title(code, actors, location),
-            "notes": f"{notes} {source_note}." if source_note else notes,
+            "notes": " ".join(f"{note}." for note in notes if note),
             "event_type": event_type,
             "mode": mode,
             "contexts": [context] if context else [],

@@ -9,14 +9,27 @@ Both the 2.0 schema (formats.md 4.2) and the older 0.5b1 schema of the gold-stan
 file PLOVER_GSR_CAMEO.txt are read. How a record maps, and our decisions:
 
 - id -> external_id. date -> date_start, enddate -> date_end (YYYY-MM-DD), day
-  precision. A record with "has_event": false is rejected.
+  precision. A record with "has_event": false is rejected. An id that an earlier,
+  different record of the file has (the gold-standard file gives
+  PLOVER-GSR01-COERCE-0004 to two sentences) becomes "<id>#2" ("#3" ...), with the
+  tag "plover:id=<id>" and a note naming the first record's line: both are events
+  and the analyst sees the clash. A record repeated byte for byte keeps its id and
+  the importer refuses it as appearing earlier in the file, which loses nothing.
 - event (a list in 2.0, a string in 0.5b1; the first category counts) and mode ->
   type and mode via `taxonomy.legacy_to_plover`, so DEMAND -> REQUEST, DISAPPROVE and
   INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT, and renamed 0.5b1 modes to their 2.0 names.
   An unknown category rejects the record; a mode with no 2.0 equivalent is dropped.
   Whatever changed is kept as tags "plover:event=<old>", "plover:mode=<old>".
+  A CAMEO code in event ("190", "0841", or the number 14), as coded-event files
+  write, maps through `taxonomy.cameo_event`, the crosswalk GDELT rows use: type,
+  mode and context; roots 01 and 02 are refused with GDELT's reason; CAMEO 043
+  (host a visit) swaps the roles. The code is kept as the tag "plover:cameo=<code>"
+  (filterable, like GDELT's "gdelt:cameo=") and the notes say "Coded CAMEO 190
+  (fight) in the file; the crosswalk gives ASSAULT", so the type is not taken for
+  a coder's choice. A mode the record gives wins when it is one of the type's.
 - context (a list, or a comma-separated string in 0.5b1) -> contexts; 0.5b1 names are
-  translated (`LEGACY_CONTEXTS`); one with no 2.0 equivalent becomes "plover:context=x".
+  translated (`plover_coding.LEGACY_CONTEXTS`); one with no 2.0 equivalent becomes
+  "plover:context=x".
 - actor (0.5b1 source) -> initiators, recipient (target) -> targets; several actors
   and no recipient (a compound actor, e.g. both sides of a meeting) -> participants.
   In the 0.5b1 CONSULT mode "host" the source hosts the target, so the roles swap
@@ -38,6 +51,7 @@ file PLOVER_GSR_CAMEO.txt are read. How a record maps, and our decisions:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -45,14 +59,15 @@ from typing import Any
 
 import pycountry
 
-from tracker import taxonomy
 from tracker.formats.base import RawRow, RowProblem
 from tracker.formats.csvtext import country_iso3, cut
 from tracker.formats.jsontext import iter_json_values
+from tracker.formats.plover_coding import as_list, contexts_of, event_coding, text_of
 from tracker.models import ActorKind, ActorRole, GeoPrecision, validate_http_url
 
 PLOVER_DATASET = "plover"
 PROBLEM_KEY = "#problem"  # set on a row that could not be read as a record
+REPEATED_KEY = "#repeated_id"  # (first line, occurrence) of a reused id
 DOCUMENT = "DOCUMENT"
 QUOTE_LIMIT = 5000
 
@@ -74,23 +89,6 @@ SECTOR_KINDS = {
     "MED": ActorKind.MEDIA,
     "JRN": ActorKind.MEDIA,
     "IGO": ActorKind.INTERNATIONAL_ORGANISATION,
-}
-# 0.5b1 contexts -> 2.0 contexts (the choices of tracker/data/cameo_plover.csv where
-# it has them); None: no 2.0 equivalent, kept as a tag.
-LEGACY_CONTEXTS: dict[str, str | None] = {
-    "refugee": "migration",
-    "refugees": "migration",
-    "resource": "natural_resource",
-    "resources": "natural_resource",
-    "rights": "rights_freedoms",
-    "political": "political_institutions",
-    "politics": "political_institutions",
-    "government": "executive",
-    "religion": "religion_ethnicity",
-    "discrimination": "human_rights",
-    "assets": "economic",
-    "democracy": "pro_democracy",
-    "humanitarian": "human_security",
 }
 RESOLUTION_PRECISION = {
     5: GeoPrecision.EXACT,
@@ -135,27 +133,12 @@ def iso3_code(code: str) -> str | None:
     return country.alpha_3 if country is not None else None
 
 
-def _text(value: Any) -> str:
-    """A value as stripped text; "" for None, lists and objects."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return ""
-
-
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _as_list(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return [] if value in (None, "") else [value]
-
-
 def _date(record: Mapping[str, Any], key: str) -> dt.date | None:
-    text = _text(record.get(key))
+    text = text_of(record.get(key))
     if not text:
         if key == "date":
             raise RowProblem(key, None, "is missing: a PLOVER record needs a date")
@@ -167,7 +150,7 @@ def _date(record: Mapping[str, Any], key: str) -> dt.date | None:
 
 
 def _count(value: Any, column: str) -> int | None:
-    text = _text(value)
+    text = text_of(value)
     if not text:
         return None
     if not text.isdigit():
@@ -175,53 +158,13 @@ def _count(value: Any, column: str) -> int | None:
     return int(text)
 
 
-def _event(record: Mapping[str, Any]) -> tuple[str, str | None, list[str], bool]:
-    """PLOVER 2.0 (type, mode), tags keeping what the translation changed, and
-    whether the record is a 0.5b1 CONSULT "host" (whose roles are swapped)."""
-    categories = [_text(c) for c in _as_list(record.get("event")) if _text(c)]
-    if not categories:
-        raise RowProblem("event", None, "is missing: name a PLOVER category")
-    modes = [_text(m) for m in _as_list(record.get("mode")) if _text(m)]
-    old_mode = modes[0] if modes else None
-    try:
-        try:
-            event_type, mode = taxonomy.legacy_to_plover(categories[0], old_mode)
-        except ValueError:  # the category may be fine and only the mode unknown
-            event_type, mode = taxonomy.legacy_to_plover(categories[0])
-    except (KeyError, ValueError) as error:
-        raise RowProblem("event", categories[0], str(error.args[0])) from None
-    tags = []
-    if categories != [event_type]:
-        tags += [f"plover:event={category}" for category in categories]
-    if old_mode and old_mode != mode:
-        tags.append(f"plover:mode={old_mode}")
-    hosted = event_type == "CONSULT" and (old_mode or "").lower() == "host"
-    return event_type, mode, tags, hosted
-
-
-def _contexts(value: Any) -> tuple[list[str], list[str]]:
-    """2.0 contexts, and tags for names that have none."""
-    names = value.split(",") if isinstance(value, str) else _as_list(value)
-    contexts, tags = [], []
-    for raw in names:
-        name = _text(raw).lower()
-        if not name:
-            continue
-        mapped = name if name in taxonomy.contexts() else LEGACY_CONTEXTS.get(name)
-        if mapped:
-            contexts.append(mapped)
-        else:
-            tags.append(f"plover:context={name}")
-    return contexts, tags
-
-
 def _entity(entity: Any, role: ActorRole) -> dict[str, Any] | None:
     if isinstance(entity, str):
         entity = {"code": entity}
     if not isinstance(entity, Mapping):
         return None
-    code, sector = _text(entity.get("code")), _text(entity.get("sector"))
-    name = _text(entity.get("entity_text")) or _text(entity.get("actorText"))
+    code, sector = text_of(entity.get("code")), text_of(entity.get("sector"))
+    name = text_of(entity.get("entity_text")) or text_of(entity.get("actorText"))
     name = name or " ".join(part for part in (code, sector) if part)
     if not name:
         return None
@@ -233,8 +176,8 @@ def _entity(entity: Any, role: ActorRole) -> dict[str, Any] | None:
 
 
 def _actors(record: Mapping[str, Any], *, hosted: bool) -> list[dict[str, Any]]:
-    doers = _as_list(record.get("actor", record.get("source")))
-    receivers = _as_list(record.get("recipient", record.get("target")))
+    doers = as_list(record.get("actor", record.get("source")))
+    receivers = as_list(record.get("recipient", record.get("target")))
     doer_role = ActorRole.INITIATOR
     if len(doers) > 1 and not receivers:
         doer_role = ActorRole.PARTICIPANT
@@ -265,21 +208,21 @@ def _location(record: Mapping[str, Any]) -> dict[str, Any] | None:
     if not isinstance(place, Mapping):
         raise RowProblem("event_loc", None, "must be a location object")
     latitude, longitude = _coordinate(place, "lat"), _coordinate(place, "lon")
-    code = _text(place.get("country_code")) or _text(place.get("country code"))
+    code = text_of(place.get("country_code")) or text_of(place.get("country code"))
     country = iso3_code(code) if code else None
     if code and country is None:
         raise RowProblem("event_loc.country_code", code, "is not an ISO 3166 code")
     name = next(
-        (_text(place.get(k)) for k in PLACE_NAME_KEYS if _text(place.get(k))), ""
+        (text_of(place.get(k)) for k in PLACE_NAME_KEYS if text_of(place.get(k))), ""
     )
-    country_name = _text(place.get("country"))
+    country_name = text_of(place.get("country"))
     country = country or (country_iso3(country_name) if country_name else None)
     name = name or country_name
     if not name and latitude is not None and longitude is not None:
         name = f"{latitude:.4f}, {longitude:.4f}"
     if not name:
         return None
-    resolution = _text(place.get("resolution"))
+    resolution = text_of(place.get("resolution"))
     precision = (
         RESOLUTION_PRECISION.get(int(resolution)) if resolution.isdigit() else None
     )
@@ -288,7 +231,7 @@ def _location(record: Mapping[str, Any]) -> dict[str, Any] | None:
     return {
         "name": cut(name, 200),
         "country": country,
-        "admin1": _text(place.get("province")) or None,
+        "admin1": text_of(place.get("province")) or None,
         "latitude": latitude,
         "longitude": longitude,
         "geo_precision": (precision or GeoPrecision.EXACT).value,
@@ -307,20 +250,20 @@ def _size(record: Mapping[str, Any]) -> tuple[int | None, int | None, list[str]]
         _count(record.get("dead"), "dead"),
         _count(record.get("injured"), "injured"),
     )
-    return dead, injured, [f"Size: {_text(size)}"] if _text(size) else []
+    return dead, injured, [f"Size: {text_of(size)}"] if text_of(size) else []
 
 
 def _source(record: Mapping[str, Any], record_id: str) -> list[dict[str, Any]]:
     cite = record.get("cite_info")
     cite = cite if isinstance(cite, Mapping) else {}
-    quote = _text(record.get("text"))
-    url = _text(cite.get("url"))
+    quote = text_of(record.get("text"))
+    url = text_of(cite.get("url"))
     try:
         url = validate_http_url(url) if url else ""
     except ValueError:
         url = ""
-    title = _text(cite.get("title")) or _text(cite.get("citation"))
-    title = title or _text(record.get("publication"))
+    title = text_of(cite.get("title")) or text_of(cite.get("citation"))
+    title = title or text_of(record.get("publication"))
     if not (quote or url or title or cite):
         return []
     if not (title or url):
@@ -329,14 +272,14 @@ def _source(record: Mapping[str, Any], record_id: str) -> list[dict[str, Any]]:
         {
             "url": url or None,
             "title": cut(title, 500) or None,
-            "publisher": cut(_text(cite.get("publication")), 200) or None,
+            "publisher": cut(text_of(cite.get("publication")), 200) or None,
             "quote": cut(quote, QUOTE_LIMIT) or None,
         }
     ]
 
 
 def _title(record: Mapping[str, Any], event_type: str, actors: list[dict]) -> str:
-    text = " ".join(_text(record.get("text")).split())
+    text = " ".join(text_of(record.get("text")).split())
     if len(text) > TITLE_LIMIT:  # end at a sentence when one ends late enough
         ends = [m.start() for m in SENTENCE_END.finditer(text, 80, TITLE_LIMIT)]
         text = text[: ends[-1] + 1] if ends else cut(text, TITLE_LIMIT)
@@ -347,6 +290,35 @@ def _title(record: Mapping[str, Any], event_type: str, actors: list[dict]) -> st
     return cut(
         f"{event_type}: {doers or '?'}" + (f" -> {targets}" if targets else ""), 300
     )
+
+
+class _RepeatedIds:
+    """The ids of a file's records, to tell a reused id from a repeated record.
+
+    Hand-coded files reuse ids by mistake: the gold-standard file gives
+    PLOVER-GSR01-COERCE-0004 to two different sentences. Refusing the second
+    would lose an event the file does hold, so a record whose id an earlier,
+    different record has is marked with (first line, occurrence) and imported as
+    "<id>#<occurrence>" ("...-0004#2"), stable while the file keeps its order. A
+    record repeated byte for byte is left alone: the importer refuses it as a
+    duplicate, which loses nothing."""
+
+    def __init__(self) -> None:
+        # id -> (line of its first record, the records' fingerprints)
+        self.seen: dict[str, tuple[int, set[int]]] = {}
+
+    def mark(self, line: int, record: dict[str, Any]) -> dict[str, Any]:
+        """The record, with REPEATED_KEY set when its id is reused."""
+        record_id = text_of(record.get("id"))
+        if not record_id:
+            return record
+        fingerprint = hash(json.dumps(record, sort_keys=True, default=str))
+        first_line, fingerprints = self.seen.setdefault(record_id, (line, set()))
+        if fingerprint in fingerprints or not fingerprints:
+            fingerprints.add(fingerprint)
+            return record
+        fingerprints.add(fingerprint)
+        return {**record, REPEATED_KEY: (first_line, len(fingerprints))}
 
 
 class PloverFormat:
@@ -363,15 +335,17 @@ class PloverFormat:
         )
 
     def read(self, path: Path) -> Iterator[RawRow]:
-        """Stream the records of `path`, skipping DOCUMENT records."""
+        """Stream the records of `path`, skipping DOCUMENT records and marking a
+        record whose id an earlier, different record has (see `_RepeatedIds`)."""
+        repeated = _RepeatedIds()
         for line, value, error in iter_json_values(path):
             if error is not None:
                 yield RawRow(line, {PROBLEM_KEY: ("record", None, error)})
             elif not isinstance(value, dict):
                 reason = "must be a JSON object (a PLOVER record)"
                 yield RawRow(line, {PROBLEM_KEY: ("record", None, reason)})
-            elif _text(value.get("event")).upper() != DOCUMENT:
-                yield RawRow(line, value)
+            elif text_of(value.get("event")).upper() != DOCUMENT:
+                yield RawRow(line, repeated.mark(line, value))
 
     def to_record(self, row: RawRow) -> dict[str, Any]:
         """Map one PLOVER record onto an event record (see the module docstring)."""
@@ -380,16 +354,27 @@ class PloverFormat:
             raise RowProblem(*record[PROBLEM_KEY])
         if record.get("has_event") is False:
             raise RowProblem("has_event", False, "the record says it codes no event")
-        record_id = _text(record.get("id"))
+        record_id = text_of(record.get("id"))
         if not record_id:
             raise RowProblem("id", None, "is missing: every PLOVER record needs an id")
-        event_type, mode, tags, hosted = _event(record)
-        actors = _actors(record, hosted=hosted)
-        contexts, context_tags = _contexts(record.get("context"))
+        external_id, id_note, id_tags = record_id, None, []
+        if REPEATED_KEY in record:
+            first_line, occurrence = record[REPEATED_KEY]
+            external_id = f"{record_id}#{occurrence}"
+            id_note = (
+                f"The file gives id {record_id} also to a different record "
+                f"(line {first_line}); this one is imported as {external_id}"
+            )
+            id_tags = [f"plover:id={record_id}"]
+        coding = event_coding(record)
+        event_type, mode = coding.event_type, coding.mode
+        actors = _actors(record, hosted=coding.hosted)
+        contexts, context_tags = contexts_of(record.get("context"))
+        contexts += [c for c in coding.contexts if c not in contexts]
         dead, injured, size_notes = _size(record)
-        event_text = " ".join(_text(t) for t in _as_list(record.get("event_text")))
-        event_text = event_text or _text(record.get("eventText"))
-        notes = [_text(record.get("comment"))]
+        event_text = " ".join(text_of(t) for t in as_list(record.get("event_text")))
+        event_text = event_text or text_of(record.get("eventText"))
+        notes = [id_note or "", text_of(record.get("comment")), coding.note or ""]
         notes += [f"Event text: {event_text}" if event_text else "", *size_notes]
         return {
             "title": _title(record, event_type, actors),
@@ -404,10 +389,10 @@ class PloverFormat:
             "actors": actors,
             "fatalities": {"best": dead},
             "injured": injured,
-            "tags": tags + context_tags,
-            "sources": _source(record, record_id),
+            "tags": [*coding.tags, *context_tags, *id_tags],
+            "sources": _source(record, external_id),
             "dataset": PLOVER_DATASET,
-            "external_id": record_id,
+            "external_id": external_id,
         }
 
     def column_for(self, field: str) -> str:

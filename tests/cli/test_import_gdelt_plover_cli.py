@@ -91,6 +91,8 @@ def test_import_detects_pretty_printed_plover_objects_with_cameo_codes(database_
     assert f"{count} rows: {count} added, 0 updated, 0 unchanged, 0 rejected." in (
         result.output
     )
+    # The report says what reading the file assumed, with the rows it applies to.
+    assert f"{count} rows held a CAMEO code in `event`: typed through" in result.output
     for record in records:
         code = (
             record["event"][0] if isinstance(record["event"], list) else record["event"]

@@ -205,3 +205,23 @@ def test_a_json_lines_copy_keeps_the_source_record_and_names_as_given(
     assert {a.get("name_as_given") for r in first for a in r["actors"]} >= {
         given[0]["actor1"]
     }
+
+
+def test_a_file_from_the_wild_comes_back_with_its_own_columns(database_url):
+    """15 of ACLED's columns in mixed case, a pandas index, an analyst's own column."""
+    path = DATA / "wild_subset.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        [header, *rows] = list(csv.reader(handle))
+    names = [name.lower() for name in header]
+    assert names[0] == ""  # the row index pandas writes
+    given = [dict(zip(names[1:], row[1:], strict=True)) for row in rows]
+    invoke(database_url, "init-db")
+    invoke(database_url, "import", str(path))
+    exported = rows_of(invoke(database_url, "export", "--format", "acled-csv"))
+    assert len(exported) == len(given)
+    assert "analyst_comment" in exported[0] and "" not in exported[0]
+    by_notes = {row["notes"]: row for row in exported}
+    assert len(by_notes) == len(given)  # the notes tell the invented rows apart
+    for row in given:
+        back = by_notes[row["notes"]]
+        assert {column: back[column] for column in row} == row

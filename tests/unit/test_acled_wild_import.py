@@ -86,7 +86,8 @@ def test_wild_file_header_notes_name_the_absent_columns_and_the_assumptions():
     assert "no latitude/longitude columns: rows are placed by their location" in said
     assert "no actor1 or actor2 column: events have no actors" in said
     assert notes[-1] == (
-        "columns ACLED's export does not have, not mapped to event fields: "
+        "columns ACLED's export does not have, kept as written with each event "
+        "(its source record) and given back by the ACLED export: "
         "analyst_comment"
     )
 

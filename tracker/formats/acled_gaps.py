@@ -67,7 +67,8 @@ def describe_header(header: Sequence[str]) -> list[str]:
     extra = [c for c in header if c not in ACLED_COLUMNS and c not in MAPPED_EXTRAS]
     if extra:
         notes.append(
-            "columns ACLED's export does not have, not mapped to event fields: "
+            "columns ACLED's export does not have, kept as written with each event "
+            "(its source record) and given back by the ACLED export: "
             + ", ".join(extra)
         )
     return notes

@@ -414,8 +414,12 @@ class AcledFormat:
 
 def source_record(values: Mapping[str, Any]) -> dict[str, Any]:
     """The row as the file wrote it: its columns in order and each non-empty cell
-    verbatim (`tracker.models.SourceRecord`), for the ACLED export to give back."""
+    verbatim (`tracker.models.SourceRecord`), for the ACLED export to give back.
+
+    A leading row-index column (pandas, R) is the file's, not the event's: left out."""
     columns = [name for name in values if not name.startswith("#")]
+    if acled_gaps.index_column(columns) is not None:
+        columns = columns[1:]
     cells = {
         name: value
         for name in columns

@@ -59,7 +59,7 @@ from typing import Any
 
 import pycountry
 
-from tracker.formats.base import RawRow, RowProblem
+from tracker.formats.base import ASSUMED_KEY, RawRow, RowProblem
 from tracker.formats.csvtext import country_iso3, cut
 from tracker.formats.jsontext import iter_json_values
 from tracker.formats.plover_coding import as_list, contexts_of, event_coding, text_of
@@ -292,6 +292,18 @@ def _title(record: Mapping[str, Any], event_type: str, actors: list[dict]) -> st
     )
 
 
+REUSED_ID = "reused an earlier record's id: imported as <id>#2, #3 ..."
+CAMEO_IN_EVENT = "held a CAMEO code in `event`: typed through the CAMEO crosswalk"
+
+
+def _assumed(record: dict[str, Any], coding: Any) -> dict[str, Any]:
+    """What reading the record assumed, for the import report (`ASSUMED_KEY`)."""
+    assumed = [REUSED_ID] if REPEATED_KEY in record else []
+    if any(tag.startswith("plover:cameo=") for tag in coding.tags):
+        assumed.append(CAMEO_IN_EVENT)
+    return {ASSUMED_KEY: assumed} if assumed else {}
+
+
 class _RepeatedIds:
     """The ids of a file's records, to tell a reused id from a repeated record.
 
@@ -393,7 +405,7 @@ class PloverFormat:
             "sources": _source(record, external_id),
             "dataset": PLOVER_DATASET,
             "external_id": external_id,
-        }
+        } | _assumed(record, coding)
 
     def column_for(self, field: str) -> str:
         """The PLOVER key behind a record field (2.0 names)."""

@@ -166,7 +166,7 @@ def test_review_of_the_seed_article_extracts_then_accepts_and_rejects(
     ).read_text(encoding="utf-8")
     page.goto(server + "/review")
     page.get_by_label("Article text").fill(text)
-    page.get_by_label("Published").fill("2025-05-24")
+    page.get_by_label("Published", exact=True).fill("2025-05-24")
     page.get_by_label("URL").fill("https://example.org/seed-article")
     page.get_by_role("button", name="Extract events").click()
     # The first extraction loads spaCy's model: allow it a minute.

@@ -254,3 +254,16 @@ def test_a_short_list_is_an_in_list_and_a_long_one_a_single_parameter():
         "WHERE event.event_type IN (SELECT value \n"
         "FROM json_array_elements_text(%(param_1)s::JSON))"
     )
+
+
+def test_a_filter_of_ten_thousand_names_binds_a_handful_of_parameters():
+    # Issue #18: PostgreSQL takes at most 65,535 parameters a statement, and each
+    # list is used more than once (actor names and aliases, place and province).
+    names = tuple(f"Name {n}" for n in range(MAX_LIST_VALUES))
+    event_filter = EventFilter(actors=names, places=names)
+    statement = select(Event.id).where(*event_filter.conditions())
+    for dialect in (sqlite.dialect(), postgresql.psycopg.dialect()):
+        driver_sql = statement.compile(
+            dialect=dialect, compile_kwargs={"render_postcompile": True}
+        )
+        assert len(driver_sql.params) < 10

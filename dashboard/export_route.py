@@ -8,6 +8,8 @@ empty ACLED type columns, and counted in the X-Tracker-Without-Acled-Type header
 
 The body is generated in chunks of rows from keyset batches, so memory stays bounded
 whatever the number of events. A streamed file must be tellable as complete:
+- a filter value the parser refuses (`tracker.filters.parse_filter`) is a 400 naming
+  the field and the reason, before any query: a typo never downloads every event;
 - an error before the first chunk (the header and the first rows) is an HTTP 500
   with a plain-text message;
 - an error after it aborts the response: the chunked body never gets its terminating
@@ -25,7 +27,8 @@ from flask import Flask, Response, request
 
 from dashboard import services
 from dashboard.components.export_link import EXPORT_PATH
-from tracker.filters import EventFilter
+from tracker.errors import Problem
+from tracker.filters import EventFilter, parse_filter
 from tracker.formats import CSV_LAYOUTS
 
 log = logging.getLogger(__name__)
@@ -45,7 +48,9 @@ def register_export_route(server: Flask) -> None:
 
 def export_csv() -> Response:
     """Stream the events matching the query string's filter as a CSV download."""
-    event_filter = EventFilter.from_mapping(request.args.to_dict(flat=False))
+    event_filter, problems = parse_filter(request.args.to_dict(flat=False))
+    if problems:
+        return Response(refusal(problems), 400, mimetype="text/plain")
     name = request.args.get("columns", NATIVE_COLUMNS)
     layout = CSV_LAYOUTS.get(name)
     if layout is None:
@@ -73,6 +78,14 @@ def export_csv() -> Response:
     )
     response.call_on_close(chunks.close)  # ends the session if the client leaves
     return response
+
+
+def refusal(problems: list[Problem]) -> str:
+    """The plain-text answer to a URL with refused filter values: each field and why."""
+    lines = [f"  - {problem}\n" for problem in problems]
+    return "Nothing was exported: the filter has values it cannot use.\n" + "".join(
+        lines
+    )
 
 
 def export_filename(columns: str, today: dt.date | None = None) -> str:

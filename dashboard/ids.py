@@ -25,6 +25,8 @@ FILTER_STATUSES = "filter-statuses"
 FILTER_FLAGGED = "filter-flagged"  # only events with figures flagged (issue 17)
 FILTER_CLEAR = "filter-clear"
 FILTER_CHIPS = "filter-chips"
+# The notice of filter values in the URL that a page ignored, and why (issue 18).
+FILTER_IGNORED = "filter-ignored"
 FILTER_CHIP = (
     "filter-chip"  # pattern id: {"type": FILTER_CHIP, "field": ..., "value": ...}
 )

@@ -6,6 +6,8 @@ in its custom format and restored with `pg_restore`, as PostgreSQL documents; bo
 tools must be on PATH (Debian: package postgresql-client). A restore refuses a file
 that is not a tracker database, or one made by a newer tracker, before touching
 anything; an older backup is upgraded to the current schema after it is restored.
+What a backup reports (events, schema revision) is read from the file it wrote, not
+from the database, which writers may have changed since the copy (issue #18).
 """
 
 from __future__ import annotations
@@ -73,7 +75,20 @@ def backup_database(engine: Engine, path: Path) -> BackupSummary:
         partial_path.replace(path)
     finally:
         partial_path.unlink(missing_ok=True)
-    return _summary(engine, path)
+    return summarize_backup(path, dialect=engine.dialect.name)
+
+
+def summarize_backup(path: Path, *, dialect: str) -> BackupSummary:
+    """What the backup file at `path` holds, read from the file itself: its events
+    and schema revision. `dialect` says how it was made ("sqlite" or "postgresql")."""
+    path = Path(path)
+    if dialect == "sqlite":
+        revision, events = _sqlite_file_contents(path)
+    else:
+        revision, events = _archive_revision(path), _archive_event_count(path)
+    return BackupSummary(
+        path=path, revision=revision, events=events, size=path.stat().st_size
+    )
 
 
 def restore_database(engine: Engine, path: Path) -> BackupSummary:
@@ -103,7 +118,7 @@ def restore_database(engine: Engine, path: Path) -> BackupSummary:
         )
     _check_revision_known(current_revision(engine), path)
     upgrade_database(engine)
-    return _summary(engine, path)
+    return _database_summary(engine, path)
 
 
 def _refused(reason: str) -> InvalidInput:
@@ -197,6 +212,47 @@ def _archive_revision(path: Path) -> str | None:
     return None
 
 
+def _sqlite_file_contents(path: Path) -> tuple[str | None, int]:
+    """The schema revision and the number of events of a SQLite backup file."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        (revision,) = connection.execute(
+            "SELECT version_num FROM alembic_version"
+        ).fetchone() or (None,)
+        (events,) = connection.execute("SELECT count(*) FROM event").fetchone()
+    finally:
+        connection.close()
+    return revision, events
+
+
+def _archive_event_count(path: Path) -> int:
+    """The rows of the `event` table in a pg_dump archive, counted as pg_restore
+    streams its COPY block (one line a row: COPY escapes newlines in values)."""
+    executable = _tool_path("pg_restore")
+    arguments = ["--data-only", "--table=event", "--file=-", str(path)]
+    # Errors go to a file: a full stderr pipe would stall pg_restore mid-stream.
+    with (
+        tempfile.TemporaryFile("w+") as errors,
+        subprocess.Popen(
+            [executable, *arguments], stdout=subprocess.PIPE, stderr=errors, text=True
+        ) as process,
+    ):
+        rows, in_copy = 0, False
+        for line in process.stdout:
+            if in_copy:
+                if line.rstrip("\n") == "\\.":
+                    in_copy = False
+                else:
+                    rows += 1
+            elif line.startswith("COPY ") and " FROM stdin;" in line:
+                in_copy = True
+        process.wait()
+        if process.returncode != 0:
+            errors.seek(0)
+            raise ConfigurationError(f"pg_restore failed: {errors.read().strip()}")
+    return rows
+
+
 def _libpq_url(engine: Engine) -> str:
     """The URL as libpq tools read it: no SQLAlchemy driver suffix."""
     return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -204,21 +260,27 @@ def _libpq_url(engine: Engine) -> str:
 
 def _run_tool(tool: str, arguments: list[str]) -> str:
     """Run a PostgreSQL client tool; its standard output, or a clear error."""
-    executable = shutil.which(tool)
-    if executable is None:
-        raise ConfigurationError(
-            f"`{tool}` is not on PATH: install PostgreSQL's client tools "
-            "(Debian: apt-get install postgresql-client) to back up PostgreSQL"
-        )
     result = subprocess.run(
-        [executable, *arguments], capture_output=True, text=True, check=False
+        [_tool_path(tool), *arguments], capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
         raise ConfigurationError(f"{tool} failed: {result.stderr.strip()}")
     return result.stdout
 
 
-def _summary(engine: Engine, path: Path) -> BackupSummary:
+def _tool_path(tool: str) -> str:
+    """Where a PostgreSQL client tool is, or a clear error saying how to get it."""
+    executable = shutil.which(tool)
+    if executable is None:
+        raise ConfigurationError(
+            f"`{tool}` is not on PATH: install PostgreSQL's client tools "
+            "(Debian: apt-get install postgresql-client) to back up PostgreSQL"
+        )
+    return executable
+
+
+def _database_summary(engine: Engine, path: Path) -> BackupSummary:
+    """What the database holds now (after a restore), beside the file's size."""
     with engine.connect() as connection:
         events = connection.execute(
             select(func.count()).select_from(Event)

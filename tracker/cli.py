@@ -33,7 +33,7 @@ from tracker.duplicates import (
 )
 from tracker.exporting import UTF8_BOM, write_events_jsonl
 from tracker.extract_command import extract
-from tracker.filters import COUNTED_STATUSES, EventFilter
+from tracker.filters import COUNTED_STATUSES, EventFilter, parse_filter
 from tracker.formats.acled_verbatim import write_acled_export
 from tracker.formats.geojson import write_geojson
 from tracker.importing import (
@@ -60,29 +60,45 @@ from tracker.user_command import user
 MAX_PROBLEMS_SHOWN = 20
 
 
+# Each filter field's option; `parse_filter` reads them all, as it reads a URL.
+FILTER_OPTIONS = {
+    "since": "--since",
+    "until": "--until",
+    "event_types": "--type",
+    "modes": "--mode",
+    "actors": "--actor",
+    "countries": "--country",
+    "places": "--place",
+    "text": "--text",
+    "min_fatalities": "--min-fatalities",
+    "statuses": "--status",
+    "flagged_figures": "--flagged-figures",
+}
+
+
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The event filter as options shared by `list` and `export`."""
+    statuses = ", ".join(s.value for s in EventStatus)
     options = [
-        click.option(
-            "--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after."
-        ),
-        click.option(
-            "--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before."
-        ),
+        click.option("--since", help="Events on or after this date (YYYY-MM-DD)."),
+        click.option("--until", help="Events on or before this date (YYYY-MM-DD)."),
         click.option(
             "--type", "event_types", multiple=True, help="PLOVER type (repeatable)."
         ),
+        click.option("--mode", "modes", multiple=True, help="PLOVER mode."),
         click.option("--actor", "actors", multiple=True, help="Actor name or alias."),
         click.option(
             "--country", "countries", multiple=True, help="ISO3 country code."
         ),
+        click.option("--place", "places", multiple=True, help="Place or province."),
         click.option("--text", help="Words in the title, notes or quotes."),
+        click.option("--min-fatalities", help="At least this many killed (best)."),
         click.option(
             "--status",
             "statuses",
             multiple=True,
-            type=click.Choice([s.value for s in EventStatus]),
-            help="Only these statuses (repeatable); default confirmed and disputed.",
+            help=f"Only these statuses ({statuses}; repeatable); "
+            "default confirmed and disputed.",
         ),
         click.option(
             "--flagged-figures",
@@ -95,20 +111,21 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def build_filter(
-    since, until, event_types, actors, countries, text, statuses, flagged_figures
-) -> EventFilter:
-    """An EventFilter from the shared filter options."""
-    return EventFilter(
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        event_types=tuple(event_types),
-        actors=tuple(actors),
-        countries=tuple(countries),
-        text=text,
-        statuses=tuple(statuses),
-        flagged_figures=flagged_figures,
-    )
+def build_filter(**options: Any) -> EventFilter:
+    """An EventFilter from the shared filter options, read by the parser every
+    surface uses; a refused value is a usage error naming its option."""
+    values = {field: options.get(field) for field in FILTER_OPTIONS}
+    values["flagged_figures"] = "1" if options.get("flagged_figures") else None
+    event_filter, problems = parse_filter(values)
+    if problems:
+        raise click.UsageError(
+            "\n".join(
+                f"Invalid value for {FILTER_OPTIONS[p.field]}: {p.reason}"
+                + (f" (got {p.value!r})" if p.value is not None else "")
+                for p in problems
+            )
+        )
+    return event_filter
 
 
 @click.group()
@@ -435,8 +452,8 @@ def export(
 ) -> None:
     """Export matching events, streamed in date order (the dashboard's filter)."""
     writer = EXPORT_WRITERS[fmt]
+    event_filter = build_filter(**filters)
     with session_scope(open_engine(ctx)) as session:
-        event_filter = build_filter(**filters)
 
         def write(stream: Any) -> int:
             if excel and fmt.endswith("csv"):

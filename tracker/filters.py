@@ -1,19 +1,42 @@
 """EventFilter: the one filter object behind the CLI listing, export, charts and map.
 
 It turns into SQL conditions (`conditions`), into and out of a URL query string (so a
-dashboard view is a permalink), and into words (`describe`)."""
+dashboard view is a permalink), and into words (`describe`). `parse_filter` is the one
+reader of filter values from outside (URL, callback, CLI): it checks every value
+against limits that hold on SQLite and PostgreSQL and says what it refused and why."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from sqlalchemy import ColumnElement, case, exists, func, or_, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
+from tracker.errors import Problem
+from tracker.filter_values import (
+    FIELD_READERS,
+    LIST_FIELDS,
+    MAX_LIST_VALUES,
+    MAX_PROBLEMS_NAMED,
+    SHOWN_VALUE_LENGTH,
+)
 from tracker.models import (
     Actor,
     ActorAlias,
@@ -33,9 +56,45 @@ COUNTED_STATUSES: tuple[str, ...] = (
     EventStatus.DISPUTED.value,
 )
 
+# Up to this many values a list condition is a plain IN list, as the indexes and
+# the bench were tuned with; longer lists travel as one JSON array parameter.
+PLAIN_IN_LIST = 100
 
-# How a yes/no filter is written in a URL or an option ("?flagged_figures=1").
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+class json_array_values(FunctionElement):  # noqa: N801 - named as SQL functions are
+    """The elements of a JSON array parameter as rows of text, in a column `value`.
+
+    SQLite calls it json_each, PostgreSQL json_array_elements_text; both name the
+    column `value`, so the query around it is one code path on both databases."""
+
+    inherit_cache = True
+    name = "json_array_values"
+
+
+@compiles(json_array_values)
+def _json_each(element: json_array_values, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_each({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_array_values, "postgresql")
+def _json_array_elements_text(
+    element: json_array_values, compiler: SQLCompiler, **kw: Any
+) -> str:
+    return f"json_array_elements_text({compiler.process(element.clauses, **kw)})"
+
+
+def one_of(column: ColumnElement, values: Sequence[str]) -> ColumnElement[bool]:
+    """`column IN values`, for a list of any length, on SQLite and PostgreSQL.
+
+    An IN list binds one parameter a value, and PostgreSQL refuses a statement with
+    more than 65,535 (a filter of 10,000 actors is used more than once in some
+    statements). A long list is therefore bound as one JSON array and read back
+    as rows in SQL; a short one stays an IN list, which both planners estimate
+    from its length."""
+    if len(values) <= PLAIN_IN_LIST:
+        return column.in_(list(values))
+    listed = json_array_values(bindparam(None, list(values), type_=JSON))
+    return column.in_(select(literal_column("value")).select_from(listed))
 
 
 def _escape_like(text: str) -> str:
@@ -74,10 +133,12 @@ class EventFilter:
         if self.until is not None:
             where.append(Event.date_start <= self.until)
         if self.event_types:
-            where.append(Event.event_type.in_([t.upper() for t in self.event_types]))
+            where.append(
+                one_of(Event.event_type, [t.upper() for t in self.event_types])
+            )
         if self.modes:
-            where.append(Event.mode.in_([m.lower() for m in self.modes]))
-        where.append(Event.status.in_(self.counted_statuses()))
+            where.append(one_of(Event.mode, [m.lower() for m in self.modes]))
+        where.append(one_of(Event.status, self.counted_statuses()))
         if self.min_fatalities is not None:
             where.append(Event.fatalities_best >= self.min_fatalities)
         if self.flagged_figures:
@@ -122,8 +183,8 @@ class EventFilter:
         # swimlanes) these subqueries would be correlated to its rows and lose
         # their FROM clause.
         actor, alias, link = aliased(Actor), aliased(ActorAlias), aliased(EventActor)
-        by_name = select(actor.id).where(func.lower(actor.name).in_(keys))
-        by_alias = select(alias.actor_id).where(alias.alias_key.in_(keys))
+        by_name = select(actor.id).where(one_of(func.lower(actor.name), keys))
+        by_alias = select(alias.actor_id).where(one_of(alias.alias_key, keys))
         return exists().where(
             link.event_id == Event.id,
             or_(link.actor_id.in_(by_name), link.actor_id.in_(by_alias)),
@@ -141,14 +202,14 @@ class EventFilter:
         )
         if self.countries:
             matching = matching.where(
-                Location.country.in_([c.upper() for c in self.countries])
+                one_of(Location.country, [c.upper() for c in self.countries])
             )
         if self.places:
             keys = [p.strip().lower() for p in self.places]
             matching = matching.where(
                 or_(
-                    func.lower(Location.name).in_(keys),
-                    func.lower(Location.admin1).in_(keys),
+                    one_of(func.lower(Location.name), keys),
+                    one_of(func.lower(Location.admin1), keys),
                 )
             )
         return matching
@@ -220,39 +281,104 @@ class EventFilter:
 
     @classmethod
     def from_query_string(cls, query: str) -> EventFilter:
-        """Read a filter back from a URL query string.
+        """Read a filter back from a URL query string, ignoring refused values.
 
-        Unknown or malformed keys are ignored."""
-        return cls.from_mapping(parse_qs(query.lstrip("?")))
+        `parse_query_string` also says which values were refused and why."""
+        return parse_query_string(query)[0]
 
     @classmethod
     def from_mapping(
         cls, values: Mapping[str, Sequence[str] | str | None]
     ) -> EventFilter:
-        """Build a filter from strings or lists of strings.
+        """Build a filter from strings or lists of strings, ignoring refused values.
 
-        They come from a query string or CLI options."""
-        kwargs: dict[str, Any] = {}
-        for item in fields(cls):
-            raw = values.get(item.name)
-            items = [raw] if isinstance(raw, str) else [v for v in (raw or []) if v]
-            # NUL never means anything in a filter and PostgreSQL refuses it.
-            items = [v.replace("\x00", "").strip() for v in items if v]
-            items = [v for v in items if v]
-            if not items:
-                continue
-            if item.name in ("since", "until"):
-                try:
-                    kwargs[item.name] = dt.date.fromisoformat(items[0])
-                except ValueError:
-                    continue
-            elif item.name == "min_fatalities":
-                if items[0].isdigit():
-                    kwargs[item.name] = int(items[0])
-            elif item.name == "text":
-                kwargs[item.name] = items[0]
-            elif item.name == "flagged_figures":
-                kwargs[item.name] = items[0].lower() in TRUE_WORDS
-            else:
-                kwargs[item.name] = tuple(items)
-        return cls(**kwargs)
+        `parse_filter` also says which values were refused and why."""
+        return parse_filter(values)[0]
+
+
+def parse_query_string(query: str) -> tuple[EventFilter, list[Problem]]:
+    """The filter of a URL query string, and the problems of the values it refused."""
+    return parse_filter(parse_qs(query.lstrip("?"), keep_blank_values=True))
+
+
+def parse_filter(
+    values: Mapping[str, Any],
+) -> tuple[EventFilter, list[Problem]]:
+    """The filter that `values` (field name -> a string or a list of strings, from a
+    query string, a callback or CLI options) asks for, and a problem for each value
+    refused.
+
+    The one reader of filter values from outside, so every surface takes the same
+    values and refuses the same ones: the filter holds only what was accepted, and
+    the caller decides whether a problem is an error (the export route, the CLI) or
+    a notice beside what is shown (the dashboard's pages). Keys that are not filter
+    fields are left to the caller; empty values mean "no restriction"."""
+    accepted: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for item in fields(EventFilter):
+        reader = FIELD_READERS[item.name]
+        texts, refused = _texts(item.name, values.get(item.name))
+        problems.extend(refused)
+        if not texts:
+            continue
+        if item.name in LIST_FIELDS:
+            value, found = _read_list(item.name, texts, reader)
+        else:
+            value, found = _read_single(item.name, texts, reader)
+        problems.extend(found)
+        if value is not None:
+            accepted[item.name] = value
+    return EventFilter(**accepted), problems
+
+
+def _texts(field: str, raw: Any) -> tuple[list[str], list[Problem]]:
+    """The non-empty strings of a raw value, without NUL characters (which never
+    mean anything in a filter and which PostgreSQL refuses)."""
+    items = raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+    texts = [v.replace("\x00", "").strip() for v in items if isinstance(v, str)]
+    others = [v for v in items if not isinstance(v, str) and v is not None]
+    refused = [
+        Problem(field=field, reason="must be text", value=_shown(v)) for v in others[:1]
+    ]
+    return [t for t in texts if t], refused
+
+
+def _read_single(
+    field: str, texts: list[str], reader: Callable[[str], Any]
+) -> tuple[Any, list[Problem]]:
+    if len(texts) > 1:
+        reason = f"is given {len(texts)} times: give it once"
+        return None, [Problem(field=field, reason=reason)]
+    try:
+        return reader(texts[0]), []
+    except ValueError as error:
+        return None, [Problem(field=field, reason=str(error), value=_shown(texts[0]))]
+
+
+def _read_list(
+    field: str, texts: list[str], reader: Callable[[str], Any]
+) -> tuple[tuple[Any, ...] | None, list[Problem]]:
+    if len(texts) > MAX_LIST_VALUES:
+        reason = f"has {len(texts):,} values: at most {MAX_LIST_VALUES:,} are taken"
+        return None, [Problem(field=field, reason=reason)]
+    accepted: dict[Any, None] = {}  # in the order given, once each
+    problems: list[Problem] = []
+    for text in texts:
+        try:
+            accepted[reader(text)] = None
+        except ValueError as error:
+            problems.append(Problem(field=field, reason=str(error), value=_shown(text)))
+    if len(problems) > MAX_PROBLEMS_NAMED:
+        more = len(problems) - MAX_PROBLEMS_NAMED
+        problems[MAX_PROBLEMS_NAMED:] = [
+            Problem(field=field, reason=f"{more:,} more values refused")
+        ]
+    return (tuple(accepted) or None), problems
+
+
+def _shown(value: Any) -> str:
+    """A refused value as a message quotes it: at most SHOWN_VALUE_LENGTH characters."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > SHOWN_VALUE_LENGTH:
+        return text[:SHOWN_VALUE_LENGTH] + f"… ({len(text):,} characters)"
+    return text

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import ColumnElement, case, func
 
-from tracker.filters import EventFilter
+from tracker.filters import EventFilter, one_of
 from tracker.models import Event, EventRollup
 
 # The filter fields a rollup row can answer; any other narrows by something it
@@ -71,13 +71,14 @@ def _rollup_tally(event_filter: EventFilter) -> Tally:
     if event_filter.until is not None:
         where.append(rollup.date_start <= event_filter.until)
     if event_filter.event_types:
-        where.append(
-            rollup.event_type.in_([t.upper() for t in event_filter.event_types])
-        )
+        types = [t.upper() for t in event_filter.event_types]
+        where.append(one_of(rollup.event_type, types))
     # As EventFilter.conditions: confirmed and disputed unless statuses are named.
-    where.append(rollup.status.in_(event_filter.counted_statuses()))
+    where.append(one_of(rollup.status, event_filter.counted_statuses()))
     if event_filter.countries:
-        where.append(rollup.country.in_([c.upper() for c in event_filter.countries]))
+        where.append(
+            one_of(rollup.country, [c.upper() for c in event_filter.countries])
+        )
     return Tally(
         date_start=rollup.date_start,
         date_last=rollup.date_last,

@@ -6,7 +6,6 @@ load, a pasted permalink, back and forward) sets the controls."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -14,7 +13,8 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
 from dashboard import ids, services
 from tracker import taxonomy
-from tracker.filters import EventFilter
+from tracker.errors import Problem
+from tracker.filters import EventFilter, parse_filter
 from tracker.models import EventStatus
 
 QUADS = (1, 2, 3, 4)
@@ -209,6 +209,28 @@ def chip_list(event_filter: EventFilter) -> list[html.Button]:
     return found
 
 
+def ignored_notice(problems: list[Problem]) -> html.Div | None:
+    """Say which filter values of the URL a page ignored and why, and that what it
+    shows and exports leaves them out; nothing when every value was taken.
+
+    Drawn with the page, so it is seen before any export starts: a typo in a
+    permalink must not pass for a filter (issue 18)."""
+    if not problems:
+        return None
+    return html.Div(
+        [
+            html.P(
+                "Some filter values in the address were ignored. What this page "
+                "shows, and its Export CSV link, use only the other filters:"
+            ),
+            html.Ul([html.Li(str(problem)) for problem in problems]),
+        ],
+        id=ids.FILTER_IGNORED,
+        className="filter-ignored",
+        role="status",
+    )
+
+
 def _chip(field: str, value: str, text: str) -> html.Button:
     return html.Button(
         [text, html.Span(" ×", **{"aria-hidden": "true"})],
@@ -241,22 +263,36 @@ def filter_from_controls(
     statuses: list[str] | None,
     flagged: list[str] | None = None,
 ) -> EventFilter:
-    """The filter the controls show."""
-    return EventFilter(
-        since=dt.date.fromisoformat(since[:10]) if since else None,
-        until=dt.date.fromisoformat(until[:10]) if until else None,
-        event_types=tuple(t for group in types for t in group or []),
-        modes=tuple(modes or ()),
-        actors=tuple(actors or ()),
-        countries=tuple(countries or ()),
-        places=tuple(places or ()),
-        text=(text or "").strip() or None,
-        min_fatalities=int(min_fatalities)
-        if min_fatalities not in (None, "")
-        else None,
-        statuses=tuple(statuses or ()),
-        flagged_figures=FLAGGED in (flagged or ()),
-    )
+    """The filter the controls show, read by the parser every surface uses: a value
+    it refuses (a negative or fractional minimum, say) is left out."""
+    values = {
+        "since": since[:10] if isinstance(since, str) else since,
+        "until": until[:10] if isinstance(until, str) else until,
+        "event_types": [t for group in types or [] for t in _listed(group)],
+        "modes": _listed(modes),
+        "actors": _listed(actors),
+        "countries": _listed(countries),
+        "places": _listed(places),
+        "text": text,
+        "min_fatalities": _number_text(min_fatalities),
+        "statuses": _listed(statuses),
+        "flagged_figures": "1" if FLAGGED in _listed(flagged) else None,
+    }
+    return parse_filter(values)[0]
+
+
+def _listed(value: Any) -> list[Any]:
+    """A control's list of values; anything else (none, or a tampered body) is none."""
+    return value if isinstance(value, list) else []
+
+
+def _number_text(value: Any) -> str | None:
+    """A number input's value as the parser reads it: 3.0 is "3", none is None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def controls_from_filter(event_filter: EventFilter) -> list[Any]:

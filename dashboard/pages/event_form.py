@@ -21,6 +21,7 @@ from dashboard.components import event_form_fields as fields
 from dashboard.components.duplicate_warning import duplicate_warning
 from dashboard.components.history_panel import conflict_message
 from dashboard.components.proposal_review import accept_mode
+from dashboard.pages.event import read_event_id
 from tracker import taxonomy
 from tracker.accounts import Action
 from tracker.errors import (
@@ -278,11 +279,8 @@ def add_layout(**_query: Any) -> html.Div:
 
 def edit_layout(event_id: str | None = None, **_query: Any) -> html.Div:
     """The form filled in from event `event_id`, or a note that there is none."""
-    record = (
-        services.event_record(int(event_id))
-        if event_id and event_id.isdigit()
-        else None
-    )
+    number = read_event_id(event_id)
+    record = services.event_record(number) if number is not None else None
     if record is None:
         return html.Div(
             [

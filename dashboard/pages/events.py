@@ -17,9 +17,10 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids, services
 from dashboard.components.export_link import export_href, export_link
+from dashboard.components.filter_panel import ignored_notice
 from tracker import taxonomy
 from tracker.dates import describe_date
-from tracker.filters import EventFilter
+from tracker.filters import EventFilter, parse_filter
 from tracker.queries import EventRow
 
 BLOCK_SIZE = 100
@@ -82,7 +83,7 @@ COLUMNS: list[dict[str, Any]] = [
 
 def layout(**query: Any) -> html.Div:
     """The count, the export links and the grid for the URL's filter."""
-    event_filter = EventFilter.from_mapping(query)
+    event_filter, ignored = parse_filter(query)
     total = services.count_matching_events(event_filter)
     plural = "s" if total != 1 else ""
     return html.Div(
@@ -107,6 +108,7 @@ def layout(**query: Any) -> html.Div:
                 ],
                 className="page-head",
             ),
+            ignored_notice(ignored),
             html.P(
                 f"{total:,} event{plural} · {event_filter.describe()}",
                 id=ids.EVENTS_COUNT,

@@ -12,8 +12,9 @@ from dash import Input, Output, State, callback, dcc, get_asset_url, html, no_up
 
 from dashboard import ids, services
 from dashboard.components.export_link import export_link
+from dashboard.components.filter_panel import ignored_notice
 from dashboard.map_figures import Basemap, events_map_figure, map_graph_config
-from tracker.filters import EventFilter
+from tracker.filters import EventFilter, parse_filter
 
 BASEMAP_OPTIONS = [
     {"label": "Outline (works offline)", "value": Basemap.OUTLINE.value},
@@ -23,7 +24,7 @@ BASEMAP_OPTIONS = [
 
 def layout(**query: Any) -> html.Div:
     """Build the page from the database on each load; the URL query is the filter."""
-    event_filter = EventFilter.from_mapping(query)
+    event_filter, ignored = parse_filter(query)
     data = services.map_data(event_filter)
     return html.Div(
         [
@@ -33,6 +34,7 @@ def layout(**query: Any) -> html.Div:
                 [html.H1("Map"), export_link(event_filter, ids.MAP_EXPORT)],
                 className="page-head",
             ),
+            ignored_notice(ignored),
             html.P(
                 map_summary(data, event_filter), id=ids.MAP_SUMMARY, className="summary"
             ),

@@ -12,13 +12,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import ids, services
 from dashboard.components.duplicate_banner import duplicate_banner
 from dashboard.components.export_link import export_link
+from dashboard.components.filter_panel import ignored_notice
 from dashboard.figures import (
     events_over_time_figure,
     fatalities_figure,
     score_figure,
     swimlane_figure,
 )
-from tracker.filters import EventFilter
+from tracker.filters import EventFilter, parse_filter
 from tracker.stats import Period
 from tracker.timeline import Headlines, Swimlanes
 
@@ -28,7 +29,7 @@ GRAPH_CONFIG = {"displaylogo": False}
 
 def layout(**query: Any) -> html.Div:
     """Build the page from the database on each load; the URL query is the filter."""
-    event_filter = EventFilter.from_mapping(query)
+    event_filter, ignored = parse_filter(query)
     data = services.timeline_data(event_filter)
     described = event_filter.describe()
     plural = "s" if data.total != 1 else ""
@@ -46,6 +47,7 @@ def layout(**query: Any) -> html.Div:
                 ],
                 className="page-head",
             ),
+            ignored_notice(ignored),
             html.P(
                 f"{data.total} event{plural} · {described}",
                 id=ids.TIMELINE_SUMMARY,

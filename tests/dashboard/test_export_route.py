@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from dashboard.app import create_app
 from dashboard.services import ENGINE_KEY
+from tests.conftest import table_counts
 from tests.dashboard.conftest import client_as, session_cookie
 from tracker.crud import create_event
 from tracker.db import make_engine, session_scope
@@ -258,3 +259,74 @@ def test_export_csv_failing_mid_stream_aborts_the_download(app, live_server, cap
     assert (
         "CSV export of confirmed and disputed events failed mid-stream" in caplog.text
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        # Issue #18: a superscript two passed str.isdigit() and int() refused it.
+        (
+            "min_fatalities=%C2%B2",
+            "min_fatalities: must be a whole number of 0 or more, in the digits 0-9 "
+            "(got '²')",
+        ),
+        # Issue #18: too large for SQLite's integers.
+        (
+            "min_fatalities=99999999999999999999999",
+            "min_fatalities: must be at most 2,147,483,647 "
+            "(got '99999999999999999999999')",
+        ),
+        # Issue #18: dropped in silence, so the typo downloaded every event.
+        (
+            "since=2022-02-30",
+            "since: is not a calendar date (day is out of range for month) "
+            "(got '2022-02-30')",
+        ),
+        (
+            "until=2025-5-31",
+            "until: must be a date written YYYY-MM-DD (got '2025-5-31')",
+        ),
+        (
+            "event_types=ASSAULT&event_types=BOMBING",
+            "event_types: is not a PLOVER event type, such as ASSAULT or CONSULT "
+            "(got 'BOMBING')",
+        ),
+    ],
+)
+def test_export_csv_refuses_a_bad_filter_value_naming_field_and_reason(
+    app, client, query, said
+):
+    before = table_counts(app.server.config[ENGINE_KEY])
+    response = client.get(f"/export.csv?{query}&columns=acled")
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Content-Disposition" not in response.headers  # nothing to download
+    assert response.text == (
+        f"Nothing was exported: the filter has values it cannot use.\n  - {said}\n"
+    )
+    assert table_counts(app.server.config[ENGINE_KEY]) == before
+
+
+def test_export_csv_names_every_refused_value_at_once(client):
+    response = client.get(
+        "/export.csv?min_fatalities=-1&since=2022-02-30&statuses=gone"
+    )
+    assert response.status_code == 400
+    assert response.text.splitlines()[1:] == [
+        "  - since: is not a calendar date (day is out of range for month) "
+        "(got '2022-02-30')",
+        "  - min_fatalities: must be a whole number of 0 or more, in the digits 0-9 "
+        "(got '-1')",
+        "  - statuses: must be one of proposed, confirmed, disputed, retracted "
+        "(got 'gone')",
+    ]
+
+
+def test_export_csv_takes_ten_thousand_names_in_one_list(client):
+    # Issue #18: PostgreSQL refuses statements of more than 65,535 parameters.
+    names = ["Government of Ukraine"] + [f"Nobody {n:05}" for n in range(9_999)]
+    query = "&".join(f"actors={name.replace(' ', '+')}" for name in names)
+    many = read_csv(client.get(f"/export.csv?{query}").data)
+    one = read_csv(client.get("/export.csv?actors=Government+of+Ukraine").data)
+    assert len(many) == 5
+    assert many == one

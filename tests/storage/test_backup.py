@@ -8,9 +8,9 @@ import shutil
 import sqlite3
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
-from tracker.backup import backup_database, restore_database
+from tracker.backup import backup_database, restore_database, summarize_backup
 from tracker.db import current_revision, make_engine, session_scope
 from tracker.errors import InvalidInput
 from tracker.filters import EventFilter
@@ -51,6 +51,22 @@ def test_restore_brings_back_the_database_as_it_was_at_backup(seeded, tmp_path):
     assert restored.events == 12
     assert snapshot(seeded) == before
     assert current_revision(seeded) == summary.revision
+
+
+def test_backup_reports_the_events_in_the_file_not_in_the_database(seeded, tmp_path):
+    # Issue #18: the count was read from the live database after the copy, and
+    # differed from the file by up to 53 events while writers ran.
+    path = tmp_path / "tracker.backup"
+    summary = backup_database(seeded, path)
+    assert summary == summarize_backup(path, dialect=seeded.dialect.name)
+    assert (summary.events, summary.revision) == (12, current_revision(seeded))
+    with session_scope(seeded) as session:
+        session.execute(delete(Event).where(Event.id > 5))  # a writer, after the copy
+    again = summarize_backup(path, dialect=seeded.dialect.name)
+    assert (again.events, again.revision) == (12, current_revision(seeded))
+    restore_database(seeded, path)
+    with session_scope(seeded) as session:
+        assert count_events(session, EventFilter(statuses=tuple(EventStatus))) == 12
 
 
 def test_backup_replaces_an_older_backup_file_whole(seeded, tmp_path):

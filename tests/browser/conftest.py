@@ -125,7 +125,7 @@ def running_server(
             env={**os.environ, **(env or {})},
         )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine starts it slowly
     while True:
         try:
             urllib.request.urlopen(base + "/", timeout=2)

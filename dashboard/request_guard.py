@@ -133,7 +133,7 @@ class CallbackGuard:
         # Dash reads a missing section as [] but trips over null.
         inputs = check_items("inputs", entry["inputs"], body.get("inputs", []))
         states = check_items("state", entry["state"], body.get("state", []))
-        check_changed(body.get("changedPropIds"), body.get("inputs") or [])
+        check_changed(body.get("changedPropIds", []), body.get("inputs") or [])
         slots = [*entry["inputs"], *entry["state"]]
         values = [*inputs, *states]
         for spec, value in zip(slots, values, strict=True):
@@ -194,8 +194,6 @@ def check_items(section: str, specs: Sequence[Mapping[str, str]], items: Any) ->
 
 def check_changed(changed: Any, inputs: list) -> None:
     """changedPropIds, when given, must name inputs of the body."""
-    if changed is None:
-        return
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         raise BadCallbackInput("changedPropIds must be a list of property ids")
     known = [

@@ -176,10 +176,10 @@ class GridRowsRequest(TypedDict, total=False):
     sortModel: list[dict[str, Any]]
 
 
-class EventCursors(TypedDict):
-    """EVENTS_CURSORS's data: the order the cursors hold for, and each block's
-    start row -> the cursor (a token of `cursor_to_token`) that ends the block
-    before it."""
+class EventCursors(TypedDict, total=False):
+    """EVENTS_CURSORS's data ({} at first): the order the cursors hold for, and
+    each block's start row -> the cursor (a token of `cursor_to_token`) that ends
+    the block before it."""
 
     order: str
     blocks: dict[str, list[Any]]
@@ -202,7 +202,8 @@ def update_grid_rows(
     start = max(0, int(request.get("startRow") or 0))
     size = min(max(1, int(request.get("endRow") or 0) - start), 1000)
     order = f"{sort} {'desc' if descending else 'asc'} ?{query or ''}"
-    known = dict(cursors["blocks"]) if (cursors or {}).get("order") == order else {}
+    same_order = (cursors or {}).get("order") == order
+    known = dict((cursors or {}).get("blocks", {})) if same_order else {}
     block = services.event_block(
         EventFilter.from_query_string(query or ""),
         sort=sort,

@@ -6,7 +6,7 @@ import dash
 from dash import Dash, dcc, html
 from flask import Flask
 
-from dashboard import auth, ids, uploads
+from dashboard import auth, ids, request_guard, uploads
 from dashboard.components import filter_panel, shell
 from dashboard.export_route import register_export_route
 from dashboard.pages import event, event_form, events, import_page, review, timeline
@@ -58,6 +58,7 @@ def create_app(database_url: str | None = None) -> Dash:
     app.server.config[ENGINE_KEY] = engine
     auth.install(app.server, engine.url)
     uploads.configure(app.server)
+    request_guard.install(app)
     # Dash matches pages in `order` (else by module name): keep the order of PAGES.
     for order, (module, path, name, layout) in enumerate(PAGES):
         location = {"path_template": path} if "<" in path else {"path": path}

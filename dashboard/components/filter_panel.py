@@ -12,6 +12,7 @@ from typing import Any
 from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
 from dashboard import ids, services
+from dashboard.request_guard import BadCallbackInput
 from tracker import taxonomy
 from tracker.errors import Problem
 from tracker.filters import EventFilter, parse_filter
@@ -403,6 +404,8 @@ def sync_filters(search: str | None, *values: Any):
 def update_mode_options(types: list[list[str]], chosen: list[str] | None):
     """Offer the modes of the ticked types (all modes when no type is ticked)."""
     ticked = [t for group in types for t in group or []] or list(taxonomy.event_types())
+    if unknown := set(ticked) - set(taxonomy.event_types()):  # issue 18
+        raise BadCallbackInput(f"unknown event types: {sorted(unknown)[:5]}")
     modes = sorted(
         {m for t in ticked for m in taxonomy.modes_for(t)} | set(chosen or [])
     )

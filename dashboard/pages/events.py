@@ -14,6 +14,7 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
+from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
 from dashboard import ids, services
 from dashboard.components.export_link import export_href, export_link
@@ -168,6 +169,24 @@ def grid_row(row: EventRow) -> dict[str, Any]:
     }
 
 
+class GridRowsRequest(TypedDict, total=False):
+    """What the grid asks for (the part read); typed so that the request guard
+    answers 400 to a row number that is not one (issue 18)."""
+
+    startRow: int
+    endRow: int
+    sortModel: list[dict[str, Any]]
+
+
+class EventCursors(TypedDict, total=False):
+    """EVENTS_CURSORS's data ({} at first): the order the cursors hold for, and
+    each block's start row -> the cursor (a token of `cursor_to_token`) that ends
+    the block before it."""
+
+    order: str
+    blocks: dict[str, list[Any]]
+
+
 @callback(
     Output(ids.EVENTS_GRID, "getRowsResponse"),
     Output(ids.EVENTS_CURSORS, "data"),
@@ -176,8 +195,8 @@ def grid_row(row: EventRow) -> dict[str, Any]:
     State(ids.EVENTS_CURSORS, "data"),
 )
 def update_grid_rows(
-    request: dict[str, Any] | None, query: str | None, cursors: dict[str, Any] | None
-) -> tuple[dict[str, Any], dict[str, Any]]:
+    request: GridRowsRequest | None, query: str | None, cursors: EventCursors | None
+) -> tuple[dict[str, Any], EventCursors]:
     """Answer the grid's request for one block, continuing from a remembered cursor."""
     if not request:
         raise PreventUpdate
@@ -185,7 +204,8 @@ def update_grid_rows(
     start = max(0, int(request.get("startRow") or 0))
     size = min(max(1, int(request.get("endRow") or 0) - start), 1000)
     order = f"{sort} {'desc' if descending else 'asc'} ?{query or ''}"
-    known = dict(cursors["blocks"]) if (cursors or {}).get("order") == order else {}
+    same_order = (cursors or {}).get("order") == order
+    known = dict((cursors or {}).get("blocks", {})) if same_order else {}
     block = services.event_block(
         EventFilter.from_query_string(query or ""),
         sort=sort,
@@ -200,7 +220,7 @@ def update_grid_rows(
     # keeps extending its scroll.
     last = start + len(block.rows) if len(block.rows) < size else None
     rows = [grid_row(row) for row in block.rows]
-    return {"rowData": rows, "rowCount": last}, {"order": order, "blocks": known}
+    return {"rowData": rows, "rowCount": last}, EventCursors(order=order, blocks=known)
 
 
 @callback(

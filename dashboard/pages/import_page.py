@@ -21,6 +21,7 @@ from dash import (
     no_update,
 )
 from dash.exceptions import PreventUpdate
+from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
 from dashboard import ids, services, uploads
 from dashboard.components.event_form_fields import dropdown
@@ -46,6 +47,15 @@ ATOMIC_NOTE = (
     "'Skip invalid rows'."
 )
 NO_FILE = "Choose a file above to see what importing it would do."
+
+
+class UploadedFile(TypedDict):
+    """What the page keeps of a stored upload (IMPORT_UPLOADED's data); typed, so
+    that the request guard refuses any other shape a client sends (issue 18)."""
+
+    token: str
+    name: str
+    size: int
 
 
 def layout(**_query: Any) -> html.Div:
@@ -378,8 +388,8 @@ def failure_summary(report: ImportReport) -> html.Div:
     prevent_initial_call=True,
 )
 def on_upload(
-    contents: str | None, filename: str | None, previous: dict[str, Any] | None
-) -> tuple[dict[str, Any] | None, html.P, None]:
+    contents: str | None, filename: str | None, previous: UploadedFile | None
+) -> tuple[UploadedFile | None, html.P, None]:
     """Store the uploaded file in place of the one before, or say why it is refused."""
     if contents is None:
         raise PreventUpdate
@@ -393,7 +403,7 @@ def on_upload(
         reason = "; ".join(problem.reason for problem in error.problems)
         return None, html.P(f"{name} {reason}.", className="import-error"), None
     size = services.describe_size(stored.size)
-    data = {"token": stored.token, "name": stored.name, "size": stored.size}
+    data = UploadedFile(token=stored.token, name=stored.name, size=stored.size)
     return data, html.P(f"File: {stored.name} ({size})"), None
 
 
@@ -404,7 +414,7 @@ def on_upload(
     Input(ids.IMPORT_FORMAT, "value"),
 )
 def update_dry_run(
-    uploaded: dict[str, Any] | None, format_name: str | None
+    uploaded: UploadedFile | None, format_name: str | None
 ) -> tuple[Any, bool]:
     """Dry-run the file in the chosen format; Import is enabled once that worked."""
     if not uploaded:
@@ -428,7 +438,7 @@ def update_dry_run(
 )
 def on_import(
     n_clicks: int | None,
-    uploaded: dict[str, Any] | None,
+    uploaded: UploadedFile | None,
     format_name: str | None,
     skip: list[str] | None,
 ) -> tuple[Any, Any, Any]:

@@ -177,7 +177,13 @@ def on_upload(
     State({"type": ids.REVIEW_FIELD_ERROR, "field": ALL}, "id"),
     prevent_initial_call=True,
 )
-def on_extract(_clicks, text, published, url, places):
+def on_extract(
+    _clicks: int | None,
+    text: str | None,
+    published: str | None,
+    url: str | None,
+    places: list[dict[str, str]],
+):
     """Extract events from the article and show it with its proposals."""
     text, date, problems = read_article(text, published)
     if not problems:
@@ -227,7 +233,12 @@ def on_reject(clicks: list[int | None], shown: str | None):
     State(ids.REVIEW_SHOWN, "data"),
     prevent_initial_call=True,
 )
-def on_merge(clicks, targets, target_ids, shown):
+def on_merge(
+    clicks: list[int | None],
+    targets: list[int | None],
+    target_ids: list[dict[str, Any]],
+    shown: str | None,
+):
     """Merge the proposal into the event chosen beside its Merge button."""
     if not ctx.triggered_id or not any(clicks):
         raise PreventUpdate

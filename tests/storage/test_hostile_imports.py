@@ -162,12 +162,32 @@ def test_a_hostile_file_is_imported_or_refused_whole(
 
 
 @pytest.mark.parametrize("format_name", ["acled", "ucdp"])
+def test_a_stray_carriage_return_before_the_header_is_refused_at_line_1(
+    engine, tmp_path, format_name
+):
+    # Found by the property above. A bare carriage return ends a line (issue 18:
+    # old Mac files), so this file's first line is empty and it has no header.
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"\revent_id_cnty,\rid\n1,2\n")
+    before = table_counts(engine)
+    with pytest.raises(InvalidInput) as refused, session_scope(engine) as session:
+        import_file(session, path, format_name=format_name)
+    problems = refused.value.problems
+    assert problems
+    for problem in problems:
+        assert problem.line == 1
+        assert problem.reason == "required column is missing from the header"
+    assert table_counts(engine) == before
+
+
+@pytest.mark.parametrize("format_name", ["acled", "ucdp"])
 def test_a_header_the_csv_module_cannot_parse_is_refused_with_its_line(
     engine, tmp_path, format_name
 ):
-    # Found by the property above: a stray carriage return in the header line.
+    # A field over the csv module's 131,072-character limit (a 1 MB single line):
+    # refused with its line, never raised.
     path = tmp_path / "broken.csv"
-    path.write_bytes(b"\revent_id_cnty,\rid\n1,2\n")
+    path.write_bytes(b"event_id_cnty," + b"x" * (1 << 20) + b"\n1,2\n")
     before = table_counts(engine)
     with pytest.raises(InvalidInput) as refused, session_scope(engine) as session:
         import_file(session, path, format_name=format_name)

@@ -5,7 +5,10 @@ holds no valid UTF-8 beyond ASCII (UCDP's own extracts are Windows-1252); a file
 mixes valid UTF-8 with other bytes is read as UTF-8 and refused at the first bad line.
 Header names are matched without case, byte-order mark or surrounding blanks. Each row
 is a `RawRow` keyed by those names, numbered by the line it starts on, so a quoted
-field over several lines still points at its first line.
+field over several lines still points at its first line. Lines end as Python's
+universal newlines have them: "\\r\\n", "\\n" or a bare "\\r" (old Mac files, still
+written by some spreadsheet exports), so such a file reads as the CSV it is and its
+line numbers are the ones an editor shows.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pycountry
 
@@ -64,6 +67,7 @@ TIME_OF_DAY = re.compile(
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
     r"(?:\s*[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NAMED_MONTH_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%B-%Y", "%B %d, %Y")
 
 
@@ -72,10 +76,19 @@ def normalise_header(name: str) -> str:
     return name.lstrip("\ufeff").strip().lower()
 
 
+def first_line_names(sample: str) -> list[str]:
+    """The normalised column names on the first line of `sample`, in order; []
+    when that line cannot be read as CSV (the reader then says why, by line)."""
+    first = LINE_BREAK.split(sample.lstrip("\ufeff"), maxsplit=1)[0]
+    try:
+        return [normalise_header(name) for name in next(csv.reader([first]), [])]
+    except csv.Error:
+        return []
+
+
 def header_names(sample: str) -> set[str]:
     """The normalised column names on the first line of `sample`."""
-    first = sample.lstrip("\ufeff").split("\n", 1)[0]
-    return {normalise_header(name) for name in next(csv.reader([first]), [])}
+    return set(first_line_names(sample))
 
 
 def read_header(path: Path, sample_bytes: int = 64 * 1024) -> list[str]:
@@ -84,8 +97,39 @@ def read_header(path: Path, sample_bytes: int = 64 * 1024) -> list[str]:
     describe the file); [] for an empty file."""
     with path.open("rb") as handle:
         sample = handle.read(sample_bytes).decode(UTF8, errors="replace")
-    first = sample.lstrip("\ufeff").splitlines()[:1]
-    return [normalise_header(name) for name in next(csv.reader(first), [])]
+    return first_line_names(sample)
+
+
+def physical_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary file, each with its ending: "\\r\\n", "\\n" or a bare
+    "\\r" (as `open(newline="")` splits them). Read in chunks at C speed; a line
+    longer than a chunk is joined once, not copied chunk after chunk."""
+    pending: list[bytes] = []  # the unfinished line, in pieces
+    while chunk := handle.read(CHUNK_BYTES):
+        if pending and pending[-1].endswith(b"\r"):  # ended, unless "\n" follows
+            line = b"".join(pending)
+            pending = []
+            if chunk.startswith(b"\n"):
+                line, chunk = line + b"\n", chunk[1:]
+            yield line
+        if b"\n" not in chunk and b"\r" not in chunk:
+            if chunk:
+                pending.append(chunk)
+            continue
+        lines = chunk.splitlines(keepends=True)
+        if pending:
+            lines[0] = b"".join([*pending, lines[0]])
+            pending = []
+        last = lines.pop()
+        yield from lines
+        # A last piece without an ending, or ending in a "\r" that a "\n" in the
+        # next chunk may complete, waits for that chunk.
+        if last.endswith(b"\n"):
+            yield last
+        else:
+            pending.append(last)
+    if pending:
+        yield b"".join(pending)
 
 
 def detect_encoding(path: Path) -> str:
@@ -115,7 +159,7 @@ class _Lines:
 
     def __iter__(self) -> Iterator[str]:
         with self.path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in enumerate(physical_lines(handle), start=1):
                 try:
                     line = raw.decode(self.encoding)
                 except UnicodeDecodeError as error:

@@ -190,7 +190,7 @@ def run(
                     )
                     counts = now
         writes = clients()
-        while len(findings.answers) < requests:
+        for _ in range(requests - reads_wanted):
             rng = random.Random(f"{seed}-{number}")
             answers = probes.callback_bodies(rng, target, writes, writes=True)
             now = counter.counts()

@@ -36,6 +36,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                     served.base, url, args.requests, args.seed, args.threads
                 )
                 alive = served.alive()
+                memory = served.worker_memory_mb()
             log_text = served.log.read_text(errors="replace")
     result = {
         "backend": backend,
@@ -47,6 +48,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         "log": log_problems(log_text),
         "traceback_lines": first_traceback_lines(log_text),
         "server_alive": alive,
+        "worker_rss_mb_now_and_peak": memory,
     }
     result["failures"] = failures(result, args.workers)
     return result
@@ -91,6 +93,7 @@ def print_summary(result: dict[str, Any]) -> None:
         f"  writes accepted (200):          {len(result['accepted_writes'])}\n"
         f"  security expectations broken:   {len(result['unexpected'])}\n"
         f"  server alive:                   {result['server_alive']}\n"
+        f"  worker RSS MB (now, peak):      {result['worker_rss_mb_now_and_peak']}\n"
     )
     for example in result["server_error_examples"]:
         write(f"  ! {example['status']} {example['request'][:200]}\n")

@@ -130,6 +130,21 @@ class Served:
     process: subprocess.Popen
     log: Path
 
+    def worker_memory_mb(self) -> list[tuple[int, int]]:
+        """(current, peak) RSS in MB of each gunicorn worker, from /proc."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        found = []
+        for child in children:
+            status = Path(f"/proc/{child}/status").read_text().splitlines()
+            values = {
+                key: int(rest.split()[0]) // 1024
+                for key, _, rest in (line.partition(":") for line in status)
+                if key in ("VmRSS", "VmHWM")
+            }
+            found.append((values.get("VmRSS", 0), values.get("VmHWM", 0)))
+        return found
+
     def alive(self) -> bool:
         """The master process runs and the login page answers 200."""
         if self.process.poll() is not None:

@@ -50,7 +50,7 @@ def served(
     except OperationalError as error:
         postgres_unavailable(f"cannot reach PostgreSQL: {error.orig}")
     try:
-        prepare_database(url, folder, events=200)
+        prepare_database(url, folder, events=100)
         with serve(url, folder, workers=1, threads=4) as server:
             yield server.base, url, server.log
     finally:

@@ -38,6 +38,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 alive = served.alive()
                 memory = served.worker_memory_mb()
             log_text = served.log.read_text(errors="replace")
+    # Kept beside the summary: the fixes are checked against its tracebacks.
+    (args.output / f"{backend}-server.log").write_text(log_text)
     result = {
         "backend": backend,
         "seed": args.seed,

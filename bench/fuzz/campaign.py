@@ -74,7 +74,9 @@ class Findings:
 
     def server_errors(self) -> list[Answer]:
         """Answers >= 500, and requests that got no (complete) answer."""
-        return [a for a in self.answers if a.status is None or a.status >= 500]
+        return [
+            a for a in self.answers if a.sent and (a.status is None or a.status >= 500)
+        ]
 
     def unexpected(self) -> list[Answer]:
         """Answers that broke a security expectation (a tampered cookie let in)."""
@@ -258,6 +260,10 @@ def summary(findings: Findings) -> dict[str, Any]:
             }
             for a in _distinct(errors)[:15]
         ],
+        "unanswered": [
+            f"{a.request[:150]}: {a.error}" for a in errors if a.status is None
+        ][:20],
+        "not_sent": [a.request[:150] for a in findings.answers if not a.sent][:20],
         "unexpected": [f"{a.request}: {a.unexpected}" for a in findings.unexpected()],
         "count_changes_by_refused_requests": findings.count_changes,
         "accepted_writes": findings.accepted_writes,

@@ -15,7 +15,7 @@ import copy
 import json
 import random
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import quote
 
@@ -70,6 +70,7 @@ class Answer:
     seconds: float = 0.0
     unexpected: str | None = None  # a security expectation that did not hold
     location: str = ""  # where a redirect points
+    sent: bool = True  # False: the client refused to send it (not the server's fault)
 
 
 @dataclass
@@ -95,7 +96,6 @@ class Target:
     password: str
     editor_name: str
     target_name: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def find(self, input_id: str) -> Callback:
         """The callback that has `input_id` among its inputs."""
@@ -126,6 +126,8 @@ def send(
                 body += chunk
                 if len(body) >= READ_LIMIT:
                     break
+    except httpx.LocalProtocolError as error:  # httpx would not send it
+        return Answer(family, what, None, f"not sent: {error}"[:300], sent=False)
     except httpx.HTTPError as error:  # no answer, or a stream cut short
         return Answer(family, what, None, f"{type(error).__name__}: {error}"[:300])
     text = body[:300].decode("utf-8", "replace")
@@ -415,9 +417,11 @@ def tampered_cookie(rng: random.Random, real: str) -> tuple[str, str]:
         .rstrip("=")
     )
     choices = (
+        # Not the last character: its low bits are base64 padding, so changing
+        # it can leave the signature's bytes as they were.
         (
-            real[:-1] + ("A" if real[-1] != "A" else "B"),
-            "last signature character changed",
+            real[:-10] + ("A" if real[-10] != "A" else "B") + real[-9:],
+            "a signature character changed",
         ),
         (f"{forged}.{signature}", "forged payload, old signature"),
         (forged, "unsigned payload"),

@@ -88,7 +88,12 @@ def _check_password(password: str) -> None:
 
 
 def find_user(session: Session, username: str) -> User | None:
-    """The account called `username` (exact match), or None."""
+    """The account called `username` (exact match), or None.
+
+    A name no account could have (a NUL byte, which PostgreSQL refuses to compare,
+    or any other character outside the pattern) is not looked up at all."""
+    if not USERNAME_PATTERN.match(username):
+        return None
     return session.exec(select(User).where(User.username == username)).first()
 
 

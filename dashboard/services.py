@@ -595,7 +595,13 @@ def _delete_stale_uploads(folder: Path) -> None:
     """Delete uploads abandoned (never imported nor replaced) for over a day."""
     oldest = time.time() - UPLOAD_MAX_AGE_SECONDS
     for path in folder.iterdir():
-        if UPLOAD_TOKEN.fullmatch(path.name) and path.stat().st_mtime < oldest:
+        if not UPLOAD_TOKEN.fullmatch(path.name):
+            continue
+        try:
+            stale = path.stat().st_mtime < oldest
+        except FileNotFoundError:  # another request imported or replaced it meanwhile
+            continue
+        if stale:
             path.unlink(missing_ok=True)
 
 

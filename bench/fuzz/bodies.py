@@ -109,8 +109,15 @@ def _is_wild(pattern: Any) -> bool:
     )
 
 
+# What the browser puts in a property the layout leaves empty: dcc.Location fills
+# pathname and search from the address bar before its first callback.
+BROWSER_FILLED = {"pathname": "/", "search": ""}
+
+
 def _value(props: dict[str, Any], prop: str) -> Any:
-    return props.get(prop.split("@")[0])
+    name = prop.split("@")[0]
+    value = props.get(name)
+    return BROWSER_FILLED.get(name) if value is None else value
 
 
 def valid_body(callback: Callback, layout: list[dict[str, Any]]) -> dict[str, Any]:

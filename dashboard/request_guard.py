@@ -115,9 +115,14 @@ class CallbackGuard:
         """Raise BadCallbackInput when this is a callback request Dash must not see."""
         if request.method != "POST" or request.path != self.route:
             return
-        body = request.get_json(silent=True)  # Dash's own get_json() reuses it
+        try:
+            body = request.get_json(silent=True)  # Dash's own get_json() reuses it
+        except RecursionError:
+            raise BadCallbackInput("the body is nested too deeply") from None
         if not isinstance(body, dict):
             raise BadCallbackInput("the body must be a JSON object")
+        if not is_unicode(body):
+            raise BadCallbackInput("the body holds text that is not valid Unicode")
         self.check_body(body)
 
     def check_body(self, body: Mapping[str, Any]) -> None:
@@ -155,6 +160,28 @@ class CallbackGuard:
         if output not in self.parameter_types:
             self.parameter_types[output] = parameter_adapters(entry, count)
         return self.parameter_types[output]
+
+
+def is_unicode(body: Any) -> bool:
+    """Whether every text in a parsed JSON body can be written as UTF-8.
+
+    JSON may spell a lone surrogate ("\\ud800"); Python keeps it, and the database
+    driver, the logger and the CSV writer then fail on it. Walked without recursion:
+    the decoder allows nesting deeper than a recursive walk would."""
+    pending = [body]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return True
 
 
 def check_outputs(output: str, outputs: Any) -> None:

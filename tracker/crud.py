@@ -786,7 +786,7 @@ def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Loca
 
     SQLite folds the case of ASCII letters only, PostgreSQL of every letter."""
     key = " ".join(name.split()).lower()
-    if not key:
+    if not key or len(key) > 200:  # no place name is longer: nothing can match
         return []
     pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     lowered = func.lower(Location.name)

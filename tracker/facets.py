@@ -22,6 +22,15 @@ class Choice:
     label: str
 
 
+# Names of actors and places hold at most 200 characters, so a longer search matches
+# nothing; refusing it early also keeps the LIKE pattern within SQLite's limit.
+NAME_LENGTH = 200
+
+
+def _too_long(search: str) -> bool:
+    return len(search.strip()) > NAME_LENGTH
+
+
 def _pattern(search: str) -> str:
     escaped = search.strip().lower().replace("\\", "\\\\")
     return "%" + escaped.replace("%", "\\%").replace("_", "\\_") + "%"
@@ -35,6 +44,8 @@ def search_actors(
     The value is the registry name; an actor found by an alias only is labelled
     with it, "Government of Russia (alias: the Kremlin)", so the analyst sees why it
     is offered and a dropdown that filters its options by label keeps it."""
+    if _too_long(search):
+        return []
     if not search.strip():
         query = select(Actor.name).order_by(Actor.name).limit(limit)
         return [Choice(name, name) for name in session.execute(query).scalars()]
@@ -78,6 +89,8 @@ def search_places(
     session: Session, search: str = "", *, limit: int = 50
 ) -> list[Choice]:
     """Place names and admin1 regions containing `search`, alphabetically."""
+    if _too_long(search):
+        return []
     names = select(Location.name.label("place"))
     regions = select(Location.admin1.label("place")).where(Location.admin1.is_not(None))
     if search.strip():

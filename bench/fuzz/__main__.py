@@ -78,7 +78,11 @@ def failures(result: dict[str, Any], workers: int) -> list[str]:
 
 def print_summary(result: dict[str, Any]) -> None:
     """The figures a person reads first, then the examples."""
-    write = sys.stdout.write
+
+    def write(text: str) -> None:
+        # Requests may hold lone surrogates: shown escaped, never a crash.
+        sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
     write(
         f"\n== {result['backend']}: {result['requests']:,} hostile requests in "
         f"{result['seconds']:,} s ({result['server']}) ==\n"

@@ -71,3 +71,18 @@ def test_problems_are_placed_at_the_same_line_whatever_the_endings(
     assert "row 4 (line 6), event_date: is not a date" in result.output
     assert "1 of 3 rows are invalid" in result.output
     assert counts(database_url) == before
+
+
+def test_a_gdelt_line_the_csv_module_cannot_split_is_a_problem_not_a_traceback(
+    database_url, tmp_path
+):
+    # A comma file with GDELT's header whose data line holds a bare carriage return
+    # inside an unquoted field (the fuzz campaign's upload): refused with its line.
+    path = tmp_path / "gdelt-comma.csv"
+    path.write_bytes(b"GLOBALEVENTID,SQLDATE,EventCode\n1,2024\r0101,190\n")
+    result = CliRunner().invoke(
+        main, ["--database-url", database_url, "import", str(path), "--format", "gdelt"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "line 2, record: cannot be read as CSV" in result.output
+    assert "Traceback" not in result.output

@@ -367,3 +367,35 @@ def test_upload_contents_that_are_no_base64_data_url_are_refused(app, client):
         assert answer["import-uploaded"]["data"] is None
         refused = "hostile.csv could not be read; choose it again."
         assert refused in json.dumps(answer["import-file"]), contents
+
+
+# What the full campaign (make fuzz) found after the first fixes: each answers below
+# 500, with no traceback and no table changed.
+def test_deep_nesting_and_lone_surrogates_are_refused_400(app, client, counts, caplog):
+    before = counts()
+    nested = "[" * 100_000 + "]" * 100_000
+    response = client.post(UPDATE, data=nested, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.get_data(as_text=True)
+    actors = "filter-actors.options"
+    body = with_value(valid_body(app, actors), "inputs", 0, "Kyiv \ud800")
+    # json.dumps writes the lone surrogate as the escape \ud800, as a client may.
+    response = post(client, body)
+    assert response.status_code == 400
+    assert "not valid Unicode" in response.get_data(as_text=True)
+    assert tracebacks(caplog) == []
+    assert counts() == before
+
+
+def test_a_search_longer_than_any_name_finds_nothing_without_an_error(
+    app, client, caplog
+):
+    # 60,000 wildcards: past SQLite's LIKE pattern limit if it were ever sent.
+    for output in ("filter-actors.options", "filter-places.options"):
+        body = with_value(valid_body(app, output), "inputs", 0, "%_" * 30_000)
+        response = post(client, body)
+        assert response.status_code == 200, output
+        component = output.split(".")[0]
+        answer = json.loads(response.get_data(as_text=True))["response"]
+        assert answer[component]["options"] == [], output
+    assert tracebacks(caplog) == []

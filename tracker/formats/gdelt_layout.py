@@ -82,16 +82,25 @@ def split_fields(text: str, delimiter: str) -> list[str]:
     comma files as CSV, since tools quote names such as "Kyiv, Kyyiv, Misto"."""
     if delimiter == "\t":
         return text.split("\t")
-    return next(csv.reader([text]), [])
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error as error:  # a bare carriage return or a stray quote in the line
+        raise UnreadableLine(f"cannot be read as CSV: {error}") from None
+
+
+class UnreadableLine(ValueError):
+    """A line the csv module cannot split (see `split_fields`)."""
 
 
 def header_layout(first_line: str) -> Layout | None:
     """The layout a header row describes, or None when the line is no GDELT header
     (it must name at least GLOBALEVENTID and EventCode)."""
     delimiter = "\t" if "\t" in first_line else ","
-    names = tuple(
-        KNOWN_NAMES.get(_folded(field)) for field in split_fields(first_line, delimiter)
-    )
+    try:
+        fields = split_fields(first_line, delimiter)
+    except UnreadableLine:
+        return None
+    names = tuple(KNOWN_NAMES.get(_folded(field)) for field in fields)
     if "GLOBALEVENTID" not in names or "EventCode" not in names:
         return None
     return Layout(delimiter, names)
@@ -147,7 +156,10 @@ def _decoded(line: int, raw: bytes, layout: Layout | None) -> str | RawRow:
 
 def _row(line: int, text: str, layout: Layout | None) -> RawRow:
     """One line as a row of GDELT-named fields, or a row carrying why it is none."""
-    fields = split_fields(text, layout.delimiter if layout else "\t")
+    try:
+        fields = split_fields(text, layout.delimiter if layout else "\t")
+    except UnreadableLine as error:
+        return _problem(line, "record", None, str(error))
     if layout is None:
         columns = headerless_columns(fields)
         if columns is None:

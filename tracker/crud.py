@@ -785,7 +785,7 @@ def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Loca
     """Registry places whose name starts with `name`, ignoring case; exact names first.
 
     SQLite folds the case of ASCII letters only, PostgreSQL of every letter."""
-    key = " ".join(name.split()).lower()
+    key = " ".join(name.replace("\x00", "").split()).lower()
     if not key or len(key) > 200:  # no place name is longer: nothing can match
         return []
     pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

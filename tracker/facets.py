@@ -32,7 +32,8 @@ def _too_long(search: str) -> bool:
 
 
 def _pattern(search: str) -> str:
-    escaped = search.strip().lower().replace("\\", "\\\\")
+    # No name holds a NUL, and PostgreSQL refuses one in a pattern: dropped.
+    escaped = search.replace("\x00", "").strip().lower().replace("\\", "\\\\")
     return "%" + escaped.replace("%", "\\%").replace("_", "\\_") + "%"
 
 

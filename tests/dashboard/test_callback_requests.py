@@ -398,4 +398,7 @@ def test_a_search_longer_than_any_name_finds_nothing_without_an_error(
         component = output.split(".")[0]
         answer = json.loads(response.get_data(as_text=True))["response"]
         assert answer[component]["options"] == [], output
+        # A NUL (PostgreSQL refuses one in a pattern) is dropped from the search.
+        body = with_value(valid_body(app, output), "inputs", 0, "Ukr\x00")
+        assert post(client, body).status_code == 200, output
     assert tracebacks(caplog) == []

@@ -93,6 +93,7 @@ def print_summary(result: dict[str, Any]) -> None:
         write(f"  {family:<26} {total:>6,}   {spread}\n")
     write(
         f"  responses >= 500 or unanswered: {result['server_errors']}\n"
+        f"  retried once on a new connection: {result['retried_on_new_connection']}\n"
         f"  tracebacks in the server log:   {result['log']['tracebacks']}\n"
         f"  counts changed by refused requests: "
         f"{len(result['count_changes_by_refused_requests'])}\n"

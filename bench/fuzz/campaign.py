@@ -260,6 +260,7 @@ def summary(findings: Findings) -> dict[str, Any]:
             }
             for a in _distinct(errors)[:15]
         ],
+        "retried_on_new_connection": sum(a.retried for a in findings.answers),
         "unanswered": [
             f"{a.request[:150]}: {a.error}" for a in errors if a.status is None
         ][:20],

@@ -71,6 +71,38 @@ class Answer:
     unexpected: str | None = None  # a security expectation that did not hold
     location: str = ""  # where a redirect points
     sent: bool = True  # False: the client refused to send it (not the server's fault)
+    retried: bool = False  # the first try met a keep-alive connection closing
+
+
+class Attempt:
+    """One try of a request: did it open a new connection, did an answer start?
+
+    gunicorn closes an idle kept-alive connection after its keepalive (2 s); a
+    request written on it in that instant meets the close (httpx: "Server
+    disconnected without sending a response", or a reset). Browsers then send the
+    request again once on a new connection, but only when the failed try had
+    reused a connection and no byte of the answer had come (Chromium's "retry on
+    reused socket"). The campaign follows the same rule; any other failure, and a
+    second failure, counts."""
+
+    def __init__(self) -> None:
+        self.opened_connection = False
+        self.answer_started = False
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: notes a new TCP connection and the answer's head."""
+        if event.startswith("connection.connect_tcp"):
+            self.opened_connection = True
+        elif event == "http11.receive_response_headers.complete":
+            self.answer_started = True
+
+    def may_retry(self, error: httpx.HTTPError) -> bool:
+        """A reused connection closed before any answer: a browser would retry."""
+        return (
+            not self.opened_connection
+            and not self.answer_started
+            and isinstance(error, httpx.RemoteProtocolError | httpx.ReadError)
+        )
 
 
 @dataclass
@@ -119,17 +151,27 @@ def send(
     otherwise stream every event, and what the campaign checks (the status, and
     the server log for an error mid-stream) is known by then."""
     started = time.monotonic()
-    try:
-        with client.stream(method, path, **kwargs) as response:
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) >= READ_LIMIT:
-                    break
-    except httpx.LocalProtocolError as error:  # httpx would not send it
-        return Answer(family, what, None, f"not sent: {error}"[:300], sent=False)
-    except httpx.HTTPError as error:  # no answer, or a stream cut short
-        return Answer(family, what, None, f"{type(error).__name__}: {error}"[:300])
+    retried = False
+    while True:
+        attempt = Attempt()
+        try:
+            with client.stream(
+                method, path, extensions={"trace": attempt.trace}, **kwargs
+            ) as response:
+                body = b""
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) >= READ_LIMIT:
+                        break
+            break
+        except httpx.LocalProtocolError as error:  # httpx would not send it
+            return Answer(family, what, None, f"not sent: {error}"[:300], sent=False)
+        except httpx.HTTPError as error:  # no answer, or a stream cut short
+            if attempt.may_retry(error) and not retried:
+                retried = True
+                continue
+            message = f"{type(error).__name__}: {error}"[:300]
+            return Answer(family, what, None, message, retried=retried)
     text = body[:300].decode("utf-8", "replace")
     return Answer(
         family,
@@ -138,6 +180,7 @@ def send(
         excerpt=text if response.status_code >= 400 else "",
         seconds=time.monotonic() - started,
         location=response.headers.get("location", ""),
+        retried=retried,
     )
 
 
@@ -364,10 +407,20 @@ def upload_files(rng: random.Random, target: Target, clients: Clients) -> list[A
     body["state"][1]["value"] = clients.last_upload  # replaced, as the page does
     what = f"import file, {damage} ({len(data):,} bytes)"
     started = time.monotonic()
-    try:
-        response = clients.editor.post(UPDATE_PATH, json=body)
-    except httpx.HTTPError as error:
-        return [Answer("uploads", what, None, f"{type(error).__name__}: {error}"[:300])]
+    retried = False
+    while True:
+        attempt = Attempt()
+        try:
+            response = clients.editor.post(
+                UPDATE_PATH, json=body, extensions={"trace": attempt.trace}
+            )
+            break
+        except httpx.HTTPError as error:
+            if attempt.may_retry(error) and not retried:
+                retried = True
+                continue
+            message = f"{type(error).__name__}: {error}"[:300]
+            return [Answer("uploads", what, None, message, retried=retried)]
     answers = [
         Answer(
             "uploads",
@@ -375,6 +428,7 @@ def upload_files(rng: random.Random, target: Target, clients: Clients) -> list[A
             response.status_code,
             excerpt=response.text[:300] if response.status_code >= 400 else "",
             seconds=time.monotonic() - started,
+            retried=retried,
         )
     ]
     stored = _stored_upload(response)

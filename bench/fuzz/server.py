@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -25,6 +22,8 @@ from sqlalchemy import MetaData, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.generate_acled import write_acled_csv
+from bench.suite import servers
+from bench.suite.servers import free_port, gunicorn_command
 from tracker.accounts import create_user
 from tracker.db import make_engine, session_scope, upgrade_database
 from tracker.history import Author
@@ -42,13 +41,6 @@ PASSWORD = "fuzz campaign only"
 EDITOR, VIEWER, TARGET = "fuzz-editor", "fuzz-viewer", "fuzz-target"
 ACCOUNTS = {EDITOR: "editor", VIEWER: "viewer", TARGET: "editor"}
 NOT_COUNTED = {"alembic_version"}
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -156,29 +148,6 @@ class Served:
             return False
 
 
-def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
-    """The README's production command, on a loopback port."""
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--worker-class",
-        "gthread",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-        # gunicorn 27 opens a control socket at one fixed path: several servers
-        # on one machine (tests, other campaigns) would fight over it.
-        "--no-control-socket",
-        "--timeout",
-        "120",
-        "dashboard.app:create_server()",
-    ]
-
-
 @contextmanager
 def serve(
     database_url: str, folder: Path, workers: int, threads: int
@@ -187,34 +156,13 @@ def serve(
     port = free_port()
     log = folder / "server.log"
     env = {
-        **os.environ,
         "DATABASE_URL": database_url,
         # The secret key is made in the scratch folder, not the working folder.
         "TRACKER_DATA_DIR": str(folder),
     }
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            gunicorn_command(port, workers, threads),
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            cwd=REPO,
-            env=env,
-        )
-    served = Served(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 120
-    try:
-        while not served.alive():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
-            time.sleep(0.3)
-        yield served
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    command = gunicorn_command(port, workers, threads)
+    with servers.serve(command, port, log, ready_path="/login", env=env) as server:
+        yield Served(server.base, server.process, log)
 
 
 TRACEBACK = "Traceback (most recent call last)"

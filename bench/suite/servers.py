@@ -25,24 +25,35 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Server:
-    """A running server: its base URL and process id (for its memory)."""
+    """A running server: its base URL and process (its id gives its memory)."""
 
     base: str
-    pid: int
+    process: subprocess.Popen
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
 
 @contextmanager
 def serve(
-    command: Sequence[str], port: int, log: Path, ready_path: str = "/"
+    command: Sequence[str],
+    port: int,
+    log: Path,
+    ready_path: str = "/",
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Start `command`, wait until `ready_path` answers, stop it afterwards."""
+    """Start `command`, wait until `ready_path` answers, stop it afterwards.
+
+    `env` is added to this process's environment; by default the dashboard is
+    opened to anonymous readers, as the benchmarks read it without logging in."""
     with log.open("w") as handle:
         process = subprocess.Popen(
             list(command),
             stdout=handle,
             stderr=subprocess.STDOUT,
             cwd=REPO,
-            env={**os.environ, "TRACKER_PUBLIC_READ": "1"},
+            env={**os.environ, **(env or {"TRACKER_PUBLIC_READ": "1"})},
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -57,11 +68,11 @@ def serve(
                         f"{command[0]} did not start:\n{log.read_text()}"
                     ) from None
                 time.sleep(0.3)
-        yield Server(base, process.pid)
+        yield Server(base, process)
     finally:
         process.terminate()
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -77,6 +88,35 @@ def dashboard_command(database_url: str, port: int) -> list[str]:
         str(port),
         "--database-url",
         database_url,
+    ]
+
+
+def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    """The dashboard as the README serves it in production, on a loopback port."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        # gunicorn 27 opens a control socket at one fixed path: several servers
+        # on one machine (tests, other campaigns) would fight over it.
+        "--no-control-socket",
+        "--timeout",
+        "120",
+        # Each answered request, with its status and time (microseconds): a
+        # request a client saw unanswered either is here or never reached a worker.
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        '%(s)s %(M)sms %(B)sB "%(r)s"',
+        "dashboard.app:create_server()",
     ]
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from tracker.formats.acled import ACLED_COLUMNS
+from tracker.formats.acled.write import ACLED_COLUMNS
 
 REGIONS = [  # weight, country, ISO numeric, admin1, latitude, longitude
     (37, "Ukraine", 804, "Donetsk", 48.0159, 37.8028),

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.generate_acled import rows as acled_rows
-from tracker import taxonomy
 from tracker.exporting import write_events_csv
-from tracker.formats.acled_import import AcledFormat
+from tracker.formats.acled.read import AcledFormat
 from tracker.formats.base import RawRow
 from tracker.models import EventCreate, EventRecord
+from tracker.vocab import taxonomy
 
 FIXED_TIME = dt.datetime(2025, 12, 31, tzinfo=dt.UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard import auth
 from dashboard.app import create_app
+from dashboard.server import auth
 
 
 def main() -> None:

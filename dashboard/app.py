@@ -6,11 +6,12 @@ import dash
 from dash import Dash, dcc, html
 from flask import Flask
 
-from dashboard import auth, ids, request_guard, uploads
+from dashboard import ids
 from dashboard.components import filter_panel, shell
-from dashboard.export_route import register_export_route
 from dashboard.pages import event, event_form, events, import_page, review, timeline
 from dashboard.pages import map as map_page
+from dashboard.server import auth, request_guard, uploads
+from dashboard.server.export_route import register_export_route
 from dashboard.services import ENGINE_KEY
 from tracker.db import make_engine
 

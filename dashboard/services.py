@@ -1,7 +1,7 @@
 """The dashboard's one door to the database.
 
 Each function opens one unit of work, calls tracker and returns plain results. Every
-write first asks `tracker.accounts.authorize` whether the logged-in account may do
+write first asks `tracker.store.accounts.authorize` whether the logged-in account may do
 it, before touching the database: hiding a button is a courtesy, this is the check."""
 
 from __future__ import annotations
@@ -23,23 +23,23 @@ from flask_login import current_user
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
-from dashboard import uploads
-from tracker import crud, errors, gazetteer, history, importing, lookalikes, review
-from tracker.accounts import Action, Principal, authorize
+from dashboard.server import uploads
+from tracker import errors, importing, review
 from tracker.db import session_scope
-from tracker.duplicates import ALL_STATUSES, DuplicateRow, list_duplicate_candidates
 from tracker.errors import NotFound, PermissionDenied
 from tracker.exporting import iter_csv_chunks
 from tracker.extraction.proposals import Article
-from tracker.facets import Choice, search_actors, search_places
-from tracker.facets import country_choices as country_choices_in
-from tracker.filters import COUNTED_STATUSES, EventFilter
 from tracker.formats import CsvLayout
-from tracker.formats.acled import count_events_without_acled_type
-from tracker.history import Author, HistoryEntry
+from tracker.formats.acled.write import count_events_without_acled_type
+from tracker.matching import lookalikes
+from tracker.matching.duplicates import (
+    ALL_STATUSES,
+    DuplicateRow,
+    list_duplicate_candidates,
+)
 from tracker.models import EventCreate, EventRecord, EventStatus
 from tracker.native_csv import iter_native_csv_chunks
-from tracker.queries import (
+from tracker.query.events import (
     EventRow,
     LinkedEvent,
     count_by_status,
@@ -52,7 +52,10 @@ from tracker.queries import (
     list_events,
     list_linked_events,
 )
-from tracker.stats import (
+from tracker.query.facets import Choice, search_actors, search_places
+from tracker.query.facets import country_choices as country_choices_in
+from tracker.query.filters import COUNTED_STATUSES, EventFilter
+from tracker.query.stats import (
     LocationCount,
     Period,
     PeriodCount,
@@ -64,7 +67,7 @@ from tracker.stats import (
     count_events_without_coordinates,
     date_bounds,
 )
-from tracker.timeline import (
+from tracker.query.timeline import (
     FatalityPoint,
     Headlines,
     ScorePoint,
@@ -74,6 +77,11 @@ from tracker.timeline import (
     headline_figures,
     score_by_period,
 )
+from tracker.store import events as event_store
+from tracker.store import history
+from tracker.store.accounts import Action, Principal, authorize
+from tracker.store.history import Author, HistoryEntry
+from tracker.vocab import gazetteer
 
 ENGINE_KEY = "TRACKER_ENGINE"
 
@@ -235,7 +243,7 @@ class EventBlock:
     """One block of rows of the events table, and the cursor that resumes after it."""
 
     rows: list[EventRow]
-    next_cursor: list | None  # JSON-friendly, see tracker.queries.cursor_to_token
+    next_cursor: list | None  # JSON-friendly, see tracker.query.events.cursor_to_token
 
 
 def event_block(
@@ -353,7 +361,7 @@ NO_SOURCE = (
 def form_actor_names() -> list[str]:
     """The registry's actor names, offered while typing an actor in the event form."""
     with session_scope(engine()) as session:
-        return crud.list_actor_names(session, limit=ACTOR_NAME_LIMIT)
+        return event_store.list_actor_names(session, limit=ACTOR_NAME_LIMIT)
 
 
 def event_record(event_id: int) -> EventRecord | None:
@@ -392,7 +400,7 @@ def find_place_choices(name: str, *, limit: int = 8) -> list[PlaceChoice]:
                 place.longitude,
                 place.geo_precision,
             )
-            for place in crud.find_locations(session, name, limit=limit)
+            for place in event_store.find_locations(session, name, limit=limit)
         ]
     towns = [
         PlaceChoice(
@@ -441,7 +449,7 @@ def save_event_form(
             if found:
                 raise lookalikes.LikelyDuplicates(found)
         if event_id is None:
-            return crud.create_event(session, data, author=author).id
+            return event_store.create_event(session, data, author=author).id
         if accept:
             event = review.accept_proposal(
                 session,
@@ -451,7 +459,7 @@ def save_event_form(
                 author=author,
             )
             return event.id
-        event = crud.update_event(
+        event = event_store.update_event(
             session, event_id, data, expected_version=expected_version, author=author
         )
         return event.id
@@ -466,7 +474,7 @@ def cite_form_sources_on(record: dict[str, Any], into: int) -> int:
     author = allowed(Action.MERGE, "dashboard form: a new report of this event")
     data = _validated_form_record(record)
     with session_scope(engine()) as session:
-        crud.cite_sources(session, into, data.sources, author=author)
+        event_store.cite_sources(session, into, data.sources, author=author)
     return into
 
 
@@ -479,12 +487,12 @@ def _validated_form_record(
     Figures are checked strictly: only an edit of `stored` that leaves its flagged
     figures as the dataset published them keeps the flag (and so the figures)."""
     if stored is not None:
-        record = crud.published_figures_kept(record, stored)
+        record = event_store.published_figures_kept(record, stored)
     else:
         record = {k: v for k, v in record.items() if k != "figures_flag"}
     problems: list[errors.Problem] = []
     try:
-        [data] = crud.validate_event_records([(1, record)])
+        [data] = event_store.validate_event_records([(1, record)])
     except errors.InvalidInput as error:
         problems.extend(error.problems)
     if not record.get("sources"):
@@ -505,7 +513,7 @@ def _form_action(record: dict[str, Any], event_id: int | None, accept: bool) -> 
 
 # --- import page ------------------------------------------------------------------
 
-# The default; $TRACKER_IMPORT_LIMIT_MB sets another (see dashboard.uploads).
+# The default; $TRACKER_IMPORT_LIMIT_MB sets another (see dashboard.server.uploads).
 UPLOAD_LIMIT_BYTES = uploads.DEFAULT_IMPORT_LIMIT_BYTES
 UPLOAD_FOLDER_KEY = "TRACKER_UPLOAD_FOLDER"  # app config: where uploads wait
 UPLOAD_MAX_AGE_SECONDS = 24 * 3600  # uploads left behind longer are deleted

@@ -155,8 +155,8 @@ def seed_lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
     from tracker.db import session_scope
     from tracker.exporting import write_events_jsonl
-    from tracker.filters import EventFilter
-    from tracker.queries import iter_event_records
+    from tracker.query.events import iter_event_records
+    from tracker.query.filters import EventFilter
     from tracker.seed import seed_database
 
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('export') / 'seed.db'}")

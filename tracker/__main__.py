@@ -1,5 +1,5 @@
 """`python -m tracker ...` runs the command line, like the `tracker` script."""
 
-from tracker.cli import main
+from tracker.cli.main import main
 
 main()

@@ -3,7 +3,7 @@
 Native CSV (one row an event) and JSON Lines, written to a stream or yielded in chunks
 (`iter_csv_chunks`) so a server can send a million rows in bounded memory.
 
-The native CSV reads back without loss (`tracker.formats.native`): lists are joined
+The native CSV reads back without loss (`tracker.formats.native.read`): lists are joined
 with "; " for people, and the last three columns repeat actors, sources and links as
 JSON, which keeps what the flat columns cannot (actor kind and country, which quote
 goes with which source, titles of sources without a URL, link targets by dataset and

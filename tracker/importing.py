@@ -19,9 +19,6 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from tracker.bulk_writing import BatchWriter
-from tracker.crud import UNKNOWN_AUTHOR
-from tracker.duplicates import find_duplicate_candidates
 from tracker.errors import InvalidInput, Problem, problems_from_validation_error
 from tracker.formats.base import (
     ASSUMED_KEY,
@@ -30,12 +27,15 @@ from tracker.formats.base import (
     RawRow,
     RowProblem,
 )
-from tracker.history import Author
-from tracker.lookalikes import RowsLikeExisting
+from tracker.matching.duplicates import find_duplicate_candidates
+from tracker.matching.lookalikes import RowsLikeExisting
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
     EventCreate,
 )
+from tracker.store.bulk import BatchWriter
+from tracker.store.events import UNKNOWN_AUTHOR
+from tracker.store.history import Author
 
 SNIFF_BYTES = 64 * 1024
 BATCH_SIZE = 2000
@@ -110,10 +110,10 @@ class ImportFailed(InvalidInput):
 
 def formats() -> dict[str, ImportFormat]:
     """The importable formats by name, in the order auto-detection tries them."""
-    from tracker.formats.acled_import import ACLED_FORMAT
-    from tracker.formats.gdelt import GDELT_FORMAT
-    from tracker.formats.native import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
-    from tracker.formats.plover import PLOVER_FORMAT
+    from tracker.formats.acled.read import ACLED_FORMAT
+    from tracker.formats.gdelt.read import GDELT_FORMAT
+    from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
+    from tracker.formats.plover.read import PLOVER_FORMAT
     from tracker.formats.ucdp import UCDP_FORMAT
 
     found = (

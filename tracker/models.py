@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from tracker import taxonomy
+from tracker.vocab import taxonomy
 
 # Constraint names that Alembic can find again on every backend.
 SQLModel.metadata.naming_convention = {
@@ -445,8 +445,8 @@ class SourceRecord(SQLModel, table=True):
     text, verbatim (empty cells left out). It keeps what the model has no field for
     (ACLED's region, admin2, timestamp, inter codes ...) and the exact spelling of
     what it has, so an export in the same format gives the row back cell for cell
-    (`tracker.formats.acled`). One per event; an edit of the event leaves it alone,
-    a re-import of a changed row replaces it."""
+    (`tracker.formats.acled.write`). One per event; an edit of the event leaves it
+    alone, a re-import of a changed row replaces it."""
 
     __tablename__ = "source_record"
 
@@ -793,8 +793,8 @@ class DuplicateStatus(StrEnum):
 class DuplicateCandidate(SQLModel, table=True):
     """Table: two events of different datasets that may record the same happening.
 
-    Flagged by `tracker.duplicates`, decided by an analyst (merged or dismissed), never
-    merged silently. The pair is stored once, lower id first."""
+    Flagged by `tracker.matching.duplicates`, decided by an analyst (merged or
+    dismissed), never merged silently. The pair is stored once, lower id first."""
 
     __tablename__ = "duplicate_candidate"
     __table_args__ = (
@@ -825,7 +825,8 @@ Index(
 
 
 # A date filter bounds date_start by the earliest start of an event still running at
-# `since` (tracker.filters); this index finds those few events, most having no end.
+# `since` (tracker.query.filters); this index finds those few events, most having no
+# end.
 Index("ix_event_date_end", Event.__table__.c.date_end)
 # Every column the timeline's aggregations read (and the filters they most use), so
 # SQLite answers them from the index alone, in date order, without a look-up of each

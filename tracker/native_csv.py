@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.exporting import CSV_COLUMNS, iter_row_chunks, native_cells, write_rows
-from tracker.filters import EventFilter
 from tracker.models import Event, Location
-from tracker.queries import event_parts, keyset_after
+from tracker.query.events import event_parts, keyset_after
+from tracker.query.filters import EventFilter
 
 BATCH = 2000  # events per query batch
 _EVENT_COLUMNS = (

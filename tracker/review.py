@@ -11,7 +11,7 @@ Each decision is a write on one proposal and checks that it is still a proposal:
 - reject: the event is retracted and tagged "rejected", kept, never deleted;
 - merge: the proposal records an event already known; the kept event gains the
   article and quote, and the proposal is retracted with a `duplicate_of` link.
-Every decision writes through `tracker.crud`, which records it in the history.
+Every decision writes through `tracker.store.events`, which records it in the history.
 Functions flush, never commit: the caller's `session_scope` decides.
 """
 
@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tracker import crud
 from tracker.errors import InvalidInput, NotFound, Problem
 from tracker.extraction.proposals import (
     EXTRACTION_DATASET,
@@ -32,7 +31,9 @@ from tracker.extraction.proposals import (
     ProposedEvent,
     proposals_to_events,
 )
-from tracker.history import Author
+
+# Re-exported: the queue offers them for "Merge with…" beside the decisions.
+from tracker.matching.resemblance import SimilarEvent, similar_events  # noqa: F401
 from tracker.models import (
     ChangeAction,
     Event,
@@ -42,10 +43,9 @@ from tracker.models import (
     SourceIn,
     StoredArticle,
 )
-from tracker.queries import event_records
-
-# Re-exported: the queue offers them for "Merge with…" beside the decisions.
-from tracker.resemblance import SimilarEvent, similar_events  # noqa: F401
+from tracker.query.events import event_records
+from tracker.store import events as event_store
+from tracker.store.history import Author
 
 REJECTED_TAG = "rejected"
 MERGED_TAG = "merged"
@@ -66,7 +66,7 @@ def save_article_proposals(
     article: Article,
     proposals: Sequence[ProposedEvent],
     *,
-    author: Author = crud.UNKNOWN_AUTHOR,
+    author: Author = event_store.UNKNOWN_AUTHOR,
 ) -> list[int]:
     """Store the article and its proposals as `proposed` events; their ids.
 
@@ -78,7 +78,7 @@ def save_article_proposals(
     spans: dict[str, list[list[int]]] = {}
     pending: list[EventCreate] = []
     for record, proposal in zip(records, ordered, strict=True):
-        existing = crud.find_event_by_external_id(
+        existing = event_store.find_event_by_external_id(
             session, EXTRACTION_DATASET, record.external_id
         )
         if existing is not None and existing.status != EventStatus.PROPOSED.value:
@@ -90,7 +90,7 @@ def save_article_proposals(
             for start, end in sorted({(proposal.start, proposal.end), *passages})
         ]
     _store_article(session, article, spans)
-    return crud.save_events(session, pending, author=author).event_ids
+    return event_store.save_events(session, pending, author=author).event_ids
 
 
 def _store_article(
@@ -231,7 +231,7 @@ def accept_proposal(
     data: EventCreate,
     *,
     expected_version: int,
-    author: Author = crud.UNKNOWN_AUTHOR,
+    author: Author = event_store.UNKNOWN_AUTHOR,
 ) -> Event:
     """Save the analyst's edits of a proposal and confirm it.
 
@@ -256,7 +256,7 @@ def accept_proposal(
     edited = data.model_copy(
         update={"status": status, "sources": [*data.sources, *kept_sources]}
     )
-    return crud.update_event(
+    return event_store.update_event(
         session,
         event_id,
         edited,
@@ -280,12 +280,12 @@ def reject_proposal(
     event_id: int,
     *,
     expected_version: int | None = None,
-    author: Author = crud.UNKNOWN_AUTHOR,
+    author: Author = event_store.UNKNOWN_AUTHOR,
 ) -> Event:
     """Retract a proposal and tag it "rejected"; it is kept and still retrievable."""
     event = _proposal(session, event_id, "rejected")
     _check_version(event, expected_version)
-    return crud.retract_event(
+    return event_store.retract_event(
         session, event.id, author=author, action=ChangeAction.REJECT, tag=REJECTED_TAG
     )
 
@@ -305,7 +305,7 @@ def merge_proposal(
     event_id: int,
     *,
     into: int,
-    author: Author = crud.UNKNOWN_AUTHOR,
+    author: Author = event_store.UNKNOWN_AUTHOR,
 ) -> ProposalMerge:
     """Merge a proposal into the event `into` that already records the same happening.
 
@@ -325,7 +325,7 @@ def merge_proposal(
             "or disputed event other than itself"
         )
         raise InvalidInput([Problem("into", reason, value=into)])
-    merged = crud.merge_events(
+    merged = event_store.merge_events(
         session, keep=kept.id, other=proposal.id, author=author, tag=MERGED_TAG
     )
     return ProposalMerge(

@@ -10,17 +10,17 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from tracker.crud import (
+from tracker.errors import InvalidInput, problems_from_validation_error
+from tracker.formats.json_records import parse_json_records
+from tracker.models import ActorCreate
+from tracker.store.events import (
     UNKNOWN_AUTHOR,
     SaveSummary,
     save_actor,
     save_events,
     validate_event_records,
 )
-from tracker.errors import InvalidInput, problems_from_validation_error
-from tracker.history import Author
-from tracker.models import ActorCreate
-from tracker.records import parse_json_records
+from tracker.store.history import Author
 
 ACTORS_FILE = "actors.json"
 EVENTS_FILE = "events.jsonl"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pycountry
 
-from tracker import taxonomy
-from tracker.dates import covered_interval
 from tracker.formats.csvtext import parse_date, read_csv_rows, text_of
+from tracker.vocab import taxonomy
+from tracker.vocab.dates import covered_interval
 
 PLOVER_FILE = Path("real_data/plover/PLOVER_GSR_CAMEO.txt")
 ACLED_DIR = Path("real_data/acled")

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from tracker.dates import covered_interval
 from tracker.extraction.proposals import ProposedEvent
-from tracker.gazetteer import normalise_name
+from tracker.vocab.dates import covered_interval
+from tracker.vocab.gazetteer import normalise_name
 
 from .gold import AcledGold, PloverGold, SeedGold
 

@@ -24,7 +24,7 @@ import httpx
 from bench.fuzz import files
 from bench.fuzz.bodies import UPDATE_PATH, Callback, mutate, set_value
 from bench.fuzz.values import DATES, NUMBERS, WORDS, many_values, text_value
-from tracker.filters import EventFilter
+from tracker.query.filters import EventFilter
 
 FILTER_FIELDS = tuple(item.name for item in fields(EventFilter))
 LIST_FIELDS = tuple(

@@ -24,12 +24,12 @@ from sqlalchemy.engine import make_url
 from bench.generate_acled import write_acled_csv
 from bench.suite import servers
 from bench.suite.servers import free_port, gunicorn_command
-from tracker.accounts import create_user
 from tracker.db import make_engine, session_scope, upgrade_database
-from tracker.history import Author
 from tracker.importing import import_file
 from tracker.models import Role
 from tracker.seed import seed_database
+from tracker.store.accounts import create_user
+from tracker.store.history import Author
 
 REPO = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get(

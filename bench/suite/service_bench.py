@@ -13,10 +13,10 @@ from sqlalchemy.engine import Engine
 
 from bench.suite.measuring import Figure, Samples, time_calls
 from tracker.db import session_scope
-from tracker.filters import EventFilter
-from tracker.queries import count_events, list_events
-from tracker.stats import Period, count_events_by_period
-from tracker.timeline import fatalities_by_period, score_by_period
+from tracker.query.events import count_events, list_events
+from tracker.query.filters import EventFilter
+from tracker.query.stats import Period, count_events_by_period
+from tracker.query.timeline import fatalities_by_period, score_by_period
 
 FILTER = EventFilter(since=dt.date(2024, 1, 1), until=dt.date(2024, 12, 31))
 COUNTRY_FILTER = EventFilter(since=FILTER.since, until=FILTER.until, countries=("UKR",))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids, services
-from tracker.filters import EventFilter
-from tracker.lookalikes import OpenDuplicates
+from tracker.matching.lookalikes import OpenDuplicates
+from tracker.query.filters import EventFilter
 
 
 def banner_text(events: int) -> str:

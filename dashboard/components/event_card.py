@@ -15,11 +15,11 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.source_record import source_record_section
 from dashboard.services import EventPageData
-from tracker import taxonomy
-from tracker.dates import describe_date
-from tracker.duplicates import DuplicateRow
+from tracker.matching.duplicates import DuplicateRow
 from tracker.models import EventRecord
-from tracker.queries import LinkedEvent
+from tracker.query.events import LinkedEvent
+from tracker.vocab import taxonomy
+from tracker.vocab.dates import describe_date
 
 GEO_PRECISION = {
     "exact": "exact place",

@@ -16,8 +16,8 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from tracker import taxonomy
 from tracker.models import ActorRole, DatePrecision, EventStatus, GeoPrecision
+from tracker.vocab import taxonomy
 
 DATE_HINT = "YYYY-MM-DD"
 

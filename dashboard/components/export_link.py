@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
-from tracker.filters import EventFilter
+from tracker.query.filters import EventFilter
 
 EXPORT_PATH = "/export.csv"
 

@@ -12,11 +12,11 @@ from typing import Any
 from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
 from dashboard import ids, services
-from dashboard.request_guard import BadCallbackInput
-from tracker import taxonomy
+from dashboard.server.request_guard import BadCallbackInput
 from tracker.errors import Problem
-from tracker.filters import EventFilter, parse_filter
 from tracker.models import EventStatus
+from tracker.query.filters import EventFilter, parse_filter
+from tracker.vocab import taxonomy
 
 QUADS = (1, 2, 3, 4)
 FLAGGED = "flagged"  # the flagged-figures checkbox's value when ticked

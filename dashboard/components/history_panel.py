@@ -14,7 +14,7 @@ from dash import html
 
 from dashboard import ids
 from tracker.errors import EditConflict
-from tracker.history import HistoryEntry
+from tracker.store.history import HistoryEntry
 
 VALUE_LIMIT = 300  # characters of one value shown; the rest is cut with "…"
 ACTION_WORDS = {

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, html
 
-from dashboard import auth, ids, services
-from tracker.accounts import Action
-from tracker.filters import EventFilter
+from dashboard import ids, services
+from dashboard.server import auth
+from tracker.query.filters import EventFilter
+from tracker.store.accounts import Action
 
 NAV_LINKS = [
     ("Timeline", "/"),

@@ -18,8 +18,8 @@ from dashboard.components.event_card import (
     possible_duplicates,
 )
 from dashboard.components.history_panel import conflict_message, history_section
-from tracker.accounts import Action
 from tracker.errors import EditConflict, TrackerError
+from tracker.store.accounts import Action
 
 # Ids are INTEGER columns: a larger number cannot name an event (and PostgreSQL
 # would refuse to compare with it), so it is "not found" rather than an error.

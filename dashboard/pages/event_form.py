@@ -22,8 +22,6 @@ from dashboard.components.duplicate_warning import duplicate_warning
 from dashboard.components.history_panel import conflict_message
 from dashboard.components.proposal_review import accept_mode
 from dashboard.pages.event import read_event_id
-from tracker import taxonomy
-from tracker.accounts import Action
 from tracker.errors import (
     EditConflict,
     InvalidInput,
@@ -31,8 +29,10 @@ from tracker.errors import (
     Problem,
     TrackerError,
 )
-from tracker.lookalikes import LikelyDuplicates
+from tracker.matching.lookalikes import LikelyDuplicates
 from tracker.models import ActorRole, EventRecord
+from tracker.store.accounts import Action
+from tracker.vocab import taxonomy
 
 # A new event starts with the two roles most reports name, and one source.
 NEW_ACTORS = [{"role": ActorRole.INITIATOR.value}, {"role": ActorRole.TARGET.value}]

@@ -19,13 +19,13 @@ from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 from dashboard import ids, services
 from dashboard.components.export_link import export_href, export_link
 from dashboard.components.filter_panel import ignored_notice
-from tracker import taxonomy
-from tracker.dates import describe_date
-from tracker.filters import EventFilter, parse_filter
-from tracker.queries import EventRow
+from tracker.query.events import EventRow
+from tracker.query.filters import EventFilter, parse_filter
+from tracker.vocab import taxonomy
+from tracker.vocab.dates import describe_date
 
 BLOCK_SIZE = 100
-# Column ids of the sortable columns are tracker.queries sort keys.
+# Column ids of the sortable columns are tracker.query.events sort keys.
 DEFAULT_SORT = "date_start"
 SORTABLE = ("date_start", "event_type", "fatalities_best")
 QUAD_CLASS_RULES = {

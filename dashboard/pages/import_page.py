@@ -23,12 +23,13 @@ from dash import (
 from dash.exceptions import PreventUpdate
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
-from dashboard import ids, services, uploads
+from dashboard import ids, services
 from dashboard.components.event_form_fields import dropdown
 from dashboard.components.upload_guard import register_size_guard
-from tracker.accounts import Action
+from dashboard.server import uploads
 from tracker.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from tracker.importing import FORMAT_CHOICES, ImportFailed, ImportReport
+from tracker.store.accounts import Action
 
 FORMAT_LABELS = {
     "auto": "Detect from the file",

@@ -13,8 +13,8 @@ from dash import Input, Output, State, callback, dcc, get_asset_url, html, no_up
 from dashboard import ids, services
 from dashboard.components.export_link import export_link
 from dashboard.components.filter_panel import ignored_notice
-from dashboard.map_figures import Basemap, events_map_figure, map_graph_config
-from tracker.filters import EventFilter, parse_filter
+from dashboard.figures.map import Basemap, events_map_figure, map_graph_config
+from tracker.query.filters import EventFilter, parse_filter
 
 BASEMAP_OPTIONS = [
     {"label": "Outline (works offline)", "value": Basemap.OUTLINE.value},

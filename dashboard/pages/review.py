@@ -17,11 +17,12 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, services, uploads
+from dashboard import ids, services
 from dashboard.components.proposal_review import article_section
 from dashboard.components.upload_guard import register_size_guard
-from tracker.accounts import Action
+from dashboard.server import uploads
 from tracker.errors import InvalidInput, PermissionDenied, TrackerError
+from tracker.store.accounts import Action
 
 TEXT_LIMIT = 200_000  # characters; longer texts go through `tracker extract`
 NO_TEXT = "Paste the article's text or upload it as a .txt file."

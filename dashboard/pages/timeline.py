@@ -13,15 +13,15 @@ from dashboard import ids, services
 from dashboard.components.duplicate_banner import duplicate_banner
 from dashboard.components.export_link import export_link
 from dashboard.components.filter_panel import ignored_notice
-from dashboard.figures import (
+from dashboard.figures.timeline import (
     events_over_time_figure,
     fatalities_figure,
     score_figure,
     swimlane_figure,
 )
-from tracker.filters import EventFilter, parse_filter
-from tracker.stats import Period
-from tracker.timeline import Headlines, Swimlanes
+from tracker.query.filters import EventFilter, parse_filter
+from tracker.query.stats import Period
+from tracker.query.timeline import Headlines, Swimlanes
 
 DEFAULT_LANES = 8
 GRAPH_CONFIG = {"displaylogo": False}

@@ -20,8 +20,8 @@ from sqlalchemy import text
 from tests.browser.conftest import count_events
 from tests.conftest import REPO_ROOT, SEED_ARTICLE, require_shared
 from tracker.db import make_engine, session_scope
-from tracker.duplicates import dismiss_candidate, list_duplicate_candidates
-from tracker.queries import get_event_record
+from tracker.matching.duplicates import dismiss_candidate, list_duplicate_candidates
+from tracker.query.events import get_event_record
 
 SEED_STRIKE = "Ballistic-missile attack kills 14 Ukrainians, including 6 children"
 PROPOSED_STRIKE = "Military Forces of Russia attacks Civilians (Ukraine) in Ukraine"

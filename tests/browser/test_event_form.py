@@ -12,7 +12,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import count_events
-from tracker import taxonomy
+from tracker.vocab import taxonomy
 
 
 def choose(page: Page, label: str, option: str) -> None:

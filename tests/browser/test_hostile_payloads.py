@@ -24,7 +24,7 @@ from playwright.sync_api import Dialog, Page, expect
 from tests.browser.conftest import count_events
 from tests.conftest import REPO_ROOT
 from tracker.db import make_engine, session_scope
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
 
 DATA = REPO_ROOT / "tests" / "data" / "hostile"
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -166,11 +166,18 @@ def assert_inert(page: Page, *texts: str) -> None:
 
 
 def hover_text(page: Page, graph: str, points: str) -> str:
-    """The hover labels of every point of a chart, hovered one after another."""
+    """The hover labels of every point of a chart, hovered one after another.
+
+    Between two points the mouse leaves the chart and the label is awaited gone, and
+    each label is awaited drawn: read at once, it could still be the last point's."""
     said = []
     marks = page.locator(f"{graph} {points}")
+    label = page.locator(f"{graph} .hoverlayer .hovertext")
     for index in range(marks.count()):
+        page.mouse.move(0, 0)
+        expect(label).to_have_count(0)
         marks.nth(index).hover(force=True)
+        expect(label.first).to_be_visible()
         said.append(page.locator(f"{graph} .hoverlayer").text_content() or "")
     return "\n".join(said)
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboard.map_figures import MIN_MARKER_PX
+from dashboard.figures.map import MIN_MARKER_PX
 
 STRIKE = "Ballistic-missile attack kills 14 Ukrainians, including 6 children"
 

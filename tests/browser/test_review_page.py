@@ -17,7 +17,7 @@ from tests.conftest import SEED_ARTICLE, require_shared
 from tracker import review
 from tracker.db import make_engine, session_scope
 from tracker.extraction.proposals import Article, ProposedEvent
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
 
 TEXT = (
     "KYIV, 24 May 2025. A Russian drone struck a residential block in Kharkiv on "

@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from tracker.crud import create_event
 from tracker.db import make_engine, session_scope
-from tracker.history import Author
 from tracker.models import EventCreate
+from tracker.store.events import create_event
+from tracker.store.history import Author
 
 MAY = "/?since=2025-05-01&until=2025-05-31"
 TICK = re.compile(r"^\d{1,2} ([A-Z][a-z]{2}) (\d{4})$")

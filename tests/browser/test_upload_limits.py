@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from dashboard import ids, uploads
+from dashboard import ids
 from dashboard.pages import import_page
+from dashboard.server import uploads
 
 KB = 1024
 MB = 1024 * 1024

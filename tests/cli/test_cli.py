@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from tracker.cli import main
+from tracker.cli.main import main
 from tracker.db import make_engine
 from tracker.models import Actor, Event, Location, Source
 

@@ -9,9 +9,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import main
+from tracker.cli.main import main
 from tracker.exporting import CSV_COLUMNS
-from tracker.formats.acled import ACLED_COLUMNS
+from tracker.formats.acled.write import ACLED_COLUMNS
 
 
 def invoke(url: str, *args: str):

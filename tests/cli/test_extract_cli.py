@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tests.conftest import SEED_ARTICLE, require_shared
-from tracker.cli import main
+from tracker.cli.extract import JSON_KEYS
+from tracker.cli.main import main
 from tracker.db import make_engine
-from tracker.extract_command import JSON_KEYS
 from tracker.models import Event, EventSource, Source
 
 DATA = Path(__file__).parent.parent / "data" / "extraction"

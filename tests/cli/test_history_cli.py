@@ -7,11 +7,11 @@ import getpass
 from click.testing import CliRunner
 from sqlmodel import Session
 
-from tracker.cli import main
-from tracker.crud import update_event
+from tracker.cli.main import main
 from tracker.db import make_engine, session_scope
-from tracker.history import Author, state_at
 from tracker.models import Event, EventCreate
+from tracker.store.events import update_event
+from tracker.store.history import Author, state_at
 
 
 def invoke(url: str, *args: str):

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import main
-from tracker.crud import find_event_by_external_id
+from tracker.cli.main import main
 from tracker.db import make_engine, session_scope
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
+from tracker.store.events import find_event_by_external_id
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

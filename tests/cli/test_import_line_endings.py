@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import REPO_ROOT, table_counts
-from tracker.cli import main
+from tracker.cli.main import main
 from tracker.db import make_engine
 
 BARE_CR = REPO_ROOT / "tests" / "data" / "hostile" / "acled_bare_cr.csv"

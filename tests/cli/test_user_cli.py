@@ -8,12 +8,12 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session
 
-from tracker import accounts
-from tracker.accounts import Action, Principal, authorize
-from tracker.cli import main
+from tracker.cli.main import main
 from tracker.db import make_engine
 from tracker.errors import PermissionDenied
 from tracker.models import Role
+from tracker.store import accounts
+from tracker.store.accounts import Action, Principal, authorize
 
 PASSWORD = "correct horse battery"
 

@@ -14,11 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import login_user
 
-from dashboard.auth import account_named
+from dashboard.server.auth import account_named
 from dashboard.services import ENGINE_KEY
-from tracker import accounts
 from tracker.db import session_scope
 from tracker.models import Role
+from tracker.store import accounts
 
 PASSWORD = "a long enough password"
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from dashboard.app import create_app
-from dashboard.auth import safe_next, secret_key, secret_key_path
-from dashboard.login_throttle import LoginThrottle
+from dashboard.server.auth import safe_next, secret_key, secret_key_path
+from dashboard.server.login_throttle import LoginThrottle
 from dashboard.services import ENGINE_KEY
 from tests.dashboard.conftest import log_in
 

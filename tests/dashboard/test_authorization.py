@@ -28,10 +28,10 @@ from tests.browser import conftest as browser_servers
 from tests.browser.conftest import PASSWORD, running_server
 from tests.conftest import REPO_ROOT
 from tests.dashboard.conftest import login_token
-from tracker.crud import save_events, validate_event_records
 from tracker.db import make_engine, session_scope
 from tracker.models import Event, EventChange, EventStatus
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
+from tracker.store.events import save_events, validate_event_records
 
 IMPORT_FILE = REPO_ROOT / "tests" / "data" / "import_page" / "new_events.jsonl"
 NEW_EVENT = {

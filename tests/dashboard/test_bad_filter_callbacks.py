@@ -25,10 +25,10 @@ from dashboard import ids
 from tests.browser.conftest import PASSWORD, running_server
 from tests.conftest import BACKENDS, POSTGRES_URL, REPO_ROOT, postgres_unavailable
 from tests.dashboard.test_authorization import Browser
-from tracker import accounts
 from tracker.db import make_engine, session_scope, upgrade_database
 from tracker.models import Role
 from tracker.seed import seed_database
+from tracker.store import accounts
 
 HUGE = "99999999999999999999999"
 IGNORED_NOTE = "Some filter values in the address were ignored."

@@ -17,15 +17,15 @@ from dashboard.components.duplicate_banner import duplicate_banner
 from dashboard.pages import event_form, import_page
 from tests.dashboard.conftest import request_as
 from tracker import review
-from tracker.crud import create_event
 from tracker.db import make_engine, session_scope
-from tracker.duplicates import dismiss_candidate, find_duplicate_candidates
 from tracker.extraction.proposals import Article, ProposedEvent
-from tracker.filters import EventFilter
 from tracker.importing import ImportMode, import_file
+from tracker.matching.duplicates import dismiss_candidate, find_duplicate_candidates
 from tracker.models import DuplicateCandidate, Event, EventCreate
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
+from tracker.store.events import create_event
 
 SEED_STRIKE = "Ballistic-missile attack kills 14 Ukrainians, including 6 children"
 # The seed strike (event 6) typed again by hand, without a place.

@@ -10,9 +10,8 @@ from dash import dcc
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.pages import event
-from tracker.crud import create_event
 from tracker.db import make_engine, session_scope
-from tracker.duplicates import (
+from tracker.matching.duplicates import (
     dismiss_candidate,
     find_duplicate_candidates,
     list_duplicate_candidates,
@@ -20,6 +19,7 @@ from tracker.duplicates import (
 )
 from tracker.models import EventCreate
 from tracker.seed import seed_database
+from tracker.store.events import create_event
 
 STRIKE_ID = 6  # the seed's ballistic-missile attack, 24-25 May 2025, week precision
 REPORT_ID = 13  # the GDELT report of it added below

@@ -20,13 +20,13 @@ from dashboard.pages.event_form import (
     update_mode_options,
 )
 from tests.dashboard.conftest import request_as
-from tracker import taxonomy
 from tracker.db import make_engine, session_scope
 from tracker.errors import Problem
-from tracker.filters import EventFilter
 from tracker.models import EventStatus
-from tracker.queries import count_events, get_event_record
+from tracker.query.events import count_events, get_event_record
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
+from tracker.vocab import taxonomy
 
 REQUIRED_LABELS = {
     "Title": ids.FORM_TITLE,

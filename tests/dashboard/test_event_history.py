@@ -12,9 +12,9 @@ from dashboard.components.history_panel import describe_value
 from dashboard.pages import event
 from tests.dashboard.conftest import request_as
 from tracker.db import make_engine, session_scope
-from tracker.history import event_history
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
 from tracker.seed import seed_database
+from tracker.store.history import event_history
 
 EVENT_ID = 6
 

@@ -17,11 +17,11 @@ from dashboard.components.event_card import killed, safe_url
 from dashboard.pages import event, events
 from dashboard.services import ENGINE_KEY
 from tests.dashboard.conftest import client_as, request_as
-from tracker.crud import create_event, find_event_by_external_id
 from tracker.db import make_engine, session_scope
 from tracker.importing import import_file
 from tracker.models import EventCreate
 from tracker.seed import seed_database
+from tracker.store.events import create_event, find_event_by_external_id
 
 STRIKE_ID = 6  # the ballistic-missile attack: 14 killed, 6 children, week precision
 THREAT_ID, WALK_BACK_ID = 8, 11

@@ -22,12 +22,12 @@ from dashboard.app import create_app
 from dashboard.services import ENGINE_KEY
 from tests.conftest import table_counts
 from tests.dashboard.conftest import client_as, session_cookie
-from tracker.crud import create_event
 from tracker.db import make_engine, session_scope
 from tracker.exporting import CSV_COLUMNS, ROWS_PER_CHUNK, UTF8_BOM
-from tracker.formats.acled import ACLED_COLUMNS
+from tracker.formats.acled.write import ACLED_COLUMNS
 from tracker.models import Event, EventCreate
 from tracker.seed import seed_database
+from tracker.store.events import create_event
 
 FORMULA = "=10+20+cmd|' /C calc'!A0"
 
@@ -243,7 +243,7 @@ def test_export_csv_failing_mid_stream_aborts_the_download(app, live_server, cap
     corrupt_event_type(app, 2)  # seed 02 is dated after every bulk event
     cookie = session_cookie(client_as(app, "viewer"))
     connection = http.client.HTTPConnection(live_server, timeout=30)
-    with caplog.at_level(logging.ERROR, logger="dashboard.export_route"):
+    with caplog.at_level(logging.ERROR, logger="dashboard.server.export_route"):
         connection.request(
             "GET", "/export.csv?columns=acled", headers={"Cookie": cookie}
         )

@@ -24,10 +24,10 @@ from tests.dashboard.conftest import request_as
 from tracker.db import make_engine, session_scope
 from tracker.errors import NotFound
 from tracker.exporting import write_events_jsonl
-from tracker.filters import EventFilter
 from tracker.importing import FORMAT_CHOICES
 from tracker.models import Event
-from tracker.queries import iter_event_records
+from tracker.query.events import iter_event_records
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
 
 DATA = REPO_ROOT / "tests" / "data" / "import_page"

@@ -13,8 +13,7 @@ from dash import dcc, no_update
 
 from dashboard import ids
 from dashboard.app import create_app
-from dashboard.figures import QUAD_COLOURS, type_colour
-from dashboard.map_figures import (
+from dashboard.figures.map import (
     MIN_MARKER_PX,
     NO_MATCH,
     Basemap,
@@ -23,12 +22,13 @@ from dashboard.map_figures import (
     marker_hover_text,
     marker_href,
 )
+from dashboard.figures.timeline import QUAD_COLOURS, type_colour
 from dashboard.pages import map as map_page
 from tests.dashboard.conftest import client_as
 from tracker.db import make_engine, session_scope
-from tracker.filters import EventFilter
+from tracker.query.filters import EventFilter
+from tracker.query.stats import LocationCount
 from tracker.seed import seed_database
-from tracker.stats import LocationCount
 
 MAY = dt.date(2025, 5, 1)
 

@@ -16,10 +16,11 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from dashboard import figures, ids, services
+from dashboard import ids, services
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
 from dashboard.components.proposal_review import evidence_segments
+from dashboard.figures import timeline as timeline_figures
 from dashboard.pages import event as event_page
 from dashboard.pages import event_form, review
 from dashboard.pages import events as events_page
@@ -27,8 +28,8 @@ from tests.dashboard.conftest import request_as
 from tracker import review as reviewing
 from tracker.db import make_engine, session_scope
 from tracker.extraction.proposals import Article, ProposedEvent
-from tracker.filters import EventFilter
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
 
 TEXT = (
@@ -349,7 +350,7 @@ def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, propos
 
 def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposals):
     strike, _ = proposals
-    figure = figures.swimlane_figure(
+    figure = timeline_figures.swimlane_figure(
         services.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
     )
     drawn = [

@@ -9,21 +9,21 @@ import datetime as dt
 import pytest
 
 from dashboard.app import create_app
-from dashboard.figures import (
+from dashboard.figures.lane_layout import MAX_ROWS
+from dashboard.figures.timeline import (
     events_over_time_figure,
     fatalities_figure,
     score_figure,
     swimlane_figure,
     type_colour,
 )
-from dashboard.lane_layout import MAX_ROWS
 from dashboard.pages import timeline
 from dashboard.pages.timeline import precision_note
 from tests.dashboard.conftest import client_as
 from tracker.db import make_engine, session_scope
+from tracker.query.stats import Period, PeriodCount
+from tracker.query.timeline import FatalityPoint, LaneMark, ScorePoint, Swimlanes
 from tracker.seed import seed_database
-from tracker.stats import Period, PeriodCount
-from tracker.timeline import FatalityPoint, LaneMark, ScorePoint, Swimlanes
 
 
 @pytest.fixture
@@ -325,7 +325,7 @@ def test_period_charts_cover_the_filter_window_and_no_more():
     figure = events_over_time_figure(counts, Period.WEEK, since=day(7), until=day(20))
     assert figure.layout.xaxis.range == ("2025-05-01 12:00", "2025-05-22 12:00")
     assert figure.layout.xaxis.tick0 == "2025-05-05"
-    # A bin before the window widens the range rather than vanish (tracker.stats
+    # A bin before the window widens the range rather than vanish (tracker.query.stats
     # bins an event that began earlier at the window's start, so there is none).
     counts = [PeriodCount(day(1), "ASSAULT", 4, 1)]
     figure = events_over_time_figure(counts, Period.DAY, since=since, until=until)

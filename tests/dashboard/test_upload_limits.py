@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from dash import dcc
 
-from dashboard import services, uploads
+from dashboard import services
 from dashboard.app import create_app
 from dashboard.pages import import_page, review
+from dashboard.server import uploads
 from tests.dashboard.conftest import client_as, request_as
 from tracker.errors import ConfigurationError, InvalidInput
 

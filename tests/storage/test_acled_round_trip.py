@@ -22,14 +22,14 @@ from click.testing import CliRunner
 from dashboard.app import create_app
 from dashboard.services import ENGINE_KEY
 from tests.dashboard.conftest import client_as
-from tracker.cli import main
-from tracker.crud import find_event_by_external_id, update_event
+from tracker.cli.main import main
 from tracker.db import make_engine, session_scope
 from tracker.exporting import UTF8_BOM
-from tracker.formats.acled import ACLED_COLUMNS
-from tracker.history import writable_state
+from tracker.formats.acled.write import ACLED_COLUMNS
 from tracker.models import EventCreate
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
+from tracker.store.events import find_event_by_external_id, update_event
+from tracker.store.history import writable_state
 
 from ..conftest import require_shared
 

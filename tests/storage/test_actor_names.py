@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tracker.crud import create_event, update_event
 from tracker.db import downgrade_database, session_scope, upgrade_database
-from tracker.facets import search_actors
-from tracker.filters import EventFilter
-from tracker.history import writable_state
 from tracker.importing import import_file
 from tracker.models import EventCreate
-from tracker.queries import count_events, get_event_record
+from tracker.query.events import count_events, get_event_record
+from tracker.query.facets import search_actors
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
+from tracker.store.events import create_event, update_event
+from tracker.store.history import writable_state
 
 from ..conftest import require_shared
 

@@ -13,9 +13,9 @@ from sqlalchemy import delete, update
 from tracker.backup import backup_database, restore_database, summarize_backup
 from tracker.db import current_revision, make_engine, session_scope
 from tracker.errors import InvalidInput
-from tracker.filters import EventFilter
 from tracker.models import Event, EventStatus
-from tracker.queries import count_events, iter_event_records
+from tracker.query.events import count_events, iter_event_records
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
 
 

@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from tracker.crud import create_event, update_event
 from tracker.db import make_engine, session_scope
 from tracker.errors import InvalidInput
 from tracker.models import Event, EventCreate
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
+from tracker.store.events import create_event, update_event
 
 WRITERS = 4
 WRITES_EACH = 15

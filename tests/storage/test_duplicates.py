@@ -10,17 +10,16 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, func, select
 
-from tracker.crud import create_event
 from tracker.db import session_scope
-from tracker.duplicates import (
+from tracker.errors import InvalidInput, NotFound
+from tracker.importing import import_file
+from tracker.matching.duplicates import (
     dismiss_candidate,
     find_duplicate_candidates,
     haversine_km,
     list_duplicate_candidates,
     merge_candidate,
 )
-from tracker.errors import InvalidInput, NotFound
-from tracker.importing import import_file
 from tracker.models import (
     DuplicateCandidate,
     Event,
@@ -29,6 +28,7 @@ from tracker.models import (
     EventSource,
     Source,
 )
+from tracker.store.events import create_event
 
 KHARKIV = (49.9935, 36.2304)
 KM_NORTH = 1 / 111.19  # degrees of latitude per kilometre, near enough

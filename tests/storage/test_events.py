@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from tracker.crud import create_event, save_events, validate_event_records
 from tracker.db import session_scope
 from tracker.errors import InvalidInput, NotFound
-from tracker.filters import EventFilter
 from tracker.models import Actor, Event, EventCreate, Location, Source
-from tracker.queries import count_events, get_event_record, list_events
+from tracker.query.events import count_events, get_event_record, list_events
+from tracker.query.filters import EventFilter
+from tracker.store.events import create_event, save_events, validate_event_records
 
 STRIKE = {
     "title": "Missile strike on Sumy",

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.crud import create_event, save_events, update_event
 from tracker.db import session_scope
 from tracker.errors import NotFound
-from tracker.history import Author, event_history, revert_event, state_at
 from tracker.models import ChangeAction, EventCreate
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
+from tracker.store.events import create_event, save_events, update_event
+from tracker.store.history import Author, event_history, revert_event, state_at
 
 ANNA = Author("anna", via="edit form")
 BORIS = Author("boris", via="edit form")

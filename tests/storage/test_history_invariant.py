@@ -6,7 +6,8 @@ the newest history entry's version is the event's version, and every version of 
 event restores, by `state_at` and by an actual revert, to exactly the fields it had.
 
 The expected fields are written out here from the records the test saves, not read
-from `tracker.history`: `fields()` spells out every editable field with its default.
+from `tracker.store.history`: `fields()` spells out every editable field with its
+default.
 """
 
 from __future__ import annotations
@@ -20,24 +21,24 @@ from sqlmodel import Session
 
 from tests.conftest import table_counts
 from tracker import review
-from tracker.crud import (
+from tracker.db import session_scope
+from tracker.errors import InvalidInput
+from tracker.importing import import_file
+from tracker.matching.duplicates import (
+    dismiss_candidate,
+    find_duplicate_candidates,
+    merge_candidate,
+)
+from tracker.models import DuplicateCandidate, EventCreate, SourceIn
+from tracker.store.events import (
     cite_sources,
     create_event,
     purge_event,
     retract_event,
     update_event,
 )
-from tracker.db import session_scope
-from tracker.duplicates import (
-    dismiss_candidate,
-    find_duplicate_candidates,
-    merge_candidate,
-)
-from tracker.errors import InvalidInput
-from tracker.history import Author, current_state, event_history, state_at
-from tracker.history import revert_event as restore
-from tracker.importing import import_file
-from tracker.models import DuplicateCandidate, EventCreate, SourceIn
+from tracker.store.history import Author, current_state, event_history, state_at
+from tracker.store.history import revert_event as restore
 
 ANNA = Author("anna", via="test")
 KHARKIV = {

@@ -12,14 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import table_counts
-from tracker.crud import save_events, validate_event_records
 from tracker.db import session_scope
 from tracker.errors import InvalidInput
-from tracker.filters import EventFilter
 from tracker.models import EventCreate
-from tracker.queries import count_events, get_event_record, list_events
-from tracker.stats import Period, count_events_by_location, count_events_by_period
-from tracker.timeline import headline_figures
+from tracker.query.events import count_events, get_event_record, list_events
+from tracker.query.filters import EventFilter
+from tracker.query.stats import Period, count_events_by_location, count_events_by_period
+from tracker.query.timeline import headline_figures
+from tracker.store.events import save_events, validate_event_records
 
 PAYLOADS = [
     "<script>window.__pwned = 1</script>",

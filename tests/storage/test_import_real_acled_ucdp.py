@@ -23,12 +23,12 @@ from sqlmodel import Session
 
 from tracker.db import session_scope
 from tracker.errors import problems_from_validation_error
-from tracker.formats.acled_import import ACLED_FORMAT
+from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.formats.base import ImportFormat, RowProblem
 from tracker.formats.ucdp import UCDP_FORMAT
 from tracker.importing import ImportFailed, import_file
 from tracker.models import Actor, Event, EventCreate, Location, Source
-from tracker.queries import get_event_record
+from tracker.query.events import get_event_record
 
 from ..conftest import require_shared
 

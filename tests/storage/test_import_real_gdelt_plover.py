@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import require_shared
-from tracker.crud import find_event_by_external_id
 from tracker.db import session_scope
-from tracker.filters import EventFilter
 from tracker.importing import ImportFailed, import_file
 from tracker.models import Event, EventRecord
-from tracker.queries import get_event_record, iter_event_records
+from tracker.query.events import get_event_record, iter_event_records
+from tracker.query.filters import EventFilter
+from tracker.store.events import find_event_by_external_id
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HARM = ("destroy", "firearms")

@@ -13,11 +13,11 @@ from functools import cache
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from tracker.cli import main
+from tracker.cli.main import main
 from tracker.db import make_engine, session_scope
-from tracker.filters import EventFilter
 from tracker.models import Actor, Event, EventActor
-from tracker.queries import count_events, list_events
+from tracker.query.events import count_events, list_events
+from tracker.query.filters import EventFilter
 
 from .test_import_real_acled_ucdp import file_rows, run, sample
 

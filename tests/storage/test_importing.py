@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.db import session_scope
-from tracker.duplicates import list_duplicate_candidates
-from tracker.filters import EventFilter
 from tracker.importing import ImportFailed, import_file
+from tracker.matching.duplicates import list_duplicate_candidates
 from tracker.models import Actor, Event, EventActor, EventLink, Location, Source
-from tracker.queries import iter_event_records
+from tracker.query.events import iter_event_records
+from tracker.query.filters import EventFilter
 
 
 def write_lines(path: Path, lines: list[str]) -> Path:

@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from tracker.crud import create_event, save_events
 from tracker.db import session_scope
-from tracker.duplicates import dismiss_candidate, find_duplicate_candidates
-from tracker.filters import EventFilter
-from tracker.lookalikes import (
+from tracker.matching.duplicates import dismiss_candidate, find_duplicate_candidates
+from tracker.matching.lookalikes import (
     CANDIDATE_ROWS,
     count_events_with_open_candidates,
     find_likely_duplicates,
 )
 from tracker.models import DuplicateCandidate, Event, EventCreate
+from tracker.query.filters import EventFilter
+from tracker.store.events import create_event, save_events
 
 KHARKIV = (49.9935, 36.2304)
 KM_NORTH = 1 / 111.19  # degrees of latitude per kilometre, near enough

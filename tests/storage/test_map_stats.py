@@ -8,9 +8,12 @@ import datetime as dt
 import pytest
 
 from tracker.db import session_scope
-from tracker.filters import EventFilter
+from tracker.query.filters import EventFilter
+from tracker.query.stats import (
+    count_events_by_location,
+    count_events_without_coordinates,
+)
 from tracker.seed import seed_database
-from tracker.stats import count_events_by_location, count_events_without_coordinates
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from tracker.db import (
     session_scope,
     upgrade_database,
 )
-from tracker.filters import EventFilter
-from tracker.queries import count_events
+from tracker.query.events import count_events
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
 
 FIRST_REVISION = "0001"

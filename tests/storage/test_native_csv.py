@@ -10,14 +10,14 @@ import io
 
 import pytest
 
-from tracker.crud import create_event
 from tracker.db import session_scope
 from tracker.exporting import write_events_csv
-from tracker.filters import EventFilter
 from tracker.models import EventCreate
 from tracker.native_csv import iter_native_csv_chunks, iter_native_rows
-from tracker.queries import iter_event_records
+from tracker.query.events import iter_event_records
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
+from tracker.store.events import create_event
 
 AWKWARD = {
     "title": '=HYPERLINK("https://example.org") shelling, "quoted"',

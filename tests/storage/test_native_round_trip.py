@@ -16,15 +16,15 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import REPO_ROOT
-from tracker.crud import create_event
 from tracker.db import make_engine, session_scope
 from tracker.exporting import write_events_csv, write_events_jsonl
-from tracker.filters import EventFilter
-from tracker.formats.native import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
+from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
 from tracker.importing import ImportFailed, import_file
 from tracker.models import READ_ONLY_RECORD_KEYS, Event, EventCreate, EventRecord
-from tracker.queries import iter_event_records
+from tracker.query.events import iter_event_records
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
+from tracker.store.events import create_event
 
 FORMATS = {"csv": NATIVE_CSV_FORMAT, "jsonl": NATIVE_JSONL_FORMAT}
 

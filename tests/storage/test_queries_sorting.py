@@ -10,17 +10,17 @@ import datetime as dt
 
 import pytest
 
-from tracker.crud import create_event, save_events
 from tracker.db import session_scope
-from tracker.filters import EventFilter
 from tracker.models import EventCreate
-from tracker.queries import (
+from tracker.query.events import (
     EventRow,
     cursor_from_token,
     cursor_to_token,
     list_events,
     list_linked_events,
 )
+from tracker.query.filters import EventFilter
+from tracker.store.events import create_event, save_events
 
 # (title, type, day of May 2025, fatalities): ties on type, day and fatalities, and
 # unknown fatalities, so every tie-breaker is exercised.

@@ -11,13 +11,14 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from tracker import crud, review
+from tracker import review
 from tracker.db import session_scope
 from tracker.errors import InvalidInput, NotFound
 from tracker.extraction.proposals import Article, Evidence, ProposedEvent
-from tracker.filters import EventFilter
 from tracker.models import Event, EventCreate, StoredArticle
-from tracker.queries import count_events, get_event_record
+from tracker.query.events import count_events, get_event_record
+from tracker.query.filters import EventFilter
+from tracker.store import events as event_store
 
 TEXT = (
     "KYIV, 24 May 2025. A Russian missile strike on Kharkiv killed three civilians "
@@ -99,7 +100,7 @@ def known_strike(engine, **changes) -> int:
         **changes,
     }
     with session_scope(engine) as session:
-        return crud.create_event(session, EventCreate.model_validate(record)).id
+        return event_store.create_event(session, EventCreate.model_validate(record)).id
 
 
 def record(engine, event_id: int):

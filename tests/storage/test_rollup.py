@@ -12,17 +12,25 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from tests.storage.test_history import edit
-from tracker.crud import create_event, purge_event
 from tracker.db import session_scope
-from tracker.filters import EventFilter
-from tracker.history import Author
 from tracker.importing import import_file
 from tracker.models import Event, EventCreate, EventRollup, Location
-from tracker.queries import count_events
-from tracker.rollup import uses_rollup
+from tracker.query.events import count_events
+from tracker.query.filters import EventFilter
+from tracker.query.rollup import uses_rollup
+from tracker.query.stats import (
+    Period,
+    count_events_by_period,
+    count_events_by_precision,
+)
+from tracker.query.timeline import (
+    fatalities_by_period,
+    headline_figures,
+    score_by_period,
+)
 from tracker.seed import seed_database
-from tracker.stats import Period, count_events_by_period, count_events_by_precision
-from tracker.timeline import fatalities_by_period, headline_figures, score_by_period
+from tracker.store.events import create_event, purge_event
+from tracker.store.history import Author
 
 ADMIN = Author("admin", via="test")
 

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.db import session_scope
-from tracker.filters import EventFilter
 from tracker.models import Actor, ActorAlias, Event, EventLink, Location, Source
-from tracker.queries import iter_event_records
+from tracker.query.events import iter_event_records
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
 
 

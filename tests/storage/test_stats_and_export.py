@@ -9,13 +9,13 @@ import json
 
 import pytest
 
-from tracker.crud import save_events, validate_event_records
 from tracker.db import session_scope
 from tracker.exporting import CSV_COLUMNS, write_events_csv, write_events_jsonl
-from tracker.filters import EventFilter
-from tracker.queries import count_events, iter_event_records
+from tracker.query.events import count_events, iter_event_records
+from tracker.query.filters import EventFilter
+from tracker.query.stats import Period, count_events_by_period, date_bounds
 from tracker.seed import seed_database
-from tracker.stats import Period, count_events_by_period, date_bounds
+from tracker.store.events import save_events, validate_event_records
 
 
 @pytest.fixture

@@ -8,18 +8,18 @@ import pytest
 from sqlalchemy import update
 
 from tracker.db import session_scope
-from tracker.facets import country_choices, search_actors, search_places
-from tracker.filters import EventFilter
 from tracker.models import Event
-from tracker.queries import count_events
-from tracker.seed import seed_database
-from tracker.stats import Period
-from tracker.timeline import (
+from tracker.query.events import count_events
+from tracker.query.facets import country_choices, search_actors, search_places
+from tracker.query.filters import EventFilter
+from tracker.query.stats import Period
+from tracker.query.timeline import (
     actor_swimlanes,
     fatalities_by_period,
     headline_figures,
     score_by_period,
 )
+from tracker.seed import seed_database
 
 
 @pytest.fixture

@@ -15,22 +15,22 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import SEED_ARTICLE, require_shared
-from tracker.crud import create_event
 from tracker.db import session_scope
 from tracker.extraction.pipeline import extract_events
 from tracker.extraction.proposals import Article
-from tracker.filters import EventFilter
-from tracker.history import Author
 from tracker.models import EventCreate
-from tracker.review import save_article_proposals
-from tracker.seed import seed_database
-from tracker.stats import (
+from tracker.query.filters import EventFilter
+from tracker.query.stats import (
     Period,
     count_events_by_period,
     count_events_started_before_window,
     date_bounds,
 )
-from tracker.timeline import fatalities_by_period, headline_figures
+from tracker.query.timeline import fatalities_by_period, headline_figures
+from tracker.review import save_article_proposals
+from tracker.seed import seed_database
+from tracker.store.events import create_event
+from tracker.store.history import Author
 
 ANALYST = Author("analyst", via="test")
 MAY_2025 = (dt.date(2025, 5, 1), dt.date(2025, 5, 31))

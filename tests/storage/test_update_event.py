@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.crud import (
+from tracker.db import session_scope
+from tracker.errors import EditConflict, InvalidInput, NotFound
+from tracker.models import EventCreate
+from tracker.query.events import get_event_record
+from tracker.store.events import (
     create_event,
     find_locations,
     list_actor_names,
@@ -15,10 +19,6 @@ from tracker.crud import (
     update_event,
     validate_event_records,
 )
-from tracker.db import session_scope
-from tracker.errors import EditConflict, InvalidInput, NotFound
-from tracker.models import EventCreate
-from tracker.queries import get_event_record
 
 STRIKE = {
     "title": "Missile strike on Sumy",

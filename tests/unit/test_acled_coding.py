@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import taxonomy
 from tracker.extraction.acled_coding import code_acled, cue_book, matching_rule
 from tracker.extraction.proposals import ProposedActor
+from tracker.vocab import taxonomy
 
 ERV = "Explosions/Remote violence"
 SD = "Strategic developments"

@@ -13,14 +13,14 @@ import pytest
 
 from tracker.exporting import CSV_COLUMNS, UTF8_BOM, csv_row, iter_csv_chunks
 from tracker.formats import CSV_LAYOUTS
-from tracker.formats.acled import (
+from tracker.formats.acled.verbatim import acled_export_row
+from tracker.formats.acled.write import (
     ACLED_COLUMNS,
     acled_row,
     acled_sides,
     disorder_type,
     write_acled_csv,
 )
-from tracker.formats.acled_verbatim import acled_export_row
 from tracker.models import EventRecord
 
 ARTICLE = {
@@ -362,7 +362,7 @@ def test_write_acled_csv_writes_the_header_and_one_row_per_event():
 def test_csv_layouts_offer_the_native_and_acled_columns():
     assert CSV_LAYOUTS["native"].columns == CSV_COLUMNS
     assert CSV_LAYOUTS["acled"].columns == ACLED_COLUMNS
-    # An event imported from ACLED gives its row back (tracker.formats.acled_verbatim).
+    # An event imported from ACLED gives its row back (tracker.formats.acled.verbatim).
     assert CSV_LAYOUTS["acled"].row is acled_export_row
 
 

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from tracker.errors import InvalidInput, problems_from_validation_error
-from tracker.formats.acled_import import ACLED_FORMAT
+from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.formats.base import RawRow, RowProblem
 from tracker.models import EventCreate
 

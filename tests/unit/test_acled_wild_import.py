@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tracker.formats.acled_import import ACLED_FORMAT
+from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.formats.base import ASSUMED_KEY, RawRow, RowProblem
 from tracker.models import EventCreate
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tracker.dates import covered_interval, describe_date
+from tracker.vocab.dates import covered_interval, describe_date
 
 D = dt.date
 

@@ -1,6 +1,6 @@
-"""One door for writes to an event (issue #12): only `tracker.crud` bumps an event's
-version or adds a history entry, so no other module can write an event and forget
-its history (a duplicate merge once did)."""
+"""One door for writes to an event (issue #12): only `tracker.store.events` bumps an
+event's version or adds a history entry, so no other module can write an event and
+forget its history (a duplicate merge once did)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# crud is the door; history defines the entry it adds.
-DOOR = {ROOT / "tracker" / "crud.py", ROOT / "tracker" / "history.py"}
+# store.events is the door; store.history defines the entry it adds.
+DOOR = {ROOT / "tracker/store/events.py", ROOT / "tracker/store/history.py"}
 HISTORY_WRITERS = {"record_change", "record_changes", "EventChange"}
 
 
@@ -47,7 +47,7 @@ def side_doors(source: str) -> list[str]:
     ),
     ids=lambda p: str(p.relative_to(ROOT)),
 )
-def test_module_outside_crud_never_sets_a_version_or_writes_history(path):
+def test_module_outside_the_door_never_sets_a_version_or_writes_history(path):
     assert side_doors(path.read_text(encoding="utf-8")) == []
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT, SEED_ARTICLE, require_shared
-from tracker.extract_command import proposal_json
+from tracker.cli.extract import proposal_json
 from tracker.extraction import extract_events
 from tracker.extraction.proposals import ProposedEvent
 

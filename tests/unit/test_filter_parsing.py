@@ -13,15 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.errors import Problem
-from tracker.filter_values import LARGEST_WHOLE_NUMBER, MAX_LIST_VALUES
-from tracker.filters import (
+from tracker.models import Event
+from tracker.query.filter_values import LARGEST_WHOLE_NUMBER, MAX_LIST_VALUES
+from tracker.query.filters import (
     PLAIN_IN_LIST,
     EventFilter,
     one_of,
     parse_filter,
     parse_query_string,
 )
-from tracker.models import Event
 
 NOT_DIGITS = "must be a whole number of 0 or more, in the digits 0-9"
 

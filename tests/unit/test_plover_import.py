@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from tracker.errors import InvalidInput
 from tracker.formats.base import ASSUMED_KEY, RawRow, RowProblem
-from tracker.formats.plover import PLOVER_FORMAT
+from tracker.formats.plover.read import PLOVER_FORMAT
 from tracker.models import EventCreate
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "plover"

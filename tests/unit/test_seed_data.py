@@ -6,9 +6,9 @@ import datetime as dt
 import json
 
 from tests.conftest import REPO_ROOT, SEED_ARTICLE, require_shared
-from tracker.crud import validate_event_records
+from tracker.formats.json_records import parse_json_records
 from tracker.models import ActorCreate
-from tracker.records import parse_json_records
+from tracker.store.events import validate_event_records
 
 SEED = REPO_ROOT / "seed_data"
 PUBLISHED = dt.date(2025, 5, 28)

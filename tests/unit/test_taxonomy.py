@@ -1,11 +1,12 @@
-"""Specification tests for tracker.taxonomy: PLOVER vocabulary and its crosswalks."""
+"""Specification tests for tracker.vocab.taxonomy: the PLOVER vocabulary and its
+crosswalks."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from tracker import taxonomy
+from tracker.vocab import taxonomy
 
 GSR_FILE = (
     Path(__file__).parents[3]

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from tracker import taxonomy
 from tracker.extraction.proposals import ProposedActor
+from tracker.vocab import taxonomy
 
 CUES_FILE = ("data", "extraction", "acled_cues.toml")
 

@@ -44,7 +44,7 @@ from tracker.extraction.proposals import Evidence, ProposedActor, ProposedEvent
 from tracker.extraction.roles import ArticleMemory, Span, assign_roles, resolve_mentions
 from tracker.extraction.sentences import Sentence, split_sentences
 from tracker.models import DatePrecision, SourceIn
-from tracker.taxonomy import plover_to_acled
+from tracker.vocab.taxonomy import plover_to_acled
 
 BASE_CONFIDENCE = 0.5
 UNDATED_DAYS = 6  # an article with no date at all: the week up to publication

@@ -1,8 +1,8 @@
 """Find where a sentence places an event: a town in the gazetteer, a region, a country.
 
-Towns are looked up in the offline gazetteer (`tracker.gazetteer.find_places`) by runs
-of capitalised words that are not actor names; a country named after "in"/"into" gives
-country precision at the country's point from countries.toml; fronts and border
+Towns are looked up in the offline gazetteer (`tracker.vocab.gazetteer.find_places`) by
+runs of capitalised words that are not actor names; a country named after "in"/"into"
+gives country precision at the country's point from countries.toml; fronts and border
 regions ("Ukraine's eastern front") are named but get no coordinates, because any
 point would be invented.
 """
@@ -17,8 +17,8 @@ from importlib.resources import files
 from tracker.extraction.actors import ActorMention, Country
 from tracker.extraction.proposals import ProposedPlace
 from tracker.extraction.sentences import Token
-from tracker.gazetteer import Place, find_places, normalise_name
 from tracker.models import GeoPrecision
+from tracker.vocab.gazetteer import Place, find_places, normalise_name
 
 # Words before a place name that say "this is where it happened".
 LOCATIVE = frozenset(

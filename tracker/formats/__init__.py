@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from tracker.exporting import CSV_COLUMNS, csv_row
-from tracker.filters import EventFilter
-from tracker.formats.acled import ACLED_COLUMNS
-from tracker.formats.acled_verbatim import acled_export_columns, acled_export_row
+from tracker.formats.acled.verbatim import acled_export_columns, acled_export_row
+from tracker.formats.acled.write import ACLED_COLUMNS
 from tracker.models import EventRecord
+from tracker.query.filters import EventFilter
 
 
 @dataclass(frozen=True)

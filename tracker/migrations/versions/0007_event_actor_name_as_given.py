@@ -27,7 +27,7 @@ down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# As in tracker.actor_registry, written out: a migration must not change with the code.
+# As in tracker.store.registry, written out: a migration must not change with the code.
 PERIOD_SUFFIX = re.compile(r"\s*\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)\s*$")
 
 ACTOR = sa.table("actor", sa.column("id"), sa.column("name"))

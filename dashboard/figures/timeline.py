@@ -1,0 +1,473 @@
+"""Pure figure builders: small result rows in, Plotly figures out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.figures.date_axes import (
+    DAY_MS,
+    HOVER_FORMATS,
+    count_axis,
+    date_axis,
+    period_range,
+    periods_between,
+)
+from dashboard.figures.lane_layout import LANE_GAP, PlacedMark, place_marks
+from tracker.models import EventStatus
+from tracker.query.stats import Period, PeriodCount, choose_period
+from tracker.query.timeline import FatalityPoint, LaneMark, ScorePoint, Swimlanes
+from tracker.vocab import taxonomy
+from tracker.vocab.dates import describe_date
+
+# One hue family per PLOVER quad class (colour-blind-safe Okabe-Ito bases),
+# with shades for the types within a class.
+QUAD_COLOURS: dict[int, tuple[str, ...]] = {
+    1: ("#56B4E9", "#2b8fd0", "#8fd0f2", "#1f6fa3"),  # verbal cooperation: sky blue
+    2: ("#009E73", "#33c49a", "#006b4e", "#7fd8bd"),  # material cooperation: green
+    3: (
+        "#E69F00",
+        "#f5c04d",
+        "#b37b00",
+        "#ffd98a",
+        "#8a5e00",
+    ),  # verbal conflict: orange
+    4: (
+        "#D55E00",
+        "#a34800",
+        "#f08a45",
+        "#7a3500",
+        "#ffb380",
+    ),  # material conflict: vermilion
+}
+
+
+def plotly_text(text: str) -> str:
+    """`text` as Plotly shows it literally in labels, which read a few HTML tags
+    (<b>, <a href>) and entities: &, < and > are escaped. Quotes are not, since
+    Plotly shows &quot; as it is."""
+    return escape(text, quote=False)
+
+
+def type_colour(event_type: str) -> str:
+    """The colour of a PLOVER type: its quad class's hue, in a shade of its own."""
+    quad = taxonomy.quad_class(event_type)
+    siblings = [t for t in taxonomy.event_types() if taxonomy.quad_class(t) == quad]
+    shades = QUAD_COLOURS[quad]
+    return shades[siblings.index(event_type) % len(shades)]
+
+
+PERIOD_DAYS = {Period.DAY: 1, Period.WEEK: 7, Period.MONTH: 30, Period.YEAR: 365}
+ROW_PX = 20  # height of one swimlane row
+
+
+def bar_width_ms(period: Period) -> float:
+    """A bar 80% as wide as its period, in milliseconds on a date axis, so that a few
+    far-apart bins are not drawn as bars weeks wide."""
+    return PERIOD_DAYS[period] * DAY_MS * 0.8
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank chart that says why it is blank."""
+    figure = go.Figure()
+    figure.add_annotation(
+        text=message,
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font={"size": 16},
+    )
+    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=380)
+    return figure
+
+
+def period_axis_title(period: Period) -> str:
+    """What a period chart's x axis measures."""
+    if period is Period.DAY:
+        return "Date (one mark per day)"
+    first = "Monday" if period is Period.WEEK else "first day"
+    return f"Date (one mark per {period.value}, placed on its {first})"
+
+
+def events_over_time_figure(
+    counts: list[PeriodCount],
+    period: Period | None,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> go.Figure:
+    """Stacked bars of events per period, one trace per PLOVER type, by quad class.
+
+    The x axis ticks in the period's unit and covers the filter's window when it has
+    one; the count axis ticks on whole numbers from zero. A period without events
+    has no bar: its count is zero."""
+    if not counts or period is None:
+        return empty_figure("No events match these filters.")
+    types = sorted(
+        {c.event_type for c in counts}, key=lambda t: (taxonomy.quad_class(t), t)
+    )
+    figure = go.Figure()
+    for event_type in types:
+        rows = [c for c in counts if c.event_type == event_type]
+        quad_label = taxonomy.quad_class_label(taxonomy.quad_class(event_type))
+        figure.add_bar(
+            name=event_type,
+            x=[r.period_start.isoformat() for r in rows],
+            y=[r.count for r in rows],
+            width=bar_width_ms(period),
+            marker_color=type_colour(event_type),
+            legendgroup=quad_label,
+            legendgrouptitle_text=quad_label,
+            hovertemplate=f"{event_type}<br>%{{x|{HOVER_FORMATS[period]}}}: %{{y}} "
+            "event(s)<extra></extra>",
+        )
+    totals: dict[dt.date, int] = {}
+    for c in counts:
+        totals[c.period_start] = totals.get(c.period_start, 0) + c.count
+    starts = sorted(totals)
+    span = period_range(starts[0], starts[-1], period, since=since, until=until)
+    figure.update_layout(
+        barmode="stack",
+        height=420,
+        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        xaxis=date_axis(period, *span, period_axis_title(period)),
+        yaxis=count_axis(max(totals.values()), "Events (count)"),
+        showlegend=True,
+        legend={"groupclick": "toggleitem"},
+    )
+    return figure
+
+
+def swimlane_figure(
+    lanes: Swimlanes, *, since: dt.date | None = None, until: dt.date | None = None
+) -> go.Figure:
+    """One lane per actor, every event in it reachable by hover and click.
+
+    A day-precision event is a point; a coarser one is a thin, light bar over the
+    days it may fall on, with a small marker at its start. Marks that overlap in a
+    lane take rows of their own (points first, then spans), and spans are drawn
+    first, points last, so no mark covers another. With a window (`since`,
+    `until`) spans are cut at its edges; their hover keeps the real dates.
+    customdata holds the event id (what a click opens), then the hover's lines."""
+    if not lanes.marks:
+        return empty_figure("No events with actors match these filters.")
+    names = [name for name, _ in lanes.actors]
+    placed = place_marks(names, lanes.marks, since=since, until=until)
+    spans = [p for p in placed.placed if not p.exact]
+    points = [p for p in placed.placed if p.exact]
+    types = sorted({p.mark.event_type for p in placed.placed})
+    figure = go.Figure()
+    # Trace order is drawing order: bars behind, span markers, then points on top.
+    for event_type in types:
+        _add_span_bars(figure, [p for p in spans if p.mark.event_type == event_type])
+    for event_type in types:
+        typed = [p for p in spans if p.mark.event_type == event_type]
+        _add_markers(figure, typed, size=9, legend=False)
+    for event_type in types:
+        typed = [p for p in points if p.mark.event_type == event_type]
+        _add_markers(
+            figure,
+            typed,
+            size=12,
+            legend=not any(p.mark.event_type == event_type for p in spans),
+        )
+    first = since or min(p.start for p in placed.placed)
+    last = until or max(p.end for p in placed.placed)
+    # From the first day's midnight to the one after the last day: whole days,
+    # each labelled across its width.
+    axis = date_axis(
+        choose_period(first, last),
+        dt.datetime.combine(first, dt.time()),
+        dt.datetime.combine(last + dt.timedelta(days=1), dt.time()),
+        "Date (a point: one day; a thin bar: the days a coarser date may fall on)",
+        label_periods=True,
+    )
+    figure.update_layout(
+        barmode="overlay",
+        hovermode="closest",
+        height=max(260, 90 + int(ROW_PX * (placed.rows + 1.6))),
+        margin={"l": 10, "r": 20, "t": 30, "b": 60},
+        xaxis=axis,
+        yaxis={
+            "title": {"text": "Actor"},
+            "tickvals": placed.centres,
+            "ticktext": [plotly_text(name) for name in names],
+            "range": [placed.rows + 0.8, -0.8],
+            "autorange": False,
+            "zeroline": False,
+            "showgrid": False,
+            "automargin": True,
+            "fixedrange": True,
+        },
+        shapes=[_lane_band(low, high) for low, high in placed.bounds[1::2]],
+        legend={"title": {"text": "Event type"}},
+    )
+    return figure
+
+
+def _lane_band(low: float, high: float) -> dict[str, Any]:
+    """A light band behind every other lane, so a lane's rows read as one actor."""
+    margin = LANE_GAP / 2
+    return {
+        "type": "rect",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "y0": low - margin,
+        "y1": high + margin,
+        "fillcolor": "rgba(29,35,48,0.04)",
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+LANE_HOVER = (
+    "<b>%{customdata[1]}</b> · event #%{customdata[0]}<br>%{customdata[2]}"
+    "<br>%{customdata[3]}<br>%{customdata[4]}<extra>%{customdata[5]}</extra>"
+)
+
+
+def _add_span_bars(figure: go.Figure, spans: list[PlacedMark]) -> None:
+    """Thin, light bars over the days coarse events may fall on."""
+    if not spans:
+        return
+    colour = type_colour(spans[0].mark.event_type)
+    figure.add_bar(
+        name=spans[0].mark.event_type,
+        legendgroup=spans[0].mark.event_type,
+        orientation="h",
+        y=[p.row for p in spans],
+        base=[p.start.isoformat() for p in spans],
+        # Bar length in milliseconds on a date axis; the end day is included.
+        x=[((p.end - p.start).days + 1) * DAY_MS for p in spans],
+        width=0.35,
+        marker={
+            "color": colour,
+            "opacity": 0.4,
+            "line": {"width": 0},
+            # A proposal's bar is hatched: not yet confirmed.
+            "pattern": {"shape": [_proposed(p.mark, "/", "") for p in spans]},
+        },
+        customdata=[_mark_data(p) for p in spans],
+        hovertemplate=LANE_HOVER,
+    )
+
+
+def _add_markers(
+    figure: go.Figure, marks: list[PlacedMark], *, size: int, legend: bool
+) -> None:
+    """Markers in the marks' first drawn day: the points, or the spans' starts.
+
+    Inside the day (noon, or spread across it when the row has several marks
+    starting that day): a day is drawn from its midnight to the next."""
+    if not marks:
+        return
+    colour = type_colour(marks[0].mark.event_type)
+    figure.add_scatter(
+        name=marks[0].mark.event_type,
+        legendgroup=marks[0].mark.event_type,
+        showlegend=legend,
+        mode="markers",
+        y=[p.row for p in marks],
+        x=[_within_day(p) for p in marks],
+        marker={
+            "color": colour,
+            "size": size,
+            "line": {
+                "width": [_proposed(p.mark, 2, 1) for p in marks],
+                "color": [_proposed(p.mark, colour, "#fff") for p in marks],
+            },
+            # A proposal is a hollow marker: not yet confirmed.
+            "symbol": [_proposed(p.mark, "circle-open", "circle") for p in marks],
+        },
+        customdata=[_mark_data(p) for p in marks],
+        hovertemplate=LANE_HOVER,
+    )
+
+
+def _within_day(placed: PlacedMark) -> str:
+    """Where a marker sits in its first day, to the minute (noon unless it shares
+    the day with others in its row)."""
+    moment = dt.datetime.combine(placed.start, dt.time())
+    moment += dt.timedelta(days=placed.within_day)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _proposed(mark: LaneMark, if_proposed: Any, otherwise: Any) -> Any:
+    """How a mark is drawn: apart when it is a proposal, not a confirmed event."""
+    return if_proposed if mark.status == EventStatus.PROPOSED.value else otherwise
+
+
+def _mark_data(placed: PlacedMark) -> list[Any]:
+    """What a swimlane mark's hover shows, and the id a click opens."""
+    mark = placed.mark
+    killed = (
+        f"{mark.fatalities_best} killed"
+        if mark.fatalities_best is not None
+        else "no deaths reported"
+    )
+    when = describe_date(mark.date_start, mark.date_end, mark.date_precision)
+    if placed.clipped:
+        when += " · runs past the dates filtered: drawn up to their edge"
+    return [
+        mark.event_id,
+        plotly_text(mark.title),
+        when,
+        f"{mark.event_type} · {mark.role}"
+        + _proposed(mark, " · proposed, not confirmed", ""),
+        killed,
+        plotly_text(mark.actor),
+    ]
+
+
+def score_figure(
+    points: list[ScorePoint],
+    period: Period | None,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> go.Figure:
+    """The mean conflict-cooperation score per period above, and below it the
+    number of violent events (bars) and of cooperation events (talks, agreements,
+    releases: diamonds), on one time axis.
+
+    Two panels, not two y axes over one another: the score is centred on zero and
+    the counts start from zero, and one plot for both made the bars seem to start
+    at the score's -10. A period without events has no score: the line breaks
+    there (a gap), it is not drawn across; counts tick on whole numbers from zero."""
+    if not points or period is None:
+        return empty_figure("No events match these filters.")
+    by_start = {p.period_start: p for p in points}
+    starts = periods_between(points[0].period_start, points[-1].period_start, period)
+    x = [p.period_start.isoformat() for p in points]
+    when = f"%{{x|{HOVER_FORMATS[period]}}}"
+    figure = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1, row_heights=[0.6, 0.4]
+    )
+    figure.add_scatter(
+        name="Mean PLOVER score",
+        x=[s.isoformat() for s in starts],
+        y=[round(by_start[s].mean_score, 2) if s in by_start else None for s in starts],
+        connectgaps=False,
+        mode="lines+markers",
+        line={"color": "#1d2330", "width": 2},
+        customdata=[by_start[s].events if s in by_start else 0 for s in starts],
+        hovertemplate=f"{when}: mean score %{{y}}, %{{customdata}} event(s)"
+        "<extra></extra>",
+        row=1,
+        col=1,
+    )
+    figure.add_hline(y=0, line={"color": "#999", "dash": "dot"}, row=1, col=1)
+    figure.add_bar(
+        name="Material conflict events",
+        x=x,
+        y=[p.material_conflict for p in points],
+        width=bar_width_ms(period),
+        marker_color=QUAD_COLOURS[4][0],
+        opacity=0.6,
+        hovertemplate=f"{when}: %{{y}} violent event(s)<extra></extra>",
+        row=2,
+        col=1,
+    )
+    figure.add_scatter(
+        name="Cooperation events",
+        x=x,
+        y=[p.cooperation or None for p in points],
+        mode="markers",
+        marker={"symbol": "diamond", "size": 12, "color": QUAD_COLOURS[1][1]},
+        hovertemplate=f"{when}: %{{y}} cooperation event(s)<extra></extra>",
+        row=2,
+        col=1,
+    )
+    span = period_range(starts[0], starts[-1], period, since=since, until=until)
+    axis = date_axis(period, *span, period_axis_title(period))
+    largest = max(max(p.material_conflict, p.cooperation) for p in points)
+    figure.update_layout(
+        height=420,
+        margin={"l": 60, "r": 20, "t": 30, "b": 40},
+        # The panels share the time axis: its labels are drawn once, below.
+        xaxis={**axis, "title": {"text": ""}, "showticklabels": False},
+        xaxis2=axis,
+        yaxis={
+            "title": {"text": "Mean score<br>(−10 conflict, +10 coop.)"},
+            "range": [-10.5, 10.5],
+            "tickvals": [-10, -5, 0, 5, 10],
+        },
+        yaxis2=count_axis(largest, "Events (count)"),
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return figure
+
+
+def fatalities_figure(
+    points: list[FatalityPoint],
+    period: Period | None,
+    *,
+    event_periods: set[dt.date] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> go.Figure:
+    """Fatalities per period: the best estimate, with the low-high range as error
+    bars (they show even for a single period, which a band cannot).
+
+    Zero is a value and missing is a gap: a period holding matching events
+    (`event_periods`) but no reported deaths is 0; a period without any matching
+    event has no point, and the line breaks there instead of being drawn across."""
+    if not points or period is None:
+        return empty_figure("No events with fatality figures match these filters.")
+    by_start = {p.period_start: p for p in points}
+    with_events = set(event_periods or ()) | set(by_start)
+    starts = periods_between(min(with_events), max(with_events), period)
+    best, below, above, events = [], [], [], []
+    for start in starts:
+        point = by_start.get(start)
+        zero = start in with_events
+        best.append(point.best if point else (0 if zero else None))
+        below.append(max(0, point.best - point.low) if point else 0)
+        above.append(max(0, point.high - point.best) if point else 0)
+        events.append(point.events_with_figures if point else 0)
+    figure = go.Figure()
+    figure.add_scatter(
+        name="Best estimate",
+        x=[s.isoformat() for s in starts],
+        y=best,
+        connectgaps=False,
+        mode="lines+markers",
+        line={"color": QUAD_COLOURS[4][0], "width": 2},
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": above,
+            "arrayminus": below,
+            "color": "rgba(213,94,0,0.55)",
+            "thickness": 1.5,
+        },
+        customdata=[
+            [None, None, 0] if b is None else [b - lo, b + hi, n]
+            for b, lo, hi, n in zip(best, below, above, events, strict=True)
+        ],
+        hovertemplate=(
+            f"%{{x|{HOVER_FORMATS[period]}}}: %{{y}} killed "
+            "(range %{customdata[0]}–%{customdata[1]}) "
+            "in %{customdata[2]} event(s) with figures<extra></extra>"
+        ),
+    )
+    span = period_range(starts[0], starts[-1], period, since=since, until=until)
+    figure.update_layout(
+        height=320,
+        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        xaxis=date_axis(period, *span, period_axis_title(period)),
+        yaxis=count_axis(
+            max(b + a for b, a in zip(best, above, strict=True) if b is not None),
+            "Killed (best estimate)",
+        ),
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.35},
+    )
+    return figure

@@ -1,0 +1,2 @@
+"""The `tracker` command: one module a group of commands; the only place in tracker that
+prints."""

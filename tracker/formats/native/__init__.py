@@ -1,0 +1,1 @@
+"""tracker's own CSV and JSON: the reader (the exporter is in tracker.exporting)."""

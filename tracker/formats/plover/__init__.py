@@ -1,0 +1,1 @@
+"""PLOVER records: the reader and the CAMEO coding it carries."""

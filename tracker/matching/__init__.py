@@ -1,0 +1,2 @@
+"""Do these two events record one happening? Duplicate candidates, likely duplicates
+before a write, similar events for review."""

@@ -1,0 +1,726 @@
+"""Duplicate candidates across datasets: flag them, list them, let an analyst decide.
+
+Two datasets often record the same happening (an ACLED strike and a GDELT report of
+it). Nothing here merges on its own: `find_duplicate_candidates` only flags pairs, and
+an analyst merges (`merge_candidate`) or dismisses (`dismiss_candidate`) each one. A
+pair is recorded once, whatever its fate, so a dismissed pair is never raised again.
+
+A pair is a candidate when the two events
+- come from different datasets (or either has none: a hand-entered event);
+- are in the same PLOVER type *family*, taken as the quad class: the crosswalks put one
+  happening under different types (a shelling is ASSAULT from ACLED, FIGHT from a CAMEO
+  190 code), so requiring the same type would miss the duplicates that matter. The
+  same type scores higher;
+- have dates that overlap once each is widened to its precision
+  (`tracker.vocab.dates.covered_interval`: a week-precision event covers its week);
+- are placed, by coordinates, within `max_km` of each other (great-circle distance);
+  events without coordinates are never candidates;
+- are not retracted (a merged duplicate is retracted, so it is not raised again).
+Shared actors do not decide, they raise the score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from tracker.errors import InvalidInput, NotFound, Problem
+from tracker.models import (
+    Actor,
+    DuplicateCandidate,
+    DuplicateStatus,
+    Event,
+    EventActor,
+    EventStatus,
+    Location,
+    utc_now,
+)
+from tracker.store.events import UNKNOWN_AUTHOR, merge_events
+from tracker.store.history import Author
+from tracker.vocab import taxonomy
+from tracker.vocab.dates import covered_interval, describe_date
+
+DEFAULT_MAX_KM = 10.0
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180  # along a meridian, on the sphere
+# Upper edges of the |latitude| bands, each with its own longitude width of the box.
+LATITUDE_BANDS = (30.0, 45.0, 55.0, 62.0, 70.0, 75.0, 80.0, 85.0)
+# Days a date may lie before or after `date_start` once widened to its precision
+# (no `date_end` given): a week reaches back to its Monday, a month to its first day.
+PRECISION_REACH_DAYS = {"week": 6, "month": 30, "year": 365}
+# How much each resemblance adds to the score (they sum to 1).
+WEIGHTS = {"type": 0.3, "date": 0.25, "place": 0.25, "actors": 0.2}
+CHUNK = 500  # ids per IN (...) list
+STREAM_ROWS = 5000  # pre-filtered pairs fetched at a time
+
+ALL_STATUSES = "all"
+_RETRACTED = EventStatus.RETRACTED.value
+
+
+# --- Finding candidates ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One event of a pre-filtered pair, with what the exact checks need."""
+
+    id: int
+    event_type: str
+    quad_class: int
+    date_start: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    latitude: float
+    longitude: float
+
+
+def find_duplicate_candidates(
+    session: Session,
+    event_ids: Sequence[int] | None = None,
+    *,
+    dataset: str | None = None,
+    max_km: float = DEFAULT_MAX_KM,
+) -> int:
+    """Flag events of other datasets that may record the same happening; count new ones.
+
+    `event_ids` are the events to check (those just imported); None checks every
+    event of `dataset` against the other datasets, or, without `dataset`, every
+    event against every other. Pairs already recorded, whatever their status, are
+    skipped. Nothing is merged or changed besides the new candidate rows, which are
+    written as each batch of events is done, so memory stays bounded.
+
+    How it scales to a million events: the events are taken as groups by dataset,
+    and only pairs across groups are looked for. For each pair of groups, SQL walks
+    from the events of the smaller side (in batches of ids): from each event's place,
+    a latitude/longitude box `max_km` wide finds the nearby places (a range scan of
+    ix_location_latitude_longitude), their events come through ix_event_location_id,
+    and the other group's dataset, the quad class, the status and a widened date
+    window (day numbers, see `_day_window`) discard the rest. A dataset with no
+    other group to meet costs one count. Only the pairs that survive are checked
+    exactly in Python: the intervals of `covered_interval` must overlap and the
+    haversine distance must be within `max_km`."""
+    groups = _located_counts(session)
+    if event_ids is not None:
+        sweeps = _sweeps_for_events(session, sorted(set(event_ids)), groups)
+    else:
+        sweeps = _sweeps_for_groups(groups, dataset)
+    return sum(
+        _flag_pairs(session, query, keep, max_km)
+        for sweep in sweeps
+        for query, keep in _pair_queries(session, sweep, max_km)
+    )
+
+
+@dataclass(frozen=True)
+class _Sweep:
+    """Pairs whose first event is in `driver` and second in `other` (None: any).
+
+    The driver's events are read in pages of ids; `keep`, when given, holds the only
+    ids the second event may have (the events just imported, sorted)."""
+
+    driver: _Group
+    other: _Group | None
+    ordered: bool = False  # first id < second id: both sides are one group
+    keep: array | None = None
+    ids: Sequence[int] | None = None  # the driver's ids, when already known
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The events of one dataset; `dataset` None means the hand-entered ones."""
+
+    dataset: str | None
+
+    def condition(self, event, *, indexed: bool = True) -> ColumnElement[bool]:
+        """This group's events; not `indexed`: a test that cannot use an index.
+
+        The second event of a pair must come through its place, never through the
+        dataset index (which would read the whole group for every first event):
+        `dataset || ''` hides the column from both planners."""
+        column = event.dataset if indexed else event.dataset.concat("")
+        if self.dataset is None:
+            return column.is_(None)
+        return column == self.dataset
+
+    def other_condition(self, event) -> ColumnElement[bool]:
+        """Events another dataset (or none) recorded: those a pair may join."""
+        if self.dataset is None:
+            return true()  # a hand-entered event meets any other, hand-entered too
+        return or_(event.dataset.is_(None), event.dataset != self.dataset)
+
+
+def _located_counts(session: Session) -> dict[str | None, int]:
+    """Events that may be in a pair (placed, not retracted), by dataset."""
+    query = (
+        select(Event.dataset, func.count())
+        .where(Event.location_id.is_not(None), Event.status != _RETRACTED)
+        .group_by(Event.dataset)
+    )
+    return dict(session.execute(query).all())
+
+
+def _sweeps_for_events(
+    session: Session, ids: list[int], groups: dict[str | None, int]
+) -> Iterator[_Sweep]:
+    """The sweeps that find every pair of the events `ids`.
+
+    Per dataset among them: nothing when no other group has events; else from
+    these events outwards, or, when the other groups hold fewer events, from
+    each of those groups towards this dataset, keeping the pairs that end in `ids`."""
+    mine: dict[str | None, int] = {}
+    for i in range(0, len(ids), CHUNK):
+        query = (
+            select(Event.dataset, func.count())
+            .where(Event.id.in_(ids[i : i + CHUNK]))
+            .group_by(Event.dataset)
+        )
+        for name, count in session.execute(query):
+            mine[name] = mine.get(name, 0) + count
+    total = sum(groups.values())
+    for name, count in sorted(mine.items(), key=lambda item: item[0] or ""):
+        others = total if name is None else total - groups.get(name, 0)
+        if others == 0:
+            continue
+        if name is None or count <= others:
+            yield _Sweep(_Group(name), None, ids=ids)
+            continue
+        keep = array("q", ids)
+        for other in sorted(groups, key=lambda g: g or ""):
+            if other != name:
+                yield _Sweep(_Group(other), _Group(name), keep=keep)
+
+
+def _sweeps_for_groups(
+    groups: dict[str | None, int], dataset: str | None
+) -> Iterator[_Sweep]:
+    """The sweeps that find every pair of `dataset`'s events (None: of all events),
+    each pair of groups walked from its smaller side."""
+    names = sorted(groups, key=lambda g: (g is not None, g or ""))
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if dataset is not None and dataset not in (first, second):
+                continue
+            small, large = sorted((first, second), key=lambda g: groups[g])
+            yield _Sweep(_Group(small), _Group(large))
+    if None in groups and dataset is None:  # hand-entered events among themselves
+        yield _Sweep(_Group(None), _Group(None), ordered=True)
+
+
+def _driver_pages(session: Session, sweep: _Sweep) -> Iterator[list[tuple[int, float]]]:
+    """The sweep's first events as (id, latitude), CHUNK at a time (keyset paging)."""
+    located = (
+        select(Event.id, Location.latitude)
+        .join(Location, Location.id == Event.location_id)
+        .where(Location.latitude.is_not(None), Event.status != _RETRACTED)
+        # Through the ids, not the dataset index: pages in id order then cost one
+        # pass over the events in all, not a sort per page.
+        .where(sweep.driver.condition(Event, indexed=False))
+    )
+    if sweep.ids is not None:
+        for i in range(0, len(sweep.ids), CHUNK):
+            query = located.where(Event.id.in_(sweep.ids[i : i + CHUNK]))
+            yield session.execute(query).all()
+        return
+    last = 0
+    while page := list(
+        session.execute(
+            located.where(Event.id > last).order_by(Event.id).limit(CHUNK)
+        ).all()
+    ):
+        yield page
+        last = page[-1][0]
+
+
+def _flag_pairs(session: Session, query, keep: array | None, max_km: float) -> int:
+    """Run one pre-filter query, check its pairs exactly and record the new ones."""
+    found: dict[tuple[int, int], tuple[_Side, _Side, float]] = {}
+    # Streamed: on a whole-database scan the pre-filter may still pass many rows.
+    for row in session.execute(query.execution_options(yield_per=STREAM_ROWS)):
+        first, second = _sides(row)
+        if keep is not None and not _holds(keep, second.id):
+            continue
+        if first.id > second.id:
+            first, second = second, first
+        if (first.id, second.id) in found or not _dates_overlap(first, second):
+            continue
+        km = haversine_km(
+            first.latitude, first.longitude, second.latitude, second.longitude
+        )
+        if km <= max_km:
+            found[(first.id, second.id)] = (first, second, km)
+    if not found:
+        return 0
+    _record_pairs(session, found, max_km)
+    return len(found)
+
+
+def _holds(ids: array, value: int) -> bool:
+    """Whether the sorted array `ids` holds `value`."""
+    at = bisect_left(ids, value)
+    return at < len(ids) and ids[at] == value
+
+
+def _record_pairs(
+    session: Session,
+    found: dict[tuple[int, int], tuple[_Side, _Side, float]],
+    max_km: float,
+) -> None:
+    """Score the pairs with their shared actors and insert them as open candidates."""
+    actors = _actor_names(session, {i for pair in found for i in pair})
+    now = utc_now()
+    rows = []
+    for (low, high), (first, second, km) in sorted(found.items()):
+        shared = sorted(
+            actors.get(low, {}).keys() & actors.get(high, {}).keys(),
+            key=lambda actor_id: actors[low][actor_id],
+        )
+        fewer = min(len(actors.get(low, {})), len(actors.get(high, {})))
+        score, reasons = _score_pair(
+            first, second, km, [actors[low][a] for a in shared], fewer, max_km
+        )
+        rows.append(
+            {
+                "event_id": low,
+                "other_id": high,
+                "score": score,
+                "reasons": reasons,
+                "status": DuplicateStatus.OPEN.value,
+                "created_at": now,
+            }
+        )
+    session.execute(insert(DuplicateCandidate), rows)
+    session.flush()
+
+
+def _pair_queries(
+    session: Session, sweep: _Sweep, max_km: float
+) -> Iterator[tuple[Any, array | None]]:
+    """The sweep's pre-filter queries, with the ids their second events must be in:
+    one per page of first events and latitude band.
+
+    Within a band the search box has one width in longitude, a constant, so the
+    database compares numbers rather than working the width out for every place."""
+    day = _day_number_function(session.get_bind().dialect.name)
+    a, b = aliased(Event, name="a"), aliased(Event, name="b")
+    la, lb = aliased(Location, name="la"), aliased(Location, name="lb")
+    a_low, a_high = _day_window(a, day)
+    b_low, b_high = _day_window(b, day)
+    dlat = max_km / KM_PER_DEGREE
+    other = (
+        sweep.driver.other_condition(b)
+        if sweep.other is None
+        else sweep.other.condition(b, indexed=False)
+    )
+    conditions = (
+        other,
+        # "+ 0" on both sides: no index by type (SQLite would build one on the
+        # fly and scan every event), so both backends go through the places.
+        b.quad_class + 0 == a.quad_class + 0,
+        (b.id > a.id) if sweep.ordered else (b.id != a.id),
+        a.status != _RETRACTED,
+        b.status != _RETRACTED,
+        a_low <= b_high,
+        b_low <= a_high,
+        ~_recorded(a.id, b.id),
+        ~_recorded(b.id, a.id),
+    )
+    bands = _latitude_bands(max_km)
+    for page in _driver_pages(session, sweep):
+        # Each event goes to its band here, so a query reaches its first events
+        # through their ids alone, and bands with none cost no query.
+        by_band: dict[int, list[int]] = {}
+        for event_id, latitude in page:
+            band = next(
+                i for i, (_, high, _) in enumerate(bands) if abs(latitude) < high
+            )
+            by_band.setdefault(band, []).append(event_id)
+        for band, ids in sorted(by_band.items()):
+            query = (
+                select(*_side_columns(a, la), *_side_columns(b, lb))
+                .select_from(a)
+                .join(la, la.id == a.location_id)
+                .join(lb, _near(la, lb, dlat, bands[band][2]))
+                .join(b, b.location_id == lb.id)
+                .where(a.id.in_(ids), *conditions)
+            )
+            yield query, sweep.keep
+
+
+def _latitude_bands(max_km: float) -> list[tuple[float, float, float]]:
+    """(lowest |latitude|, highest, longitude half-width in degrees) of each band.
+
+    A degree of longitude shrinks towards the poles, so each band takes the width its
+    edge needs, a neighbour `max_km` nearer the pole included."""
+    dlat = max_km / KM_PER_DEGREE
+    bands, low = [], 0.0
+    for edge in LATITUDE_BANDS:
+        widest = edge + dlat
+        if widest >= 89.0:
+            break
+        degrees = max_km / (KM_PER_DEGREE * math.cos(math.radians(widest)))
+        bands.append((low, edge, degrees * 1.01))
+        low = edge
+    bands.append((low, 91.0, 360.0))  # near a pole, any longitude may be near
+    return bands
+
+
+def _near(la, lb, dlat: float, dlon: float) -> ColumnElement[bool]:
+    """Place lb lies in the box of half-widths dlat, dlon (degrees) around place la."""
+    latitude = lb.latitude.between(la.latitude - dlat, la.latitude + dlat)
+    if dlon >= 180:
+        return latitude
+    return and_(
+        latitude,
+        or_(
+            lb.longitude.between(la.longitude - dlon, la.longitude + dlon),
+            # A box crossing the antimeridian continues on the other side.
+            and_(la.longitude < dlon - 180, lb.longitude >= la.longitude - dlon + 360),
+            and_(la.longitude > 180 - dlon, lb.longitude <= la.longitude + dlon - 360),
+        ),
+    )
+
+
+def _side_columns(event, location) -> list[ColumnElement]:
+    return [
+        event.id,
+        event.event_type,
+        event.quad_class,
+        event.date_start,
+        event.date_end,
+        event.date_precision,
+        location.latitude,
+        location.longitude,
+    ]
+
+
+def _sides(row) -> tuple[_Side, _Side]:
+    values = tuple(row)
+    return _Side(*values[:8]), _Side(*values[8:])
+
+
+def _recorded(low: ColumnElement, high: ColumnElement) -> ColumnElement[bool]:
+    """A candidate row exists for (low, high) (through the unique pair index)."""
+    return exists().where(
+        DuplicateCandidate.event_id == low, DuplicateCandidate.other_id == high
+    )
+
+
+def _day_number_function(dialect: str):
+    """SQL turning a date column into a whole day number, on this dialect.
+
+    The one place where the two backends differ: SQLite keeps dates as ISO text and
+    has julianday(); PostgreSQL subtracts dates into a number of days."""
+    if dialect == "postgresql":
+        epoch = literal(dt.date(1970, 1, 1), Date)
+        return lambda column: column - epoch
+    return lambda column: func.julianday(column)
+
+
+def _day_window(event, day) -> tuple[ColumnElement, ColumnElement]:
+    """Day numbers bracketing every day the event may cover (a superset, in SQL).
+
+    An explicit end is exact; otherwise the precision's reach around date_start
+    (a week: 6 days either side) contains the covered interval."""
+    reach = case(
+        *(
+            (event.date_precision == name, days)
+            for name, days in PRECISION_REACH_DAYS.items()
+        ),
+        else_=0,
+    )
+    start = day(event.date_start)
+    low = case((event.date_end.is_not(None), start), else_=start - reach)
+    high = case((event.date_end.is_not(None), day(event.date_end)), else_=start + reach)
+    return low, high
+
+
+def _dates_overlap(first: _Side, second: _Side) -> bool:
+    """The exact check: the intervals covered at each event's precision overlap."""
+    a_start, a_end = covered_interval(
+        first.date_start, first.date_end, first.date_precision
+    )
+    b_start, b_end = covered_interval(
+        second.date_start, second.date_end, second.date_precision
+    )
+    return a_start <= b_end and b_start <= a_end
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance in kilometres between two points, on a sphere."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    h = (
+        math.sin(dphi / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _actor_names(session: Session, event_ids: set[int]) -> dict[int, dict[int, str]]:
+    """Each event's actors as {actor id: name}, in chunks of ids."""
+    names: dict[int, dict[int, str]] = {}
+    ids = sorted(event_ids)
+    for i in range(0, len(ids), CHUNK):
+        query = (
+            select(EventActor.event_id, Actor.id, Actor.name)
+            .join(Actor, Actor.id == EventActor.actor_id)
+            .where(EventActor.event_id.in_(ids[i : i + CHUNK]))
+        )
+        for event_id, actor_id, name in session.execute(query):
+            names.setdefault(event_id, {})[actor_id] = name
+    return names
+
+
+def _score_pair(
+    first: _Side,
+    second: _Side,
+    km: float | None,
+    shared_actors: Sequence[str],
+    fewer_actors: int,
+    max_km: float = DEFAULT_MAX_KM,
+    *,
+    place: str | None = None,
+) -> tuple[float, str]:
+    """Score a pair from 0 to 1 and say why, in words.
+
+    Type: 1 for the same type, 0.5 for the same quad class only. Dates: the days
+    both cover over the days the longer covers (1 = the same single day). Place:
+    1 at the same point, falling to 0 at `max_km`; 0 when `km` is None (no
+    distance to measure). Actors: the shared ones over those of the event with
+    fewer. Weighted by WEIGHTS. `place` words the place in place of the distance
+    (`tracker.matching.lookalikes` compares places without coordinates by name)."""
+    spans = [
+        covered_interval(s.date_start, s.date_end, s.date_precision)
+        for s in (first, second)
+    ]
+    common = (min(spans[0][1], spans[1][1]) - max(spans[0][0], spans[1][0])).days + 1
+    longest = max((end - start).days + 1 for start, end in spans)
+    parts = {
+        "type": 1.0 if first.event_type == second.event_type else 0.5,
+        "date": max(0, common) / longest,
+        "place": 0.0
+        if km is None
+        else (max(0.0, 1 - km / max_km) if max_km > 0 else 1.0),
+        "actors": len(shared_actors) / fewer_actors if fewer_actors else 0.0,
+    }
+    score = round(sum(WEIGHTS[k] * min(1.0, v) for k, v in parts.items()), 2)
+    if first.event_type == second.event_type:
+        kind = f"same type {first.event_type}"
+    else:
+        family = taxonomy.quad_class_label(first.quad_class).lower()
+        kind = (
+            f"same type family ({family}): {first.event_type} and {second.event_type}"
+        )
+    dates = " vs ".join(
+        describe_date(s.date_start, s.date_end, s.date_precision)
+        for s in (first, second)
+    )
+    if shared_actors:
+        plural = "s" if len(shared_actors) > 1 else ""
+        actors = f"shared actor{plural} {', '.join(shared_actors)}"
+    else:
+        actors = "no shared actor"
+    if place is None:
+        place = "no distance to measure" if km is None else f"{km:.1f} km apart"
+    reasons = f"{kind}; dates overlap ({dates}); {place}; {actors}"
+    return score, reasons
+
+
+# --- Listing and deciding -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateEvent:
+    """One event of a candidate pair, as a listing shows it."""
+
+    id: int
+    title: str
+    date_start: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    dataset: str | None
+    place: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    """A duplicate candidate with both its events."""
+
+    id: int
+    score: float
+    reasons: str
+    status: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    event: CandidateEvent  # the lower id
+    other: CandidateEvent
+
+    def counterpart(self, event_id: int) -> CandidateEvent:
+        """The event of the pair that is not `event_id`."""
+        return self.other if self.event.id == event_id else self.event
+
+
+def list_duplicate_candidates(
+    session: Session,
+    *,
+    status: str | None = DuplicateStatus.OPEN.value,
+    event_id: int | None = None,
+    limit: int = 100,
+) -> list[DuplicateRow]:
+    """Candidates with `status` ("all" or None: any), likeliest first.
+
+    `event_id` keeps the pairs that event is part of."""
+    a, b = aliased(Event, name="a"), aliased(Event, name="b")
+    la, lb = aliased(Location, name="la"), aliased(Location, name="lb")
+    query = (
+        select(
+            DuplicateCandidate,
+            *_listed_columns(a, la),
+            *_listed_columns(b, lb),
+        )
+        .join(a, a.id == DuplicateCandidate.event_id)
+        .join(b, b.id == DuplicateCandidate.other_id)
+        .outerjoin(la, la.id == a.location_id)
+        .outerjoin(lb, lb.id == b.location_id)
+        .order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id)
+        .limit(limit)
+    )
+    if status not in (None, ALL_STATUSES):
+        query = query.where(DuplicateCandidate.status == _check_status(status))
+    if event_id is not None:
+        query = query.where(
+            or_(
+                DuplicateCandidate.event_id == event_id,
+                DuplicateCandidate.other_id == event_id,
+            )
+        )
+    rows = []
+    for candidate, *values in session.execute(query):
+        rows.append(
+            DuplicateRow(
+                candidate.id,
+                candidate.score,
+                candidate.reasons,
+                candidate.status,
+                candidate.created_at,
+                candidate.decided_at,
+                CandidateEvent(*values[:8]),
+                CandidateEvent(*values[8:]),
+            )
+        )
+    return rows
+
+
+def _listed_columns(event, location) -> list[ColumnElement]:
+    return [
+        event.id,
+        event.title,
+        event.date_start,
+        event.date_end,
+        event.date_precision,
+        event.dataset,
+        location.name,
+        event.status,
+    ]
+
+
+def _check_status(status: str) -> str:
+    known = [s.value for s in DuplicateStatus]
+    if status not in known:
+        expected = ", ".join([*known, ALL_STATUSES])
+        reason = f"unknown status; expected one of {expected}"
+        raise InvalidInput([Problem("status", reason, value=status)])
+    return status
+
+
+def _open_candidate(session: Session, candidate_id: int) -> DuplicateCandidate:
+    """The candidate to decide; NotFound, or InvalidInput if it was decided already."""
+    candidate = session.get(DuplicateCandidate, candidate_id)
+    if candidate is None:
+        raise NotFound(f"there is no duplicate candidate with id {candidate_id}")
+    if candidate.status != DuplicateStatus.OPEN.value:
+        raise InvalidInput(
+            [
+                Problem(
+                    "candidate",
+                    f"candidate #{candidate_id} is already {candidate.status}; "
+                    "only open candidates can be merged or dismissed",
+                )
+            ]
+        )
+    return candidate
+
+
+def dismiss_candidate(session: Session, candidate_id: int) -> DuplicateCandidate:
+    """Mark a candidate as not a duplicate; both events stay, the pair never returns."""
+    candidate = _open_candidate(session, candidate_id)
+    candidate.status = DuplicateStatus.DISMISSED.value
+    candidate.decided_at = utc_now()
+    session.flush()
+    return candidate
+
+
+@dataclass(frozen=True)
+class Merge:
+    """What merging a candidate did."""
+
+    candidate_id: int
+    kept: int
+    retracted: int
+    sources_added: int
+
+
+def merge_candidate(
+    session: Session,
+    candidate_id: int,
+    *,
+    keep: int,
+    author: Author = UNKNOWN_AUTHOR,
+) -> Merge:
+    """Merge a candidate pair into the event `keep`; nothing is deleted.
+
+    The other event is retracted and linked to the kept one as "duplicate_of"; the
+    kept event gains the other's sources it does not cite yet (with their quotes);
+    each event's history records the merge as a new version (`tracker.store.events`'s
+    `merge_events`), so restoring an earlier version of either gives exactly what it
+    was. InvalidInput if `keep` is not one of the pair or is itself retracted;
+    NotFound if there is no such candidate."""
+    candidate = _open_candidate(session, candidate_id)
+    pair = (candidate.event_id, candidate.other_id)
+    if keep not in pair:
+        reason = (
+            f"event {keep} is not one of candidate #{candidate_id}'s events "
+            f"({pair[0]} and {pair[1]})"
+        )
+        raise InvalidInput([Problem("keep", reason, value=keep)])
+    other = pair[1] if keep == pair[0] else pair[0]
+    if session.get(Event, keep).status == EventStatus.RETRACTED.value:
+        reason = f"event {keep} is retracted; keep event {other} or dismiss"
+        raise InvalidInput([Problem("keep", reason, value=keep)])
+    merged = merge_events(session, keep=keep, other=other, author=author)
+    candidate.status = DuplicateStatus.MERGED.value
+    candidate.decided_at = utc_now()
+    session.flush()
+    return Merge(candidate_id, keep, other, merged.sources_added)

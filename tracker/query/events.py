@@ -1,0 +1,451 @@
+"""Read events: keyset-paged listings, counts, and whole records.
+
+Whole records are assembled in a few queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from tracker.errors import NotFound
+from tracker.models import (
+    Actor,
+    Event,
+    EventActor,
+    EventLink,
+    EventRecord,
+    EventSource,
+    Location,
+    Source,
+    SourceRecord,
+)
+from tracker.query.filters import EventFilter
+from tracker.query.rollup import tally
+
+# Listings sort by one of these keys; each ends with columns that make the order total
+# (date, then id), so a cursor of the key's values pages without skipping or repeating
+# rows. Type and fatalities sort within a value by date, which reads better than by id
+# and, for type, follows the index (event_type, date_start) and its implicit id.
+SORT_KEYS = ("date_start", "event_type", "fatalities_best")
+# Unknown fatalities sort as -1: below zero, so first ascending and last descending.
+UNKNOWN_FATALITIES = -1
+
+Cursor = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One line of a listing: enough to show and sort, not the whole record."""
+
+    id: int
+    date_start: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    event_type: str
+    mode: str | None
+    title: str
+    place: str | None
+    country: str | None
+    fatalities_best: int | None
+    status: str
+    figures_flag: str | None = None  # why the figures are out of order, if they are
+
+    def cursor(self, sort: str = "date_start") -> Cursor:
+        """The keyset cursor that resumes a listing sorted by `sort` after this row."""
+        _check_sort(sort)
+        if sort == "event_type":
+            return (self.event_type, self.date_start, self.id)
+        if sort == "fatalities_best":
+            fatalities = self.fatalities_best
+            known = fatalities if fatalities is not None else UNKNOWN_FATALITIES
+            return (known, self.date_start, self.id)
+        return (self.date_start, self.id)
+
+
+def _check_sort(sort: str) -> None:
+    if sort not in SORT_KEYS:
+        raise ValueError(f"cannot sort by {sort!r}; expected one of {SORT_KEYS}")
+
+
+def _sort_columns(sort: str) -> list[ColumnElement]:
+    _check_sort(sort)
+    if sort == "event_type":
+        return [Event.event_type, Event.date_start, Event.id]
+    if sort == "fatalities_best":
+        known = func.coalesce(Event.fatalities_best, UNKNOWN_FATALITIES)
+        return [known, Event.date_start, Event.id]
+    return [Event.date_start, Event.id]
+
+
+def list_events(
+    session: Session,
+    event_filter: EventFilter,
+    *,
+    limit: int = 50,
+    after: Cursor | None = None,
+    sort: str = "date_start",
+    descending: bool = False,
+    offset: int = 0,
+) -> list[EventRow]:
+    """Up to `limit` matching events sorted by `sort`, starting after the cursor.
+
+    This is keyset paging: `after` is `EventRow.cursor(sort)` of the last row seen,
+    e.g. `(date_start, id)` for the default date order. `offset` is only for a caller
+    that jumps to a page whose cursor it does not know; it costs a scan of the rows
+    skipped, so deep pages should always come with a cursor."""
+    columns = _sort_columns(sort)
+    order = [c.desc() for c in columns] if descending else columns
+    query = (
+        select(
+            Event.id,
+            Event.date_start,
+            Event.date_end,
+            Event.date_precision,
+            Event.event_type,
+            Event.mode,
+            Event.title,
+            Location.name,
+            Location.country,
+            Event.fatalities_best,
+            Event.status,
+            Event.figures_flag,
+        )
+        .outerjoin(Location, Location.id == Event.location_id)
+        .where(*event_filter.conditions())
+        .order_by(*order)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(_beyond(columns, after, descending=descending))
+    if offset:
+        query = query.offset(offset)
+    return [EventRow(*row) for row in session.execute(query)]
+
+
+def _beyond(
+    columns: Sequence[ColumnElement], cursor: Cursor, *, descending: bool = False
+) -> ColumnElement[bool]:
+    """Rows after `cursor` in the order of `columns`, compared lexicographically.
+
+    Spelled out as OR/AND (not a row-value comparison) so each comparison binds its
+    value with its column's type, the same way on SQLite and PostgreSQL."""
+    if len(cursor) != len(columns):
+        raise ValueError(
+            f"a cursor for this order has {len(columns)} values, got {len(cursor)}"
+        )
+    condition: ColumnElement[bool] | None = None
+    for column, value in reversed(list(zip(columns, cursor, strict=True))):
+        step = column < value if descending else column > value
+        condition = (
+            step if condition is None else or_(step, and_(column == value, condition))
+        )
+    # Redundant but exact: a bound on the first column alone, which an index on it
+    # can start from (PostgreSQL applies the OR above only as a filter, after
+    # reading every row from the filter's start to the cursor).
+    first, value = columns[0], cursor[0]
+    return and_(first <= value if descending else first >= value, condition)
+
+
+def cursor_to_token(cursor: Cursor) -> list[str | int]:
+    """A cursor as JSON-friendly values (dates as ISO text), e.g. for a page store."""
+    return [v.isoformat() if isinstance(v, dt.date) else v for v in cursor]
+
+
+def cursor_from_token(sort: str, token: Sequence[Any]) -> Cursor:
+    """Read back a `cursor_to_token` value for a listing sorted by `sort`.
+
+    Raises ValueError when the token does not fit that order."""
+    _check_sort(sort)
+    kinds: dict[str, tuple[type, ...]] = {
+        "date_start": (dt.date, int),
+        "event_type": (str, dt.date, int),
+        "fatalities_best": (int, dt.date, int),
+    }
+    expected = kinds[sort]
+    if len(token) != len(expected):
+        raise ValueError(f"a {sort} cursor has {len(expected)} values, got {token!r}")
+    values: list[Any] = []
+    for kind, value in zip(expected, token, strict=True):
+        if kind is dt.date:
+            values.append(dt.date.fromisoformat(str(value)))
+        elif kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"expected a whole number in a cursor, got {value!r}")
+            values.append(value)
+        else:
+            values.append(str(value))
+    return tuple(values)
+
+
+def count_events(session: Session, event_filter: EventFilter) -> int:
+    """How many events match the filter (from the rollup when the filter allows)."""
+    source = tally(event_filter)
+    return int(
+        session.execute(select(source.events).where(*source.where)).scalar_one() or 0
+    )
+
+
+def count_by_status(session: Session, event_ids: Sequence[int]) -> dict[str, int]:
+    """How many of `event_ids` have each status, counted in SQL a chunk at a time
+    (an import's ids can run to millions)."""
+    counts: dict[str, int] = defaultdict(int)
+    for start in range(0, len(event_ids), 10_000):
+        chunk = list(event_ids[start : start + 10_000])
+        query = (
+            select(Event.status, func.count())
+            .where(Event.id.in_(chunk))
+            .group_by(Event.status)
+        )
+        for status, count in session.execute(query):
+            counts[str(status)] += int(count)
+    return dict(counts)
+
+
+def iter_event_records(
+    session: Session, event_filter: EventFilter, *, batch_size: int = 1000
+) -> Iterator[EventRecord]:
+    """Every matching event as a full record, in date order.
+
+    Records are fetched in keyset batches."""
+    after: Cursor | None = None
+    while True:
+        query = (
+            select(Event.id, Event.date_start)
+            .where(*event_filter.conditions())
+            .order_by(Event.date_start, Event.id)
+            .limit(batch_size)
+        )
+        if after is not None:
+            query = query.where(keyset_after(after))
+        page = session.execute(query).all()
+        if not page:
+            return
+        yield from event_records(session, [row.id for row in page])
+        after = (page[-1].date_start, page[-1].id)
+
+
+def keyset_after(cursor: Cursor) -> ColumnElement[bool]:
+    """Events after `cursor` (a date_start and an id) in date order."""
+    return _beyond(_sort_columns("date_start"), cursor)
+
+
+def get_event_record(session: Session, event_id: int) -> EventRecord:
+    """The whole record of one event; NotFound if there is no such id."""
+    records = event_records(session, [event_id])
+    if not records:
+        raise NotFound(f"there is no event with id {event_id}")
+    return records[0]
+
+
+@dataclass(frozen=True)
+class LinkedEvent:
+    """An event linked to a given one, and which way the link points."""
+
+    id: int
+    title: str
+    relation: str  # a LinkRelation value, read from the pointing event's side
+    incoming: bool  # True when this event points at the given one
+    date_start: dt.date
+    date_end: dt.date | None
+    date_precision: str
+
+
+def list_linked_events(session: Session, event_id: int) -> list[LinkedEvent]:
+    """Events `event_id` points at, then events pointing at it, with their titles.
+
+    A threat shows both the event it responds to and the walk-back pointing at it."""
+    shown = (Event.id, Event.title, EventLink.relation)
+    dates = (Event.date_start, Event.date_end, Event.date_precision)
+    outgoing = session.execute(
+        select(*shown, *dates)
+        .join(EventLink, EventLink.target_id == Event.id)
+        .where(EventLink.event_id == event_id)
+        .order_by(EventLink.id)
+    ).all()
+    incoming = session.execute(
+        select(*shown, *dates)
+        .join(EventLink, EventLink.event_id == Event.id)
+        .where(EventLink.target_id == event_id)
+        .order_by(Event.date_start, Event.id, EventLink.id)
+    ).all()
+    return [
+        LinkedEvent(row.id, row.title, row.relation, flag, *row[3:])
+        for flag, rows in ((False, outgoing), (True, incoming))
+        for row in rows
+    ]
+
+
+def event_records(session: Session, ids: Sequence[int]) -> list[EventRecord]:
+    """Whole records for `ids`, in the order given.
+
+    Five queries fetch them, whatever their number. Rows are read as plain tuples,
+    not ORM objects: an export of a million events spends its time here."""
+    if not ids:
+        return []
+    events = {
+        row.id: row
+        for row in session.connection().execute(
+            select(*_RECORD_COLUMNS).where(Event.id.in_(ids))
+        )
+    }
+    location_ids = {e.location_id for e in events.values() if e.location_id is not None}
+    locations = {
+        row[0]: dict(zip(_PLACE_KEYS, row[1:], strict=True))
+        for row in session.connection().execute(
+            select(Location.id, *_PLACE_COLUMNS).where(Location.id.in_(location_ids))
+        )
+    }
+    actors, sources, links = event_parts(session, ids)
+    records = source_records(session, ids)
+    return [
+        _record(
+            events[i],
+            locations.get(events[i].location_id),
+            actors[i],
+            sources[i],
+            links[i],
+            records.get(i),
+        )
+        for i in ids
+        if i in events
+    ]
+
+
+def source_records(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The source records (rows as imported) of events `ids`, by event id."""
+    rows = session.connection().execute(
+        select(
+            SourceRecord.event_id,
+            SourceRecord.format,
+            SourceRecord.columns,
+            SourceRecord.cells,
+            SourceRecord.event_version,
+        ).where(SourceRecord.event_id.in_(ids))
+    )
+    return {
+        event_id: {
+            "format": fmt,
+            "columns": columns,
+            "cells": cells,
+            "event_version": version,
+        }
+        for event_id, fmt, columns, cells, version in rows
+    }
+
+
+def event_parts(
+    session: Session, ids: Sequence[int]
+) -> tuple[dict[int, list[dict]], dict[int, list[dict]], dict[int, list[dict]]]:
+    """The actors, sources and links of events `ids`, each by event id, as records
+    and exports show them; three queries whatever the number of events."""
+    connection = session.connection()  # plain rows: no ORM bookkeeping per row
+    actors: dict[int, list[dict]] = defaultdict(list)
+    actor_rows = connection.execute(
+        select(
+            EventActor.event_id,
+            EventActor.role,
+            Actor.name,
+            Actor.kind,
+            Actor.country,
+            EventActor.name_as_given,
+        )
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(EventActor.event_id.in_(ids))
+        .order_by(EventActor.event_id, EventActor.role, Actor.name)
+    ).all()
+    for event_id, role, name, kind, country, given in actor_rows:
+        actor = {"name": name, "role": role, "kind": kind, "country": country}
+        if given is not None:  # the event named it otherwise (ACLED's "(2000-)")
+            actor["name_as_given"] = given
+        actors[event_id].append(actor)
+    sources: dict[int, list[dict]] = defaultdict(list)
+    source_rows = connection.execute(
+        select(
+            EventSource.event_id,
+            Source.url,
+            Source.publisher,
+            Source.title,
+            Source.published,
+            EventSource.quote,
+        )
+        .join(Source, Source.id == EventSource.source_id)
+        .where(EventSource.event_id.in_(ids))
+        .order_by(EventSource.event_id, Source.id)
+    ).all()
+    for event_id, *source in source_rows:
+        sources[event_id].append(dict(zip(_SOURCE_KEYS, source, strict=True)))
+    links: dict[int, list[dict]] = defaultdict(list)
+    target = aliased(Event)
+    link_rows = connection.execute(
+        select(
+            EventLink.event_id,
+            EventLink.relation,
+            target.id,
+            target.external_id,
+            target.dataset,
+        )
+        .join(target, target.id == EventLink.target_id)
+        .where(EventLink.event_id.in_(ids))
+        .order_by(EventLink.event_id, EventLink.id)
+    ).all()
+    for event_id, relation, target_id, external_id, dataset in link_rows:
+        links[event_id].append(
+            {
+                "relation": relation,
+                "id": target_id,
+                "external_id": external_id,
+                "dataset": dataset,
+            }
+        )
+    return actors, sources, links
+
+
+# The event columns a record shows as they are; fatalities and the place are nested.
+_FLAT_FIELDS = tuple(
+    name
+    for name in EventRecord.model_fields
+    if name
+    not in ("location", "actors", "fatalities", "sources", "links", "source_record")
+)
+_RECORD_COLUMNS = (
+    *(getattr(Event, name) for name in _FLAT_FIELDS),
+    Event.location_id,
+    Event.fatalities_low,
+    Event.fatalities_best,
+    Event.fatalities_high,
+)
+_PLACE_KEYS = ("name", "country", "admin1", "latitude", "longitude", "geo_precision")
+_PLACE_COLUMNS = tuple(getattr(Location, key) for key in _PLACE_KEYS)
+_SOURCE_KEYS = ("url", "publisher", "title", "published", "quote")
+
+
+def _record(
+    event: Any,
+    place: dict | None,
+    actors: list,
+    sources: list,
+    links: list,
+    source_record: dict | None = None,
+) -> EventRecord:
+    """A record from a row of `_RECORD_COLUMNS` and its parts."""
+    values = {name: getattr(event, name) for name in _FLAT_FIELDS}
+    return EventRecord(
+        **values,
+        location=place,
+        actors=actors,
+        fatalities={
+            "low": event.fatalities_low,
+            "best": event.fatalities_best,
+            "high": event.fatalities_high,
+        },
+        sources=sources,
+        links=links,
+        source_record=source_record,
+    )

@@ -1,0 +1,133 @@
+"""Readers of filter values from outside: one a field, each with its limits.
+
+Each takes one string (from a URL, a callback or a CLI option) and returns the value
+or raises ValueError saying, in words for the person who typed it, why not. The limits
+hold on SQLite and on PostgreSQL (issue #18); `tracker.query.filters.parse_filter`
+applies them to a whole filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tracker.models import EventStatus, validate_iso3
+from tracker.vocab import taxonomy
+
+# How a yes/no filter is written in a URL or an option ("?flagged_figures=1").
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+# Counts of people are INTEGER columns, 32 bits on PostgreSQL: a larger threshold
+# could match nothing, and past 2**63 SQLite's driver cannot even bind it.
+LARGEST_WHOLE_NUMBER = 2**31 - 1
+# Wide of any event a conflict dataset records (the Correlates of War start in
+# 1816), and inside the dates pandas holds at any resolution (1677-2262), so the
+# charts' period arithmetic (the Monday of a week, the month after) never overflows.
+EARLIEST_DATE = dt.date(1800, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+# More names than any honest choice in the filter panel, few enough that reading
+# and checking them stays a few milliseconds.
+MAX_LIST_VALUES = 10_000
+MAX_NAME_LENGTH = 200  # one actor or place name
+MAX_TEXT_LENGTH = 500  # the search words
+# Refused values named one by one per field; the rest are counted.
+MAX_PROBLEMS_NAMED = 3
+SHOWN_VALUE_LENGTH = 60
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def read_date(text: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD, from EARLIEST_DATE to LATEST_DATE."""
+    if not ISO_DATE.fullmatch(text):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"is not a calendar date ({error})") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"must be from {EARLIEST_DATE} to {LATEST_DATE}")
+    return day
+
+
+def read_whole_number(text: str) -> int:
+    """A whole number from 0 to LARGEST_WHOLE_NUMBER, in the digits 0-9 only.
+
+    `str.isdigit` alone accepts "²" and "٣", which `int` then refuses or reads."""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError("must be a whole number of 0 or more, in the digits 0-9")
+    if len(text) > len(str(LARGEST_WHOLE_NUMBER)) or int(text) > LARGEST_WHOLE_NUMBER:
+        raise ValueError(f"must be at most {LARGEST_WHOLE_NUMBER:,}")
+    return int(text)
+
+
+def read_event_type(text: str) -> str:
+    """A PLOVER event type, in any case; its name in capitals."""
+    name = text.upper()
+    if name not in taxonomy.event_types():
+        raise ValueError("is not a PLOVER event type, such as ASSAULT or CONSULT")
+    return name
+
+
+def read_mode(text: str) -> str:
+    """A PLOVER mode of any event type, in any case; its name in lower case."""
+    name = text.lower()
+    known = {m for t in taxonomy.event_types() for m in taxonomy.modes_for(t)}
+    if name not in known:
+        raise ValueError("is not a PLOVER mode, such as aerial or troops")
+    return name
+
+
+def read_status(text: str) -> str:
+    """An event status, in any case; its name in lower case."""
+    name = text.lower()
+    if name not in {s.value for s in EventStatus}:
+        raise ValueError(f"must be one of {', '.join(s.value for s in EventStatus)}")
+    return name
+
+
+def read_country(text: str) -> str:
+    """An ISO 3166-1 alpha-3 country code, in any case; in capitals."""
+    return validate_iso3(text) or ""
+
+
+def read_name(text: str) -> str:
+    """An actor or place name, of at most MAX_NAME_LENGTH characters."""
+    if len(text) > MAX_NAME_LENGTH:
+        raise ValueError(f"is longer than {MAX_NAME_LENGTH} characters")
+    return text
+
+
+def read_text(text: str) -> str:
+    """Search words, at most MAX_TEXT_LENGTH characters."""
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValueError(f"is longer than {MAX_TEXT_LENGTH} characters")
+    return text
+
+
+def read_yes_no(text: str) -> bool:
+    """A yes or no written as TRUE_WORDS or FALSE_WORDS say."""
+    word = text.lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ValueError("must be 1 or 0 (yes or no)")
+    return word in TRUE_WORDS
+
+
+# Each field's reader: one string in, the value or a ValueError saying why not.
+FIELD_READERS: dict[str, Callable[[str], Any]] = {
+    "since": read_date,
+    "until": read_date,
+    "event_types": read_event_type,
+    "modes": read_mode,
+    "actors": read_name,
+    "countries": read_country,
+    "places": read_name,
+    "text": read_text,
+    "min_fatalities": read_whole_number,
+    "statuses": read_status,
+    "flagged_figures": read_yes_no,
+}
+LIST_FIELDS = frozenset(
+    {"event_types", "modes", "actors", "countries", "places", "statuses"}
+)

@@ -1,0 +1,285 @@
+"""The timeline's numbers, computed in SQL over a filter: headline figures, the
+conflict-cooperation score and fatalities per period, and actor swimlanes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import distinct, func, select
+from sqlmodel import Session
+
+from tracker.models import Actor, Event, EventActor
+from tracker.query.filters import EventFilter
+from tracker.query.rollup import tally
+from tracker.query.stats import Period, as_date, bin_start, window_bounds
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """The row of figures above the charts."""
+
+    events: int
+    fatalities_best: int
+    fatalities_low: int
+    fatalities_high: int
+    children_killed: int
+    actors: int | None  # None: not counted (see headline_figures)
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
+def headline_figures(
+    session: Session, event_filter: EventFilter, *, count_actors: bool = True
+) -> Headlines:
+    """Events, fatalities (best, low-high), children killed, actors and date span.
+
+    With `count_actors` False the actors are left uncounted (None): the one figure
+    that takes a pass over the events' actors, which `actor_swimlanes` also gives
+    (`actors_involved`) for a caller that draws both."""
+    source = tally(event_filter)
+    row = session.execute(
+        select(
+            source.events,
+            source.fatal_best,
+            source.fatal_low,
+            source.fatal_high,
+            source.children_killed,
+            func.min(source.date_start),
+            func.max(source.date_last),
+        ).where(*source.where)
+    ).one()
+    actors = None
+    if count_actors:
+        matching = select(Event.id).where(*event_filter.conditions())
+        actors = session.execute(
+            select(func.count(distinct(EventActor.actor_id))).where(
+                EventActor.event_id.in_(matching)
+            )
+        ).scalar_one()
+    count, total, low, high, children, first, last = row
+    if first is not None:
+        first, last = window_bounds(event_filter, as_date(first), as_date(last))
+    return Headlines(
+        events=int(count or 0),
+        fatalities_best=int(total or 0),
+        fatalities_low=int(low or 0),
+        fatalities_high=int(high or 0),
+        children_killed=int(children or 0),
+        actors=actors,
+        first_date=first,
+        last_date=last,
+    )
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """One period of the conflict-cooperation line."""
+
+    period_start: dt.date
+    mean_score: float
+    events: int
+    cooperation: int  # talks, agreements, releases...: quad classes 1 and 2
+    material_conflict: int  # strikes, assaults...: quad class 4
+
+
+def score_by_period(
+    session: Session, event_filter: EventFilter, period: Period
+) -> list[ScorePoint]:
+    """Mean PLOVER score per period, with counts of cooperation and of violence."""
+    source = tally(event_filter)
+    dialect = session.get_bind().dialect.name
+    bucket = bin_start(dialect, period, event_filter, source.date_start).label(
+        "period_start"
+    )
+    query = (
+        select(
+            bucket,
+            source.score_sum,
+            source.events,
+            source.events_if(source.quad_class <= 2),
+            source.events_if(source.quad_class == 4),
+        )
+        .where(*source.where)
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    return [
+        ScorePoint(as_date(start), float(total) / n, int(n), int(coop), int(violence))
+        for start, total, n, coop, violence in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class FatalityPoint:
+    """Deaths in events starting in one period: best, with its low-high band."""
+
+    period_start: dt.date
+    best: int
+    low: int
+    high: int
+    events_with_figures: int
+
+
+def fatalities_by_period(
+    session: Session, event_filter: EventFilter, period: Period
+) -> list[FatalityPoint]:
+    """Fatalities per period (best, and the sums of lows and highs where known)."""
+    source = tally(event_filter)
+    dialect = session.get_bind().dialect.name
+    bucket = bin_start(dialect, period, event_filter, source.date_start).label(
+        "period_start"
+    )
+    query = (
+        select(
+            bucket,
+            source.fatal_best,
+            source.fatal_low,
+            source.fatal_high,
+            source.fatal_events,
+        )
+        .where(*source.where)
+        .group_by(bucket)
+        .having(source.fatal_events > 0)
+        .order_by(bucket)
+    )
+    return [
+        FatalityPoint(as_date(start), int(b), int(lo), int(hi), int(n))
+        for start, b, lo, hi, n in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class LaneMark:
+    """One event drawn in one actor's lane."""
+
+    actor: str
+    role: str
+    event_id: int
+    title: str
+    event_type: str
+    quad_class: int
+    date_start: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    fatalities_best: int | None
+    status: str = "confirmed"  # a proposal is drawn apart: not yet confirmed
+
+
+@dataclass(frozen=True)
+class Swimlanes:
+    """The busiest actors (with event counts) and the marks drawn in their lanes."""
+
+    actors: list[tuple[str, int]]
+    marks: list[LaneMark]
+    total_marks: int
+    actors_involved: int = 0  # distinct actors among all matching events
+
+
+def actor_swimlanes(
+    session: Session, event_filter: EventFilter, *, lanes: int = 8, limit: int = 2000
+) -> Swimlanes:
+    """The `lanes` busiest actors among matching events and up to `limit` of their
+    events, the most recent first, so a million events never reach the browser."""
+    matching = select(Event.id).where(*event_filter.conditions())
+    # One pass over the matching events' actors gives each actor's events and
+    # marks (an actor in two roles of one event has two marks), and, by a window
+    # over the groups, how many actors there are.
+    per_actor = (
+        select(
+            EventActor.actor_id,
+            func.count(distinct(EventActor.event_id)).label("events"),
+            func.count().label("marks"),
+            func.count().over().label("actors"),
+        )
+        .where(EventActor.event_id.in_(matching))
+        .group_by(EventActor.actor_id)
+        .subquery()
+    )
+    busiest = session.execute(
+        select(
+            Actor.id,
+            Actor.name,
+            per_actor.c.events,
+            per_actor.c.marks,
+            per_actor.c.actors,
+        )
+        .join(per_actor, per_actor.c.actor_id == Actor.id)
+        .order_by(per_actor.c.events.desc(), Actor.name)
+        .limit(lanes)
+    ).all()
+    if not busiest:
+        return Swimlanes([], [], 0, 0)
+    actor_ids = [row.id for row in busiest]
+    total = sum(row.marks for row in busiest)
+    rows = session.execute(
+        _lane_marks(
+            event_filter,
+            actor_ids,
+            by_date=_walk_by_date(session, event_filter, actor_ids, total, limit),
+        )
+        .order_by(Event.date_start.desc(), Event.id.desc())
+        .limit(limit)
+    ).all()
+    marks = [
+        LaneMark(*row[:6], as_date(row[6]), _date_or_none(row[7]), *row[8:])
+        for row in rows
+    ]
+    return Swimlanes(
+        [(row.name, row.events) for row in busiest], marks, total, busiest[0].actors
+    )
+
+
+def _walk_by_date(
+    session: Session,
+    event_filter: EventFilter,
+    actor_ids: list[int],
+    marks: int,
+    limit: int,
+) -> bool:
+    """Whether walking the matching events newest first reads fewer rows than
+    reading every event of the lanes' actors, in any period, by the actor index.
+
+    The walk stops once `limit` of the `marks` are found: about
+    events x limit / marks rows, all of them at most."""
+    source = tally(event_filter)
+    events = session.execute(select(source.events).where(*source.where)).scalar() or 0
+    walk = events * min(1.0, limit / marks)
+    if walk <= 20_000:  # cheap whatever the actors: skip counting their events
+        return True
+    everywhere = session.execute(
+        select(func.count()).where(EventActor.actor_id.in_(actor_ids))
+    ).scalar_one()
+    return walk <= everywhere
+
+
+def _lane_marks(event_filter: EventFilter, actor_ids: list[int], *, by_date: bool):
+    """The marks of these actors' lanes among matching events.
+
+    Two ways to find the most recent: walk the matching events newest first and
+    stop at the limit (`by_date`), or read each actor's events through the actor
+    index; `_walk_by_date` picks. `+ 0` keeps the database from choosing the actor
+    index when walking by date."""
+    in_lanes = EventActor.actor_id + 0 if by_date else EventActor.actor_id
+    return (
+        select(
+            Actor.name,
+            EventActor.role,
+            Event.id,
+            Event.title,
+            Event.event_type,
+            Event.quad_class,
+            Event.date_start,
+            Event.date_end,
+            Event.date_precision,
+            Event.fatalities_best,
+            Event.status,
+        )
+        .join(EventActor, EventActor.event_id == Event.id)
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(*event_filter.conditions(), in_lanes.in_(actor_ids))
+    )
+
+
+def _date_or_none(value) -> dt.date | None:
+    return as_date(value) if value is not None else None

@@ -1,0 +1,366 @@
+"""Write batches of validated events with set-based statements, for `tracker.importing`.
+
+A batch costs a handful of statements whatever its size: one SELECT tells which
+(dataset, external id) pairs are stored; actors, places and sources are looked up in
+a per-import cache, then with one SELECT ... IN for the keys it has not seen, and the
+new ones inserted with one executemany (actors resolve by `tracker.store.registry`,
+which adds ACLED's suffixed names as aliases in one statement too); events are
+inserted (or updated) with one executemany and their ids read back by (dataset,
+external id) through the unique index; event_actor, event_source and source_record
+rows go in with one executemany each.
+
+Plain executemany without RETURNING, on Core tables rather than ORM entities: with
+`sort_by_parameter_order`, RETURNING made SQLAlchemy stitch the rows of every
+sub-batch together again and again, and the ORM's bulk path builds a parameter set
+per row; both cost more than the database work itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from tracker.errors import Problem
+from tracker.models import (
+    Event,
+    EventActor,
+    EventCreate,
+    EventSource,
+    EventStatus,
+    Location,
+    Source,
+    SourceRecord,
+    utc_now,
+)
+from tracker.store.events import (
+    content_hash,
+    event_values,
+    record_imported,
+    write_links,
+)
+from tracker.store.history import Author, state_of, states_of
+from tracker.store.registry import Resolved, name_key, resolve_actor_names
+
+# Registry ids kept per import; past this many the cache starts again, so memory stays
+# bounded on files with millions of distinct places.
+CACHE_LIMIT = 200_000
+CHUNK = 1000  # keys per IN (...) list
+
+EVENTS = Event.__table__
+LOCATIONS, SOURCES = Location.__table__, Source.__table__
+
+Stored = tuple[int, str | None, int, str]  # id, content hash, version, status
+
+
+class BatchWriter:
+    """Writes batches of validated events into the session's transaction.
+
+    Counts each event as added, updated or unchanged in the `report` (an
+    `ImportReport`); with `write` False it only counts."""
+
+    def __init__(self, session: Session, report: Any, *, write: bool, author: Author):
+        self.session, self.report, self.write = session, report, write
+        self.author = author  # who imports, and which file: kept in the history
+        self.linked: list[tuple[int, int, EventCreate]] = []  # (event id, line, data)
+        self.actors = RegistryCache(CACHE_LIMIT)
+        self.locations = RegistryCache(CACHE_LIMIT)
+        self.sources = RegistryCache(CACHE_LIMIT)
+
+    def save(self, batch: Sequence[tuple[int, EventCreate]]) -> None:
+        """Classify each event as added / updated / unchanged and write the changes."""
+        if not batch:
+            return
+        existing = self._existing(batch)
+        new, changed = [], []
+        for line, event in batch:
+            found = existing.get((event.dataset, event.external_id))
+            file_hash = content_hash(event)
+            if found is None:
+                new.append((line, event, file_hash))
+            elif found[1] == file_hash:
+                self.report.unchanged += 1
+            else:
+                if found[3] == EventStatus.RETRACTED:
+                    # An analyst retracted it (or merged it away): a newer export of
+                    # the dataset updates its content but never brings it back.
+                    event = event.model_copy(update={"status": EventStatus.RETRACTED})
+                changed.append((line, event, file_hash, found[0], found[2]))
+        self.report.added += len(new)
+        self.report.updated += len(changed)
+        if not self.write or not (new or changed):
+            return
+        written = new + [change[:3] for change in changed]
+        events = [event for _, event, _ in written]
+        locations = self._location_ids(events)
+        rows = [
+            event_values(
+                event,
+                locations.get(event.location.key()) if event.location else None,
+                digest=file_hash,
+            )
+            for _, event, file_hash in written
+        ]
+        before = states_of(self.session, [change[3] for change in changed])
+        ids = self._insert(rows[: len(new)]) + self._update(rows[len(new) :], changed)
+        self._write_participants(ids, events)
+        versions = [1] * len(new) + [change[4] + 1 for change in changed]
+        self._write_source_records(ids, events, versions, replace=ids[len(new) :])
+        self._record_history(ids[: len(new)], changed, before)
+        self.report.event_ids.extend(ids)
+        for event_id, (line, event, _) in zip(ids, written, strict=True):
+            if event.links:
+                self.linked.append((event_id, line, event))
+
+    def _record_history(
+        self, added: list[int], changed: list, before: dict[int, dict[str, Any]]
+    ) -> None:
+        """One history entry per written event, through `tracker.store.events`."""
+        updated = {
+            event_id: (
+                version + 1,
+                before[event_id],
+                state_of(event)["links"] if event.links else None,
+            )
+            for _, event, _, event_id, version in changed
+        }
+        record_imported(self.session, added, updated, author=self.author)
+
+    def finish(self) -> list[Problem]:
+        """Write links once every event exists; return the links that point nowhere."""
+        problems: list[Problem] = []
+        for event_id, line, event in self.linked:
+            problems.extend(
+                write_links(
+                    self.session,
+                    self.session.get(Event, event_id),
+                    event.links,
+                    line=line,
+                )
+            )
+        return problems
+
+    def _existing(
+        self, batch: Sequence[tuple[int, EventCreate]]
+    ) -> dict[tuple[str, str], Stored]:
+        """(dataset, external id) -> (id, content hash, version, status) if stored."""
+        found: dict[tuple[str, str], Stored] = {}
+        columns = (EVENTS.c.id, EVENTS.c.content_hash, EVENTS.c.version)
+        for dataset, ids in _by_dataset(event for _, event in batch).items():
+            for chunk in _chunks(ids):
+                query = select(EVENTS.c.external_id, *columns, EVENTS.c.status).where(
+                    EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
+                )
+                for external_id, *stored in self.session.execute(query):
+                    found[(dataset, external_id)] = tuple(stored)
+        return found
+
+    def _insert(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert new events; their ids, in the order of `rows`."""
+        if not rows:
+            return []
+        now = utc_now()
+        for row in rows:
+            row.update(created_at=now, updated_at=now, version=1)
+        self.session.execute(EVENTS.insert(), rows)
+        ids: dict[tuple[str, str], int] = {}
+        for dataset, external_ids in _by_dataset_of_rows(rows).items():
+            for chunk in _chunks(external_ids):
+                query = select(EVENTS.c.external_id, EVENTS.c.id).where(
+                    EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
+                )
+                ids.update(((dataset, e), i) for e, i in self.session.execute(query))
+        return [ids[(row["dataset"], row["external_id"])] for row in rows]
+
+    def _update(self, rows: list[dict[str, Any]], changed) -> list[int]:
+        """Update changed events in place; drop their actors and sources to rewrite."""
+        if not rows:
+            return []
+        now = utc_now()
+        for row, (_, _, _, event_id, version) in zip(rows, changed, strict=True):
+            # the stored hash stays the file's content, before any kept status
+            row.update(id=event_id, updated_at=now, version=version + 1)
+        self.session.execute(update(Event), rows)
+        ids = [row["id"] for row in rows]
+        for chunk in _chunks(ids):
+            self.session.execute(
+                delete(EventActor).where(EventActor.event_id.in_(chunk))
+            )
+            self.session.execute(
+                delete(EventSource).where(EventSource.event_id.in_(chunk))
+            )
+        return ids
+
+    def _write_participants(self, ids: list[int], events: list[EventCreate]) -> None:
+        actors = self._actor_ids(events)
+        sources = self._source_ids(events)
+        roles: dict[tuple[int, int, str], str | None] = {}
+        cited: dict[tuple[int, int], str | None] = {}
+        for event_id, event in zip(ids, events, strict=True):
+            for ref in event.actors:
+                actor = actors[name_key(ref.name)]
+                given = ref.name if actor.renamed else None
+                roles.setdefault((event_id, actor.id, ref.role.value), given)
+            for source in event.sources:
+                pair = (event_id, sources[source.key()])
+                earlier = cited.get(pair)
+                cited[pair] = (
+                    " […] ".join(q for q in (earlier, source.quote) if q) or None
+                )
+        if roles:
+            self.session.execute(
+                EventActor.__table__.insert(),
+                [
+                    {"event_id": e, "actor_id": a, "role": r, "name_as_given": given}
+                    for (e, a, r), given in roles.items()
+                ],
+            )
+        if cited:
+            self.session.execute(
+                EventSource.__table__.insert(),
+                [
+                    {"event_id": e, "source_id": s, "quote": q}
+                    for (e, s), q in cited.items()
+                ],
+            )
+
+    def _write_source_records(
+        self,
+        ids: list[int],
+        events: list[EventCreate],
+        versions: list[int],
+        *,
+        replace: list[int],
+    ) -> None:
+        """Store each event's source record; an updated event's replaces its old one."""
+        for chunk in _chunks(replace):
+            self.session.execute(
+                delete(SourceRecord).where(SourceRecord.event_id.in_(chunk))
+            )
+        rows = [
+            {
+                "event_id": event_id,
+                "event_version": version,
+                **event.source_record.model_dump(),
+            }
+            for event_id, event, version in zip(ids, events, versions, strict=True)
+            if event.source_record is not None
+        ]
+        if rows:
+            self.session.execute(SourceRecord.__table__.insert(), rows)
+
+    def _actor_ids(self, events: list[EventCreate]) -> dict[str, Resolved]:
+        """The registry actor of every actor named, by `name_key`; unknown actors
+        and new aliases are inserted with one statement each (`actor_registry`)."""
+        wanted = {name_key(ref.name): ref for event in events for ref in event.actors}
+
+        def resolve(refs: dict[str, Any]) -> dict[str, Resolved]:
+            return resolve_actor_names(self.session, refs)
+
+        # resolve() finds or creates every name it is given: nothing is left to add.
+        return self.actors.ids(wanted, resolve, resolve)
+
+    def _location_ids(self, events: list[EventCreate]) -> dict[str, int]:
+        wanted = {
+            e.location.key(): e.location for e in events if e.location is not None
+        }
+        return self.locations.ids(
+            wanted,
+            lambda keys: self._stored_keys(LOCATIONS.c.location_key, keys),
+            lambda missing: self._add_keyed(
+                LOCATIONS.c.location_key,
+                {
+                    key: {
+                        **loc.model_dump(exclude={"geo_precision"}),
+                        "geo_precision": loc.geo_precision.value,
+                        "location_key": key,
+                    }
+                    for key, loc in missing.items()
+                },
+            ),
+        )
+
+    def _source_ids(self, events: list[EventCreate]) -> dict[str, int]:
+        wanted = {s.key(): s for e in events for s in e.sources}
+        return self.sources.ids(
+            wanted,
+            lambda keys: self._stored_keys(SOURCES.c.source_key, keys),
+            lambda missing: self._add_keyed(
+                SOURCES.c.source_key,
+                {
+                    key: {**src.model_dump(exclude={"quote"}), "source_key": key}
+                    for key, src in missing.items()
+                },
+            ),
+        )
+
+    def _stored_keys(self, key_column, keys: Iterable[str]) -> dict[str, int]:
+        """Ids of registry rows by their unique key, for the keys stored."""
+        table, found = key_column.table, {}
+        for chunk in _chunks(list(keys)):
+            query = select(key_column, table.c.id).where(key_column.in_(chunk))
+            found.update(self.session.execute(query).all())
+        return found
+
+    def _add_keyed(self, key_column, rows: dict[str, dict[str, Any]]) -> dict[str, int]:
+        self._insert_new(key_column.table, list(rows.values()))
+        return self._stored_keys(key_column, rows)
+
+    def _insert_new(self, table, rows: list[dict[str, Any]]) -> None:
+        """Insert registry rows; one another writer added meanwhile is left alone."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        self.session.execute(insert(table).on_conflict_do_nothing(), rows)
+
+
+class RegistryCache:
+    """Registry ids (actors, places, sources) by key, remembered across batches.
+
+    At most `limit` keys: past that it forgets them all and starts again."""
+
+    def __init__(self, limit: int):
+        self.limit, self.known = limit, {}
+
+    def ids(
+        self,
+        wanted: dict[str, Any],
+        stored: Callable[[dict[str, Any]], dict[str, int]],
+        add: Callable[[dict[str, Any]], dict[str, int]],
+    ) -> dict[str, int]:
+        """The id of every key in `wanted`: from memory, else `stored` (one look-up
+        for all unknown keys), else `add` (one insert for all new ones)."""
+        known = self.known
+        unknown = {key: value for key, value in wanted.items() if key not in known}
+        if not unknown:
+            return {key: known[key] for key in wanted}
+        found = stored(unknown)
+        missing = {k: v for k, v in unknown.items() if k not in found}
+        if missing:
+            found.update(add(missing))
+        ids = {key: known[key] if key in known else found[key] for key in wanted}
+        if len(known) + len(found) > self.limit:
+            self.known = {}
+        self.known.update(found)
+        return ids
+
+
+def _by_dataset(events: Iterable[EventCreate]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for event in events:
+        grouped.setdefault(event.dataset, []).append(event.external_id)
+    return grouped
+
+
+def _by_dataset_of_rows(rows: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for row in rows:
+        grouped.setdefault(row["dataset"], []).append(row["external_id"])
+    return grouped
+
+
+def _chunks(items: Sequence) -> Iterable[Sequence]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]

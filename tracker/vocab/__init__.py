@@ -1,0 +1,2 @@
+"""The vocabulary: taxonomy, dates, gazetteer. Plain data and pure functions; no
+sessions."""

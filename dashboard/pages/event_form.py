@@ -16,12 +16,13 @@ from typing import Any
 from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.components import event_form_fields as fields
 from dashboard.components.duplicate_warning import duplicate_warning
 from dashboard.components.history_panel import conflict_message
 from dashboard.components.proposal_review import accept_mode
 from dashboard.pages.event import read_event_id
+from dashboard.services import access, reads, writes
 from tracker.errors import (
     EditConflict,
     InvalidInput,
@@ -31,7 +32,6 @@ from tracker.errors import (
 )
 from tracker.matching.lookalikes import LikelyDuplicates
 from tracker.models import ActorRole, EventRecord
-from tracker.store.accounts import Action
 from tracker.vocab import taxonomy
 
 # A new event starts with the two roles most reports name, and one source.
@@ -280,7 +280,7 @@ def add_layout(**_query: Any) -> html.Div:
 def edit_layout(event_id: str | None = None, **_query: Any) -> html.Div:
     """The form filled in from event `event_id`, or a note that there is none."""
     number = read_event_id(event_id)
-    record = services.event_record(number) if number is not None else None
+    record = reads.event_record(number) if number is not None else None
     if record is None:
         return html.Div(
             [
@@ -318,15 +318,10 @@ def form_page(
     values = contents["values"]
     cancel = f"/events/{editing['event_id']}" if editing else "/events"
     cancel = (editing or {}).get("return_to", cancel)
-    action = (
-        Action.ADD
-        if editing is None
-        else Action.REVIEW
-        if editing.get("accept")
-        else Action.EDIT
-    )
-    # Said up front; the server refuses the save anyway (see services.allowed).
-    refused = services.refusal(action)
+    editing_id = editing["event_id"] if editing else None
+    action = access.form_action({}, editing_id, bool((editing or {}).get("accept")))
+    # Said up front; the server refuses the save anyway (see access.allowed).
+    refused = access.refusal(action)
     return html.Div(
         [
             html.H1(heading),
@@ -336,7 +331,7 @@ def form_page(
             fields.what_part(values),
             fields.when_part(values),
             fields.where_part(values),
-            fields.who_part(contents["actors"], services.form_actor_names()),
+            fields.who_part(contents["actors"], reads.form_actor_names()),
             fields.how_many_part(values),
             published_figures_note(contents.get("figures_flag")),
             fields.sources_part(contents["sources"]),
@@ -444,7 +439,7 @@ def on_find_place(
     """Look the typed name up among known places and in the gazetteer."""
     if not (name or "").strip():
         return [], html.P("Type a place name first.", className="hint")
-    hits = [asdict(hit) for hit in services.find_place_choices(name)]
+    hits = [asdict(hit) for hit in reads.find_place_choices(name)]
     return hits, fields.place_list(name, hits)
 
 
@@ -542,7 +537,7 @@ def on_save(
     actors, sources = rows_of(form["actors"]), rows_of(form["sources"])
     draft = record_from_form(form["values"], actors, sources, editing.get("kept"))
     try:
-        event_id = services.save_event_form(
+        event_id = writes.save_event_form(
             draft.record,
             event_id=editing.get("event_id"),
             expected_version=editing.get("version"),
@@ -590,7 +585,7 @@ def on_cite_on(
         form["values"], actors, sources, (editing or {}).get("kept")
     )
     try:
-        services.cite_form_sources_on(draft.record, into)
+        writes.cite_form_sources_on(draft.record, into)
     except TrackerError as error:  # a viewer, or the form no longer validates
         return no_update, html.P(f"Not added: {error}", className="form-summary")
     return f"/events/{into}", None
@@ -648,7 +643,7 @@ def on_merge_into(clicks: list[int | None], editing: dict[str, Any] | None):
         raise PreventUpdate  # the warning just appeared
     into = ctx.triggered_id["event"]
     try:
-        services.merge_proposal((editing or {})["event_id"], into)
+        writes.merge_proposal((editing or {})["event_id"], into)
     except TrackerError as error:  # a viewer, or the proposal was decided meanwhile
         return no_update, html.P(f"Not merged: {error}", className="form-summary")
     return f"/events/{into}", None

@@ -1,7 +1,7 @@
 """Import page (`/import`): upload a file, see what importing it would do, then import.
 
 The uploaded file is stored on the server under a random token (see
-`services.save_upload`); the browser keeps only that token and the file's name and size
+`uploads.save_upload`); the browser keeps only that token and the file's name and size
 for display. Each new file or format runs a dry run that writes nothing; "Import" then
 runs the real import in one transaction and links to the events it wrote. Everything
 read from the file is shown as text by Dash components, never as HTML."""
@@ -23,10 +23,11 @@ from dash import (
 from dash.exceptions import PreventUpdate
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.components.event_form_fields import dropdown
 from dashboard.components.upload_guard import register_size_guard
 from dashboard.server import uploads
+from dashboard.services import access, reads, writes
 from tracker.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from tracker.importing import FORMAT_CHOICES, ImportFailed, ImportReport
 from tracker.store.accounts import Action
@@ -61,7 +62,7 @@ class UploadedFile(TypedDict):
 
 def layout(**_query: Any) -> html.Div:
     """The upload, the format choice, the dry-run report and the Import button."""
-    refused = services.refusal(Action.IMPORT)  # the server refuses it anyway
+    refused = access.refusal(Action.IMPORT)  # the server refuses it anyway
     return html.Div(
         [
             html.H1("Import"),
@@ -96,7 +97,7 @@ def layout(**_query: Any) -> html.Div:
 def file_section() -> html.Section:
     """The upload, named by the label around it, and the Format choice."""
     max_size = uploads.import_limit()
-    limit = services.describe_size(max_size)
+    limit = uploads.describe_size(max_size)
     upload = dcc.Upload(
         id=ids.IMPORT_UPLOAD,
         children=[
@@ -394,16 +395,16 @@ def on_upload(
     """Store the uploaded file in place of the one before, or say why it is refused."""
     if contents is None:
         raise PreventUpdate
-    services.discard_upload((previous or {}).get("token"))
-    name = services.display_name(filename)
+    uploads.discard_upload((previous or {}).get("token"))
+    name = uploads.display_name(filename)
     try:
-        stored = services.save_upload(contents, filename)
+        stored = uploads.save_upload(contents, filename)
     except PermissionDenied as error:  # a viewer: refused on the server
         return None, html.P(str(error), className="import-error"), None
     except InvalidInput as error:
         reason = "; ".join(problem.reason for problem in error.problems)
         return None, html.P(f"{name} {reason}.", className="import-error"), None
-    size = services.describe_size(stored.size)
+    size = uploads.describe_size(stored.size)
     data = UploadedFile(token=stored.token, name=stored.name, size=stored.size)
     return data, html.P(f"File: {stored.name} ({size})"), None
 
@@ -421,7 +422,7 @@ def update_dry_run(
     if not uploaded:
         return NO_FILE, True
     try:
-        report = services.dry_run_import(uploaded["token"], format_name or "auto")
+        report = writes.dry_run_import(uploaded["token"], format_name or "auto")
     except (InvalidInput, NotFound) as error:
         return unreadable(error), True
     return dry_run_report(report), False
@@ -448,7 +449,7 @@ def on_import(
         raise PreventUpdate
     token, skip_invalid = uploaded["token"], "skip" in (skip or [])
     try:
-        report = services.run_import(token, format_name or "auto", skip_invalid)
+        report = writes.run_import(token, format_name or "auto", skip_invalid)
     except PermissionDenied as error:  # a viewer: refused on the server
         refusal = html.Div(html.P(str(error)), className="import-error", role="alert")
         return refusal, no_update, no_update
@@ -456,8 +457,8 @@ def on_import(
         return failure_summary(failure.report), no_update, no_update
     except (InvalidInput, NotFound) as error:
         return unreadable(error), no_update, no_update
-    titles = services.event_titles(report.event_ids[:LINKS_SHOWN])
-    uncounted = services.uncounted_statuses(report.event_ids)
+    titles = reads.event_titles(report.event_ids[:LINKS_SHOWN])
+    uncounted = reads.uncounted_statuses(report.event_ids)
     done = html.P("Imported. Choose another file to import more.")
     summary = import_summary(uploaded["name"], report, titles, uncounted)
     return summary, None, done
@@ -467,7 +468,7 @@ def on_import(
 register_size_guard(
     ids.IMPORT_UPLOAD,
     (ids.IMPORT_FILE, "children"),
-    services.TOO_LARGE,
+    uploads.TOO_LARGE,
     [(ids.IMPORT_UPLOADED, {"data": None}), (ids.IMPORT_RESULT, {"children": None})],
     dummy=(ids.IMPORT_FILE, "className"),
 )

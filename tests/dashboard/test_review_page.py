@@ -16,7 +16,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
 from dashboard.components.proposal_review import evidence_segments
@@ -24,6 +24,7 @@ from dashboard.figures import timeline as timeline_figures
 from dashboard.pages import event as event_page
 from dashboard.pages import event_form, review
 from dashboard.pages import events as events_page
+from dashboard.services import reads
 from tests.dashboard.conftest import request_as
 from tracker import review as reviewing
 from tracker.db import make_engine, session_scope
@@ -351,7 +352,7 @@ def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, propos
 def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposals):
     strike, _ = proposals
     figure = timeline_figures.swimlane_figure(
-        services.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
+        reads.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
     )
     drawn = [
         (trace.marker.symbol[i], data[3])

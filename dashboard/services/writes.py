@@ -23,11 +23,6 @@ from tracker.store.accounts import Action
 
 # --- add / edit form --------------------------------------------------------------
 
-NO_SOURCE = (
-    "give at least one source: its URL (or, for a report not online, its headline) "
-    "and the quote the event rests on"
-)
-
 
 def save_event_form(
     record: dict[str, Any],
@@ -93,7 +88,7 @@ def _validated_form_record(
     record: dict[str, Any], stored: EventRecord | None = None
 ) -> EventCreate:
     """The form's record validated, or InvalidInput with every problem at once (a
-    form event must cite a source, which the model itself does not ask).
+    form event must cite a source: `validate_event_records(require_source=True)`).
 
     Figures are checked strictly: only an edit of `stored` that leaves its flagged
     figures as the dataset published them keeps the flag (and so the figures)."""
@@ -101,15 +96,7 @@ def _validated_form_record(
         record = event_store.published_figures_kept(record, stored)
     else:
         record = {k: v for k, v in record.items() if k != "figures_flag"}
-    problems: list[errors.Problem] = []
-    try:
-        [data] = event_store.validate_event_records([(1, record)])
-    except errors.InvalidInput as error:
-        problems.extend(error.problems)
-    if not record.get("sources"):
-        problems.append(errors.Problem("sources", NO_SOURCE))
-    if problems:
-        raise errors.InvalidInput(problems)
+    [data] = event_store.validate_event_records([(1, record)], require_source=True)
     return data
 
 

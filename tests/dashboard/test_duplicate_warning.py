@@ -14,6 +14,7 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
 from dashboard.components.duplicate_banner import duplicate_banner
+from dashboard.components.event_draft import form_from_record
 from dashboard.pages import event_form, import_page
 from tests.dashboard.conftest import request_as
 from tracker import review
@@ -176,7 +177,7 @@ def strike_proposal(engine) -> int:
 def test_accept_form_of_the_strike_proposal_offers_the_merge_into_event_6(app, engine):
     proposal_id = strike_proposal(engine)
     with session_scope(engine) as session:
-        contents = event_form.form_from_record(get_event_record(session, proposal_id))
+        contents = form_from_record(get_event_record(session, proposal_id))
         record = get_event_record(session, proposal_id)
     editing = {"event_id": proposal_id, "version": 1, "kept": contents["kept"]}
     event_form.accept_mode(record, contents, editing)

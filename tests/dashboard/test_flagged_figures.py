@@ -12,6 +12,7 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import filter_panel
 from dashboard.components.event_card import event_card
+from dashboard.components.event_draft import record_from_form
 from dashboard.pages import event_form
 from dashboard.pages.events import grid_row
 from dashboard.services import reads, writes
@@ -131,7 +132,7 @@ def test_hand_typed_best_above_high_is_refused_and_nothing_saved(app, engine):
 def test_a_flag_sent_with_a_new_event_is_not_taken(app, engine):
     # The form never sends one; a crafted request that does is checked as typed.
     before = count(engine)
-    draft = event_form.record_from_form(
+    draft = record_from_form(
         {**VALID, "fatalities_best": "10", "fatalities_high": "5"}, [], [SOURCE]
     )
     with pytest.raises(InvalidInput) as caught:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dashboard import services
 from dashboard.app import create_app
-from dashboard.pages.event_form import record_from_form
+from dashboard.components.event_draft import record_from_form
 from dashboard.services import writes
 from tests.conftest import table_counts
 from tests.dashboard.conftest import request_as

@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
+from dashboard.components.event_draft import form_from_record
 from dashboard.components.proposal_review import evidence_segments
 from dashboard.figures import timeline as timeline_figures
 from dashboard.pages import event as event_page
@@ -323,7 +324,7 @@ def test_edit_layout_in_accept_mode_of_a_decided_event_is_a_plain_edit(app):
 def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, proposals):
     strike, _ = proposals
     with session_scope(engine) as session:
-        contents = event_form.form_from_record(get_event_record(session, strike))
+        contents = form_from_record(get_event_record(session, strike))
     editing = {"event_id": strike, "version": 1, "kept": contents["kept"]}
     event_form.accept_mode(record(engine, strike), contents, editing)
     values = {f.key: "" for f in fields.FIELDS} | contents["values"]

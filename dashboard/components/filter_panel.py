@@ -2,7 +2,12 @@
 
 One callback keeps the controls and the URL in step both ways: a change to a control
 writes the URL (which re-renders the page), and a URL that changes by itself (first
-load, a pasted permalink, back and forward) sets the controls."""
+load, a pasted permalink, back and forward) sets the controls.
+
+One module, over 400 lines, because it is one idea that reads better whole: the
+panel's controls, `CONTROLS`, `controls_from_filter`, `filter_from_controls` and the
+callbacks all follow one order of the same controls; split, each half would have to
+repeat the other's ids and that order."""
 
 from __future__ import annotations
 

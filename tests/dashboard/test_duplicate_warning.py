@@ -13,9 +13,10 @@ from sqlalchemy import func, select, text
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
+from dashboard.components import import_report
 from dashboard.components.duplicate_banner import duplicate_banner
 from dashboard.components.event_draft import form_from_record
-from dashboard.pages import event_form, import_page
+from dashboard.pages import event_form
 from tests.dashboard.conftest import request_as
 from tracker import review
 from tracker.db import make_engine, session_scope
@@ -265,7 +266,7 @@ def test_import_dry_run_report_names_rows_like_stored_events(app, engine, tmp_pa
     with session_scope(engine) as session:
         report = import_file(session, path, mode=ImportMode.DRY_RUN)
     assert (report.lookalikes.checked, report.lookalikes.rows) == (2, 1)
-    said = texts(import_page.dry_run_report(report))
+    said = texts(import_report.dry_run_report(report))
     assert "1 row looks like events already stored." in said
     assert f"Line 2: like  event 6, {SEED_STRIKE}" in said
     assert "same fatalities (14)" in said

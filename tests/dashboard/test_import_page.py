@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from dashboard import ids, services
 from dashboard.app import create_app
-from dashboard.components import shell
+from dashboard.components import import_report, shell
 from dashboard.pages import import_page
 from dashboard.server.uploads import (
     DEFAULT_IMPORT_LIMIT_BYTES,
@@ -188,7 +188,7 @@ def test_dry_run_reports_what_importing_would_do_and_writes_nothing(
         "Unchanged": "0",
         "Rejected": "0",
     }
-    assert import_page.ATOMIC_NOTE in said
+    assert import_report.ATOMIC_NOTE in said
     assert "Nothing has been written yet." in said
     assert disabled is False
     assert count_events(engine) == 0

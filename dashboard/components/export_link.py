@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dash import html
 
+from dashboard.server.export_route import EXPORT_PATH
 from tracker.query.filters import EventFilter
-
-EXPORT_PATH = "/export.csv"
 
 
 def export_href(event_filter: EventFilter, *, columns: str = "native") -> str:

@@ -20,25 +20,13 @@ from dashboard.components.event_card import (
 from dashboard.components.history_panel import conflict_message, history_section
 from dashboard.services import access, reads, writes
 from tracker.errors import EditConflict, TrackerError
+from tracker.query.filter_values import event_id_in
 from tracker.store.accounts import Action
-
-# Ids are INTEGER columns: a larger number cannot name an event (and PostgreSQL
-# would refuse to compare with it), so it is "not found" rather than an error.
-LARGEST_ID = 2**31 - 1
-
-
-def read_event_id(event_id: Any) -> int | None:
-    """The id in the path as a positive whole number, or None if it is not one."""
-    text = str(event_id or "").strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= LARGEST_ID else None
 
 
 def layout(event_id: str | None = None, **_query: Any) -> html.Div:
     """The event's report, or a friendly not-found message; never a traceback."""
-    number = read_event_id(event_id)
+    number = event_id_in(event_id)
     if number is None:
         return html.Div(not_found(event_id), className="event-page")
     return html.Div(

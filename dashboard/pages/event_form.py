@@ -31,7 +31,6 @@ from dashboard.components.event_draft import (
 )
 from dashboard.components.history_panel import conflict_message
 from dashboard.components.proposal_review import accept_mode
-from dashboard.pages.event import read_event_id
 from dashboard.services import access, reads, writes
 from tracker.errors import (
     EditConflict,
@@ -41,6 +40,7 @@ from tracker.errors import (
 )
 from tracker.matching.lookalikes import LikelyDuplicates
 from tracker.models import ActorRole
+from tracker.query.filter_values import event_id_in
 
 # --- Pages ----------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ def add_layout(**_query: Any) -> html.Div:
 
 def edit_layout(event_id: str | None = None, **_query: Any) -> html.Div:
     """The form filled in from event `event_id`, or a note that there is none."""
-    number = read_event_id(event_id)
+    number = event_id_in(event_id)
     record = reads.event_record(number) if number is not None else None
     if record is None:
         return html.Div(

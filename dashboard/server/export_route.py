@@ -26,7 +26,6 @@ from collections.abc import Iterator
 
 from flask import Flask, Response, request
 
-from dashboard.components.export_link import EXPORT_PATH
 from dashboard.services import reads
 from tracker.errors import Problem
 from tracker.formats import CSV_LAYOUTS
@@ -34,6 +33,7 @@ from tracker.query.filters import EventFilter, parse_filter
 
 log = logging.getLogger(__name__)
 
+EXPORT_PATH = "/export.csv"  # the export links of every page point here
 NATIVE_COLUMNS = "native"
 WITHOUT_ACLED_TYPE_HEADER = "X-Tracker-Without-Acled-Type"
 EARLY_FAILURE = (

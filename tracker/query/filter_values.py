@@ -19,8 +19,9 @@ from tracker.vocab import taxonomy
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
-# Counts of people are INTEGER columns, 32 bits on PostgreSQL: a larger threshold
-# could match nothing, and past 2**63 SQLite's driver cannot even bind it.
+# Counts of people and ids are INTEGER columns, 32 bits on PostgreSQL: a larger
+# threshold could match nothing, a larger id names no event (PostgreSQL would refuse
+# to compare with it), and past 2**63 SQLite's driver cannot even bind it.
 LARGEST_WHOLE_NUMBER = 2**31 - 1
 # Wide of any event a conflict dataset records (the Correlates of War start in
 # 1816), and inside the dates pandas holds at any resolution (1677-2262), so the
@@ -60,6 +61,17 @@ def read_whole_number(text: str) -> int:
     if len(text) > len(str(LARGEST_WHOLE_NUMBER)) or int(text) > LARGEST_WHOLE_NUMBER:
         raise ValueError(f"must be at most {LARGEST_WHOLE_NUMBER:,}")
     return int(text)
+
+
+def event_id_in(value: object) -> int | None:
+    """The event id a path names (from 1 to LARGEST_WHOLE_NUMBER), or None when it
+    names none: `/events/abc` and `/events/99999999999999999999999` are not found,
+    never an error."""
+    try:
+        number = read_whole_number(str(value or "").strip())
+    except ValueError:
+        return None
+    return number if number > 0 else None
 
 
 def read_event_type(text: str) -> str:

@@ -55,6 +55,7 @@ from tracker.query.events import (
 from tracker.query.facets import Choice, search_actors, search_places
 from tracker.query.facets import country_choices as country_choices_in
 from tracker.query.filters import COUNTED_STATUSES, EventFilter
+from tracker.query.registry import find_locations, list_actor_names
 from tracker.query.stats import (
     LocationCount,
     Period,
@@ -361,7 +362,7 @@ NO_SOURCE = (
 def form_actor_names() -> list[str]:
     """The registry's actor names, offered while typing an actor in the event form."""
     with session_scope(engine()) as session:
-        return event_store.list_actor_names(session, limit=ACTOR_NAME_LIMIT)
+        return list_actor_names(session, limit=ACTOR_NAME_LIMIT)
 
 
 def event_record(event_id: int) -> EventRecord | None:
@@ -400,7 +401,7 @@ def find_place_choices(name: str, *, limit: int = 8) -> list[PlaceChoice]:
                 place.longitude,
                 place.geo_precision,
             )
-            for place in event_store.find_locations(session, name, limit=limit)
+            for place in find_locations(session, name, limit=limit)
         ]
     towns = [
         PlaceChoice(

@@ -43,7 +43,7 @@ from tracker.models import (
     SourceIn,
     StoredArticle,
 )
-from tracker.query.events import event_records
+from tracker.query.events import event_records, find_event_by_external_id
 from tracker.store import events as event_store
 from tracker.store.history import Author
 
@@ -78,7 +78,7 @@ def save_article_proposals(
     spans: dict[str, list[list[int]]] = {}
     pending: list[EventCreate] = []
     for record, proposal in zip(records, ordered, strict=True):
-        existing = event_store.find_event_by_external_id(
+        existing = find_event_by_external_id(
             session, EXTRACTION_DATASET, record.external_id
         )
         if existing is not None and existing.status != EventStatus.PROPOSED.value:

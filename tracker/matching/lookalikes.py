@@ -46,7 +46,7 @@ from tracker.models import (
     Location,
 )
 from tracker.query.filters import EventFilter
-from tracker.store.events import find_actor
+from tracker.query.registry import find_actor
 from tracker.vocab import taxonomy
 from tracker.vocab.dates import covered_interval, describe_date
 

@@ -1,5 +1,5 @@
-"""Create, find and save events, actors, places and sources: the one door for writes
-to an event.
+"""Create, save, update, retract, merge and purge events: the one door for writes to
+an event (the registry of actors, places and sources is `tracker.store.registry`).
 
 Every write to a stored event (create, update, retract, restore, import, accept,
 reject, merge, purge) goes through this module, which records its history itself: a
@@ -23,9 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import case, delete, func, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from tracker.errors import (
@@ -37,10 +35,6 @@ from tracker.errors import (
 )
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
-    Actor,
-    ActorAlias,
-    ActorCreate,
-    ActorRef,
     ChangeAction,
     Event,
     EventActor,
@@ -51,13 +45,11 @@ from tracker.models import (
     EventStatus,
     LinkIn,
     LinkRelation,
-    Location,
-    LocationIn,
-    Source,
     SourceIn,
     SourceRecord,
     utc_now,
 )
+from tracker.query.events import find_event_by_external_id
 from tracker.store import registry
 from tracker.store.history import (
     Author,
@@ -126,100 +118,6 @@ def validate_event_records(
     return events
 
 
-# --- Registry look-ups ----------------------------------------------------------------
-
-
-def find_actor(session: Session, name: str) -> Actor | None:
-    """The registry actor called `name`, by its name or one of its aliases.
-
-    The match ignores case."""
-    key = name.strip().casefold()
-    actor = session.exec(select(Actor).where(func.lower(Actor.name) == key)).first()
-    if actor is not None:
-        return actor
-    return session.exec(
-        select(Actor).join(ActorAlias).where(ActorAlias.alias_key == key)
-    ).first()
-
-
-def save_actor(session: Session, data: ActorCreate) -> Actor:
-    """Create or update a registry actor by name.
-
-    Any aliases the actor does not have yet are added."""
-    actor = find_actor(session, data.name)
-    if actor is None:
-        actor = Actor(name=data.name, kind=data.kind.value, country=data.country)
-        session.add(actor)
-    else:
-        actor.kind, actor.country = data.kind.value, data.country
-    session.flush()
-    for alias in data.aliases:
-        key = alias.strip().casefold()
-        owner = session.exec(
-            select(ActorAlias).where(ActorAlias.alias_key == key)
-        ).first()
-        if owner is None:
-            session.add(
-                ActorAlias(actor_id=actor.id, alias=alias.strip(), alias_key=key)
-            )
-        elif owner.actor_id != actor.id:
-            raise InvalidInput(
-                [Problem("aliases", f"{alias!r} already names another actor")]
-            )
-    session.flush()
-    return actor
-
-
-def resolve_actor(session: Session, ref: ActorRef) -> Actor:
-    """The registry actor `ref` names, created if unknown.
-
-    A new actor is of kind 'other' unless `ref` gives a kind; ACLED's suffixed names
-    resolve to the actor without the suffix (`tracker.store.registry`)."""
-    return registry.resolve_actor(session, ref)
-
-
-def _add_registry_row(session: Session, model: type, values: dict, *, key: str):
-    """Insert a registry row (actor, place, source) and return it.
-
-    Two writers may both find a name missing and insert it at once: the second
-    insert does nothing and both go on with the one row, instead of the second
-    failing on the unique key."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return session.exec(select(model).where(getattr(model, key) == values[key])).one()
-
-
-def resolve_location(session: Session, data: LocationIn) -> Location:
-    """The registry place matching `data`.
-
-    It has the same name, admin1, country, coordinates and precision."""
-    key = data.key()
-    location = session.exec(
-        select(Location).where(Location.location_key == key)
-    ).first()
-    if location is None:
-        values = data.model_dump(exclude={"geo_precision"})
-        values |= {"geo_precision": data.geo_precision.value, "location_key": key}
-        location = _add_registry_row(session, Location, values, key="location_key")
-    return location
-
-
-def resolve_source(session: Session, data: SourceIn) -> Source:
-    """The source `data` names, created if new.
-
-    Missing publisher/title/date are filled in."""
-    key = data.key()
-    source = session.exec(select(Source).where(Source.source_key == key)).first()
-    if source is None:
-        values = data.model_dump(exclude={"quote"}) | {"source_key": key}
-        return _add_registry_row(session, Source, values, key="source_key")
-    for name in ("publisher", "title", "published"):
-        if getattr(source, name) is None and getattr(data, name) is not None:
-            setattr(source, name, getattr(data, name))
-    return source
-
-
 # --- Events ---------------------------------------------------------------------------
 
 
@@ -239,7 +137,9 @@ def content_hash(data: EventCreate) -> str:
 
 def _event_columns(session: Session, data: EventCreate) -> dict[str, Any]:
     """The event table's column values for `data`, with derived fields filled in."""
-    location = resolve_location(session, data.location) if data.location else None
+    location = (
+        registry.resolve_location(session, data.location) if data.location else None
+    )
     return event_values(data, location.id if location else None)
 
 
@@ -315,7 +215,7 @@ def _write_participants(session: Session, event: Event, data: EventCreate) -> No
             )
     cited: dict[int, EventSource] = {}
     for source_in in data.sources:
-        source = resolve_source(session, source_in)
+        source = registry.resolve_source(session, source_in)
         if source.id in cited:  # two quotes from one source: keep both
             earlier = cited[source.id]
             earlier.quote = " […] ".join(
@@ -332,15 +232,6 @@ def _write_participants(session: Session, event: Event, data: EventCreate) -> No
             SourceRecord(event_id=event.id, event_version=event.version, **row)
         )
     session.flush()
-
-
-def find_event_by_external_id(
-    session: Session, dataset: str, external_id: str
-) -> Event | None:
-    """The event a dataset knows as `external_id`, if stored."""
-    return session.exec(
-        select(Event).where(Event.dataset == dataset, Event.external_id == external_id)
-    ).first()
 
 
 def _save_event(
@@ -741,7 +632,7 @@ def cite_sources(
         }
         added = quoted = 0
         for data in sources:
-            source = resolve_source(session, data)
+            source = registry.resolve_source(session, data)
             session.flush()
             ours = cited.get(source.id)
             if ours is None:
@@ -780,29 +671,6 @@ def _cite_sources_of(session: Session, from_id: int, to_id: int) -> MergeOutcome
             ours.quote = " […] ".join(q for q in (ours.quote, theirs.quote) if q)
             quoted += 1
     return MergeOutcome(added, quoted)
-
-
-def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Location]:
-    """Registry places whose name starts with `name`, ignoring case; exact names first.
-
-    SQLite folds the case of ASCII letters only, PostgreSQL of every letter."""
-    key = " ".join(name.replace("\x00", "").split()).lower()
-    if not key or len(key) > 200:  # no place name is longer: nothing can match
-        return []
-    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    lowered = func.lower(Location.name)
-    query = (
-        select(Location)
-        .where(lowered.like(pattern, escape="\\"))
-        .order_by(case((lowered == key, 0), else_=1), Location.name, Location.id)
-        .limit(limit)
-    )
-    return list(session.exec(query))
-
-
-def list_actor_names(session: Session, *, limit: int = 5000) -> list[str]:
-    """The names in the actor registry, alphabetically, at most `limit` of them."""
-    return list(session.exec(select(Actor.name).order_by(Actor.name).limit(limit)))
 
 
 def purge_event(session: Session, event_id: int, *, author: Author) -> None:

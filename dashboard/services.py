@@ -82,6 +82,7 @@ from tracker.store import events as event_store
 from tracker.store import history
 from tracker.store.accounts import Action, Principal, authorize
 from tracker.store.history import Author, HistoryEntry
+from tracker.store.merging import cite_sources
 from tracker.vocab import gazetteer
 
 ENGINE_KEY = "TRACKER_ENGINE"
@@ -475,7 +476,7 @@ def cite_form_sources_on(record: dict[str, Any], into: int) -> int:
     author = allowed(Action.MERGE, "dashboard form: a new report of this event")
     data = _validated_form_record(record)
     with session_scope(engine()) as session:
-        event_store.cite_sources(session, into, data.sources, author=author)
+        cite_sources(session, into, data.sources, author=author)
     return into
 
 

@@ -46,6 +46,7 @@ from tracker.models import (
 from tracker.query.events import event_records, find_event_by_external_id
 from tracker.store import events as event_store
 from tracker.store.history import Author
+from tracker.store.merging import merge_events
 
 REJECTED_TAG = "rejected"
 MERGED_TAG = "merged"
@@ -325,7 +326,7 @@ def merge_proposal(
             "or disputed event other than itself"
         )
         raise InvalidInput([Problem("into", reason, value=into)])
-    merged = event_store.merge_events(
+    merged = merge_events(
         session, keep=kept.id, other=proposal.id, author=author, tag=MERGED_TAG
     )
     return ProposalMerge(

@@ -31,7 +31,6 @@ from tracker.matching.duplicates import (
 )
 from tracker.models import DuplicateCandidate, EventCreate, SourceIn
 from tracker.store.events import (
-    cite_sources,
     create_event,
     purge_event,
     retract_event,
@@ -39,6 +38,7 @@ from tracker.store.events import (
 )
 from tracker.store.history import Author, current_state, event_history, state_at
 from tracker.store.history import revert_event as restore
+from tracker.store.merging import cite_sources
 
 ANNA = Author("anna", via="test")
 KHARKIV = {

@@ -56,8 +56,9 @@ from tracker.models import (
     Location,
     utc_now,
 )
-from tracker.store.events import UNKNOWN_AUTHOR, merge_events
+from tracker.store.events import UNKNOWN_AUTHOR
 from tracker.store.history import Author
+from tracker.store.merging import merge_events
 from tracker.vocab import taxonomy
 from tracker.vocab.dates import covered_interval, describe_date
 
@@ -703,7 +704,7 @@ def merge_candidate(
 
     The other event is retracted and linked to the kept one as "duplicate_of"; the
     kept event gains the other's sources it does not cite yet (with their quotes);
-    each event's history records the merge as a new version (`tracker.store.events`'s
+    each event's history records the merge as a new version (`tracker.store.merging`'s
     `merge_events`), so restoring an earlier version of either gives exactly what it
     was. InvalidInput if `keep` is not one of the pair or is itself retracted;
     NotFound if there is no such candidate."""

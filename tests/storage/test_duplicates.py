@@ -16,10 +16,10 @@ from tracker.importing import import_file
 from tracker.matching.duplicates import (
     dismiss_candidate,
     find_duplicate_candidates,
-    haversine_km,
     list_duplicate_candidates,
     merge_candidate,
 )
+from tracker.matching.similarity import haversine_km
 from tracker.models import (
     DuplicateCandidate,
     Event,

@@ -363,7 +363,7 @@ def test_similar_events_of_a_proposal_finds_the_known_strike(engine):
     assert [s.id for s in similar] == [kept]
     assert similar[0].score > 0.8
     assert "same type ASSAULT" in similar[0].reasons
-    assert "shared actors Russia" in similar[0].reasons
+    assert "shared actor Russia" in similar[0].reasons
     assert for_swap == []
 
 

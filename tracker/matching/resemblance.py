@@ -1,9 +1,14 @@
 """Known events that look like the same happening as a proposal under review.
 
-The review page offers them for "Merge with…". The resemblance follows
-`tracker.matching.duplicates` (same type family, dates overlapping at their precision,
-nearby place, shared actors, the same weights) but also compares events without
-coordinates, by place name and actors, since extraction often knows only a name.
+The review page offers them for "Merge with…". The rule, the score and its words are
+those of `tracker.matching.similarity`, as for the duplicate scan (same type family,
+dates overlapping at their precision, a nearby place, shared actors), which also
+compares events without coordinates, by place name and actors, since extraction often
+knows only a name. Two things are wider here, as the list is an offer an analyst
+picks from, not a flag: "nearby" is SIMILAR_MAX_KM, since a proposal is placed where
+the article's place name puts it (a town's centre); and an event placed elsewhere
+that shares an actor is offered too, since known events are often placed coarsely
+(a country, a front).
 """
 
 from __future__ import annotations
@@ -15,14 +20,19 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from tracker.errors import NotFound
-from tracker.matching.duplicates import haversine_km
-from tracker.models import Actor, Event, EventActor, EventStatus, Location
+from tracker.matching.similarity import (
+    REACH_DAYS,
+    Place,
+    Side,
+    alike,
+    compare_places,
+    score_pair,
+)
+from tracker.models import Event, EventStatus, Location
+from tracker.query.registry import event_actor_names
 from tracker.vocab.dates import covered_interval, describe_date
 
 SIMILAR_MAX_KM = 50.0  # places further apart than this are not "nearby"
-# Days either side of a start date that an event of each precision may reach, for the
-# SQL pre-filter of `similar_events` (the exact check uses covered_interval).
-REACH_DAYS = {"day": 0, "week": 6, "month": 31, "year": 366}
 CANDIDATE_ROWS = 2000  # events of the date window checked exactly, at most
 
 
@@ -45,7 +55,8 @@ def similar_events(
 
     Alike means: the same type family (quad class), dates that overlap once each is
     widened to its precision, and a place within SIMILAR_MAX_KM (or of the same
-    name) or an actor in common. The score weighs type, date, place and actors."""
+    name, without coordinates) or an actor in common
+    (`tracker.matching.similarity`). The score weighs type, date, place and actors."""
     proposal = session.get(Event, event_id)
     if proposal is None:
         raise NotFound(f"there is no event with id {event_id}")
@@ -67,17 +78,11 @@ def similar_events(
     place = (
         session.get(Location, proposal.location_id) if proposal.location_id else None
     )
-    actors = _actor_names(session, [proposal.id, *(e.id for e, _ in rows)])
+    actors = event_actor_names(session, [proposal.id, *(e.id for e, _ in rows)])
+    mine = Side.of(proposal, place)
     found = []
     for event, location in rows:
-        start, end = covered_interval(
-            event.date_start, event.date_end, event.date_precision
-        )
-        if start > last or end < first:
-            continue
-        similar = _compare(
-            proposal, place, event, location, actors, ((first, last), (start, end))
-        )
+        similar = _compare(mine, place, event, location, actors)
         if similar is not None:
             found.append(similar)
     found.sort(key=lambda s: (-s.score, s.id))
@@ -102,69 +107,28 @@ def _date_window(first: dt.date, last: dt.date):
     return or_(ranged, *reaches)
 
 
-def _actor_names(session: Session, event_ids: list[int]) -> dict[int, set[str]]:
-    names: dict[int, set[str]] = {}
-    for start in range(0, len(event_ids), 500):
-        for event_id, name in session.execute(
-            select(EventActor.event_id, Actor.name)
-            .join(Actor, Actor.id == EventActor.actor_id)
-            .where(EventActor.event_id.in_(event_ids[start : start + 500]))
-        ):
-            names.setdefault(event_id, set()).add(name)
-    return names
-
-
-def _place_closeness(a: Location | None, b: Location | None) -> tuple[float, str]:
-    """1 for the same place, falling to 0 at SIMILAR_MAX_KM; and the words for it."""
-    if a is None or b is None:
-        return 0.0, "no place to compare"
-    if a.name.casefold() == b.name.casefold() and a.country == b.country:
-        return 1.0, f"same place {a.name}"
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
-        return 0.0, "different places"
-    km = haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
-    if km > SIMILAR_MAX_KM:
-        return 0.0, f"{km:.0f} km apart"
-    return 1 - km / SIMILAR_MAX_KM, f"{km:.1f} km apart"
-
-
 def _compare(
-    proposal: Event,
+    mine: Side,
     place: Location | None,
     event: Event,
     location: Location | None,
-    actors: dict[int, set[str]],
-    spans: tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]],
+    actors: dict[int, dict[int, str]],
 ) -> SimilarEvent | None:
-    """Score one candidate as `tracker.matching.duplicates` scores pairs; None if not
-    alike."""
-    closeness, place_words = _place_closeness(place, location)
-    shared = sorted(actors.get(proposal.id, set()) & actors.get(event.id, set()))
-    if closeness == 0 and not shared:
+    """Score one known event against the proposal; None if not alike."""
+    theirs = Side.of(event, location)
+    nearness = compare_places(Place.of(place), Place.of(location), SIMILAR_MAX_KM)
+    ours, their_actors = actors.get(mine.id, {}), actors.get(event.id, {})
+    shared = sorted(ours[a] for a in ours.keys() & their_actors.keys())
+    if not alike(mine, theirs, nearness, len(shared), any_place=True):
         return None
-    (a_start, a_end), (b_start, b_end) = spans
-    common = (min(a_end, b_end) - max(a_start, b_start)).days + 1
-    longest = max((a_end - a_start).days, (b_end - b_start).days) + 1
-    fewer = min(len(actors.get(proposal.id, ())), len(actors.get(event.id, ()))) or 1
-    same_type = proposal.event_type == event.event_type
-    score = (
-        0.3 * (1.0 if same_type else 0.5)
-        + 0.25 * max(0, common) / longest
-        + 0.25 * closeness
-        + 0.2 * min(1.0, len(shared) / fewer)
-    )
-    kind = (
-        f"same type {event.event_type}"
-        if same_type
-        else (f"same type family: {proposal.event_type} and {event.event_type}")
-    )
-    who = f"shared actors {', '.join(shared)}" if shared else "no shared actor"
+    fewer = min(len(ours), len(their_actors))
+    score, reasons = score_pair(mine, theirs, nearness, shared, fewer)
     when = describe_date(event.date_start, event.date_end, event.date_precision)
     return SimilarEvent(
         event.id,
         event.title,
         when,
         location.name if location is not None else None,
-        round(score, 2),
-        f"{kind}; dates overlap; {place_words}; {who}",
+        score,
+        reasons,
     )

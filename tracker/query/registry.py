@@ -1,13 +1,19 @@
-"""Read the registry: an actor by name or alias, actor names, places by name.
+"""Read the registry: an actor by name or alias, actor names, places by name, and
+the registry names of events' actors.
 
-The pickers of the event form and the look-ups before a write; nothing here writes."""
+The pickers of the event form, the look-ups before a write and the actors matching
+compares; nothing here writes."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from tracker.models import Actor, ActorAlias, Location
+from tracker.models import Actor, ActorAlias, EventActor, Location
+
+CHUNK = 500  # ids per IN (...) list
 
 
 def find_actor(session: Session, name: str) -> Actor | None:
@@ -44,3 +50,20 @@ def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Loca
 def list_actor_names(session: Session, *, limit: int = 5000) -> list[str]:
     """The names in the actor registry, alphabetically, at most `limit` of them."""
     return list(session.exec(select(Actor.name).order_by(Actor.name).limit(limit)))
+
+
+def event_actor_names(
+    session: Session, event_ids: Iterable[int]
+) -> dict[int, dict[int, str]]:
+    """Each event's actors as {actor id: registry name}, in chunks of ids."""
+    names: dict[int, dict[int, str]] = {}
+    ids = sorted(set(event_ids))
+    for i in range(0, len(ids), CHUNK):
+        query = (
+            select(EventActor.event_id, Actor.id, Actor.name)
+            .join(Actor, Actor.id == EventActor.actor_id)
+            .where(EventActor.event_id.in_(ids[i : i + CHUNK]))
+        )
+        for event_id, actor_id, name in session.execute(query):
+            names.setdefault(event_id, {})[actor_id] = name
+    return names

@@ -32,9 +32,11 @@ from tracker.extraction.proposals import Article
 from tracker.formats import CsvLayout
 from tracker.formats.acled.write import count_events_without_acled_type
 from tracker.matching import lookalikes
-from tracker.matching.duplicates import (
+from tracker.matching.candidates import (
     ALL_STATUSES,
     DuplicateRow,
+    OpenDuplicates,
+    count_events_with_open_candidates,
     list_duplicate_candidates,
 )
 from tracker.models import EventCreate, EventRecord, EventStatus
@@ -303,11 +305,11 @@ def event_page_data(event_id: int) -> EventPageData | None:
 DUPLICATE_LIMIT = 50  # candidates shown on one event page
 
 
-def open_duplicates(event_filter: EventFilter) -> lookalikes.OpenDuplicates:
+def open_duplicates(event_filter: EventFilter) -> OpenDuplicates:
     """How many events of the filter are in undecided duplicate candidates, and
     where to start resolving them (the timeline's banner)."""
     with session_scope(engine()) as session:
-        return lookalikes.count_events_with_open_candidates(session, event_filter)
+        return count_events_with_open_candidates(session, event_filter)
 
 
 def possible_duplicates(event_id: int) -> list[DuplicateRow]:

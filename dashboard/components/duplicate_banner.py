@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids, services
-from tracker.matching.lookalikes import OpenDuplicates
+from tracker.matching.candidates import OpenDuplicates
 from tracker.query.filters import EventFilter
 
 

@@ -24,11 +24,8 @@ from tracker import review
 from tracker.db import session_scope
 from tracker.errors import InvalidInput
 from tracker.importing import import_file
-from tracker.matching.duplicates import (
-    dismiss_candidate,
-    find_duplicate_candidates,
-    merge_candidate,
-)
+from tracker.matching.candidates import dismiss_candidate, merge_candidate
+from tracker.matching.duplicates import find_duplicate_candidates
 from tracker.models import DuplicateCandidate, EventCreate, SourceIn
 from tracker.store.events import (
     create_event,

@@ -1,9 +1,12 @@
-"""Duplicate candidates across datasets: flag them, list them, let an analyst decide.
+"""Duplicate candidates across datasets: the scan that flags them.
+One idea, kept whole past the usual 400 lines: the sweep that finds pairs among a
+million events, its SQL pre-filter and its exact check read best side by side.
 
 Two datasets often record the same happening (an ACLED strike and a GDELT report of
 it). Nothing here merges on its own: `find_duplicate_candidates` only flags pairs, and
-an analyst merges (`merge_candidate`) or dismisses (`dismiss_candidate`) each one. A
-pair is recorded once, whatever its fate, so a dismissed pair is never raised again.
+an analyst merges or dismisses each one (`tracker.matching.candidates`). A pair is
+recorded once, whatever its fate, so a dismissed pair is never raised again. Pairs are
+scored and worded by `tracker.matching.similarity`.
 
 A pair is a candidate when the two events
 - come from different datasets (or either has none: a hand-entered event);
@@ -45,7 +48,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from tracker.errors import InvalidInput, NotFound, Problem
 from tracker.matching.similarity import (
     DEFAULT_MAX_KM,
     KM_PER_DEGREE,
@@ -65,16 +67,12 @@ from tracker.models import (
     utc_now,
 )
 from tracker.query.registry import event_actor_names
-from tracker.store.events import UNKNOWN_AUTHOR
-from tracker.store.history import Author
-from tracker.store.merging import merge_events
 
 # Upper edges of the |latitude| bands, each with its own longitude width of the box.
 LATITUDE_BANDS = (30.0, 45.0, 55.0, 62.0, 70.0, 75.0, 80.0, 85.0)
 CHUNK = 500  # ids per IN (...) list
 STREAM_ROWS = 5000  # pre-filtered pairs fetched at a time
 
-ALL_STATUSES = "all"
 _RETRACTED = EventStatus.RETRACTED.value
 
 
@@ -440,182 +438,3 @@ def _day_window(event, day) -> tuple[ColumnElement, ColumnElement]:
     low = case((event.date_end.is_not(None), start), else_=start - reach)
     high = case((event.date_end.is_not(None), day(event.date_end)), else_=start + reach)
     return low, high
-
-
-# --- Listing and deciding -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CandidateEvent:
-    """One event of a candidate pair, as a listing shows it."""
-
-    id: int
-    title: str
-    date_start: dt.date
-    date_end: dt.date | None
-    date_precision: str
-    dataset: str | None
-    place: str | None
-    status: str
-
-
-@dataclass(frozen=True)
-class DuplicateRow:
-    """A duplicate candidate with both its events."""
-
-    id: int
-    score: float
-    reasons: str
-    status: str
-    created_at: dt.datetime
-    decided_at: dt.datetime | None
-    event: CandidateEvent  # the lower id
-    other: CandidateEvent
-
-    def counterpart(self, event_id: int) -> CandidateEvent:
-        """The event of the pair that is not `event_id`."""
-        return self.other if self.event.id == event_id else self.event
-
-
-def list_duplicate_candidates(
-    session: Session,
-    *,
-    status: str | None = DuplicateStatus.OPEN.value,
-    event_id: int | None = None,
-    limit: int = 100,
-) -> list[DuplicateRow]:
-    """Candidates with `status` ("all" or None: any), likeliest first.
-
-    `event_id` keeps the pairs that event is part of."""
-    a, b = aliased(Event, name="a"), aliased(Event, name="b")
-    la, lb = aliased(Location, name="la"), aliased(Location, name="lb")
-    query = (
-        select(
-            DuplicateCandidate,
-            *_listed_columns(a, la),
-            *_listed_columns(b, lb),
-        )
-        .join(a, a.id == DuplicateCandidate.event_id)
-        .join(b, b.id == DuplicateCandidate.other_id)
-        .outerjoin(la, la.id == a.location_id)
-        .outerjoin(lb, lb.id == b.location_id)
-        .order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id)
-        .limit(limit)
-    )
-    if status not in (None, ALL_STATUSES):
-        query = query.where(DuplicateCandidate.status == _check_status(status))
-    if event_id is not None:
-        query = query.where(
-            or_(
-                DuplicateCandidate.event_id == event_id,
-                DuplicateCandidate.other_id == event_id,
-            )
-        )
-    rows = []
-    for candidate, *values in session.execute(query):
-        rows.append(
-            DuplicateRow(
-                candidate.id,
-                candidate.score,
-                candidate.reasons,
-                candidate.status,
-                candidate.created_at,
-                candidate.decided_at,
-                CandidateEvent(*values[:8]),
-                CandidateEvent(*values[8:]),
-            )
-        )
-    return rows
-
-
-def _listed_columns(event, location) -> list[ColumnElement]:
-    return [
-        event.id,
-        event.title,
-        event.date_start,
-        event.date_end,
-        event.date_precision,
-        event.dataset,
-        location.name,
-        event.status,
-    ]
-
-
-def _check_status(status: str) -> str:
-    known = [s.value for s in DuplicateStatus]
-    if status not in known:
-        expected = ", ".join([*known, ALL_STATUSES])
-        reason = f"unknown status; expected one of {expected}"
-        raise InvalidInput([Problem("status", reason, value=status)])
-    return status
-
-
-def _open_candidate(session: Session, candidate_id: int) -> DuplicateCandidate:
-    """The candidate to decide; NotFound, or InvalidInput if it was decided already."""
-    candidate = session.get(DuplicateCandidate, candidate_id)
-    if candidate is None:
-        raise NotFound(f"there is no duplicate candidate with id {candidate_id}")
-    if candidate.status != DuplicateStatus.OPEN.value:
-        raise InvalidInput(
-            [
-                Problem(
-                    "candidate",
-                    f"candidate #{candidate_id} is already {candidate.status}; "
-                    "only open candidates can be merged or dismissed",
-                )
-            ]
-        )
-    return candidate
-
-
-def dismiss_candidate(session: Session, candidate_id: int) -> DuplicateCandidate:
-    """Mark a candidate as not a duplicate; both events stay, the pair never returns."""
-    candidate = _open_candidate(session, candidate_id)
-    candidate.status = DuplicateStatus.DISMISSED.value
-    candidate.decided_at = utc_now()
-    session.flush()
-    return candidate
-
-
-@dataclass(frozen=True)
-class Merge:
-    """What merging a candidate did."""
-
-    candidate_id: int
-    kept: int
-    retracted: int
-    sources_added: int
-
-
-def merge_candidate(
-    session: Session,
-    candidate_id: int,
-    *,
-    keep: int,
-    author: Author = UNKNOWN_AUTHOR,
-) -> Merge:
-    """Merge a candidate pair into the event `keep`; nothing is deleted.
-
-    The other event is retracted and linked to the kept one as "duplicate_of"; the
-    kept event gains the other's sources it does not cite yet (with their quotes);
-    each event's history records the merge as a new version (`tracker.store.merging`'s
-    `merge_events`), so restoring an earlier version of either gives exactly what it
-    was. InvalidInput if `keep` is not one of the pair or is itself retracted;
-    NotFound if there is no such candidate."""
-    candidate = _open_candidate(session, candidate_id)
-    pair = (candidate.event_id, candidate.other_id)
-    if keep not in pair:
-        reason = (
-            f"event {keep} is not one of candidate #{candidate_id}'s events "
-            f"({pair[0]} and {pair[1]})"
-        )
-        raise InvalidInput([Problem("keep", reason, value=keep)])
-    other = pair[1] if keep == pair[0] else pair[0]
-    if session.get(Event, keep).status == EventStatus.RETRACTED.value:
-        reason = f"event {keep} is retracted; keep event {other} or dismiss"
-        raise InvalidInput([Problem("keep", reason, value=keep)])
-    merged = merge_events(session, keep=keep, other=other, author=author)
-    candidate.status = DuplicateStatus.MERGED.value
-    candidate.decided_at = utc_now()
-    session.flush()
-    return Merge(candidate_id, keep, other, merged.sources_added)

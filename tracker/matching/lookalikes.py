@@ -2,9 +2,7 @@
 
 Asked before a write, so an analyst is warned instead of a strike being counted
 twice: the review queue's "Edit and accept", the Add event form and an import's dry
-run call `find_likely_duplicates`. The timeline's banner counts, with
-`count_events_with_open_candidates`, the events of a filter that the duplicate scan
-flagged and nobody has decided yet.
+run call `find_likely_duplicates`.
 
 The rule and the score are those of `tracker.matching.similarity`, as for the duplicate
 scan: the same type family (quad class), dates that overlap at their precision, places
@@ -38,15 +36,12 @@ from tracker.matching.similarity import (
 )
 from tracker.models import (
     Actor,
-    DuplicateCandidate,
-    DuplicateStatus,
     Event,
     EventActor,
     EventCreate,
     EventStatus,
     Location,
 )
-from tracker.query.filters import EventFilter
 from tracker.query.registry import event_actor_names, find_actor
 from tracker.vocab import taxonomy
 from tracker.vocab.dates import covered_interval, describe_date
@@ -398,50 +393,6 @@ class RowsLikeExisting:
             for line, found in self.examples
         ]
         return lines
-
-
-# --- The timeline's banner ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OpenDuplicates:
-    """Events of a filter that are in an undecided duplicate candidate."""
-
-    events: int
-    first_event_id: int | None  # of the likeliest open candidate, where to start
-
-
-def count_events_with_open_candidates(
-    session: Session, event_filter: EventFilter
-) -> OpenDuplicates:
-    """How many events matching the filter are in an open duplicate candidate, and
-    one event of the likeliest such candidate (its page lists the pair).
-
-    Counted in SQL: the events matching the filter whose id is on either side of an
-    open DuplicateCandidate row."""
-    open_ = DuplicateCandidate.status == DuplicateStatus.OPEN.value
-    sides = union(
-        select(DuplicateCandidate.event_id.label("id")).where(open_),
-        select(DuplicateCandidate.other_id.label("id")).where(open_),
-    ).subquery()
-    matching = [*event_filter.conditions(), Event.id.in_(select(sides.c.id))]
-    count = session.execute(select(func.count(Event.id)).where(*matching)).scalar_one()
-    if not count:
-        return OpenDuplicates(0, None)
-    first = session.execute(
-        select(Event.id)
-        .join(
-            DuplicateCandidate,
-            or_(
-                DuplicateCandidate.event_id == Event.id,
-                DuplicateCandidate.other_id == Event.id,
-            ),
-        )
-        .where(open_, *event_filter.conditions())
-        .order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id, Event.id)
-        .limit(1)
-    ).scalar_one()
-    return OpenDuplicates(int(count), first)
 
 
 def describe_likely_duplicates(found: Sequence[LikelyDuplicate]) -> list[str]:

@@ -31,7 +31,7 @@ from tracker.exporting import iter_csv_chunks
 from tracker.extraction.proposals import Article
 from tracker.formats import CsvLayout
 from tracker.formats.acled.write import count_events_without_acled_type
-from tracker.matching import lookalikes
+from tracker.matching import likely_duplicates
 from tracker.matching.candidates import (
     ALL_STATUSES,
     DuplicateRow,
@@ -39,6 +39,8 @@ from tracker.matching.candidates import (
     count_events_with_open_candidates,
     list_duplicate_candidates,
 )
+from tracker.matching.similar_events import SimilarEvent
+from tracker.matching.similar_events import similar_events as similar_events_of
 from tracker.models import EventCreate, EventRecord, EventStatus
 from tracker.native_csv import iter_native_csv_chunks
 from tracker.query.events import (
@@ -447,11 +449,11 @@ def save_event_form(
     data = _validated_form_record(record, stored)
     with session_scope(engine()) as session:
         if check_duplicates and (event_id is None or accept):
-            found = lookalikes.find_likely_duplicates(
+            found = likely_duplicates.find_likely_duplicates(
                 session, data, exclude_id=event_id
             )
             if found:
-                raise lookalikes.LikelyDuplicates(found)
+                raise likely_duplicates.LikelyDuplicates(found)
         if event_id is None:
             return event_store.create_event(session, data, author=author).id
         if accept:
@@ -715,10 +717,10 @@ def review_queue(article_key: str | None = None) -> list[review.ArticleQueue]:
         return review.review_queue(session, article_key=article_key)
 
 
-def similar_events(event_id: int) -> list[review.SimilarEvent]:
+def similar_events(event_id: int) -> list[SimilarEvent]:
     """Known events that look like proposal `event_id`, offered for a merge."""
     with session_scope(engine()) as session:
-        return review.similar_events(session, event_id)
+        return similar_events_of(session, event_id)
 
 
 def reject_proposal(event_id: int, version: int | None) -> None:

@@ -31,9 +31,6 @@ from tracker.extraction.proposals import (
     ProposedEvent,
     proposals_to_events,
 )
-
-# Re-exported: the queue offers them for "Merge with…" beside the decisions.
-from tracker.matching.resemblance import SimilarEvent, similar_events  # noqa: F401
 from tracker.models import (
     ChangeAction,
     Event,

@@ -29,7 +29,7 @@ from tracker.errors import (
     Problem,
     TrackerError,
 )
-from tracker.matching.lookalikes import LikelyDuplicates
+from tracker.matching.likely_duplicates import LikelyDuplicates
 from tracker.models import ActorRole, EventRecord
 from tracker.store.accounts import Action
 from tracker.vocab import taxonomy

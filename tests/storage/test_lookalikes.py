@@ -16,7 +16,7 @@ from tracker.matching.candidates import (
     dismiss_candidate,
 )
 from tracker.matching.duplicates import find_duplicate_candidates
-from tracker.matching.lookalikes import CANDIDATE_ROWS, find_likely_duplicates
+from tracker.matching.likely_duplicates import CANDIDATE_ROWS, find_likely_duplicates
 from tracker.models import DuplicateCandidate, Event, EventCreate
 from tracker.query.filters import EventFilter
 from tracker.store.events import create_event, save_events

@@ -1,9 +1,9 @@
 """Do these two events look alike? One score, one set of reasons in words, one rule.
 
 Pure (no Session, no SQL). The duplicate scan (`tracker.matching.duplicates`), the
-check before a write (`tracker.matching.lookalikes`) and the review's "Merge with…"
-(`tracker.matching.resemblance`) all score here, so one pair gets one score and one
-wording wherever it is shown; they differ in how far apart two places may be
+check before a write (`tracker.matching.likely_duplicates`) and the review's "Merge
+with…" (`tracker.matching.similar_events`) all score here, so one pair gets one score
+and one wording wherever it is shown; they differ in how far apart two places may be
 (`max_km`), in what SQL narrows first, and in one widening of the rule for the review.
 
 Two events are alike when they are in one PLOVER type family (quad class; the caller's

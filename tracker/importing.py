@@ -28,7 +28,7 @@ from tracker.formats.base import (
     RowProblem,
 )
 from tracker.matching.duplicates import find_duplicate_candidates
-from tracker.matching.lookalikes import RowsLikeExisting
+from tracker.matching.likely_duplicates import RowsLikeExisting
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
     EventCreate,

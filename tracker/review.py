@@ -31,9 +31,6 @@ from tracker.extraction.proposals import (
     ProposedEvent,
     proposals_to_events,
 )
-
-# Re-exported: the queue offers them for "Merge with…" beside the decisions.
-from tracker.matching.resemblance import SimilarEvent, similar_events  # noqa: F401
 from tracker.models import (
     ChangeAction,
     Event,
@@ -43,9 +40,10 @@ from tracker.models import (
     SourceIn,
     StoredArticle,
 )
-from tracker.query.events import event_records
+from tracker.query.events import event_records, find_event_by_external_id
 from tracker.store import events as event_store
 from tracker.store.history import Author
+from tracker.store.merging import merge_events
 
 REJECTED_TAG = "rejected"
 MERGED_TAG = "merged"
@@ -78,7 +76,7 @@ def save_article_proposals(
     spans: dict[str, list[list[int]]] = {}
     pending: list[EventCreate] = []
     for record, proposal in zip(records, ordered, strict=True):
-        existing = event_store.find_event_by_external_id(
+        existing = find_event_by_external_id(
             session, EXTRACTION_DATASET, record.external_id
         )
         if existing is not None and existing.status != EventStatus.PROPOSED.value:
@@ -325,7 +323,7 @@ def merge_proposal(
             "or disputed event other than itself"
         )
         raise InvalidInput([Problem("into", reason, value=into)])
-    merged = event_store.merge_events(
+    merged = merge_events(
         session, keep=kept.id, other=proposal.id, author=author, tag=MERGED_TAG
     )
     return ProposalMerge(

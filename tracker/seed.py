@@ -16,11 +16,11 @@ from tracker.models import ActorCreate
 from tracker.store.events import (
     UNKNOWN_AUTHOR,
     SaveSummary,
-    save_actor,
     save_events,
     validate_event_records,
 )
 from tracker.store.history import Author
+from tracker.store.registry import save_actor
 
 ACTORS_FILE = "actors.json"
 EVENTS_FILE = "events.jsonl"

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.services import reads
-from tracker.matching.lookalikes import OpenDuplicates
+from tracker.matching.candidates import OpenDuplicates
 from tracker.query.filters import EventFilter
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from dash import html
 
 from dashboard import ids
-from tracker.matching.lookalikes import LikelyDuplicate
+from tracker.matching.likely_duplicates import LikelyDuplicate
 
 
 def duplicate_item(found: LikelyDuplicate, *, merge: bool) -> html.Li:

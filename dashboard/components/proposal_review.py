@@ -13,8 +13,9 @@ from dash import html
 from dashboard import ids
 from dashboard.components.event_card import safe_url
 from dashboard.components.event_form_fields import dropdown
+from tracker.matching.similar_events import SimilarEvent
 from tracker.models import EventRecord, EventStatus
-from tracker.review import ArticleQueue, Proposal, SimilarEvent, article_key_of
+from tracker.review import ArticleQueue, Proposal, article_key_of
 from tracker.vocab.dates import describe_date
 
 REVIEW_PATH = "/review"

@@ -38,7 +38,7 @@ from tracker.errors import (
     PermissionDenied,
     TrackerError,
 )
-from tracker.matching.lookalikes import LikelyDuplicates
+from tracker.matching.likely_duplicates import LikelyDuplicates
 from tracker.models import ActorRole
 from tracker.query.filter_values import event_id_in
 

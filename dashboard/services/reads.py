@@ -15,12 +15,15 @@ from tracker.errors import NotFound
 from tracker.exporting import iter_csv_chunks
 from tracker.formats import CsvLayout
 from tracker.formats.acled.write import count_events_without_acled_type
-from tracker.matching import lookalikes
-from tracker.matching.duplicates import (
+from tracker.matching.candidates import (
     ALL_STATUSES,
     DuplicateRow,
+    OpenDuplicates,
+    count_events_with_open_candidates,
     list_duplicate_candidates,
 )
+from tracker.matching.similar_events import SimilarEvent
+from tracker.matching.similar_events import similar_events as similar_events_of
 from tracker.models import EventRecord
 from tracker.native_csv import iter_native_csv_chunks
 from tracker.query.events import (
@@ -39,6 +42,7 @@ from tracker.query.events import (
 from tracker.query.facets import Choice, search_actors, search_places
 from tracker.query.facets import country_choices as country_choices_in
 from tracker.query.filters import COUNTED_STATUSES, EventFilter
+from tracker.query.registry import find_locations, list_actor_names
 from tracker.query.stats import (
     LocationCount,
     Period,
@@ -61,7 +65,6 @@ from tracker.query.timeline import (
     headline_figures,
     score_by_period,
 )
-from tracker.store import events as event_store
 from tracker.store import history
 from tracker.store.history import HistoryEntry
 from tracker.vocab import gazetteer
@@ -239,11 +242,11 @@ def event_page_data(event_id: int) -> EventPageData | None:
 DUPLICATE_LIMIT = 50  # candidates shown on one event page
 
 
-def open_duplicates(event_filter: EventFilter) -> lookalikes.OpenDuplicates:
+def open_duplicates(event_filter: EventFilter) -> OpenDuplicates:
     """How many events of the filter are in undecided duplicate candidates, and
     where to start resolving them (the timeline's banner)."""
     with session_scope(engine()) as session:
-        return lookalikes.count_events_with_open_candidates(session, event_filter)
+        return count_events_with_open_candidates(session, event_filter)
 
 
 def possible_duplicates(event_id: int) -> list[DuplicateRow]:
@@ -295,7 +298,7 @@ ACTOR_NAME_LIMIT = 5000  # registry names offered while typing an actor's name
 def form_actor_names() -> list[str]:
     """The registry's actor names, offered while typing an actor in the event form."""
     with session_scope(engine()) as session:
-        return event_store.list_actor_names(session, limit=ACTOR_NAME_LIMIT)
+        return list_actor_names(session, limit=ACTOR_NAME_LIMIT)
 
 
 def event_record(event_id: int) -> EventRecord | None:
@@ -334,7 +337,7 @@ def find_place_choices(name: str, *, limit: int = 8) -> list[PlaceChoice]:
                 place.longitude,
                 place.geo_precision,
             )
-            for place in event_store.find_locations(session, name, limit=limit)
+            for place in find_locations(session, name, limit=limit)
         ]
     towns = [
         PlaceChoice(
@@ -378,10 +381,10 @@ def review_queue(article_key: str | None = None) -> list[review.ArticleQueue]:
         return review.review_queue(session, article_key=article_key)
 
 
-def similar_events(event_id: int) -> list[review.SimilarEvent]:
+def similar_events(event_id: int) -> list[SimilarEvent]:
     """Known events that look like proposal `event_id`, offered for a merge."""
     with session_scope(engine()) as session:
-        return review.similar_events(session, event_id)
+        return similar_events_of(session, event_id)
 
 
 # --- edit history -----------------------------------------------------------------

@@ -15,11 +15,12 @@ from dashboard.services.reads import event_record
 from tracker import errors, importing, review
 from tracker.db import session_scope
 from tracker.extraction.proposals import Article
-from tracker.matching import lookalikes
+from tracker.matching import likely_duplicates
 from tracker.models import EventCreate, EventRecord
 from tracker.store import events as event_store
 from tracker.store import history
 from tracker.store.accounts import Action
+from tracker.store.merging import cite_sources
 
 # --- add / edit form --------------------------------------------------------------
 
@@ -49,11 +50,11 @@ def save_event_form(
     data = _validated_form_record(record, stored)
     with session_scope(engine()) as session:
         if check_duplicates and (event_id is None or accept):
-            found = lookalikes.find_likely_duplicates(
+            found = likely_duplicates.find_likely_duplicates(
                 session, data, exclude_id=event_id
             )
             if found:
-                raise lookalikes.LikelyDuplicates(found)
+                raise likely_duplicates.LikelyDuplicates(found)
         if event_id is None:
             return event_store.create_event(session, data, author=author).id
         if accept:
@@ -80,7 +81,7 @@ def cite_form_sources_on(record: dict[str, Any], into: int) -> int:
     author = allowed(Action.MERGE, "dashboard form: a new report of this event")
     data = _validated_form_record(record)
     with session_scope(engine()) as session:
-        event_store.cite_sources(session, into, data.sources, author=author)
+        cite_sources(session, into, data.sources, author=author)
     return into
 
 

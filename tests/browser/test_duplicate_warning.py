@@ -20,7 +20,7 @@ from sqlalchemy import text
 from tests.browser.conftest import count_events
 from tests.conftest import REPO_ROOT, SEED_ARTICLE, require_shared
 from tracker.db import make_engine, session_scope
-from tracker.matching.duplicates import dismiss_candidate, list_duplicate_candidates
+from tracker.matching.candidates import dismiss_candidate, list_duplicate_candidates
 from tracker.query.events import get_event_record
 
 SEED_STRIKE = "Ballistic-missile attack kills 14 Ukrainians, including 6 children"

@@ -12,7 +12,7 @@ from tests.conftest import REPO_ROOT, table_counts
 from tests.storage.test_importing import counts
 from tracker.cli.main import main
 from tracker.db import make_engine, session_scope
-from tracker.store.events import find_event_by_external_id
+from tracker.query.events import find_event_by_external_id
 
 
 def invoke(url: str, *args: str):

@@ -15,8 +15,7 @@ from click.testing import CliRunner
 
 from tracker.cli.main import main
 from tracker.db import make_engine, session_scope
-from tracker.query.events import get_event_record
-from tracker.store.events import find_event_by_external_id
+from tracker.query.events import find_event_by_external_id, get_event_record
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -22,7 +22,8 @@ from tracker import review
 from tracker.db import make_engine, session_scope
 from tracker.extraction.proposals import Article, ProposedEvent
 from tracker.importing import ImportMode, import_file
-from tracker.matching.duplicates import dismiss_candidate, find_duplicate_candidates
+from tracker.matching.candidates import dismiss_candidate
+from tracker.matching.duplicates import find_duplicate_candidates
 from tracker.models import DuplicateCandidate, Event, EventCreate
 from tracker.query.events import get_event_record
 from tracker.query.filters import EventFilter

@@ -11,12 +11,12 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.pages import event
 from tracker.db import make_engine, session_scope
-from tracker.matching.duplicates import (
+from tracker.matching.candidates import (
     dismiss_candidate,
-    find_duplicate_candidates,
     list_duplicate_candidates,
     merge_candidate,
 )
+from tracker.matching.duplicates import find_duplicate_candidates
 from tracker.models import EventCreate
 from tracker.seed import seed_database
 from tracker.store.events import create_event

@@ -20,8 +20,9 @@ from tests.dashboard.conftest import client_as, request_as
 from tracker.db import make_engine, session_scope
 from tracker.importing import import_file
 from tracker.models import EventCreate
+from tracker.query.events import find_event_by_external_id
 from tracker.seed import seed_database
-from tracker.store.events import create_event, find_event_by_external_id
+from tracker.store.events import create_event
 
 STRIKE_ID = 6  # the ballistic-missile attack: 14 killed, 6 children, week precision
 THREAT_ID, WALK_BACK_ID = 8, 11

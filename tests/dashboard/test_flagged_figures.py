@@ -30,10 +30,9 @@ from tests.dashboard.test_event_form import (
 from tracker.db import make_engine, session_scope
 from tracker.errors import InvalidInput
 from tracker.importing import import_file
-from tracker.query.events import list_events
+from tracker.query.events import find_event_by_external_id, list_events
 from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
-from tracker.store.events import find_event_by_external_id
 
 from ..conftest import REPO_ROOT
 

@@ -30,6 +30,7 @@ from tests.dashboard.conftest import request_as
 from tracker import review as reviewing
 from tracker.db import make_engine, session_scope
 from tracker.extraction.proposals import Article, ProposedEvent
+from tracker.matching.similar_events import similar_events
 from tracker.query.events import get_event_record
 from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
@@ -296,7 +297,7 @@ def test_on_merge_without_a_choice_asks_for_one(app, proposals):
 
 def reviewing_similar(engine, event_id):
     with session_scope(engine) as session:
-        return reviewing.similar_events(session, event_id)
+        return similar_events(session, event_id)
 
 
 # --- Edit and accept -----------------------------------------------------------------

@@ -27,8 +27,8 @@ from tracker.db import make_engine, session_scope
 from tracker.exporting import UTF8_BOM
 from tracker.formats.acled.write import ACLED_COLUMNS
 from tracker.models import EventCreate
-from tracker.query.events import get_event_record
-from tracker.store.events import find_event_by_external_id, update_event
+from tracker.query.events import find_event_by_external_id, get_event_record
+from tracker.store.events import update_event
 from tracker.store.history import writable_state
 
 from ..conftest import require_shared

@@ -13,13 +13,13 @@ from sqlalchemy import delete, func, select
 from tracker.db import session_scope
 from tracker.errors import InvalidInput, NotFound
 from tracker.importing import import_file
-from tracker.matching.duplicates import (
+from tracker.matching.candidates import (
     dismiss_candidate,
-    find_duplicate_candidates,
-    haversine_km,
     list_duplicate_candidates,
     merge_candidate,
 )
+from tracker.matching.duplicates import find_duplicate_candidates
+from tracker.matching.similarity import haversine_km
 from tracker.models import (
     DuplicateCandidate,
     Event,

@@ -24,14 +24,10 @@ from tracker import review
 from tracker.db import session_scope
 from tracker.errors import InvalidInput
 from tracker.importing import import_file
-from tracker.matching.duplicates import (
-    dismiss_candidate,
-    find_duplicate_candidates,
-    merge_candidate,
-)
+from tracker.matching.candidates import dismiss_candidate, merge_candidate
+from tracker.matching.duplicates import find_duplicate_candidates
 from tracker.models import DuplicateCandidate, EventCreate, SourceIn
 from tracker.store.events import (
-    cite_sources,
     create_event,
     purge_event,
     retract_event,
@@ -39,6 +35,7 @@ from tracker.store.events import (
 )
 from tracker.store.history import Author, current_state, event_history, state_at
 from tracker.store.history import revert_event as restore
+from tracker.store.merging import cite_sources
 
 ANNA = Author("anna", via="test")
 KHARKIV = {

@@ -19,9 +19,12 @@ from tests.conftest import require_shared
 from tracker.db import session_scope
 from tracker.importing import ImportFailed, import_file
 from tracker.models import Event, EventRecord
-from tracker.query.events import get_event_record, iter_event_records
+from tracker.query.events import (
+    find_event_by_external_id,
+    get_event_record,
+    iter_event_records,
+)
 from tracker.query.filters import EventFilter
-from tracker.store.events import find_event_by_external_id
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HARM = ("destroy", "firearms")

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from tracker.db import session_scope
 from tracker.importing import ImportFailed, import_file
-from tracker.matching.duplicates import list_duplicate_candidates
+from tracker.matching.candidates import list_duplicate_candidates
 from tracker.models import Actor, Event, EventActor, EventLink, Location, Source
 from tracker.query.events import iter_event_records
 from tracker.query.filters import EventFilter

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tracker.db import session_scope
-from tracker.matching.duplicates import dismiss_candidate, find_duplicate_candidates
-from tracker.matching.lookalikes import (
-    CANDIDATE_ROWS,
+from tracker.matching.candidates import (
     count_events_with_open_candidates,
-    find_likely_duplicates,
+    dismiss_candidate,
 )
+from tracker.matching.duplicates import find_duplicate_candidates
+from tracker.matching.likely_duplicates import CANDIDATE_ROWS, find_likely_duplicates
 from tracker.models import DuplicateCandidate, Event, EventCreate
 from tracker.query.filters import EventFilter
 from tracker.store.events import create_event, save_events

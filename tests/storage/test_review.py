@@ -15,6 +15,7 @@ from tracker import review
 from tracker.db import session_scope
 from tracker.errors import InvalidInput, NotFound
 from tracker.extraction.proposals import Article, Evidence, ProposedEvent
+from tracker.matching.similar_events import similar_events
 from tracker.models import Event, EventCreate, StoredArticle
 from tracker.query.events import count_events, get_event_record
 from tracker.query.filters import EventFilter
@@ -357,13 +358,13 @@ def test_similar_events_of_a_proposal_finds_the_known_strike(engine):
     known_strike(engine, event_type="CONSULT", mode=None)  # another family
 
     with session_scope(engine) as session:
-        similar = review.similar_events(session, strike_id)
-        for_swap = review.similar_events(session, swap_id)
+        similar = similar_events(session, strike_id)
+        for_swap = similar_events(session, swap_id)
 
     assert [s.id for s in similar] == [kept]
     assert similar[0].score > 0.8
     assert "same type ASSAULT" in similar[0].reasons
-    assert "shared actors Russia" in similar[0].reasons
+    assert "shared actor Russia" in similar[0].reasons
     assert for_swap == []
 
 
@@ -373,7 +374,7 @@ def test_similar_events_leaves_out_proposals_and_far_places_without_actors(engin
     known_strike(engine, location=lviv, actors=[])
 
     with session_scope(engine) as session:
-        assert review.similar_events(session, strike_id) == []
+        assert similar_events(session, strike_id) == []
 
 
 def test_merge_proposal_adds_the_article_to_the_kept_event_and_links(engine):

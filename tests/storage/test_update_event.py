@@ -11,10 +11,9 @@ from tracker.db import session_scope
 from tracker.errors import EditConflict, InvalidInput, NotFound
 from tracker.models import EventCreate
 from tracker.query.events import get_event_record
+from tracker.query.registry import find_locations, list_actor_names
 from tracker.store.events import (
     create_event,
-    find_locations,
-    list_actor_names,
     save_events,
     update_event,
     validate_event_records,

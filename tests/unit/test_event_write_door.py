@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# store.events is the door; store.history defines the entry it adds.
+# store.events is the door; store.history defines the entry it adds. The door's
+# helpers stay outside: store.event_rows writes an event's rows without touching its
+# version, and store.merging changes events only inside store.events.recorded_write.
 DOOR = {ROOT / "tracker/store/events.py", ROOT / "tracker/store/history.py"}
 HISTORY_WRITERS = {"record_change", "record_changes", "EventChange"}
 

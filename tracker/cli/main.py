@@ -36,14 +36,14 @@ from tracker.importing import (
     import_file,
     write_problem_report,
 )
-from tracker.matching.duplicates import (
+from tracker.matching.candidates import (
     ALL_STATUSES,
     DuplicateRow,
     dismiss_candidate,
-    find_duplicate_candidates,
     list_duplicate_candidates,
     merge_candidate,
 )
+from tracker.matching.duplicates import find_duplicate_candidates
 from tracker.models import DuplicateStatus, EventRecord, EventStatus
 from tracker.native_csv import write_native_csv
 from tracker.query.events import (

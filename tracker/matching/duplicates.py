@@ -1,9 +1,12 @@
-"""Duplicate candidates across datasets: flag them, list them, let an analyst decide.
+"""Duplicate candidates across datasets: the scan that flags them.
+One idea, kept whole past the usual 400 lines: the sweep that finds pairs among a
+million events, its SQL pre-filter and its exact check read best side by side.
 
 Two datasets often record the same happening (an ACLED strike and a GDELT report of
 it). Nothing here merges on its own: `find_duplicate_candidates` only flags pairs, and
-an analyst merges (`merge_candidate`) or dismisses (`dismiss_candidate`) each one. A
-pair is recorded once, whatever its fate, so a dismissed pair is never raised again.
+an analyst merges or dismisses each one (`tracker.matching.candidates`). A pair is
+recorded once, whatever its fate, so a dismissed pair is never raised again. Pairs are
+scored and worded by `tracker.matching.similarity`.
 
 A pair is a candidate when the two events
 - come from different datasets (or either has none: a hand-entered event);
@@ -45,54 +48,35 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from tracker.errors import InvalidInput, NotFound, Problem
+from tracker.matching.similarity import (
+    DEFAULT_MAX_KM,
+    KM_PER_DEGREE,
+    REACH_DAYS,
+    Side,
+    dates_overlap,
+    distance_nearness,
+    haversine_km,
+    score_pair,
+)
 from tracker.models import (
-    Actor,
     DuplicateCandidate,
     DuplicateStatus,
     Event,
-    EventActor,
     EventStatus,
     Location,
     utc_now,
 )
-from tracker.store.events import UNKNOWN_AUTHOR, merge_events
-from tracker.store.history import Author
-from tracker.vocab import taxonomy
-from tracker.vocab.dates import covered_interval, describe_date
+from tracker.query.registry import event_actor_names
 
-DEFAULT_MAX_KM = 10.0
-EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180  # along a meridian, on the sphere
 # Upper edges of the |latitude| bands, each with its own longitude width of the box.
 LATITUDE_BANDS = (30.0, 45.0, 55.0, 62.0, 70.0, 75.0, 80.0, 85.0)
-# Days a date may lie before or after `date_start` once widened to its precision
-# (no `date_end` given): a week reaches back to its Monday, a month to its first day.
-PRECISION_REACH_DAYS = {"week": 6, "month": 30, "year": 365}
-# How much each resemblance adds to the score (they sum to 1).
-WEIGHTS = {"type": 0.3, "date": 0.25, "place": 0.25, "actors": 0.2}
 CHUNK = 500  # ids per IN (...) list
 STREAM_ROWS = 5000  # pre-filtered pairs fetched at a time
 
-ALL_STATUSES = "all"
 _RETRACTED = EventStatus.RETRACTED.value
 
 
 # --- Finding candidates ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Side:
-    """One event of a pre-filtered pair, with what the exact checks need."""
-
-    id: int
-    event_type: str
-    quad_class: int
-    date_start: dt.date
-    date_end: dt.date | None
-    date_precision: str
-    latitude: float
-    longitude: float
 
 
 def find_duplicate_candidates(
@@ -254,7 +238,7 @@ def _driver_pages(session: Session, sweep: _Sweep) -> Iterator[list[tuple[int, f
 
 def _flag_pairs(session: Session, query, keep: array | None, max_km: float) -> int:
     """Run one pre-filter query, check its pairs exactly and record the new ones."""
-    found: dict[tuple[int, int], tuple[_Side, _Side, float]] = {}
+    found: dict[tuple[int, int], tuple[Side, Side, float]] = {}
     # Streamed: on a whole-database scan the pre-filter may still pass many rows.
     for row in session.execute(query.execution_options(yield_per=STREAM_ROWS)):
         first, second = _sides(row)
@@ -262,7 +246,7 @@ def _flag_pairs(session: Session, query, keep: array | None, max_km: float) -> i
             continue
         if first.id > second.id:
             first, second = second, first
-        if (first.id, second.id) in found or not _dates_overlap(first, second):
+        if (first.id, second.id) in found or not dates_overlap(first, second):
             continue
         km = haversine_km(
             first.latitude, first.longitude, second.latitude, second.longitude
@@ -283,11 +267,11 @@ def _holds(ids: array, value: int) -> bool:
 
 def _record_pairs(
     session: Session,
-    found: dict[tuple[int, int], tuple[_Side, _Side, float]],
+    found: dict[tuple[int, int], tuple[Side, Side, float]],
     max_km: float,
 ) -> None:
     """Score the pairs with their shared actors and insert them as open candidates."""
-    actors = _actor_names(session, {i for pair in found for i in pair})
+    actors = event_actor_names(session, {i for pair in found for i in pair})
     now = utc_now()
     rows = []
     for (low, high), (first, second, km) in sorted(found.items()):
@@ -296,8 +280,12 @@ def _record_pairs(
             key=lambda actor_id: actors[low][actor_id],
         )
         fewer = min(len(actors.get(low, {})), len(actors.get(high, {})))
-        score, reasons = _score_pair(
-            first, second, km, [actors[low][a] for a in shared], fewer, max_km
+        score, reasons = score_pair(
+            first,
+            second,
+            distance_nearness(km, max_km),
+            [actors[low][a] for a in shared],
+            fewer,
         )
         rows.append(
             {
@@ -414,9 +402,9 @@ def _side_columns(event, location) -> list[ColumnElement]:
     ]
 
 
-def _sides(row) -> tuple[_Side, _Side]:
+def _sides(row) -> tuple[Side, Side]:
     values = tuple(row)
-    return _Side(*values[:8]), _Side(*values[8:])
+    return Side(*values[:8]), Side(*values[8:])
 
 
 def _recorded(low: ColumnElement, high: ColumnElement) -> ColumnElement[bool]:
@@ -443,284 +431,10 @@ def _day_window(event, day) -> tuple[ColumnElement, ColumnElement]:
     An explicit end is exact; otherwise the precision's reach around date_start
     (a week: 6 days either side) contains the covered interval."""
     reach = case(
-        *(
-            (event.date_precision == name, days)
-            for name, days in PRECISION_REACH_DAYS.items()
-        ),
+        *((event.date_precision == name, days) for name, days in REACH_DAYS.items()),
         else_=0,
     )
     start = day(event.date_start)
     low = case((event.date_end.is_not(None), start), else_=start - reach)
     high = case((event.date_end.is_not(None), day(event.date_end)), else_=start + reach)
     return low, high
-
-
-def _dates_overlap(first: _Side, second: _Side) -> bool:
-    """The exact check: the intervals covered at each event's precision overlap."""
-    a_start, a_end = covered_interval(
-        first.date_start, first.date_end, first.date_precision
-    )
-    b_start, b_end = covered_interval(
-        second.date_start, second.date_end, second.date_precision
-    )
-    return a_start <= b_end and b_start <= a_end
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """The great-circle distance in kilometres between two points, on a sphere."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    h = (
-        math.sin(dphi / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
-def _actor_names(session: Session, event_ids: set[int]) -> dict[int, dict[int, str]]:
-    """Each event's actors as {actor id: name}, in chunks of ids."""
-    names: dict[int, dict[int, str]] = {}
-    ids = sorted(event_ids)
-    for i in range(0, len(ids), CHUNK):
-        query = (
-            select(EventActor.event_id, Actor.id, Actor.name)
-            .join(Actor, Actor.id == EventActor.actor_id)
-            .where(EventActor.event_id.in_(ids[i : i + CHUNK]))
-        )
-        for event_id, actor_id, name in session.execute(query):
-            names.setdefault(event_id, {})[actor_id] = name
-    return names
-
-
-def _score_pair(
-    first: _Side,
-    second: _Side,
-    km: float | None,
-    shared_actors: Sequence[str],
-    fewer_actors: int,
-    max_km: float = DEFAULT_MAX_KM,
-    *,
-    place: str | None = None,
-) -> tuple[float, str]:
-    """Score a pair from 0 to 1 and say why, in words.
-
-    Type: 1 for the same type, 0.5 for the same quad class only. Dates: the days
-    both cover over the days the longer covers (1 = the same single day). Place:
-    1 at the same point, falling to 0 at `max_km`; 0 when `km` is None (no
-    distance to measure). Actors: the shared ones over those of the event with
-    fewer. Weighted by WEIGHTS. `place` words the place in place of the distance
-    (`tracker.matching.lookalikes` compares places without coordinates by name)."""
-    spans = [
-        covered_interval(s.date_start, s.date_end, s.date_precision)
-        for s in (first, second)
-    ]
-    common = (min(spans[0][1], spans[1][1]) - max(spans[0][0], spans[1][0])).days + 1
-    longest = max((end - start).days + 1 for start, end in spans)
-    parts = {
-        "type": 1.0 if first.event_type == second.event_type else 0.5,
-        "date": max(0, common) / longest,
-        "place": 0.0
-        if km is None
-        else (max(0.0, 1 - km / max_km) if max_km > 0 else 1.0),
-        "actors": len(shared_actors) / fewer_actors if fewer_actors else 0.0,
-    }
-    score = round(sum(WEIGHTS[k] * min(1.0, v) for k, v in parts.items()), 2)
-    if first.event_type == second.event_type:
-        kind = f"same type {first.event_type}"
-    else:
-        family = taxonomy.quad_class_label(first.quad_class).lower()
-        kind = (
-            f"same type family ({family}): {first.event_type} and {second.event_type}"
-        )
-    dates = " vs ".join(
-        describe_date(s.date_start, s.date_end, s.date_precision)
-        for s in (first, second)
-    )
-    if shared_actors:
-        plural = "s" if len(shared_actors) > 1 else ""
-        actors = f"shared actor{plural} {', '.join(shared_actors)}"
-    else:
-        actors = "no shared actor"
-    if place is None:
-        place = "no distance to measure" if km is None else f"{km:.1f} km apart"
-    reasons = f"{kind}; dates overlap ({dates}); {place}; {actors}"
-    return score, reasons
-
-
-# --- Listing and deciding -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CandidateEvent:
-    """One event of a candidate pair, as a listing shows it."""
-
-    id: int
-    title: str
-    date_start: dt.date
-    date_end: dt.date | None
-    date_precision: str
-    dataset: str | None
-    place: str | None
-    status: str
-
-
-@dataclass(frozen=True)
-class DuplicateRow:
-    """A duplicate candidate with both its events."""
-
-    id: int
-    score: float
-    reasons: str
-    status: str
-    created_at: dt.datetime
-    decided_at: dt.datetime | None
-    event: CandidateEvent  # the lower id
-    other: CandidateEvent
-
-    def counterpart(self, event_id: int) -> CandidateEvent:
-        """The event of the pair that is not `event_id`."""
-        return self.other if self.event.id == event_id else self.event
-
-
-def list_duplicate_candidates(
-    session: Session,
-    *,
-    status: str | None = DuplicateStatus.OPEN.value,
-    event_id: int | None = None,
-    limit: int = 100,
-) -> list[DuplicateRow]:
-    """Candidates with `status` ("all" or None: any), likeliest first.
-
-    `event_id` keeps the pairs that event is part of."""
-    a, b = aliased(Event, name="a"), aliased(Event, name="b")
-    la, lb = aliased(Location, name="la"), aliased(Location, name="lb")
-    query = (
-        select(
-            DuplicateCandidate,
-            *_listed_columns(a, la),
-            *_listed_columns(b, lb),
-        )
-        .join(a, a.id == DuplicateCandidate.event_id)
-        .join(b, b.id == DuplicateCandidate.other_id)
-        .outerjoin(la, la.id == a.location_id)
-        .outerjoin(lb, lb.id == b.location_id)
-        .order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id)
-        .limit(limit)
-    )
-    if status not in (None, ALL_STATUSES):
-        query = query.where(DuplicateCandidate.status == _check_status(status))
-    if event_id is not None:
-        query = query.where(
-            or_(
-                DuplicateCandidate.event_id == event_id,
-                DuplicateCandidate.other_id == event_id,
-            )
-        )
-    rows = []
-    for candidate, *values in session.execute(query):
-        rows.append(
-            DuplicateRow(
-                candidate.id,
-                candidate.score,
-                candidate.reasons,
-                candidate.status,
-                candidate.created_at,
-                candidate.decided_at,
-                CandidateEvent(*values[:8]),
-                CandidateEvent(*values[8:]),
-            )
-        )
-    return rows
-
-
-def _listed_columns(event, location) -> list[ColumnElement]:
-    return [
-        event.id,
-        event.title,
-        event.date_start,
-        event.date_end,
-        event.date_precision,
-        event.dataset,
-        location.name,
-        event.status,
-    ]
-
-
-def _check_status(status: str) -> str:
-    known = [s.value for s in DuplicateStatus]
-    if status not in known:
-        expected = ", ".join([*known, ALL_STATUSES])
-        reason = f"unknown status; expected one of {expected}"
-        raise InvalidInput([Problem("status", reason, value=status)])
-    return status
-
-
-def _open_candidate(session: Session, candidate_id: int) -> DuplicateCandidate:
-    """The candidate to decide; NotFound, or InvalidInput if it was decided already."""
-    candidate = session.get(DuplicateCandidate, candidate_id)
-    if candidate is None:
-        raise NotFound(f"there is no duplicate candidate with id {candidate_id}")
-    if candidate.status != DuplicateStatus.OPEN.value:
-        raise InvalidInput(
-            [
-                Problem(
-                    "candidate",
-                    f"candidate #{candidate_id} is already {candidate.status}; "
-                    "only open candidates can be merged or dismissed",
-                )
-            ]
-        )
-    return candidate
-
-
-def dismiss_candidate(session: Session, candidate_id: int) -> DuplicateCandidate:
-    """Mark a candidate as not a duplicate; both events stay, the pair never returns."""
-    candidate = _open_candidate(session, candidate_id)
-    candidate.status = DuplicateStatus.DISMISSED.value
-    candidate.decided_at = utc_now()
-    session.flush()
-    return candidate
-
-
-@dataclass(frozen=True)
-class Merge:
-    """What merging a candidate did."""
-
-    candidate_id: int
-    kept: int
-    retracted: int
-    sources_added: int
-
-
-def merge_candidate(
-    session: Session,
-    candidate_id: int,
-    *,
-    keep: int,
-    author: Author = UNKNOWN_AUTHOR,
-) -> Merge:
-    """Merge a candidate pair into the event `keep`; nothing is deleted.
-
-    The other event is retracted and linked to the kept one as "duplicate_of"; the
-    kept event gains the other's sources it does not cite yet (with their quotes);
-    each event's history records the merge as a new version (`tracker.store.events`'s
-    `merge_events`), so restoring an earlier version of either gives exactly what it
-    was. InvalidInput if `keep` is not one of the pair or is itself retracted;
-    NotFound if there is no such candidate."""
-    candidate = _open_candidate(session, candidate_id)
-    pair = (candidate.event_id, candidate.other_id)
-    if keep not in pair:
-        reason = (
-            f"event {keep} is not one of candidate #{candidate_id}'s events "
-            f"({pair[0]} and {pair[1]})"
-        )
-        raise InvalidInput([Problem("keep", reason, value=keep)])
-    other = pair[1] if keep == pair[0] else pair[0]
-    if session.get(Event, keep).status == EventStatus.RETRACTED.value:
-        reason = f"event {keep} is retracted; keep event {other} or dismiss"
-        raise InvalidInput([Problem("keep", reason, value=keep)])
-    merged = merge_events(session, keep=keep, other=other, author=author)
-    candidate.status = DuplicateStatus.MERGED.value
-    candidate.decided_at = utc_now()
-    session.flush()
-    return Merge(candidate_id, keep, other, merged.sources_added)

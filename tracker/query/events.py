@@ -449,3 +449,12 @@ def _record(
         links=links,
         source_record=source_record,
     )
+
+
+def find_event_by_external_id(
+    session: Session, dataset: str, external_id: str
+) -> Event | None:
+    """The event a dataset knows as `external_id`, if stored."""
+    return session.scalars(
+        select(Event).where(Event.dataset == dataset, Event.external_id == external_id)
+    ).first()

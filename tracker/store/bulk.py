@@ -36,12 +36,8 @@ from tracker.models import (
     SourceRecord,
     utc_now,
 )
-from tracker.store.events import (
-    content_hash,
-    event_values,
-    record_imported,
-    write_links,
-)
+from tracker.store.event_rows import content_hash, event_values, write_links
+from tracker.store.events import record_imported
 from tracker.store.history import Author, state_of, states_of
 from tracker.store.registry import Resolved, name_key, resolve_actor_names
 

@@ -1,21 +1,23 @@
-"""Create, find and save events, actors, places and sources: the one door for writes
-to an event.
+"""Create, save, update, retract and purge events: the one door for writes to an event.
+One idea, kept whole past the usual 400 lines: every write here claims the event's
+version and records its history in this module, which the door test
+(`tests/unit/test_event_write_door.py`) holds to.
 
 Every write to a stored event (create, update, retract, restore, import, accept,
 reject, merge, purge) goes through this module, which records its history itself: a
-write to one event claims the next version in `_recorded_write` and records the
+write to one event claims the next version in `recorded_write` and records the
 fields it changed there, so no caller can change an event without its history entry.
-The row writers it uses (`_event_columns`, `_write_participants`) stay private for
-that reason; `tracker.store.bulk` writes an import's batches set-based and records
-them with `record_imported`.
+The rows an event is made of are written by `tracker.store.event_rows`, called only
+from here and from `tracker.store.bulk`, which writes an import's batches set-based
+and records them with `record_imported`; merging and citing (`tracker.store.merging`)
+are recorded writes too. The registry of actors, places and sources is
+`tracker.store.registry`.
 
 Functions flush, never commit: the caller's `session_scope` decides, so a batch that
 fails anywhere writes nothing."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,9 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import case, delete, func, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from tracker.errors import (
@@ -37,28 +37,21 @@ from tracker.errors import (
 )
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
-    Actor,
-    ActorAlias,
-    ActorCreate,
-    ActorRef,
     ChangeAction,
     Event,
-    EventActor,
     EventCreate,
     EventLink,
     EventRecord,
-    EventSource,
     EventStatus,
-    LinkIn,
-    LinkRelation,
-    Location,
-    LocationIn,
-    Source,
-    SourceIn,
-    SourceRecord,
     utc_now,
 )
-from tracker.store import registry
+from tracker.query.events import find_event_by_external_id
+from tracker.store.event_rows import (
+    content_hash,
+    event_columns,
+    write_links,
+    write_participants,
+)
 from tracker.store.history import (
     Author,
     changed_since,
@@ -69,7 +62,6 @@ from tracker.store.history import (
     record_changes,
     states_of,
 )
-from tracker.vocab import taxonomy
 
 # Writes whose caller does not say who made them (library use, old scripts).
 UNKNOWN_AUTHOR = Author(username="unknown")
@@ -139,221 +131,7 @@ def validate_event_records(
     return events
 
 
-# --- Registry look-ups ----------------------------------------------------------------
-
-
-def find_actor(session: Session, name: str) -> Actor | None:
-    """The registry actor called `name`, by its name or one of its aliases.
-
-    The match ignores case."""
-    key = name.strip().casefold()
-    actor = session.exec(select(Actor).where(func.lower(Actor.name) == key)).first()
-    if actor is not None:
-        return actor
-    return session.exec(
-        select(Actor).join(ActorAlias).where(ActorAlias.alias_key == key)
-    ).first()
-
-
-def save_actor(session: Session, data: ActorCreate) -> Actor:
-    """Create or update a registry actor by name.
-
-    Any aliases the actor does not have yet are added."""
-    actor = find_actor(session, data.name)
-    if actor is None:
-        actor = Actor(name=data.name, kind=data.kind.value, country=data.country)
-        session.add(actor)
-    else:
-        actor.kind, actor.country = data.kind.value, data.country
-    session.flush()
-    for alias in data.aliases:
-        key = alias.strip().casefold()
-        owner = session.exec(
-            select(ActorAlias).where(ActorAlias.alias_key == key)
-        ).first()
-        if owner is None:
-            session.add(
-                ActorAlias(actor_id=actor.id, alias=alias.strip(), alias_key=key)
-            )
-        elif owner.actor_id != actor.id:
-            raise InvalidInput(
-                [Problem("aliases", f"{alias!r} already names another actor")]
-            )
-    session.flush()
-    return actor
-
-
-def resolve_actor(session: Session, ref: ActorRef) -> Actor:
-    """The registry actor `ref` names, created if unknown.
-
-    A new actor is of kind 'other' unless `ref` gives a kind; ACLED's suffixed names
-    resolve to the actor without the suffix (`tracker.store.registry`)."""
-    return registry.resolve_actor(session, ref)
-
-
-def _add_registry_row(session: Session, model: type, values: dict, *, key: str):
-    """Insert a registry row (actor, place, source) and return it.
-
-    Two writers may both find a name missing and insert it at once: the second
-    insert does nothing and both go on with the one row, instead of the second
-    failing on the unique key."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return session.exec(select(model).where(getattr(model, key) == values[key])).one()
-
-
-def resolve_location(session: Session, data: LocationIn) -> Location:
-    """The registry place matching `data`.
-
-    It has the same name, admin1, country, coordinates and precision."""
-    key = data.key()
-    location = session.exec(
-        select(Location).where(Location.location_key == key)
-    ).first()
-    if location is None:
-        values = data.model_dump(exclude={"geo_precision"})
-        values |= {"geo_precision": data.geo_precision.value, "location_key": key}
-        location = _add_registry_row(session, Location, values, key="location_key")
-    return location
-
-
-def resolve_source(session: Session, data: SourceIn) -> Source:
-    """The source `data` names, created if new.
-
-    Missing publisher/title/date are filled in."""
-    key = data.key()
-    source = session.exec(select(Source).where(Source.source_key == key)).first()
-    if source is None:
-        values = data.model_dump(exclude={"quote"}) | {"source_key": key}
-        return _add_registry_row(session, Source, values, key="source_key")
-    for name in ("publisher", "title", "published"):
-        if getattr(source, name) is None and getattr(data, name) is not None:
-            setattr(source, name, getattr(data, name))
-    return source
-
-
-# --- Events ---------------------------------------------------------------------------
-
-
-LATER_HASHED_FIELDS = ("figures_flag", "source_record")
-
-
-def content_hash(data: EventCreate) -> str:
-    """A stable fingerprint of a validated event, to tell an unchanged re-import."""
-    # Fields added since hashes were first stored count only when set, so an
-    # unchanged re-import still hashes as before them.
-    later = {name for name in LATER_HASHED_FIELDS if getattr(data, name) is None}
-    canonical = json.dumps(
-        data.model_dump(mode="json", exclude=later), sort_keys=True, ensure_ascii=False
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _event_columns(session: Session, data: EventCreate) -> dict[str, Any]:
-    """The event table's column values for `data`, with derived fields filled in."""
-    location = resolve_location(session, data.location) if data.location else None
-    return event_values(data, location.id if location else None)
-
-
-def event_values(
-    data: EventCreate, location_id: int | None, *, digest: str | None = None
-) -> dict[str, Any]:
-    """The event table's column values for `data` at a resolved location.
-
-    Quad class and score are derived from type and mode; the content hash lets a
-    re-import tell an unchanged record (`digest`: that hash, when already known)."""
-    return {
-        "title": data.title,
-        "notes": data.notes,
-        "event_type": data.event_type,
-        "mode": data.mode,
-        "contexts": data.contexts,
-        "quad_class": taxonomy.quad_class(data.event_type),
-        "score": taxonomy.score(data.event_type, data.mode),
-        "acled_event_type": data.acled_event_type,
-        "acled_sub_event_type": data.acled_sub_event_type,
-        "date_start": data.date_start,
-        "date_end": data.date_end,
-        "date_precision": data.date_precision.value,
-        "location_id": location_id,
-        "fatalities_low": data.fatalities.low,
-        "fatalities_best": data.fatalities.best,
-        "fatalities_high": data.fatalities.high,
-        "civilians_killed": data.civilians_killed,
-        "children_killed": data.children_killed,
-        "injured": data.injured,
-        "status": data.status.value,
-        "confidence": data.confidence,
-        "tags": data.tags,
-        "dataset": data.dataset,
-        "external_id": data.external_id,
-        "figures_flag": data.figures_flag,
-        "content_hash": digest or content_hash(data),
-    }
-
-
-def _write_participants(session: Session, event: Event, data: EventCreate) -> None:
-    """Replace the event's actors-in-roles and cited sources with those in `data`."""
-    # A form or a restore gives the registry's names: the name an import gave
-    # (ACLED's "... (2000-)") stays with the actor it still names in that role.
-    given_before = {
-        (link.actor_id, link.role): link.name_as_given
-        for link in session.exec(
-            select(EventActor).where(EventActor.event_id == event.id)
-        )
-    }
-    session.exec(delete(EventActor).where(EventActor.event_id == event.id))
-    session.exec(delete(EventSource).where(EventSource.event_id == event.id))
-    resolved = registry.resolve_actor_names(
-        session, {registry.name_key(ref.name): ref for ref in data.actors}
-    )
-    seen_roles: set[tuple[int, str]] = set()
-    for ref in data.actors:
-        actor = resolved[registry.name_key(ref.name)]
-        if (actor.id, ref.role.value) not in seen_roles:
-            seen_roles.add((actor.id, ref.role.value))
-            given = (
-                ref.name
-                if actor.renamed
-                else given_before.get((actor.id, ref.role.value))
-            )
-            session.add(
-                EventActor(
-                    event_id=event.id,
-                    actor_id=actor.id,
-                    role=ref.role.value,
-                    name_as_given=given,
-                )
-            )
-    cited: dict[int, EventSource] = {}
-    for source_in in data.sources:
-        source = resolve_source(session, source_in)
-        if source.id in cited:  # two quotes from one source: keep both
-            earlier = cited[source.id]
-            earlier.quote = " […] ".join(
-                q for q in (earlier.quote, source_in.quote) if q
-            )
-            continue
-        cited[source.id] = EventSource(
-            event_id=event.id, source_id=source.id, quote=source_in.quote
-        )
-        session.add(cited[source.id])
-    if data.source_record is not None:  # an edit without one leaves the stored one
-        row = data.source_record.model_dump()
-        session.merge(
-            SourceRecord(event_id=event.id, event_version=event.version, **row)
-        )
-    session.flush()
-
-
-def find_event_by_external_id(
-    session: Session, dataset: str, external_id: str
-) -> Event | None:
-    """The event a dataset knows as `external_id`, if stored."""
-    return session.exec(
-        select(Event).where(Event.dataset == dataset, Event.external_id == external_id)
-    ).first()
+# --- Batches of events ----------------------------------------------------------------
 
 
 def _save_event(
@@ -369,7 +147,7 @@ def _save_event(
     if existing is not None and existing.content_hash == content_hash(data):
         return existing, SaveOutcome.UNCHANGED, None
     before = current_state(session, existing.id) if existing is not None else None
-    columns = _event_columns(session, data)
+    columns = event_columns(session, data)
     if existing is None:
         event = Event(**columns)
         session.add(event)
@@ -382,50 +160,8 @@ def _save_event(
         event.version += 1
         event.updated_at = utc_now()
         outcome = SaveOutcome.UPDATED
-    _write_participants(session, event, data)
+    write_participants(session, event, data)
     return event, outcome, before
-
-
-def _link_target(session: Session, event: Event, link: LinkIn) -> int | None:
-    """The id of the event `link` points at, or None if there is no such event."""
-    if link.id is not None:
-        return link.id if session.get(Event, link.id) is not None else None
-    dataset = link.dataset or event.dataset
-    target = (
-        find_event_by_external_id(session, dataset, link.external_id)
-        if dataset
-        else None
-    )
-    return target.id if target else None
-
-
-def write_links(
-    session: Session, event: Event, links: Sequence[LinkIn], *, line: int | None = None
-) -> list[Problem]:
-    """Replace the event's outgoing links.
-
-    Return a Problem for each target not found."""
-    session.exec(delete(EventLink).where(EventLink.event_id == event.id))
-    problems, seen = [], set()
-    for index, link in enumerate(links):
-        target_id = _link_target(session, event, link)
-        where = f"links.{index}"
-        if target_id is None:
-            target = link.id if link.id is not None else link.external_id
-            problems.append(
-                Problem(where, "no event with that id", line=line, value=target)
-            )
-        elif target_id == event.id:
-            problems.append(Problem(where, "an event cannot link to itself", line=line))
-        elif (target_id, link.relation) not in seen:
-            seen.add((target_id, link.relation))
-            session.add(
-                EventLink(
-                    event_id=event.id, target_id=target_id, relation=link.relation.value
-                )
-            )
-    session.flush()
-    return problems
 
 
 def save_events(
@@ -525,7 +261,7 @@ def create_event(
 
 
 @contextmanager
-def _recorded_write(
+def recorded_write(
     session: Session,
     event_id: int,
     *,
@@ -626,19 +362,19 @@ def update_event(
     `expected_version` is the version the editor started from: if someone saved the
     event meanwhile, EditConflict (field "version", with what they changed) is raised
     and nothing is changed. NotFound if there is no such event."""
-    with _recorded_write(
+    with recorded_write(
         session,
         event_id,
         author=author,
         action=action,
         expected_version=expected_version,
     ) as event:
-        columns = _event_columns(session, data)
+        columns = event_columns(session, data)
         for name in KEPT_ON_EDIT:
             columns.pop(name)
         for name, value in columns.items():
             setattr(event, name, value)
-        _write_participants(session, event, data)
+        write_participants(session, event, data)
         problems = write_links(session, event, data.links)
         if problems:
             raise InvalidInput(problems)
@@ -672,150 +408,23 @@ def retract_event(
     """Retract an event, kept and still retrievable, optionally tagging why.
 
     Recorded as `action` (a review's reject is a retraction too)."""
-    with _recorded_write(
+    with recorded_write(
         session,
         event_id,
         author=author,
         action=action,
         expected_version=expected_version,
     ) as event:
-        _retract(event, tag)
+        mark_retracted(event, tag)
     return event
 
 
-def _retract(event: Event, tag: str | None) -> None:
+def mark_retracted(event: Event, tag: str | None) -> None:
+    """Set the event's status to retracted, tagged `tag` if given (inside a
+    `recorded_write`, which records it)."""
     event.status = EventStatus.RETRACTED.value
     if tag is not None:
         event.tags = sorted({*event.tags, tag})  # a new list: the JSON column sees it
-
-
-@dataclass(frozen=True)
-class MergeOutcome:
-    """What merging one event into another did to the kept one's citations."""
-
-    sources_added: int
-    quotes_added: int
-
-
-def merge_events(
-    session: Session,
-    *,
-    keep: int,
-    other: int,
-    author: Author,
-    tag: str | None = None,
-) -> MergeOutcome:
-    """Merge event `other` into `keep`, both recorded as a new version; nothing deleted.
-
-    `keep` cites every source of `other` it did not (a quote it lacks is appended);
-    `other` is retracted (tagged `tag` if given) and linked to `keep` as
-    `duplicate_of`, so its history says it was retracted by a merge and which event
-    it went into. The caller checks that the two may be merged."""
-    said = f"{author.via}: " if author.via else ""
-    into = Author(author.username, via=f"{said}event {other} merged into this one")
-    with _recorded_write(session, keep, author=into, action=ChangeAction.MERGE):
-        outcome = _cite_sources_of(session, other, keep)
-    away = Author(author.username, via=f"{said}merged into event {keep}")
-    with _recorded_write(
-        session, other, author=away, action=ChangeAction.MERGE
-    ) as gone:
-        _retract(gone, tag)
-        relation = LinkRelation.DUPLICATE_OF.value
-        linked = session.exec(
-            select(EventLink.id).where(
-                EventLink.event_id == other,
-                EventLink.target_id == keep,
-                EventLink.relation == relation,
-            )
-        ).first()
-        if linked is None:
-            session.add(EventLink(event_id=other, target_id=keep, relation=relation))
-    return outcome
-
-
-def cite_sources(
-    session: Session,
-    event_id: int,
-    sources: Sequence[SourceIn],
-    *,
-    author: Author,
-) -> MergeOutcome:
-    """Make the recorded event `event_id` cite `sources` too, as one new version.
-
-    What an analyst does with a report of an event already recorded: instead of a
-    second event that would be counted twice, the event gains the new source (a
-    quote it lacks is appended to the one it has)."""
-    with _recorded_write(session, event_id, author=author, action=ChangeAction.MERGE):
-        cited = {
-            row.source_id: row
-            for row in session.exec(
-                select(EventSource).where(EventSource.event_id == event_id)
-            )
-        }
-        added = quoted = 0
-        for data in sources:
-            source = resolve_source(session, data)
-            session.flush()
-            ours = cited.get(source.id)
-            if ours is None:
-                cited[source.id] = EventSource(
-                    event_id=event_id, source_id=source.id, quote=data.quote
-                )
-                session.add(cited[source.id])
-                added += 1
-            elif data.quote and data.quote not in (ours.quote or ""):
-                ours.quote = " […] ".join(q for q in (ours.quote, data.quote) if q)
-                quoted += 1
-    return MergeOutcome(added, quoted)
-
-
-def _cite_sources_of(session: Session, from_id: int, to_id: int) -> MergeOutcome:
-    """Make `to_id` cite every source of `from_id`; a quote it lacks is appended."""
-    cited = {
-        row.source_id: row
-        for row in session.exec(
-            select(EventSource).where(EventSource.event_id == to_id)
-        )
-    }
-    added = quoted = 0
-    for theirs in session.exec(
-        select(EventSource).where(EventSource.event_id == from_id)
-    ):
-        ours = cited.get(theirs.source_id)
-        if ours is None:
-            session.add(
-                EventSource(
-                    event_id=to_id, source_id=theirs.source_id, quote=theirs.quote
-                )
-            )
-            added += 1
-        elif theirs.quote and theirs.quote not in (ours.quote or ""):
-            ours.quote = " […] ".join(q for q in (ours.quote, theirs.quote) if q)
-            quoted += 1
-    return MergeOutcome(added, quoted)
-
-
-def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Location]:
-    """Registry places whose name starts with `name`, ignoring case; exact names first.
-
-    SQLite folds the case of ASCII letters only, PostgreSQL of every letter."""
-    key = " ".join(name.replace("\x00", "").split()).lower()
-    if not key or len(key) > 200:  # no place name is longer: nothing can match
-        return []
-    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    lowered = func.lower(Location.name)
-    query = (
-        select(Location)
-        .where(lowered.like(pattern, escape="\\"))
-        .order_by(case((lowered == key, 0), else_=1), Location.name, Location.id)
-        .limit(limit)
-    )
-    return list(session.exec(query))
-
-
-def list_actor_names(session: Session, *, limit: int = 5000) -> list[str]:
-    """The names in the actor registry, alphabetically, at most `limit` of them."""
-    return list(session.exec(select(Actor.name).order_by(Actor.name).limit(limit)))
 
 
 def purge_event(session: Session, event_id: int, *, author: Author) -> None:
@@ -854,7 +463,7 @@ def purge_event(session: Session, event_id: int, *, author: Author) -> None:
     said = f"{author.via}: " if author.via else ""
     unlinked = Author(author.username, via=f"{said}event {event_id} purged")
     for linking_id in sorted(linking):
-        with _recorded_write(session, linking_id, author=unlinked, action=None):
+        with recorded_write(session, linking_id, author=unlinked, action=None):
             session.exec(
                 delete(EventLink).where(
                     EventLink.event_id == linking_id, EventLink.target_id == event_id

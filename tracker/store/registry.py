@@ -1,4 +1,4 @@
-"""Resolve the actor names events give to registry actors, in a few statements.
+"""Write the registry: actors (names resolved in a few statements), places, sources.
 
 One rule for every write path (bulk import, single saves, the dashboard's form), so a
 name resolves to the same actor whichever way it came in:
@@ -15,7 +15,10 @@ name resolves to the same actor whichever way it came in:
   is not known.
 - Any other name resolves by its name, then by an alias, and is created if unknown.
 
-Names are compared case-insensitively (`name_key`)."""
+Names are compared case-insensitively (`name_key`).
+
+Places and sources are found by their key (`LocationIn.key`, `SourceIn.key`) and
+created when new; `save_actor` writes a registry actor with its aliases (the seed)."""
 
 from __future__ import annotations
 
@@ -28,7 +31,19 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from tracker.models import Actor, ActorAlias, ActorKind, ActorRef
+from tracker.errors import InvalidInput, Problem
+from tracker.models import (
+    Actor,
+    ActorAlias,
+    ActorCreate,
+    ActorKind,
+    ActorRef,
+    Location,
+    LocationIn,
+    Source,
+    SourceIn,
+)
+from tracker.query.registry import find_actor
 
 # "(2000-)", "(1991-1999)": a period of office, at the very end of the name.
 PERIOD_SUFFIX = re.compile(r"\s*\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)\s*$")
@@ -103,10 +118,82 @@ def resolve_actor_names(
 
 
 def resolve_actor(session: Session, ref: ActorRef) -> Actor:
-    """The registry actor `ref` names, created if unknown (`resolve_actor_names`)."""
+    """The registry actor `ref` names, created if unknown (`resolve_actor_names`).
+
+    A new actor is of kind 'other' unless `ref` gives a kind."""
     key = name_key(ref.name)
     actor_id = resolve_actor_names(session, {key: ref})[key].id
     return session.execute(select(Actor).where(Actor.id == actor_id)).scalar_one()
+
+
+def save_actor(session: Session, data: ActorCreate) -> Actor:
+    """Create or update a registry actor by name.
+
+    Any aliases the actor does not have yet are added."""
+    actor = find_actor(session, data.name)
+    if actor is None:
+        actor = Actor(name=data.name, kind=data.kind.value, country=data.country)
+        session.add(actor)
+    else:
+        actor.kind, actor.country = data.kind.value, data.country
+    session.flush()
+    for alias in data.aliases:
+        key = alias.strip().casefold()
+        owner = session.scalars(
+            select(ActorAlias).where(ActorAlias.alias_key == key)
+        ).first()
+        if owner is None:
+            session.add(
+                ActorAlias(actor_id=actor.id, alias=alias.strip(), alias_key=key)
+            )
+        elif owner.actor_id != actor.id:
+            raise InvalidInput(
+                [Problem("aliases", f"{alias!r} already names another actor")]
+            )
+    session.flush()
+    return actor
+
+
+def _add_registry_row(session: Session, model: type, values: dict, *, key: str):
+    """Insert a registry row (actor, place, source) and return it.
+
+    Two writers may both find a name missing and insert it at once: the second
+    insert does nothing and both go on with the one row, instead of the second
+    failing on the unique key."""
+    _insert_new(session, model.__table__, [values])
+    return session.scalars(
+        select(model).where(getattr(model, key) == values[key])
+    ).one()
+
+
+def resolve_location(session: Session, data: LocationIn) -> Location:
+    """The registry place matching `data`.
+
+    It has the same name, admin1, country, coordinates and precision."""
+    key = data.key()
+    location = session.scalars(
+        select(Location).where(Location.location_key == key)
+    ).first()
+    if location is None:
+        values = data.model_dump(exclude={"geo_precision"})
+        values |= {"geo_precision": data.geo_precision.value, "location_key": key}
+        location = _add_registry_row(session, Location, values, key="location_key")
+    return location
+
+
+def resolve_source(session: Session, data: SourceIn) -> Source:
+    """The source `data` names, created if new.
+
+    Missing publisher/title/date are filled in."""
+    key = data.key()
+    source = session.scalars(select(Source).where(Source.source_key == key)).first()
+    if source is None:
+        values = data.model_dump(exclude={"quote"}) | {"source_key": key}
+        return _add_registry_row(session, Source, values, key="source_key")
+    for name in ("publisher", "title", "published"):
+        if getattr(source, name) is None and getattr(data, name) is not None:
+            setattr(source, name, getattr(data, name))
+    return source
 
 
 def _ids_by_alias(session: Session, keys: Iterable[str]) -> dict[str, int]:

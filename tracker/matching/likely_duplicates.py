@@ -2,17 +2,15 @@
 
 Asked before a write, so an analyst is warned instead of a strike being counted
 twice: the review queue's "Edit and accept", the Add event form and an import's dry
-run call `find_likely_duplicates`. The timeline's banner counts, with
-`count_events_with_open_candidates`, the events of a filter that the duplicate scan
-flagged and nobody has decided yet.
+run call `find_likely_duplicates`.
 
-The rule and the score are the duplicate scan's (`tracker.matching.duplicates`): the
-same type family (quad class), dates that overlap at their precision, places within
-`max_km`, scored and worded by its `_score_pair`. One widening: a hand-typed or
-extracted event often has no coordinates, which the scan never pairs. Here, when a side
-has no coordinates, a pair still counts if the places have the same name (scored as the
-same point), or, when a side has no place at all, if the events share an actor (the
-place then scores 0). Places known on both sides and not the same never pair.
+The rule and the score are those of `tracker.matching.similarity`, as for the duplicate
+scan: the same type family (quad class), dates that overlap at their precision, places
+within `max_km`, one score and one wording. The scan only meets events with coordinates;
+a hand-typed or extracted event often has none, so here the rest of the rule matters:
+when a side has no coordinates, a pair still counts if the places have the same name
+(scored as the same point), or, when a side has no place at all, if the events share an
+actor (the place then scores 0). Places known on both sides and not near never pair.
 """
 
 from __future__ import annotations
@@ -27,26 +25,24 @@ from sqlalchemy import and_, exists, false, func, or_, select, union
 from sqlmodel import Session
 
 from tracker.errors import TrackerError
-from tracker.matching.duplicates import (
+from tracker.matching.similarity import (
     DEFAULT_MAX_KM,
     KM_PER_DEGREE,
-    _actor_names,
-    _score_pair,
-    _Side,
-    haversine_km,
+    Place,
+    Side,
+    alike,
+    compare_places,
+    score_pair,
 )
 from tracker.models import (
     Actor,
-    DuplicateCandidate,
-    DuplicateStatus,
     Event,
     EventActor,
     EventCreate,
     EventStatus,
     Location,
 )
-from tracker.query.filters import EventFilter
-from tracker.store.events import find_actor
+from tracker.query.registry import event_actor_names, find_actor
 from tracker.vocab import taxonomy
 from tracker.vocab.dates import covered_interval, describe_date
 
@@ -124,12 +120,12 @@ def find_likely_duplicates(
         .order_by(Event.date_start.desc(), Event.id.desc())
         .limit(CANDIDATE_ROWS)
     ).all()
-    actors = _actor_names(session, {event.id for event, _ in rows})
+    actors = event_actor_names(session, {event.id for event, _ in rows})
     found = []
     for event, location in rows:
-        alike = _compare(mine, event, location, actors.get(event.id, {}), max_km)
-        if alike is not None:
-            found.append(alike)
+        likely = _compare(mine, event, location, actors.get(event.id, {}), max_km)
+        if likely is not None:
+            found.append(likely)
     found.sort(key=lambda a: (-a.score, a.id))
     return found[:limit]
 
@@ -138,9 +134,8 @@ def find_likely_duplicates(
 class _NewSide:
     """The record about to be written, as the comparison needs it."""
 
-    side: _Side
-    place_name: str | None
-    country: str | None
+    side: Side
+    place: Place | None
     actors: dict[int, str]  # registry actors it names: {id: name}
     actor_count: int  # actors it names, known to the registry or not
     fatalities: int | None
@@ -156,7 +151,7 @@ class _NewSide:
                 cache[ref.name] = find_actor(session, ref.name)
         known = [cache[ref.name] for ref in data.actors]
         return cls(
-            _Side(
+            Side(
                 0,
                 data.event_type,
                 taxonomy.quad_class(data.event_type),
@@ -166,8 +161,7 @@ class _NewSide:
                 place.latitude if place else None,
                 place.longitude if place else None,
             ),
-            place.name if place else None,
-            place.country if place else None,
+            Place.of(place),
             {actor.id: actor.name for actor in known if actor is not None},
             len({ref.name.casefold() for ref in data.actors}),
             data.fatalities.best,
@@ -177,7 +171,17 @@ class _NewSide:
     @property
     def located(self) -> bool:
         """Whether the record has coordinates."""
-        return self.side.latitude is not None and self.side.longitude is not None
+        return self.place is not None and self.place.located
+
+    @property
+    def place_name(self) -> str | None:
+        """The name of the record's place, if it has one."""
+        return self.place.name if self.place is not None else None
+
+    @property
+    def country(self) -> str | None:
+        """The country of the record's place, if given."""
+        return self.place.country if self.place is not None else None
 
 
 def _candidate_ids(
@@ -283,7 +287,7 @@ def _candidate_ids(
     return union(*(select(part.c.id) for part in bounded)).subquery().select()
 
 
-def _box(side: _Side, max_km: float):
+def _box(side: Side, max_km: float):
     """SQL: places within a latitude/longitude box `max_km` around the side's point."""
     dlat = max_km / KM_PER_DEGREE
     latitude = Location.latitude.between(side.latitude - dlat, side.latitude + dlat)
@@ -306,37 +310,15 @@ def _compare(
 ) -> LikelyDuplicate | None:
     """Check one existing event exactly and score it as the scan does; None if not
     alike."""
-    theirs = _Side(
-        event.id,
-        event.event_type,
-        event.quad_class,
-        event.date_start,
-        event.date_end,
-        event.date_precision,
-        location.latitude if location else None,
-        location.longitude if location else None,
-    )
-    mine_start, mine_end = covered_interval(
-        mine.side.date_start, mine.side.date_end, mine.side.date_precision
-    )
-    start, end = covered_interval(
-        event.date_start, event.date_end, event.date_precision
-    )
-    if start > mine_end or end < mine_start:
-        return None
+    theirs = Side.of(event, location)
     shared = sorted(
         (name for actor_id, name in actors.items() if actor_id in mine.actors),
     )
-    placed = _place(mine, theirs, location, max_km)
-    if placed is None:  # two known places, not the same
-        return None
-    km, place = placed
-    if km is None and not shared:
+    nearness = compare_places(mine.place, Place.of(location), max_km)
+    if not alike(mine.side, theirs, nearness, len(shared)):
         return None
     fewer = min(mine.actor_count, len(actors))
-    score, reasons = _score_pair(
-        mine.side, theirs, km, shared, fewer, max_km, place=place
-    )
+    score, reasons = score_pair(mine.side, theirs, nearness, shared, fewer)
     reasons = "; ".join([reasons, *_same_casualties(mine, event)])
     return LikelyDuplicate(
         event.id,
@@ -346,27 +328,6 @@ def _compare(
         score,
         reasons,
     )
-
-
-def _place(
-    mine: _NewSide, theirs: _Side, location: Location | None, max_km: float
-) -> tuple[float | None, str | None] | None:
-    """(distance for the score, words) of the two places; None when they differ.
-
-    Both with coordinates: the great-circle distance, within `max_km` (the scan's
-    rule; the words are the scan's). Both named, not both with coordinates: the
-    same name scores as the same point. A side without a place: no distance (None),
-    so the pair then needs a shared actor."""
-    if location is None or not mine.place_name:
-        return None, "no place to compare"
-    if mine.located and theirs.latitude is not None and theirs.longitude is not None:
-        km = haversine_km(
-            mine.side.latitude, mine.side.longitude, theirs.latitude, theirs.longitude
-        )
-        return (km, None) if km <= max_km else None
-    if location.name.casefold() == mine.place_name.casefold():
-        return 0.0, f"same place {location.name}"
-    return None
 
 
 def _same_casualty_words(label: str, mine: int | None, theirs: int | None) -> list[str]:
@@ -432,50 +393,6 @@ class RowsLikeExisting:
             for line, found in self.examples
         ]
         return lines
-
-
-# --- The timeline's banner ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OpenDuplicates:
-    """Events of a filter that are in an undecided duplicate candidate."""
-
-    events: int
-    first_event_id: int | None  # of the likeliest open candidate, where to start
-
-
-def count_events_with_open_candidates(
-    session: Session, event_filter: EventFilter
-) -> OpenDuplicates:
-    """How many events matching the filter are in an open duplicate candidate, and
-    one event of the likeliest such candidate (its page lists the pair).
-
-    Counted in SQL: the events matching the filter whose id is on either side of an
-    open DuplicateCandidate row."""
-    open_ = DuplicateCandidate.status == DuplicateStatus.OPEN.value
-    sides = union(
-        select(DuplicateCandidate.event_id.label("id")).where(open_),
-        select(DuplicateCandidate.other_id.label("id")).where(open_),
-    ).subquery()
-    matching = [*event_filter.conditions(), Event.id.in_(select(sides.c.id))]
-    count = session.execute(select(func.count(Event.id)).where(*matching)).scalar_one()
-    if not count:
-        return OpenDuplicates(0, None)
-    first = session.execute(
-        select(Event.id)
-        .join(
-            DuplicateCandidate,
-            or_(
-                DuplicateCandidate.event_id == Event.id,
-                DuplicateCandidate.other_id == Event.id,
-            ),
-        )
-        .where(open_, *event_filter.conditions())
-        .order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id, Event.id)
-        .limit(1)
-    ).scalar_one()
-    return OpenDuplicates(int(count), first)
 
 
 def describe_likely_duplicates(found: Sequence[LikelyDuplicate]) -> list[str]:

@@ -1,0 +1,69 @@
+"""Read the registry: an actor by name or alias, actor names, places by name, and
+the registry names of events' actors.
+
+The pickers of the event form, the look-ups before a write and the actors matching
+compares; nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import case, func
+from sqlmodel import Session, select
+
+from tracker.models import Actor, ActorAlias, EventActor, Location
+
+CHUNK = 500  # ids per IN (...) list
+
+
+def find_actor(session: Session, name: str) -> Actor | None:
+    """The registry actor called `name`, by its name or one of its aliases.
+
+    The match ignores case."""
+    key = name.strip().casefold()
+    actor = session.exec(select(Actor).where(func.lower(Actor.name) == key)).first()
+    if actor is not None:
+        return actor
+    return session.exec(
+        select(Actor).join(ActorAlias).where(ActorAlias.alias_key == key)
+    ).first()
+
+
+def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Location]:
+    """Registry places whose name starts with `name`, ignoring case; exact names first.
+
+    SQLite folds the case of ASCII letters only, PostgreSQL of every letter."""
+    key = " ".join(name.replace("\x00", "").split()).lower()
+    if not key or len(key) > 200:  # no place name is longer: nothing can match
+        return []
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    lowered = func.lower(Location.name)
+    query = (
+        select(Location)
+        .where(lowered.like(pattern, escape="\\"))
+        .order_by(case((lowered == key, 0), else_=1), Location.name, Location.id)
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def list_actor_names(session: Session, *, limit: int = 5000) -> list[str]:
+    """The names in the actor registry, alphabetically, at most `limit` of them."""
+    return list(session.exec(select(Actor.name).order_by(Actor.name).limit(limit)))
+
+
+def event_actor_names(
+    session: Session, event_ids: Iterable[int]
+) -> dict[int, dict[int, str]]:
+    """Each event's actors as {actor id: registry name}, in chunks of ids."""
+    names: dict[int, dict[int, str]] = {}
+    ids = sorted(set(event_ids))
+    for i in range(0, len(ids), CHUNK):
+        query = (
+            select(EventActor.event_id, Actor.id, Actor.name)
+            .join(Actor, Actor.id == EventActor.actor_id)
+            .where(EventActor.event_id.in_(ids[i : i + CHUNK]))
+        )
+        for event_id, actor_id, name in session.execute(query):
+            names.setdefault(event_id, {})[actor_id] = name
+    return names

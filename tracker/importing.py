@@ -204,7 +204,7 @@ def import_file(
         mode is not ImportMode.DRY_RUN and (report.added + report.updated) > 0
     )
     # Flagged for an analyst to merge or dismiss, never merged; when deferred,
-    # `tracker duplicates --scan` flags them.
+    # `tracker duplicates scan` flags them.
     if duplicate_check and report.event_ids:
         report.duplicate_candidates = find_duplicate_candidates(
             session, report.event_ids

@@ -19,7 +19,19 @@ from tracker.models import DuplicateStatus
 from tracker.vocab.dates import describe_date
 
 
-@click.command()
+@click.group(invoke_without_command=True)
+@click.pass_context
+def duplicates(ctx: click.Context) -> None:
+    """Possible duplicates across datasets: list them, scan for new ones, merge or
+    dismiss one.
+
+    Without a sub-command, lists the open candidates (`tracker duplicates list`).
+    Nothing is merged unless you say so."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_candidates)
+
+
+@duplicates.command("list")
 @click.option(
     "--status",
     type=click.Choice([*(s.value for s in DuplicateStatus), ALL_STATUSES]),
@@ -29,74 +41,82 @@ from tracker.vocab.dates import describe_date
 )
 @click.option("--event", "event_id", type=int, help="Only pairs with this event.")
 @click.option(
-    "--scan",
-    is_flag=True,
-    help="Look for new candidates among all events (or --event's or --dataset's "
-    "pairs only).",
-)
-@click.option(
-    "--dataset",
-    help="With --scan: only pairs with an event of this dataset (acled, gdelt ...).",
-)
-@click.option("--dismiss", type=int, metavar="ID", help="Dismiss this candidate.")
-@click.option("--merge", type=int, metavar="ID", help="Merge this candidate.")
-@click.option("--keep", type=int, metavar="EVENT_ID", help="The event --merge keeps.")
-@click.option(
     "--limit", default=100, show_default=True, help="At most this many candidates."
 )
 @click.pass_context
 @reports_errors
-def duplicates(
-    ctx: click.Context,
-    status: str,
-    event_id: int | None,
-    scan: bool,
-    dataset: str | None,
-    dismiss: int | None,
-    merge: int | None,
-    keep: int | None,
-    limit: int,
+def list_candidates(
+    ctx: click.Context, status: str, event_id: int | None, limit: int
 ) -> None:
-    """List possible duplicates across datasets; scan for new ones, merge or dismiss.
-
-    Nothing is merged unless you say so: --merge ID --keep EVENT_ID retracts the
-    other event, links it to the kept one as a duplicate and gives the kept one its
-    sources. --dismiss ID marks the pair as distinct; it is never raised again."""
-    if sum(x is not None for x in (dismiss, merge)) + scan > 1:
-        raise click.UsageError("choose one of --scan, --dismiss and --merge")
-    if (merge is None) != (keep is None):
-        raise click.UsageError("--merge ID needs --keep EVENT_ID, and the reverse")
-    if dataset is not None and (not scan or event_id is not None):
-        raise click.UsageError("--dataset goes with --scan, without --event")
+    """List candidates, one a line: id, score, both events, reasons."""
     with session_scope(open_engine(ctx)) as session:
-        if scan:
-            ids = [event_id] if event_id is not None else None
-            count = find_duplicate_candidates(session, ids, dataset=dataset)
-            click.echo(f"Found {count} new duplicate candidate{_s(count)}.")
-            return
-        if dismiss is not None:
-            candidate = dismiss_candidate(session, dismiss)
-            click.echo(
-                f"Dismissed candidate #{dismiss}: #{candidate.event_id} and "
-                f"#{candidate.other_id} stay separate events."
-            )
-            return
-        if merge is not None:
-            done = merge_candidate(
-                session, merge, keep=keep, author=cli_author("tracker duplicates")
-            )
-            click.echo(
-                f"Merged candidate #{merge}: kept #{done.kept}; #{done.retracted} is "
-                f"retracted as its duplicate ({done.sources_added} source"
-                f"{_s(done.sources_added)} added to #{done.kept})."
-            )
-            return
         rows = list_duplicate_candidates(
             session, status=status, event_id=event_id, limit=limit
         )
     for row in rows:
         click.echo(describe_duplicate(row, show_status=status != "open"))
     click.echo(f"{len(rows)} candidate{_s(len(rows))}.", err=True)
+
+
+@duplicates.command()
+@click.option("--event", "event_id", type=int, help="Only this event's pairs.")
+@click.option("--dataset", help="Only pairs with an event of this dataset (acled ...).")
+@click.pass_context
+@reports_errors
+def scan(ctx: click.Context, event_id: int | None, dataset: str | None) -> None:
+    """Look for new candidates among all events.
+
+    With --event, only that event's pairs; with --dataset, only pairs with an event
+    of that dataset."""
+    if event_id is not None and dataset is not None:
+        raise click.UsageError("choose --event or --dataset, not both")
+    with session_scope(open_engine(ctx)) as session:
+        ids = [event_id] if event_id is not None else None
+        count = find_duplicate_candidates(session, ids, dataset=dataset)
+    click.echo(f"Found {count} new duplicate candidate{_s(count)}.")
+
+
+@duplicates.command()
+@click.argument("candidate_id", type=int)
+@click.option(
+    "--keep",
+    type=int,
+    required=True,
+    metavar="EVENT_ID",
+    help="The event to keep (one of the pair).",
+)
+@click.pass_context
+@reports_errors
+def merge(ctx: click.Context, candidate_id: int, keep: int) -> None:
+    """Merge a candidate into the event --keep names.
+
+    The other event is retracted, linked to the kept one as its duplicate, and its
+    sources are added to the kept one; both events' history records the merge."""
+    with session_scope(open_engine(ctx)) as session:
+        done = merge_candidate(
+            session, candidate_id, keep=keep, author=cli_author("tracker duplicates")
+        )
+        click.echo(
+            f"Merged candidate #{candidate_id}: kept #{done.kept}; #{done.retracted} "
+            f"is retracted as its duplicate ({done.sources_added} source"
+            f"{_s(done.sources_added)} added to #{done.kept})."
+        )
+
+
+@duplicates.command()
+@click.argument("candidate_id", type=int)
+@click.pass_context
+@reports_errors
+def dismiss(ctx: click.Context, candidate_id: int) -> None:
+    """Dismiss a candidate: its two events are distinct.
+
+    The pair is never raised again."""
+    with session_scope(open_engine(ctx)) as session:
+        candidate = dismiss_candidate(session, candidate_id)
+        click.echo(
+            f"Dismissed candidate #{candidate_id}: #{candidate.event_id} and "
+            f"#{candidate.other_id} stay separate events."
+        )
 
 
 def _s(count: int) -> str:

@@ -48,7 +48,7 @@ MAX_PROBLEMS_SHOWN = 20
     "--no-duplicate-check",
     is_flag=True,
     help="Do not flag duplicates of other datasets now; "
-    "run `tracker duplicates --scan` later.",
+    "run `tracker duplicates scan` later.",
 )
 @click.pass_context
 @reports_errors

@@ -27,10 +27,13 @@ from dashboard.server import uploads
 from tracker import errors, importing, review
 from tracker.db import session_scope
 from tracker.errors import NotFound, PermissionDenied
-from tracker.exporting import iter_csv_chunks
+from tracker.exporting import (
+    CsvLayout,
+    count_events_without_acled_type,
+    iter_csv_chunks,
+    iter_native_csv_chunks,
+)
 from tracker.extraction.proposals import Article
-from tracker.formats import CsvLayout
-from tracker.formats.acled.write import count_events_without_acled_type
 from tracker.matching import lookalikes
 from tracker.matching.duplicates import (
     ALL_STATUSES,
@@ -38,7 +41,6 @@ from tracker.matching.duplicates import (
     list_duplicate_candidates,
 )
 from tracker.models import EventCreate, EventRecord, EventStatus
-from tracker.native_csv import iter_native_csv_chunks
 from tracker.query.events import (
     EventRow,
     LinkedEvent,

@@ -29,7 +29,7 @@ from flask import Flask, Response, request
 from dashboard import services
 from dashboard.components.export_link import EXPORT_PATH
 from tracker.errors import Problem
-from tracker.formats import CSV_LAYOUTS
+from tracker.exporting import CSV_LAYOUTS
 from tracker.query.filters import EventFilter, parse_filter
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,8 @@ import io
 import pytest
 
 from tracker.db import session_scope
-from tracker.exporting import write_events_csv
+from tracker.exporting import iter_native_csv_chunks, iter_native_rows, write_events_csv
 from tracker.models import EventCreate
-from tracker.native_csv import iter_native_csv_chunks, iter_native_rows
 from tracker.query.events import iter_event_records
 from tracker.query.filters import EventFilter
 from tracker.seed import seed_database

@@ -11,16 +11,15 @@ from typing import Any
 
 import pytest
 
-from tracker.exporting import CSV_COLUMNS, UTF8_BOM, csv_row, iter_csv_chunks
-from tracker.formats import CSV_LAYOUTS
+from tracker.exporting import CSV_LAYOUTS, UTF8_BOM, iter_csv_chunks, write_acled_csv
 from tracker.formats.acled.verbatim import acled_export_row
 from tracker.formats.acled.write import (
     ACLED_COLUMNS,
     acled_row,
     acled_sides,
     disorder_type,
-    write_acled_csv,
 )
+from tracker.formats.native.cells import CSV_COLUMNS, csv_row
 from tracker.models import EventRecord
 
 ARTICLE = {

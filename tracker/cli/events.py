@@ -15,12 +15,15 @@ import click
 
 from tracker.cli.support import CommandError, cli_author, open_engine, reports_errors
 from tracker.db import session_scope
-from tracker.exporting import UTF8_BOM, write_events_jsonl
-from tracker.formats.acled.verbatim import write_acled_export
+from tracker.exporting import (
+    UTF8_BOM,
+    write_acled_export,
+    write_events_jsonl,
+    write_native_csv,
+)
 from tracker.formats.geojson import write_geojson
-from tracker.formats.json_records import parse_json_records
+from tracker.formats.jsontext import parse_json_records
 from tracker.models import EventRecord, EventStatus
-from tracker.native_csv import write_native_csv
 from tracker.query.events import get_event_record, iter_event_records, list_events
 from tracker.query.filter_values import LIST_FIELDS
 from tracker.query.filters import EventFilter, parse_filter

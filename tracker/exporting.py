@@ -1,9 +1,9 @@
 """Streamed exports of a filter's events: the workflow that reads them, writes a file.
 
-Native CSV (one row an event), ACLED CSV and JSON Lines, written to a stream or
-yielded in chunks (`iter_row_chunks`) so a server can send a million rows in bounded
-memory. The formats say what one event becomes (`tracker.formats`); this module runs
-the queries and writes.
+Any format of `tracker.formats.EXPORTS` (native CSV, ACLED CSV, JSON Lines, GeoJSON),
+written to a stream (`write_export`) or, for CSV, yielded in chunks
+(`iter_export_chunks`) so a server can send a million rows in bounded memory. The
+formats say what one event becomes; this module runs the queries and writes.
 
 The native CSV is read straight from SQL (`iter_native_rows`): the cells
 `tracker.formats.native.cells` makes of a record, built from plain rows without making
@@ -18,15 +18,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TextIO
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlmodel import Session
 
-from tracker.formats.acled.verbatim import acled_export_row
-from tracker.formats.acled.write import ACLED_COLUMNS, ACLED_DATASET, acled_row
-from tracker.formats.native.cells import CSV_COLUMNS, csv_row, native_cells, record_json
+from tracker.formats.base import ExportFormat
+from tracker.formats.native.cells import CSV_COLUMNS, csv_row, native_cells
 from tracker.models import Event, EventRecord, Location, SourceRecord
 from tracker.query.events import event_parts, iter_event_records, keyset_after
 from tracker.query.filters import EventFilter
@@ -124,15 +122,6 @@ def _cells_of(
         yield [values.get(column) for column in columns]
 
 
-def write_events_jsonl(records: Iterable[EventRecord], stream: TextIO) -> int:
-    """Write one JSON object per line; return the number of events."""
-    count = 0
-    for record in records:
-        stream.write(record_json(record) + "\n")
-        count += 1
-    return count
-
-
 # --- native CSV from SQL rows -------------------------------------------------------
 
 
@@ -176,9 +165,16 @@ _EVENT_COLUMNS = (
 
 
 def iter_native_rows(
-    session: Session, event_filter: EventFilter, *, batch_size: int = BATCH
+    session: Session,
+    event_filter: EventFilter,
+    *,
+    cells: Callable[..., list[object]] = native_cells,
+    batch_size: int = BATCH,
 ) -> Iterator[list[object]]:
-    """The cells of every matching event in date order, `CSV_COLUMNS` order."""
+    """The cells of every matching event in date order, `CSV_COLUMNS` order.
+
+    `cells` makes them from an event's plain columns, fatalities, place and lists
+    (an `ExportFormat.cells_from_parts`, `native_cells` by default)."""
     connection = session.connection()  # plain rows: no ORM bookkeeping per row
     base = (
         select(*_EVENT_COLUMNS)
@@ -205,7 +201,7 @@ def iter_native_rows(
                     "longitude": row.longitude,
                     "geo_precision": row.geo_precision,
                 }
-            yield native_cells(
+            yield cells(
                 row,
                 (row.fatalities_low, row.fatalities_best, row.fatalities_high),
                 place,
@@ -216,71 +212,72 @@ def iter_native_rows(
         after = (rows[-1].date_start, rows[-1].id)
 
 
-def write_native_csv(
-    session: Session, event_filter: EventFilter, stream: TextIO
-) -> int:
-    """Write the header and every matching event to `stream`; return the count."""
-    return write_rows(iter_native_rows(session, event_filter), stream, CSV_COLUMNS)
+# --- any format of tracker.formats.EXPORTS ------------------------------------------
 
 
-def iter_native_csv_chunks(
-    session: Session,
-    event_filter: EventFilter,
-    *,
-    rows_per_chunk: int = 500,
-    byte_order_mark: bool = False,
-) -> Iterator[str]:
-    """The same CSV as text chunks (header with the first rows), one held at a time."""
-    return iter_row_chunks(
-        iter_native_rows(session, event_filter),
-        CSV_COLUMNS,
-        rows_per_chunk=rows_per_chunk,
-        byte_order_mark=byte_order_mark,
-    )
-
-
-# --- ACLED CSV -----------------------------------------------------------------------
-
-
-def write_acled_csv(records: Iterable[EventRecord], stream: TextIO) -> int:
-    """Write ACLED's header and one row per event to `stream`; return the count."""
-    return write_csv(records, stream, ACLED_COLUMNS, acled_row)
-
-
-def acled_export_columns(
-    session: Session, event_filter: EventFilter
+def export_columns(
+    session: Session, event_filter: EventFilter, fmt: ExportFormat
 ) -> tuple[str, ...]:
-    """ACLED's 31 columns, then any other column the matching events' source
-    records came with (`id`, `actor_dyad` ...), in the order first met."""
+    """The columns of a CSV export of the filter's events: the format's, then (for
+    ACLED) any other column the matching events' source records came with (`id`,
+    `actor_dyad` ...), in the order first met."""
+    if fmt.source_columns is None:
+        return fmt.columns
     query = (
         select(SourceRecord.columns)
         .distinct()
         .join(Event, Event.id == SourceRecord.event_id)
-        .where(SourceRecord.format == ACLED_DATASET, *event_filter.conditions())
+        .where(SourceRecord.format == fmt.source_columns, *event_filter.conditions())
     )
     extra: dict[str, None] = {}
     for (columns,) in session.execute(query):
-        extra.update((c, None) for c in columns if c and c not in ACLED_COLUMNS)
-    return (*ACLED_COLUMNS, *extra)
+        extra.update((c, None) for c in columns if c and c not in fmt.columns)
+    return (*fmt.columns, *extra)
 
 
-def write_acled_records(
-    records: Iterable[EventRecord],
-    stream: TextIO,
-    columns: tuple[str, ...] = ACLED_COLUMNS,
+def export_rows(
+    session: Session, event_filter: EventFilter, fmt: ExportFormat
+) -> tuple[tuple[str, ...], Iterator[list[object]]]:
+    """The columns and the rows of cells of a CSV export of the filter's events.
+
+    Rows come straight from SQL when the format can make its cells from an event's
+    parts, else from each event's record."""
+    columns = export_columns(session, event_filter, fmt)
+    if fmt.cells_from_parts is not None:
+        rows = iter_native_rows(session, event_filter, cells=fmt.cells_from_parts)
+        return columns, rows
+    assert fmt.row is not None, f"{fmt.name} is not a CSV export"
+    records = iter_event_records(session, event_filter)
+    return columns, _cells_of(records, columns, fmt.row)
+
+
+def write_export(
+    session: Session, event_filter: EventFilter, fmt: ExportFormat, stream: TextIO
 ) -> int:
-    """Write `columns` and one ACLED row per record to `stream`; return the count."""
-    return write_csv(records, stream, columns, acled_export_row)
+    """Write the filter's events in `fmt` to `stream`; return the number written."""
+    if fmt.write is not None:
+        return fmt.write(iter_event_records(session, event_filter), stream)
+    columns, rows = export_rows(session, event_filter, fmt)
+    return write_rows(rows, stream, columns)
 
 
-def write_acled_export(
-    session: Session, event_filter: EventFilter, stream: TextIO
-) -> int:
-    """The ACLED export of the filter's events (`tracker export --format acled-csv`)."""
-    columns = acled_export_columns(session, event_filter)
-    return write_acled_records(
-        iter_event_records(session, event_filter), stream, columns
+def iter_export_chunks(
+    session: Session,
+    event_filter: EventFilter,
+    fmt: ExportFormat,
+    *,
+    rows_per_chunk: int = ROWS_PER_CHUNK,
+    byte_order_mark: bool = False,
+) -> Iterator[str]:
+    """A CSV export of the filter's events as text chunks (header with the first
+    rows), one held at a time (see `iter_row_chunks`)."""
+    columns, rows = export_rows(session, event_filter, fmt)
+    return iter_row_chunks(
+        rows, columns, rows_per_chunk=rows_per_chunk, byte_order_mark=byte_order_mark
     )
+
+
+# --- ACLED: what the export leaves out ------------------------------------------------
 
 
 def acled_type_condition() -> ColumnElement[bool]:
@@ -311,34 +308,3 @@ def count_events_without_acled_type(session: Session, event_filter: EventFilter)
         .where(*event_filter.conditions(), not_(acled_type_condition()))
     )
     return session.execute(query).scalar_one()
-
-
-# --- CSV layouts ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CsvLayout:
-    """A CSV column set: its name, its columns and the function that makes a row."""
-
-    name: str
-    columns: tuple[str, ...]
-    row: Callable[[EventRecord], dict[str, object]]
-    # The columns for a filter's events, when they depend on them.
-    columns_for: Callable[[Session, EventFilter], tuple[str, ...]] | None = None
-
-    def columns_of(
-        self, session: Session, event_filter: EventFilter
-    ) -> tuple[str, ...]:
-        """The columns an export of the filter's events is written in."""
-        if self.columns_for is None:
-            return self.columns
-        return self.columns_for(session, event_filter)
-
-
-CSV_LAYOUTS: dict[str, CsvLayout] = {
-    layout.name: layout
-    for layout in (
-        CsvLayout("native", CSV_COLUMNS, csv_row),
-        CsvLayout("acled", ACLED_COLUMNS, acled_export_row, acled_export_columns),
-    )
-}

@@ -28,17 +28,10 @@ from dashboard.components.event_form_fields import dropdown
 from dashboard.components.upload_guard import register_size_guard
 from dashboard.server import uploads
 from tracker.errors import InvalidInput, NotFound, PermissionDenied, Problem
-from tracker.importing import FORMAT_CHOICES, ImportFailed, ImportReport
+from tracker.formats import AUTO, AUTO_LABEL, IMPORTS
+from tracker.importing import ImportFailed, ImportReport
 from tracker.store.accounts import Action
 
-FORMAT_LABELS = {
-    "auto": "Detect from the file",
-    "native": "Native CSV or JSON Lines (tracker export)",
-    "acled": "ACLED CSV",
-    "ucdp": "UCDP GED CSV",
-    "gdelt": "GDELT 2.0 events (tab-separated)",
-    "plover": "PLOVER JSON",
-}
 PROBLEMS_SHOWN = 100
 LINKS_SHOWN = 20
 VALUE_SHOWN = 200  # characters of a refused value shown in the problems table
@@ -115,7 +108,7 @@ def file_section() -> html.Section:
             html.H2("File and format"),
             html.Label(upload, className="import-upload-label"),
             html.Div(id=ids.IMPORT_FILE, **{"aria-live": "polite"}),
-            dropdown("Format", ids.IMPORT_FORMAT, format_options(), "auto", None),
+            dropdown("Format", ids.IMPORT_FORMAT, format_options(), AUTO, None),
             dcc.Store(id=ids.IMPORT_UPLOADED),
         ],
         className="card import-file",
@@ -150,7 +143,8 @@ def import_section() -> html.Section:
 
 def format_options() -> list[dict[str, str]]:
     """The Format choices: detection first, then each importable format."""
-    return [{"label": FORMAT_LABELS.get(n, n), "value": n} for n in FORMAT_CHOICES]
+    detect = {"label": AUTO_LABEL, "value": AUTO}
+    return [detect, *({"label": f.label, "value": f.name} for f in IMPORTS.values())]
 
 
 def problems_table(problems: Sequence[Problem]) -> html.Div:
@@ -421,7 +415,7 @@ def update_dry_run(
     if not uploaded:
         return NO_FILE, True
     try:
-        report = services.dry_run_import(uploaded["token"], format_name or "auto")
+        report = services.dry_run_import(uploaded["token"], format_name or AUTO)
     except (InvalidInput, NotFound) as error:
         return unreadable(error), True
     return dry_run_report(report), False
@@ -448,7 +442,7 @@ def on_import(
         raise PreventUpdate
     token, skip_invalid = uploaded["token"], "skip" in (skip or [])
     try:
-        report = services.run_import(token, format_name or "auto", skip_invalid)
+        report = services.run_import(token, format_name or AUTO, skip_invalid)
     except PermissionDenied as error:  # a viewer: refused on the server
         refusal = html.Div(html.P(str(error)), className="import-error", role="alert")
         return refusal, no_update, no_update

@@ -15,16 +15,11 @@ import click
 
 from tracker.cli.support import CommandError, cli_author, open_engine, reports_errors
 from tracker.db import session_scope
-from tracker.exporting import (
-    UTF8_BOM,
-    write_acled_export,
-    write_events_jsonl,
-    write_native_csv,
-)
-from tracker.formats.geojson import write_geojson
+from tracker.exporting import UTF8_BOM, write_export
+from tracker.formats import EXPORT_NAMES, EXPORTS
 from tracker.formats.jsontext import parse_json_records
 from tracker.models import EventRecord, EventStatus
-from tracker.query.events import get_event_record, iter_event_records, list_events
+from tracker.query.events import get_event_record, list_events
 from tracker.query.filter_values import LIST_FIELDS
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.store.events import save_events, validate_event_records
@@ -203,33 +198,23 @@ def add(ctx: click.Context, json_file) -> None:
     click.echo(f"{summary} (ids {ids}).")
 
 
-def _from_records(writer: Callable[[Any, Any], int]) -> Callable[..., int]:
-    """A writer of records as a writer of a filter's events."""
-
-    def write(session: Any, event_filter: Any, stream: Any) -> int:
-        return writer(iter_event_records(session, event_filter), stream)
-
-    return write
-
-
-# (session, filter, stream) -> events written. Native CSV reads plain SQL rows; the
-# other formats build each event's record.
-EXPORT_WRITERS: dict[str, Callable[[Any, Any, Any], int]] = {
-    "csv": write_native_csv,
-    "acled-csv": write_acled_export,
-    "jsonl": _from_records(write_events_jsonl),
-    "geojson": _from_records(write_geojson),
-}
+def _export_help() -> str:
+    """The --format help: each export's name, older names and what it writes."""
+    described = []
+    for fmt in EXPORTS.values():
+        aliases = f" (or {', '.join(fmt.aliases)})" if fmt.aliases else ""
+        described.append(f"{fmt.name}{aliases}: {fmt.label}")
+    return "; ".join(described) + "."
 
 
 @click.command()
 @click.option(
     "--format",
-    "fmt",
-    type=click.Choice(list(EXPORT_WRITERS)),
-    default="csv",
+    "format_name",
+    type=click.Choice(list(EXPORT_NAMES)),
+    default="native",
     show_default=True,
-    help="Native CSV, ACLED's 31 columns, JSON Lines or a GeoJSON FeatureCollection.",
+    help=_export_help(),
 )
 @click.option(
     "-o",
@@ -244,17 +229,21 @@ EXPORT_WRITERS: dict[str, Callable[[Any, Any, Any], int]] = {
 @click.pass_context
 @reports_errors
 def export(
-    ctx: click.Context, fmt: str, output: Path | None, excel: bool, **filters: Any
+    ctx: click.Context,
+    format_name: str,
+    output: Path | None,
+    excel: bool,
+    **filters: Any,
 ) -> None:
     """Export matching events, streamed in date order (the dashboard's filter)."""
-    writer = EXPORT_WRITERS[fmt]
+    fmt = EXPORT_NAMES[format_name]
     event_filter = build_filter(**filters)
     with session_scope(open_engine(ctx)) as session:
 
         def write(stream: Any) -> int:
-            if excel and fmt.endswith("csv"):
+            if excel and fmt.is_csv:
                 stream.write(UTF8_BOM)
-            return writer(session, event_filter, stream)
+            return write_export(session, event_filter, fmt, stream)
 
         if output is None:
             count = write(sys.stdout)

@@ -10,8 +10,8 @@ from tqdm import tqdm
 
 from tracker.cli.support import CommandError, cli_author, open_engine, reports_errors
 from tracker.db import session_scope
+from tracker.formats import AUTO, IMPORT_CHOICES
 from tracker.importing import (
-    FORMAT_CHOICES,
     ImportFailed,
     ImportMode,
     ImportReport,
@@ -29,8 +29,8 @@ MAX_PROBLEMS_SHOWN = 20
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(FORMAT_CHOICES),
-    default="auto",
+    type=click.Choice(IMPORT_CHOICES),
+    default=AUTO,
     show_default=True,
     help="The file's format; auto detects it from the header or shape.",
 )

@@ -1,1 +1,87 @@
-"""Outside formats, one module or package each: rows of a file <-> event records."""
+"""Outside formats, one module or package each: rows of a file <-> event records.
+
+`IMPORTS` and `EXPORTS` name every format tracker reads and writes, once, with a label
+for people and the functions that do the work: `tracker import --format` and
+`tracker export --format`, the dashboard's import menu and `/export.csv?columns=` all
+read them. `EXPORT_NAMES` adds the older export names that still work (`csv`,
+`acled-csv`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.formats.acled.read import ACLED_FORMAT
+from tracker.formats.acled.verbatim import acled_export_row
+from tracker.formats.acled.write import ACLED_COLUMNS, ACLED_DATASET
+from tracker.formats.base import ExportFormat, ImportFormat
+from tracker.formats.gdelt.read import GDELT_FORMAT
+from tracker.formats.geojson import write_geojson
+from tracker.formats.native.cells import (
+    CSV_COLUMNS,
+    csv_row,
+    native_cells,
+    write_events_jsonl,
+)
+from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
+from tracker.formats.plover.read import PLOVER_FORMAT
+from tracker.formats.ucdp import UCDP_FORMAT
+
+AUTO = "auto"  # `--format auto`: detect the format from the file's first bytes
+AUTO_LABEL = "Detect from the file"
+
+
+@dataclass(frozen=True)
+class Importable:
+    """A format a person can name on import: its readers, tried in order on the file's
+    first bytes when there is more than one (tracker's own CSV and JSON Lines)."""
+
+    name: str
+    label: str
+    readers: tuple[ImportFormat, ...]
+
+
+# In the order detection tries them.
+IMPORTS: dict[str, Importable] = {
+    entry.name: entry
+    for entry in (
+        Importable(
+            "native",
+            "Native CSV or JSON Lines (tracker export)",
+            (NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT),
+        ),
+        Importable("acled", "ACLED CSV", (ACLED_FORMAT,)),
+        Importable("ucdp", "UCDP GED CSV", (UCDP_FORMAT,)),
+        Importable("gdelt", "GDELT 2.0 events (tab-separated)", (GDELT_FORMAT,)),
+        Importable("plover", "PLOVER JSON", (PLOVER_FORMAT,)),
+    )
+}
+IMPORT_CHOICES: tuple[str, ...] = (AUTO, *IMPORTS)
+
+EXPORTS: dict[str, ExportFormat] = {
+    entry.name: entry
+    for entry in (
+        ExportFormat(
+            "native",
+            "native CSV",
+            aliases=("csv",),
+            columns=CSV_COLUMNS,
+            row=csv_row,
+            cells_from_parts=native_cells,
+        ),
+        # ACLED's 31 columns, then any other column the events' ACLED source
+        # records came with.
+        ExportFormat(
+            "acled",
+            "ACLED's 31 columns",
+            aliases=("acled-csv",),
+            columns=ACLED_COLUMNS,
+            row=acled_export_row,
+            source_columns=ACLED_DATASET,
+        ),
+        ExportFormat("jsonl", "JSON Lines", write=write_events_jsonl),
+        ExportFormat("geojson", "a GeoJSON FeatureCollection", write=write_geojson),
+    )
+}
+EXPORT_NAMES: dict[str, ExportFormat] = {
+    name: entry for entry in EXPORTS.values() for name in (entry.name, *entry.aliases)
+}

@@ -5,14 +5,16 @@ with "; " for people, and the last columns repeat actors, sources and links as J
 which keeps what the flat columns cannot (actor kind and country, which quote goes with
 which source, titles of sources without a URL, link targets by dataset and external
 id). Text cells are escaped with `escape_cell`; `unescape_cell` undoes it. An event as
-one line of JSON (`record_json`) is the native JSON Lines record.
+one line of JSON (`record_json`) is the native JSON Lines record
+(`write_events_jsonl`).
 
 Pure: the export workflow (`tracker.exporting`) reads the events and writes the file."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from tracker.models import ActorRole, EventRecord
 
@@ -192,3 +194,12 @@ def record_json(record: EventRecord) -> str:
 
     It has the shape `tracker add --json` reads back."""
     return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
+
+
+def write_events_jsonl(records: Iterable[EventRecord], stream: TextIO) -> int:
+    """Write one JSON object per line; return the number of events."""
+    count = 0
+    for record in records:
+        stream.write(record_json(record) + "\n")
+        count += 1
+    return count

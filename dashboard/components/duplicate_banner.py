@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import ids, services
+from dashboard import ids
+from dashboard.services import reads
 from tracker.matching.lookalikes import OpenDuplicates
 from tracker.query.filters import EventFilter
 
@@ -39,4 +40,4 @@ def render_banner(found: OpenDuplicates) -> html.Div:
 
 def duplicate_banner(event_filter: EventFilter) -> html.Div:
     """The banner for the events matching `event_filter` (counted in SQL)."""
-    return render_banner(services.open_duplicates(event_filter))
+    return render_banner(reads.open_duplicates(event_filter))

@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.source_record import source_record_section
-from dashboard.services import EventPageData
+from dashboard.services.reads import EventPageData
 from tracker.matching.duplicates import DuplicateRow
 from tracker.models import EventRecord
 from tracker.query.events import LinkedEvent

@@ -5,6 +5,11 @@ find it with `get_by_label`. Dash 4's Dropdown names its button by
 `aria-labelledby="<id>-value-count <id>-value"`, which overrides any `<label for>`;
 the `<id>-value-count` element exists only when a multi-select holds several values,
 so a single-select's label takes that id and the button is named "<label> <value>".
+
+One module, over 400 lines, because it is one idea that reads better whole: the
+field table (`FIELDS`), the labelled builders, and the form's parts (what, when,
+where, who, how many, sources, review) that are only those builders in a report's
+reading order. The form's logic (record, problems, messages) is in `event_draft`.
 """
 
 from __future__ import annotations

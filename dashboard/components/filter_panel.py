@@ -2,7 +2,12 @@
 
 One callback keeps the controls and the URL in step both ways: a change to a control
 writes the URL (which re-renders the page), and a URL that changes by itself (first
-load, a pasted permalink, back and forward) sets the controls."""
+load, a pasted permalink, back and forward) sets the controls.
+
+One module, over 400 lines, because it is one idea that reads better whole: the
+panel's controls, `CONTROLS`, `controls_from_filter`, `filter_from_controls` and the
+callbacks all follow one order of the same controls; split, each half would have to
+repeat the other's ids and that order."""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from typing import Any
 
 from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.server.request_guard import BadCallbackInput
+from dashboard.services import reads
 from tracker.errors import Problem
 from tracker.models import EventStatus
 from tracker.query.filters import EventFilter, parse_filter
@@ -343,8 +349,8 @@ def options_holding(event_filter: EventFilter) -> list[list[dict[str, str]]]:
     types = controls_from_filter(event_filter)[2]
     return [
         update_mode_options(types, list(event_filter.modes)),
-        services.actor_choices("", list(event_filter.actors)),
-        services.place_choices("", list(event_filter.places)),
+        reads.actor_choices("", list(event_filter.actors)),
+        reads.place_choices("", list(event_filter.places)),
     ]
 
 
@@ -419,7 +425,7 @@ def update_mode_options(types: list[list[str]], chosen: list[str] | None):
 )
 def update_actor_options(search: str | None, chosen: list[str] | None):
     """Actors matching what is typed, plus those already chosen."""
-    return services.actor_choices(search or "", chosen or [])
+    return reads.actor_choices(search or "", chosen or [])
 
 
 @callback(
@@ -429,10 +435,10 @@ def update_actor_options(search: str | None, chosen: list[str] | None):
 )
 def update_place_options(search: str | None, chosen: list[str] | None):
     """Places matching what is typed, plus those already chosen."""
-    return services.place_choices(search or "", chosen or [])
+    return reads.place_choices(search or "", chosen or [])
 
 
 @callback(Output(ids.FILTER_COUNTRIES, "options"), Input(ids.URL, "pathname"))
 def update_country_options(_pathname: str | None):
     """The countries of known places, refreshed on each page visit."""
-    return services.country_choices()
+    return reads.country_choices()

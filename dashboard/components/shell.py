@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, html
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.server import auth
+from dashboard.services import access, reads
 from tracker.query.filters import EventFilter
 from tracker.store.accounts import Action
 
@@ -34,7 +35,7 @@ def top_bar() -> html.Header:
             html.Span(id=ids.NAV_EVENT_COUNT, className="event-count"),
             *(
                 [html.A("Add event", href="/events/new", className="button add-event")]
-                if services.may(Action.ADD)
+                if access.may(Action.ADD)
                 else []
             ),
             account_menu(),
@@ -45,7 +46,7 @@ def top_bar() -> html.Header:
 
 def account_menu() -> html.Div:
     """The logged-in account and a Log out button; Log in for an anonymous reader."""
-    principal = services.current_principal()
+    principal = access.current_principal()
     if principal is None:
         return html.Div(
             html.A("Log in", href=auth.LOGIN_PATH, className="button"),
@@ -86,7 +87,7 @@ def account_menu() -> html.Div:
 def update_nav(search: str | None, _pathname: str | None = None):
     """Count the matching events, and keep the filters when moving between pages."""
     event_filter = EventFilter.from_query_string(search or "")
-    count = services.count_matching_events(event_filter)
+    count = reads.count_matching_events(event_filter)
     query = event_filter.to_query_string()
     suffix = "?" + query if query else ""
     label = f"{count:,} event{'s' if count != 1 else ''}"

@@ -5,7 +5,7 @@ callback run when the upload appears, listens on the document for the file input
 change and for a drop on the zone (the upload is loaded lazily, so listening on it
 would miss it), and writes "<name> is <size>, over the limit of <limit> ..." where
 the page shows the file's fate, before a byte is sent. Sizes are worded as
-`dashboard.services.describe_size` words them."""
+`dashboard.server.uploads.describe_size` words them."""
 
 from __future__ import annotations
 

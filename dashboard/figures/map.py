@@ -20,7 +20,7 @@ from enum import StrEnum
 
 import plotly.graph_objects as go
 
-from dashboard.figures.timeline import (
+from dashboard.figures.palette import (
     QUAD_COLOURS,
     empty_figure,
     plotly_text,

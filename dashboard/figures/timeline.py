@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -18,48 +17,17 @@ from dashboard.figures.date_axes import (
     periods_between,
 )
 from dashboard.figures.lane_layout import LANE_GAP, PlacedMark, place_marks
+from dashboard.figures.palette import (
+    QUAD_COLOURS,
+    empty_figure,
+    plotly_text,
+    type_colour,
+)
 from tracker.models import EventStatus
 from tracker.query.stats import Period, PeriodCount, choose_period
 from tracker.query.timeline import FatalityPoint, LaneMark, ScorePoint, Swimlanes
 from tracker.vocab import taxonomy
 from tracker.vocab.dates import describe_date
-
-# One hue family per PLOVER quad class (colour-blind-safe Okabe-Ito bases),
-# with shades for the types within a class.
-QUAD_COLOURS: dict[int, tuple[str, ...]] = {
-    1: ("#56B4E9", "#2b8fd0", "#8fd0f2", "#1f6fa3"),  # verbal cooperation: sky blue
-    2: ("#009E73", "#33c49a", "#006b4e", "#7fd8bd"),  # material cooperation: green
-    3: (
-        "#E69F00",
-        "#f5c04d",
-        "#b37b00",
-        "#ffd98a",
-        "#8a5e00",
-    ),  # verbal conflict: orange
-    4: (
-        "#D55E00",
-        "#a34800",
-        "#f08a45",
-        "#7a3500",
-        "#ffb380",
-    ),  # material conflict: vermilion
-}
-
-
-def plotly_text(text: str) -> str:
-    """`text` as Plotly shows it literally in labels, which read a few HTML tags
-    (<b>, <a href>) and entities: &, < and > are escaped. Quotes are not, since
-    Plotly shows &quot; as it is."""
-    return escape(text, quote=False)
-
-
-def type_colour(event_type: str) -> str:
-    """The colour of a PLOVER type: its quad class's hue, in a shade of its own."""
-    quad = taxonomy.quad_class(event_type)
-    siblings = [t for t in taxonomy.event_types() if taxonomy.quad_class(t) == quad]
-    shades = QUAD_COLOURS[quad]
-    return shades[siblings.index(event_type) % len(shades)]
-
 
 PERIOD_DAYS = {Period.DAY: 1, Period.WEEK: 7, Period.MONTH: 30, Period.YEAR: 365}
 ROW_PX = 20  # height of one swimlane row
@@ -69,22 +37,6 @@ def bar_width_ms(period: Period) -> float:
     """A bar 80% as wide as its period, in milliseconds on a date axis, so that a few
     far-apart bins are not drawn as bars weeks wide."""
     return PERIOD_DAYS[period] * DAY_MS * 0.8
-
-
-def empty_figure(message: str) -> go.Figure:
-    """A blank chart that says why it is blank."""
-    figure = go.Figure()
-    figure.add_annotation(
-        text=message,
-        showarrow=False,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        font={"size": 16},
-    )
-    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=380)
-    return figure
 
 
 def period_axis_title(period: Period) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.components.event_card import (
     event_card,
     history,
@@ -18,6 +18,7 @@ from dashboard.components.event_card import (
     possible_duplicates,
 )
 from dashboard.components.history_panel import conflict_message, history_section
+from dashboard.services import access, reads, writes
 from tracker.errors import EditConflict, TrackerError
 from tracker.store.accounts import Action
 
@@ -49,15 +50,15 @@ def layout(event_id: str | None = None, **_query: Any) -> html.Div:
 
 def page_body(event_id: int, message: Any = None) -> list[Any]:
     """The report, possible duplicates and history of an event that exists."""
-    data = services.event_page_data(event_id)
+    data = reads.event_page_data(event_id)
     if data is None:
         return [not_found(event_id)]
     record = data.record
     section = history_section(
-        services.event_history(event_id),
+        reads.event_history(event_id),
         current_version=record.version,
         summary=history(record),
-        can_restore=services.may(Action.REVERT),
+        can_restore=access.may(Action.REVERT),
         message=message,
     )
     return [
@@ -65,8 +66,8 @@ def page_body(event_id: int, message: Any = None) -> list[Any]:
             id={"type": ids.EVENT_SHOWN, "event": event_id},
             data={"id": event_id, "version": record.version},
         ),
-        event_card(data, can_edit=services.may(Action.EDIT)),
-        possible_duplicates(event_id, services.possible_duplicates(event_id)),
+        event_card(data, can_edit=access.may(Action.EDIT)),
+        possible_duplicates(event_id, reads.possible_duplicates(event_id)),
         section,
     ]
 
@@ -90,7 +91,7 @@ def on_restore(clicks: list[int | None], shown: list[dict[str, int]]):
 def restore(shown: dict[str, int], version: int) -> list[Any]:
     """The page after restoring `version` of the event the page `shown` shows."""
     try:
-        new = services.revert_event(
+        new = writes.revert_event(
             shown["id"], to_version=version, expected_version=shown["version"]
         )
     except EditConflict as error:

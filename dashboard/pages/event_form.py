@@ -5,268 +5,42 @@ the server through tracker's `EventCreate`: a refused value shows its field and 
 reason next to it (and in a summary on top), and nothing is saved. A saved event opens
 on its own page. The edit form carries the version it started from, so a save over
 someone else's newer one is refused instead of silently undoing it.
+
+This module holds the form's layouts and callbacks; turning the form into a record and
+tracker's problems into messages is pure, in `dashboard.components.event_draft`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.components import event_form_fields as fields
 from dashboard.components.duplicate_warning import duplicate_warning
+from dashboard.components.event_draft import (
+    NEW_ACTORS,
+    NEW_SOURCES,
+    Messages,
+    form_from_record,
+    place_problems,
+    record_from_form,
+)
 from dashboard.components.history_panel import conflict_message
 from dashboard.components.proposal_review import accept_mode
 from dashboard.pages.event import read_event_id
+from dashboard.services import access, reads, writes
 from tracker.errors import (
     EditConflict,
     InvalidInput,
     PermissionDenied,
-    Problem,
     TrackerError,
 )
 from tracker.matching.lookalikes import LikelyDuplicates
-from tracker.models import ActorRole, EventRecord
-from tracker.store.accounts import Action
-from tracker.vocab import taxonomy
-
-# A new event starts with the two roles most reports name, and one source.
-NEW_ACTORS = [{"role": ActorRole.INITIATOR.value}, {"role": ActorRole.TARGET.value}]
-NEW_SOURCES = [{}]
-LOCATION_PARTS = {
-    "name": "location",
-    "country": "country",
-    "admin1": "admin1",
-    "latitude": "latitude",
-    "longitude": "longitude",
-    "geo_precision": "geo_precision",
-}
-# Names of fields inside tracker's messages, in the words of the form.
-FIELD_WORDS = {
-    "date_end": "the end date",
-    "date_start": "the start date",
-    "civilians_killed": "civilians killed",
-    "children_killed": "children killed",
-}
-
-
-# --- From the form to a record, and back ----------------------------------------------
-
-
-@dataclass
-class Draft:
-    """An event read from the form, and the form row of each actor and source."""
-
-    record: dict[str, Any]
-    actor_rows: list[int] = field(default_factory=list)
-    source_rows: list[int] = field(default_factory=list)
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.strip() or None
-    return value if value != [] else None
-
-
-def _present(mapping: dict[str, Any]) -> dict[str, Any]:
-    """The entries that hold something: the model's defaults and "required" apply."""
-    return {k: v for k, v in mapping.items() if v is not None}
-
-
-def record_from_form(
-    values: dict[str, Any],
-    actors: list[dict[str, Any]],
-    sources: list[dict[str, Any]],
-    kept: dict[str, Any] | None = None,
-) -> Draft:
-    """The event record the form describes; blank fields and blank rows are left out.
-
-    `kept` holds what the edit form does not show (tags, links, the ACLED pair) so an
-    edit keeps them; the ACLED pair is derived again when the type or mode changed."""
-    v = {key: _clean(value) for key, value in values.items()}
-    kept = kept or {}
-    draft = Draft(
-        _present(
-            {
-                "title": v.get("title"),
-                "event_type": v.get("event_type"),
-                "mode": v.get("mode"),
-                "contexts": v.get("contexts"),
-                "notes": v.get("notes"),
-                "date_start": v.get("date_start"),
-                "date_end": v.get("date_end"),
-                "date_precision": v.get("date_precision"),
-                "civilians_killed": v.get("civilians_killed"),
-                "children_killed": v.get("children_killed"),
-                "injured": v.get("injured"),
-                "status": v.get("status"),
-                "confidence": v.get("confidence"),
-                "tags": kept.get("tags"),
-                "links": kept.get("links"),
-            }
-        )
-    )
-    place = _present({part: v.get(key) for part, key in LOCATION_PARTS.items()})
-    if set(place) - {"geo_precision"}:
-        draft.record["location"] = place
-    draft.record["fatalities"] = _present(
-        {n: v.get(f"fatalities_{n}") for n in ("low", "best", "high")}
-    )
-    draft.record.update(_acled_pair(v.get("event_type"), v.get("mode"), kept))
-    for index, actor in enumerate(actors):
-        if _clean(actor.get("name")) is not None:
-            draft.actor_rows.append(index)
-            actor_record = {k: _clean(actor.get(k)) for k in ("name", "role")}
-            draft.record.setdefault("actors", []).append(_present(actor_record))
-    for index, source in enumerate(sources):
-        cleaned = _present({k: _clean(source.get(k)) for k in fields.SOURCE_PARTS})
-        if cleaned:
-            draft.source_rows.append(index)
-            draft.record.setdefault("sources", []).append(cleaned)
-    return draft
-
-
-def _acled_pair(event_type: str | None, mode: str | None, kept: dict) -> dict:
-    """The ACLED pair as coded before if type and mode are unchanged, else derived."""
-    if (event_type, mode) == (kept.get("event_type"), kept.get("mode")):
-        pair = (kept.get("acled_event_type"), kept.get("acled_sub_event_type"))
-    elif event_type in taxonomy.event_types() and taxonomy.is_valid_mode(
-        event_type, mode
-    ):
-        pair = taxonomy.plover_to_acled(event_type, mode) or (None, None)
-    else:
-        pair = (None, None)
-    return _present(
-        dict(zip(("acled_event_type", "acled_sub_event_type"), pair, strict=True))
-    )
-
-
-def form_from_record(record: EventRecord) -> dict[str, Any]:
-    """The form's contents for an existing event: values, actors, sources and kept."""
-    place = record.location or {}
-    values = {
-        **record.model_dump(include={f.key for f in fields.FIELDS}),
-        **{key: place.get(part) for part, key in LOCATION_PARTS.items()},
-        **{
-            f"fatalities_{n}": record.fatalities.get(n) for n in ("low", "best", "high")
-        },
-    }
-    values = {
-        k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()
-    }
-    sources = [
-        {k: s[k].isoformat() if isinstance(s[k], dt.date) else s[k] for k in s}
-        for s in record.sources
-    ]
-    kept = {
-        **record.model_dump(
-            include={"event_type", "mode", "acled_event_type", "acled_sub_event_type"}
-        ),
-        "tags": record.tags,
-        "links": [{"relation": x["relation"], "id": x["id"]} for x in record.links],
-    }
-    return {
-        "values": values,
-        "actors": [{"name": a["name"], "role": a["role"]} for a in record.actors]
-        or NEW_ACTORS[:1],
-        "sources": sources or NEW_SOURCES,
-        "kept": kept,
-        "figures_flag": record.figures_flag,
-    }
-
-
-# --- From tracker's problems to messages next to the fields ---------------------------
-
-
-@dataclass
-class Messages:
-    """Where each problem shows: by field key, by actor or source row, and on top."""
-
-    summary: list[str] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)
-    actors: dict[int, str] = field(default_factory=dict)
-    sources: dict[int, str] = field(default_factory=dict)
-
-
-def friendly_reason(reason: str) -> str:
-    """A pydantic or tracker reason, in words a person can act on."""
-    # (pydantic's start, our words, keep the rest: "... to 90" yes, parser details no)
-    rewrites = [
-        ("Field required", "is required", False),
-        ("String should have at least 1 character", "is required", False),
-        (
-            "Input should be a valid date",
-            f"must be a date written {fields.DATE_HINT}",
-            False,
-        ),
-        ("Input should be a valid number", "must be a number", False),
-        ("Input should be a valid integer", "must be a whole number", False),
-        ("Input should be less than or equal to", "must be at most", True),
-        ("Input should be greater than or equal to", "must be at least", True),
-        ("Input should be", "must be", True),
-    ]
-    for start, words, keep_rest in rewrites:
-        if reason.startswith(start):
-            reason = words + (reason.removeprefix(start) if keep_rest else "")
-            break
-    for name, words in FIELD_WORDS.items():
-        reason = reason.replace(name, words)
-    return reason
-
-
-def place_problems(problems: list[Problem], draft: Draft) -> Messages:
-    """Put each problem next to the field it is about; all of them in the summary."""
-    messages = Messages()
-    for problem in problems:
-        reason = friendly_reason(problem.reason)
-        where, row, part = _locate(problem.field.split("."), problem.reason, draft)
-        if where in ("actors", "sources"):
-            kind, parts = (
-                ("Actor", fields.ACTOR_PARTS)
-                if where == "actors"
-                else ("Source", fields.SOURCE_PARTS)
-            )
-            text = f"{parts[part][0] if part in parts else kind}: {reason}"
-            _add(getattr(messages, where), row, text)
-            messages.summary.append(f"{kind} {row + 1}, {text}")
-            continue
-        label = fields.FIELD_BY_KEY[where].label if where else problem.field
-        text = f"{label}: {reason}"
-        if where and problem.reason.startswith(f"{where} "):  # "date_end (...) must..."
-            text = f"{label} {friendly_reason(problem.reason.split(' ', 1)[1])}"
-        if where:
-            _add(messages.fields, where, text)
-        messages.summary.append(text)
-    return messages
-
-
-def _add(messages: dict, where: Any, text: str) -> None:
-    messages[where] = "; ".join(filter(None, [messages.get(where), text]))
-
-
-def _locate(path: list[str], reason: str, draft: Draft) -> tuple[str | None, int, Any]:
-    """Where a problem shows: ("actors" or "sources", row, part) for a row's problem,
-    else (the field's key, or None for the summary only, 0, None)."""
-    head, rest = path[0], path[1:]
-    if head in ("actors", "sources") and rest and rest[0].isdigit():
-        rows = draft.actor_rows if head == "actors" else draft.source_rows
-        if int(rest[0]) < len(rows):
-            return head, rows[int(rest[0])], rest[1] if len(rest) > 1 else None
-    if head == "sources":  # none given at all: the first source row says so
-        return "sources", 0, None
-    if head == "location":  # without a part: the coordinates-in-pairs rule
-        return LOCATION_PARTS.get(rest[0] if rest else "latitude"), 0, None
-    if head == "fatalities":
-        key = f"fatalities_{rest[0] if rest else reason.split(' ', 1)[0]}"
-        return (key if key in fields.FIELD_BY_KEY else "fatalities_best"), 0, None
-    if head == "record":  # a rule across fields names its first field
-        head = reason.split(" ", 1)[0]
-    return (head if head in fields.FIELD_BY_KEY else None), 0, None
-
+from tracker.models import ActorRole
 
 # --- Pages ----------------------------------------------------------------------------
 
@@ -280,7 +54,7 @@ def add_layout(**_query: Any) -> html.Div:
 def edit_layout(event_id: str | None = None, **_query: Any) -> html.Div:
     """The form filled in from event `event_id`, or a note that there is none."""
     number = read_event_id(event_id)
-    record = services.event_record(number) if number is not None else None
+    record = reads.event_record(number) if number is not None else None
     if record is None:
         return html.Div(
             [
@@ -318,15 +92,10 @@ def form_page(
     values = contents["values"]
     cancel = f"/events/{editing['event_id']}" if editing else "/events"
     cancel = (editing or {}).get("return_to", cancel)
-    action = (
-        Action.ADD
-        if editing is None
-        else Action.REVIEW
-        if editing.get("accept")
-        else Action.EDIT
-    )
-    # Said up front; the server refuses the save anyway (see services.allowed).
-    refused = services.refusal(action)
+    editing_id = editing["event_id"] if editing else None
+    action = access.form_action({}, editing_id, bool((editing or {}).get("accept")))
+    # Said up front; the server refuses the save anyway (see access.allowed).
+    refused = access.refusal(action)
     return html.Div(
         [
             html.H1(heading),
@@ -336,7 +105,7 @@ def form_page(
             fields.what_part(values),
             fields.when_part(values),
             fields.where_part(values),
-            fields.who_part(contents["actors"], services.form_actor_names()),
+            fields.who_part(contents["actors"], reads.form_actor_names()),
             fields.how_many_part(values),
             published_figures_note(contents.get("figures_flag")),
             fields.sources_part(contents["sources"]),
@@ -444,7 +213,7 @@ def on_find_place(
     """Look the typed name up among known places and in the gazetteer."""
     if not (name or "").strip():
         return [], html.P("Type a place name first.", className="hint")
-    hits = [asdict(hit) for hit in services.find_place_choices(name)]
+    hits = [asdict(hit) for hit in reads.find_place_choices(name)]
     return hits, fields.place_list(name, hits)
 
 
@@ -542,7 +311,7 @@ def on_save(
     actors, sources = rows_of(form["actors"]), rows_of(form["sources"])
     draft = record_from_form(form["values"], actors, sources, editing.get("kept"))
     try:
-        event_id = services.save_event_form(
+        event_id = writes.save_event_form(
             draft.record,
             event_id=editing.get("event_id"),
             expected_version=editing.get("version"),
@@ -590,7 +359,7 @@ def on_cite_on(
         form["values"], actors, sources, (editing or {}).get("kept")
     )
     try:
-        services.cite_form_sources_on(draft.record, into)
+        writes.cite_form_sources_on(draft.record, into)
     except TrackerError as error:  # a viewer, or the form no longer validates
         return no_update, html.P(f"Not added: {error}", className="form-summary")
     return f"/events/{into}", None
@@ -648,7 +417,7 @@ def on_merge_into(clicks: list[int | None], editing: dict[str, Any] | None):
         raise PreventUpdate  # the warning just appeared
     into = ctx.triggered_id["event"]
     try:
-        services.merge_proposal((editing or {})["event_id"], into)
+        writes.merge_proposal((editing or {})["event_id"], into)
     except TrackerError as error:  # a viewer, or the proposal was decided meanwhile
         return no_update, html.P(f"Not merged: {error}", className="form-summary")
     return f"/events/{into}", None

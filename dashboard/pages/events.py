@@ -16,9 +16,10 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.components.export_link import export_href, export_link
 from dashboard.components.filter_panel import ignored_notice
+from dashboard.services import reads
 from tracker.query.events import EventRow
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.vocab import taxonomy
@@ -85,7 +86,7 @@ COLUMNS: list[dict[str, Any]] = [
 def layout(**query: Any) -> html.Div:
     """The count, the export links and the grid for the URL's filter."""
     event_filter, ignored = parse_filter(query)
-    total = services.count_matching_events(event_filter)
+    total = reads.count_matching_events(event_filter)
     plural = "s" if total != 1 else ""
     return html.Div(
         [
@@ -206,7 +207,7 @@ def update_grid_rows(
     order = f"{sort} {'desc' if descending else 'asc'} ?{query or ''}"
     same_order = (cursors or {}).get("order") == order
     known = dict((cursors or {}).get("blocks", {})) if same_order else {}
-    block = services.event_block(
+    block = reads.event_block(
         EventFilter.from_query_string(query or ""),
         sort=sort,
         descending=descending,

@@ -1,6 +1,6 @@
 """Map page (`/map`): matching events by place, coloured by type, sized by fatalities.
 
-Events are counted per place and quad class in SQL (`services.map_data`), so the
+Events are counted per place and quad class in SQL (`reads.map_data`), so the
 browser gets at most a few thousand markers. The outline map draws its world shapes
 from the app's assets and works offline; a street map is offered for users online."""
 
@@ -10,10 +10,11 @@ from typing import Any
 
 from dash import Input, Output, State, callback, dcc, get_asset_url, html, no_update
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.components.export_link import export_link
 from dashboard.components.filter_panel import ignored_notice
 from dashboard.figures.map import Basemap, events_map_figure, map_graph_config
+from dashboard.services import reads
 from tracker.query.filters import EventFilter, parse_filter
 
 BASEMAP_OPTIONS = [
@@ -25,7 +26,7 @@ BASEMAP_OPTIONS = [
 def layout(**query: Any) -> html.Div:
     """Build the page from the database on each load; the URL query is the filter."""
     event_filter, ignored = parse_filter(query)
-    data = services.map_data(event_filter)
+    data = reads.map_data(event_filter)
     return html.Div(
         [
             dcc.Store(id=ids.MAP_FILTER, data=event_filter.to_query_string()),
@@ -82,7 +83,7 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def map_summary(data: services.MapData, event_filter: EventFilter) -> str:
+def map_summary(data: reads.MapData, event_filter: EventFilter) -> str:
     """One line: how many matching events are on the map, at how many places."""
     if data.total == 0:
         return "No events match these filters: widen or clear them."
@@ -95,7 +96,7 @@ def map_summary(data: services.MapData, event_filter: EventFilter) -> str:
     )
 
 
-def map_notes(data: services.MapData) -> list[str]:
+def map_notes(data: reads.MapData) -> list[str]:
     """What the map leaves out or shows only roughly, in words."""
     notes = []
     if data.unmapped == 1:
@@ -129,7 +130,7 @@ def update_map(basemap: str | None, query: str | None):
     if basemap not in {b.value for b in Basemap}:
         return no_update
     event_filter = EventFilter.from_query_string(query or "")
-    data = services.map_data(event_filter)
+    data = reads.map_data(event_filter)
     return events_map_figure(data.markers, event_filter, Basemap(basemap))
 
 

@@ -17,10 +17,11 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.components.proposal_review import article_section
 from dashboard.components.upload_guard import register_size_guard
 from dashboard.server import uploads
+from dashboard.services import access, reads, writes
 from tracker.errors import InvalidInput, PermissionDenied, TrackerError
 from tracker.store.accounts import Action
 
@@ -35,7 +36,7 @@ TOO_LARGE = (
 
 def layout(article: str | None = None, **_query: Any) -> html.Div:
     """The article form, then the queue (of one article when `article` is given)."""
-    refused = services.refusal(Action.REVIEW)  # the server refuses it anyway
+    refused = access.refusal(Action.REVIEW)  # the server refuses it anyway
     return html.Div(
         [
             html.H1("Review"),
@@ -100,7 +101,7 @@ def article_form() -> html.Form:
 
 def render_queue(article_key: str | None) -> list[Any]:
     """The articles with proposals waiting (or the one asked for), newest first."""
-    queues = services.review_queue(article_key)
+    queues = reads.review_queue(article_key)
     if not queues:
         return [
             html.P(
@@ -110,7 +111,7 @@ def render_queue(article_key: str | None) -> list[Any]:
             )
         ]
     similar = {
-        p.record.id: services.similar_events(p.record.id)
+        p.record.id: reads.similar_events(p.record.id)
         for queue in queues
         for p in queue.proposals
     }
@@ -156,9 +157,9 @@ def on_upload(
     """Put an uploaded text file's contents in the text box, unless it is too large."""
     size, limit = uploads.decoded_size(contents), uploads.article_limit()
     if size > limit:
-        sizes = {"size": services.describe_size(size)}
-        reason = TOO_LARGE.format(**sizes, limit=services.describe_size(limit))
-        return no_update, f"{services.display_name(filename)} {reason}."
+        sizes = {"size": uploads.describe_size(size)}
+        reason = TOO_LARGE.format(**sizes, limit=uploads.describe_size(limit))
+        return no_update, f"{uploads.display_name(filename)} {reason}."
     _header, _, data = (contents or "").partition(",")
     try:
         return base64.b64decode(data, validate=True).decode("utf-8"), None
@@ -189,7 +190,7 @@ def on_extract(
     text, date, problems = read_article(text, published)
     if not problems:
         try:
-            queue = services.extract_article(text, date, (url or "").strip() or None)
+            queue = writes.extract_article(text, date, (url or "").strip() or None)
         except PermissionDenied as error:  # a viewer: refused on the server
             return no_update, no_update, field_messages({}, places), str(error)
         except InvalidInput as error:
@@ -199,9 +200,7 @@ def on_extract(
         return no_update, no_update, field_messages(problems, places), None
     count = len(queue.proposals)
     said = f"{count} event{'s' if count != 1 else ''} proposed from this article."
-    similar = {
-        p.record.id: services.similar_events(p.record.id) for p in queue.proposals
-    }
+    similar = {p.record.id: reads.similar_events(p.record.id) for p in queue.proposals}
     section = article_section(queue, similar)
     return [section], queue.article_key, field_messages({}, places), said
 
@@ -219,7 +218,7 @@ def on_reject(clicks: list[int | None], shown: str | None):
         raise PreventUpdate  # the buttons just appeared
     event_id, version = ctx.triggered_id["event"], ctx.triggered_id["version"]
     try:
-        services.reject_proposal(event_id, version)
+        writes.reject_proposal(event_id, version)
     except TrackerError as error:
         return no_update, str(error)
     return render_queue(shown), f"Proposal {event_id} rejected; it is kept, retracted."
@@ -248,7 +247,7 @@ def on_merge(
     if chosen.get(event_id) is None:
         return no_update, f"Choose the event proposal {event_id} duplicates first."
     try:
-        merge = services.merge_proposal(event_id, int(chosen[event_id]))
+        merge = writes.merge_proposal(event_id, int(chosen[event_id]))
     except TrackerError as error:
         return no_update, str(error)
     said = f"Proposal {event_id} merged into event {merge.kept}."

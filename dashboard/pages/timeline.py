@@ -9,7 +9,7 @@ from typing import Any
 
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.components.duplicate_banner import duplicate_banner
 from dashboard.components.export_link import export_link
 from dashboard.components.filter_panel import ignored_notice
@@ -19,6 +19,7 @@ from dashboard.figures.timeline import (
     score_figure,
     swimlane_figure,
 )
+from dashboard.services import reads
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.query.stats import Period
 from tracker.query.timeline import Headlines, Swimlanes
@@ -30,7 +31,7 @@ GRAPH_CONFIG = {"displaylogo": False}
 def layout(**query: Any) -> html.Div:
     """Build the page from the database on each load; the URL query is the filter."""
     event_filter, ignored = parse_filter(query)
-    data = services.timeline_data(event_filter)
+    data = reads.timeline_data(event_filter)
     described = event_filter.describe()
     plural = "s" if data.total != 1 else ""
     # The charts cover the dates asked for, not the whole span of events that
@@ -244,7 +245,7 @@ def update_swimlanes(lanes: int | None, query: str | None):
     if not lanes or lanes < 1:
         return no_update, no_update, no_update
     event_filter = EventFilter.from_query_string(query or "")
-    result = services.swimlanes(event_filter, lanes=int(lanes))
+    result = reads.swimlanes(event_filter, lanes=int(lanes))
     return (
         swimlane_figure(result, **date_window(event_filter)),
         swimlane_note(result),

@@ -3,8 +3,8 @@
 Every request but the login page and static files needs a logged-in account, unless
 TRACKER_PUBLIC_READ=1 lets anonymous visitors read. This gate only decides who may
 *see* the dashboard: whether a write is allowed is checked again, per action, in
-`dashboard.services`, so a crafted callback request is refused there whatever the
-pages show.
+`dashboard.services.access`, so a crafted callback request is refused there whatever
+the pages show.
 
 The session cookie is signed with TRACKER_SECRET_KEY or, without it, with a key made
 on first run and kept with the data (see `secret_key_path`), never in the repository.

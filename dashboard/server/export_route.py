@@ -26,8 +26,8 @@ from collections.abc import Iterator
 
 from flask import Flask, Response, request
 
-from dashboard import services
 from dashboard.components.export_link import EXPORT_PATH
+from dashboard.services import reads
 from tracker.errors import Problem
 from tracker.formats import EXPORTS
 from tracker.query.filters import EventFilter, parse_filter
@@ -66,9 +66,9 @@ def export_csv() -> Response:
         "Cache-Control": "no-store",
     }
     if name == "acled":
-        count = services.count_without_acled_type(event_filter)
+        count = reads.count_without_acled_type(event_filter)
         headers[WITHOUT_ACLED_TYPE_HEADER] = str(count)
-    chunks = services.export_chunks(event_filter, fmt)
+    chunks = reads.export_chunks(event_filter, fmt)
     try:
         first = next(chunks)  # runs the first query, before any byte is sent
     except Exception:

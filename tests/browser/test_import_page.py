@@ -10,8 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from dashboard import services
 from dashboard.pages import import_page
+from dashboard.server import uploads
 from tests.browser.conftest import count_events
 from tests.conftest import REPO_ROOT
 
@@ -91,7 +91,9 @@ def test_a_file_over_the_size_limit_is_refused_in_the_browser(
 ):
     huge = tmp_path / "huge.csv"
     with huge.open("wb") as handle:
-        handle.truncate(services.UPLOAD_LIMIT_BYTES + 1024 * 1024)  # sparse: quick
+        handle.truncate(
+            uploads.DEFAULT_IMPORT_LIMIT_BYTES + 1024 * 1024
+        )  # sparse: quick
     page.goto(server + "/import")
     page.get_by_label("Choose a file to import").set_input_files(huge)
     expect(page.locator("#import-file")).to_have_text(

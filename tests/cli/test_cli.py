@@ -212,6 +212,27 @@ def test_add_refuses_a_bad_record_naming_field_and_reason_and_writes_nothing(
     assert counts(database_url) == before
 
 
+@pytest.mark.parametrize(
+    "record",
+    [
+        {k: v for k, v in GOOD_EVENT.items() if k != "sources"},
+        {**GOOD_EVENT, "sources": []},
+    ],
+    ids=["no-sources-key", "empty-sources"],
+)
+def test_add_of_a_record_without_a_source_fails_naming_sources_and_writes_nothing(
+    database_url, record
+):
+    # Issue #13: the form's rule "an event needs a source" holds for `tracker add`.
+    before = counts(database_url)
+    lines = "\n".join(json.dumps(r) for r in (GOOD_EVENT, record))
+    result = invoke(database_url, "add", "--json", "-", stdin=lines)
+    assert result.exit_code == 1
+    assert "line 2, sources: give at least one source" in result.output
+    assert "nothing was written" in result.output
+    assert counts(database_url) == before
+
+
 def test_add_with_invalid_json_names_the_line(database_url):
     result = invoke(database_url, "add", "--json", "-", stdin='{"title": "a"}\n{oops\n')
     assert result.exit_code == 1

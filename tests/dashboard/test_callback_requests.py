@@ -17,6 +17,7 @@ from dash import _callback
 
 from dashboard import services
 from dashboard.app import create_app
+from dashboard.server import uploads
 from tests.conftest import REPO_ROOT, table_counts
 from tests.dashboard.conftest import client_as
 from tracker.db import make_engine
@@ -49,7 +50,7 @@ MUTATED_VALUES = [None, "x", -1, True, ["x"], {"a": 1}, list(range(10_000))]
 @pytest.fixture
 def app(database_url: str, tmp_path: Path):
     app = create_app(database_url)
-    app.server.config[services.UPLOAD_FOLDER_KEY] = str(tmp_path / "uploads")
+    app.server.config[uploads.UPLOAD_FOLDER_KEY] = str(tmp_path / "uploads")
     yield app
     app.server.config[services.ENGINE_KEY].dispose()
 

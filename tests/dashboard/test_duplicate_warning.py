@@ -13,8 +13,10 @@ from sqlalchemy import func, select, text
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
+from dashboard.components import import_report
 from dashboard.components.duplicate_banner import duplicate_banner
-from dashboard.pages import event_form, import_page
+from dashboard.components.event_draft import form_from_record
+from dashboard.pages import event_form
 from tests.dashboard.conftest import request_as
 from tracker import review
 from tracker.db import make_engine, session_scope
@@ -176,7 +178,7 @@ def strike_proposal(engine) -> int:
 def test_accept_form_of_the_strike_proposal_offers_the_merge_into_event_6(app, engine):
     proposal_id = strike_proposal(engine)
     with session_scope(engine) as session:
-        contents = event_form.form_from_record(get_event_record(session, proposal_id))
+        contents = form_from_record(get_event_record(session, proposal_id))
         record = get_event_record(session, proposal_id)
     editing = {"event_id": proposal_id, "version": 1, "kept": contents["kept"]}
     event_form.accept_mode(record, contents, editing)
@@ -264,7 +266,7 @@ def test_import_dry_run_report_names_rows_like_stored_events(app, engine, tmp_pa
     with session_scope(engine) as session:
         report = import_file(session, path, mode=ImportMode.DRY_RUN)
     assert (report.lookalikes.checked, report.lookalikes.rows) == (2, 1)
-    said = texts(import_page.dry_run_report(report))
+    said = texts(import_report.dry_run_report(report))
     assert "1 row looks like events already stored." in said
     assert f"Line 2: like  event 6, {SEED_STRIKE}" in said
     assert "same fatalities (14)" in said

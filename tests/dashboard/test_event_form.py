@@ -10,13 +10,16 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
-from dashboard.pages import event_form
-from dashboard.pages.event_form import (
+from dashboard.components.event_draft import (
     Draft,
-    on_find_place,
-    on_save,
+    form_from_record,
     place_problems,
     record_from_form,
+)
+from dashboard.pages import event_form
+from dashboard.pages.event_form import (
+    on_find_place,
+    on_save,
     update_mode_options,
 )
 from tests.dashboard.conftest import request_as
@@ -403,7 +406,7 @@ def test_on_save_bad_source_url_is_shown_on_its_row(app, engine):
 def edit_form(engine, event_id):
     """The edit form's contents and editing store, as the edit page fills them in."""
     with session_scope(engine) as session:
-        contents = event_form.form_from_record(get_event_record(session, event_id))
+        contents = form_from_record(get_event_record(session, event_id))
     editing = {"event_id": event_id, "version": 1, "kept": contents["kept"]}
     return contents, editing
 

@@ -10,6 +10,7 @@ from dashboard import ids, services
 from dashboard.app import create_app
 from dashboard.components.history_panel import describe_value
 from dashboard.pages import event
+from dashboard.services import reads, writes
 from tests.dashboard.conftest import request_as
 from tracker.db import make_engine, session_scope
 from tracker.query.events import get_event_record
@@ -47,9 +48,9 @@ def text(components) -> str:
 
 
 def edit_title(app, title: str, version: int) -> None:
-    record = services.event_record(EVENT_ID).model_dump(mode="json")
+    record = reads.event_record(EVENT_ID).model_dump(mode="json")
     record["title"] = title
-    services.save_event_form(record, event_id=EVENT_ID, expected_version=version)
+    writes.save_event_form(record, event_id=EVENT_ID, expected_version=version)
 
 
 def restore_buttons(page) -> list[dict]:

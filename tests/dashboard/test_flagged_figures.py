@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import filter_panel
 from dashboard.components.event_card import event_card
+from dashboard.components.event_draft import record_from_form
 from dashboard.pages import event_form
 from dashboard.pages.events import grid_row
+from dashboard.services import reads, writes
 from tests.dashboard.conftest import request_as
 from tests.dashboard.test_event_form import (
     SOURCE,
@@ -77,12 +79,12 @@ def by_id(page, component_id):
 
 
 def test_event_page_shows_the_flag_next_to_the_figures(app, engine, flagged_id):
-    card = event_card(services.event_page_data(flagged_id))
+    card = event_card(reads.event_page_data(flagged_id))
     assert by_id(card, ids.EVENT_FIGURES_FLAG).children == CHECK_DEATHS_FLAG
     # An event without a flag shows none.
     assert not [
         c
-        for c in walk(event_card(services.event_page_data(6)))
+        for c in walk(event_card(reads.event_page_data(6)))
         if getattr(c, "id", None) == ids.EVENT_FIGURES_FLAG
     ]
 
@@ -130,11 +132,11 @@ def test_hand_typed_best_above_high_is_refused_and_nothing_saved(app, engine):
 def test_a_flag_sent_with_a_new_event_is_not_taken(app, engine):
     # The form never sends one; a crafted request that does is checked as typed.
     before = count(engine)
-    draft = event_form.record_from_form(
+    draft = record_from_form(
         {**VALID, "fatalities_best": "10", "fatalities_high": "5"}, [], [SOURCE]
     )
     with pytest.raises(InvalidInput) as caught:
-        services.save_event_form(draft.record | {"figures_flag": "As published"})
+        writes.save_event_form(draft.record | {"figures_flag": "As published"})
     assert [(p.field, p.reason) for p in caught.value.problems] == [
         ("fatalities", "best (10) must not exceed high (5)")
     ]

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from dashboard import services
 from dashboard.app import create_app
-from dashboard.pages.event_form import record_from_form
+from dashboard.components.event_draft import record_from_form
+from dashboard.services import writes
 from tests.conftest import table_counts
 from tests.dashboard.conftest import request_as
 from tracker.errors import InvalidInput
@@ -97,7 +98,7 @@ def test_any_form_input_is_saved_or_refused_field_by_field(app):
         before = table_counts(engine)
         draft = record_from_form(VALID_FORM | changes, actors, sources)
         try:
-            services.save_event_form(draft.record)
+            writes.save_event_form(draft.record)
         except InvalidInput as error:
             outcomes["refused"] += 1
             assert all(p.field and p.reason for p in error.problems)

@@ -17,8 +17,15 @@ from sqlalchemy import func, select
 
 from dashboard import ids, services
 from dashboard.app import create_app
-from dashboard.components import shell
+from dashboard.components import import_report, shell
 from dashboard.pages import import_page
+from dashboard.server.uploads import (
+    DEFAULT_IMPORT_LIMIT_BYTES,
+    UPLOAD_FOLDER_KEY,
+    describe_size,
+    discard_upload,
+)
+from dashboard.services import writes
 from tests.conftest import REPO_ROOT
 from tests.dashboard.conftest import request_as
 from tracker.db import make_engine, session_scope
@@ -76,7 +83,7 @@ def uploads(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(database_url: str, engine, uploads: Path):
     app = create_app(database_url)
-    app.server.config[services.UPLOAD_FOLDER_KEY] = str(uploads)
+    app.server.config[UPLOAD_FOLDER_KEY] = str(uploads)
     with request_as(app, "/import", "editor"):
         yield app
     app.server.config[services.ENGINE_KEY].dispose()
@@ -151,7 +158,7 @@ def stored_files(uploads: Path) -> list[str]:
 def test_layout_offers_upload_format_and_a_disabled_import_button(app):
     page = import_page.layout()
     upload_box = find(page, ids.IMPORT_UPLOAD)
-    assert upload_box.max_size == services.UPLOAD_LIMIT_BYTES
+    assert upload_box.max_size == DEFAULT_IMPORT_LIMIT_BYTES
     assert "Choose a file to import" in text(upload_box)
     fmt = find(page, ids.IMPORT_FORMAT)
     assert [o["value"] for o in fmt.options] == list(IMPORT_CHOICES)
@@ -186,7 +193,7 @@ def test_dry_run_reports_what_importing_would_do_and_writes_nothing(
         "Unchanged": "0",
         "Rejected": "0",
     }
-    assert import_page.ATOMIC_NOTE in said
+    assert import_report.ATOMIC_NOTE in said
     assert "Nothing has been written yet." in said
     assert disabled is False
     assert count_events(engine) == 0
@@ -276,7 +283,7 @@ def test_skip_invalid_rows_imports_the_others_and_lists_the_bad_one(
 def test_upload_over_the_size_limit_is_refused_and_nothing_is_stored(
     app, engine, uploads
 ):
-    size = services.UPLOAD_LIMIT_BYTES + 1024 * 1024
+    size = DEFAULT_IMPORT_LIMIT_BYTES + 1024 * 1024
     contents = "data:text/csv;base64," + "A" * (4 * -(-size // 3))
     store, shown, _result = import_page.on_upload(contents, "huge.csv", None)
     assert store is None
@@ -311,9 +318,7 @@ def test_uploads_are_stored_under_random_tokens_not_their_names(app, uploads):
     data, shown, _ = import_page.on_upload(data_url(content), name, None)
     assert re.fullmatch(r"[0-9a-f]{32}\.jsonl", data["token"])
     assert data["name"] == "evil name.jsonl"
-    assert (
-        text(shown) == f"File: evil name.jsonl ({services.describe_size(len(content))})"
-    )
+    assert text(shown) == f"File: evil name.jsonl ({describe_size(len(content))})"
     assert stored_files(uploads) == [data["token"]]
     assert (uploads / data["token"]).read_bytes() == content
     if os.name == "posix":
@@ -325,8 +330,8 @@ def test_uploads_are_stored_under_random_tokens_not_their_names(app, uploads):
 )
 def test_a_token_from_the_browser_never_names_another_file(app, uploads, token):
     with pytest.raises(NotFound, match="no longer on the server"):
-        services.dry_run_import(token, "auto")
-    services.discard_upload(token)  # does nothing, raises nothing
+        writes.dry_run_import(token, "auto")
+    discard_upload(token)  # does nothing, raises nothing
 
 
 def test_a_new_upload_replaces_and_deletes_the_previous_file(app, uploads):

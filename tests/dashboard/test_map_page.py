@@ -22,7 +22,7 @@ from dashboard.figures.map import (
     marker_hover_text,
     marker_href,
 )
-from dashboard.figures.timeline import QUAD_COLOURS, type_colour
+from dashboard.figures.palette import QUAD_COLOURS, type_colour
 from dashboard.pages import map as map_page
 from tests.dashboard.conftest import client_as
 from tracker.db import make_engine, session_scope

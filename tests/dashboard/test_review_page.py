@@ -16,14 +16,16 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, services
+from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
+from dashboard.components.event_draft import form_from_record
 from dashboard.components.proposal_review import evidence_segments
 from dashboard.figures import timeline as timeline_figures
 from dashboard.pages import event as event_page
 from dashboard.pages import event_form, review
 from dashboard.pages import events as events_page
+from dashboard.services import reads
 from tests.dashboard.conftest import request_as
 from tracker import review as reviewing
 from tracker.db import make_engine, session_scope
@@ -322,7 +324,7 @@ def test_edit_layout_in_accept_mode_of_a_decided_event_is_a_plain_edit(app):
 def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, proposals):
     strike, _ = proposals
     with session_scope(engine) as session:
-        contents = event_form.form_from_record(get_event_record(session, strike))
+        contents = form_from_record(get_event_record(session, strike))
     editing = {"event_id": strike, "version": 1, "kept": contents["kept"]}
     event_form.accept_mode(record(engine, strike), contents, editing)
     values = {f.key: "" for f in fields.FIELDS} | contents["values"]
@@ -351,7 +353,7 @@ def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, propos
 def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposals):
     strike, _ = proposals
     figure = timeline_figures.swimlane_figure(
-        services.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
+        reads.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
     )
     drawn = [
         (trace.marker.symbol[i], data[3])

@@ -46,7 +46,7 @@ def app(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path):
     monkeypatch.setenv(uploads.IMPORT_LIMIT_ENV, "1")
     monkeypatch.setenv(uploads.ARTICLE_LIMIT_ENV, "0.25")
     app = create_app(database_url)
-    app.server.config[services.UPLOAD_FOLDER_KEY] = str(tmp_path / "uploads")
+    app.server.config[uploads.UPLOAD_FOLDER_KEY] = str(tmp_path / "uploads")
     yield app
     app.server.config[services.ENGINE_KEY].dispose()
 
@@ -108,12 +108,12 @@ def test_an_import_over_the_limit_is_refused_naming_both_sizes(app):
         "big.csv is 1.5 MB, over the limit of 1 MB for uploads; import it with "
         "`tracker import` instead. Nothing was stored."
     )
-    assert not Path(app.server.config[services.UPLOAD_FOLDER_KEY]).exists()
+    assert not Path(app.server.config[uploads.UPLOAD_FOLDER_KEY]).exists()
 
 
 def test_an_import_at_the_limit_is_stored(app):
     with request_as(app, "/import", "editor"):
-        stored = services.save_upload(data_url(MB), "at-limit.csv")
+        stored = uploads.save_upload(data_url(MB), "at-limit.csv")
     assert stored.size == MB
 
 
@@ -122,7 +122,7 @@ def test_save_upload_refuses_a_large_file_whoever_sends_it(app):
         request_as(app, "/import", "editor"),
         pytest.raises(InvalidInput) as refused,
     ):
-        services.save_upload(data_url(2 * MB), "../../etc/big.csv")
+        uploads.save_upload(data_url(2 * MB), "../../etc/big.csv")
     [problem] = refused.value.problems
     assert problem.field == "file"
     assert problem.reason.startswith("is 2 MB, over the limit of 1 MB for uploads")

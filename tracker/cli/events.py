@@ -183,10 +183,10 @@ def describe_record(record: EventRecord) -> str:
 def add(ctx: click.Context, json_file) -> None:
     """Add events from JSON records (the shape `export --format jsonl` writes).
 
-    All or nothing: if any record is invalid, every problem is listed and none is
-    saved."""
+    Each event must cite a source. All or nothing: if any record is invalid, every
+    problem is listed and none is saved."""
     rows = parse_json_records(json_file.read())
-    events = validate_event_records(rows)
+    events = validate_event_records(rows, require_source=True)
     with session_scope(open_engine(ctx)) as session:
         summary = save_events(
             session,

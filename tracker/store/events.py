@@ -103,13 +103,24 @@ class SaveSummary:
 
 # --- Validation at the door -----------------------------------------------------------
 
+NO_SOURCE = (
+    "give at least one source: its URL (or, for a report not online, its headline) "
+    "and the quote the event rests on"
+)
+
 
 def validate_event_records(
     records: Iterable[tuple[int, Mapping[str, Any]]],
+    *,
+    require_source: bool = False,
 ) -> list[EventCreate]:
     """Validate every (line, record) pair and return the validated events.
 
-    Raise InvalidInput listing all problems if any record is invalid."""
+    Raise InvalidInput listing all problems if any record is invalid. With
+    `require_source`, a record that cites no source is invalid too: an event a person
+    enters one at a time (the dashboard's form, `tracker add`) must cite what it rests
+    on, which the model itself does not ask, since an imported dataset is the source
+    of its rows."""
     events: list[EventCreate] = []
     problems: list[Problem] = []
     for line, record in records:
@@ -121,6 +132,8 @@ def validate_event_records(
             events.append(EventCreate.model_validate(writable))
         except ValidationError as error:
             problems.extend(problems_from_validation_error(error, line=line))
+        if require_source and not record.get("sources"):
+            problems.append(Problem("sources", NO_SOURCE, line=line))
     if problems:
         raise InvalidInput(problems)
     return events

@@ -1,0 +1,20 @@
+"""The dashboard's one door to the database.
+
+Each function opens one unit of work, calls tracker and returns plain results:
+`reads` for what the pages show, `writes` for what they change. Every write first
+asks `access.allowed` (that is, `tracker.store.accounts.authorize`) whether the
+logged-in account may do it, before touching the database: hiding a button is a
+courtesy, this is the check. Flask's request globals are read only here and in
+`access`."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy.engine import Engine
+
+ENGINE_KEY = "TRACKER_ENGINE"
+
+
+def engine() -> Engine:
+    """The engine of the app serving the current request."""
+    return current_app.config[ENGINE_KEY]

@@ -1,0 +1,382 @@
+"""What the pages show: each function reads in one unit of work and returns plain
+results (dataclasses of tracker's queries, or the small ones below).
+
+Nothing here writes, so nothing here asks for a permission."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from dashboard.services import engine
+from tracker import review
+from tracker.db import session_scope
+from tracker.errors import NotFound
+from tracker.exporting import count_events_without_acled_type, iter_export_chunks
+from tracker.formats.base import ExportFormat
+from tracker.matching import lookalikes
+from tracker.matching.duplicates import (
+    ALL_STATUSES,
+    DuplicateRow,
+    list_duplicate_candidates,
+)
+from tracker.models import EventRecord
+from tracker.query.events import (
+    EventRow,
+    LinkedEvent,
+    count_by_status,
+    count_events,
+    cursor_from_token,
+    cursor_to_token,
+    event_records,
+    get_event_record,
+    list_events,
+    list_linked_events,
+)
+from tracker.query.facets import Choice, search_actors, search_places
+from tracker.query.facets import country_choices as country_choices_in
+from tracker.query.filters import COUNTED_STATUSES, EventFilter
+from tracker.query.stats import (
+    LocationCount,
+    Period,
+    PeriodCount,
+    choose_period,
+    count_events_by_location,
+    count_events_by_period,
+    count_events_by_precision,
+    count_events_started_before_window,
+    count_events_without_coordinates,
+    date_bounds,
+)
+from tracker.query.timeline import (
+    FatalityPoint,
+    Headlines,
+    ScorePoint,
+    Swimlanes,
+    actor_swimlanes,
+    fatalities_by_period,
+    headline_figures,
+    score_by_period,
+)
+from tracker.store import events as event_store
+from tracker.store import history
+from tracker.store.history import HistoryEntry
+from tracker.vocab import gazetteer
+
+# --- timeline page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineData:
+    """Everything the timeline page draws, for one filter."""
+
+    counts: list[PeriodCount]
+    period: Period | None
+    total: int
+    by_precision: dict[str, int]
+    headlines: Headlines | None = None
+    scores: list[ScorePoint] = field(default_factory=list)
+    fatalities: list[FatalityPoint] = field(default_factory=list)
+    started_before_window: int = 0  # counted at the window's first day
+
+
+def timeline_data(event_filter: EventFilter) -> TimelineData:
+    """The timeline's series, binned by a period chosen from the filter's span.
+
+    Without the swimlanes (`swimlanes`): a pass over the matching events' actors,
+    the one figure that grows with the events, drawn after the rest."""
+    with session_scope(engine()) as session:
+        bounds = date_bounds(session, event_filter)
+        if bounds is None:
+            return TimelineData([], None, 0, {})
+        period = choose_period(*bounds)
+        # Actors are counted by the swimlanes, which the page asks for next.
+        headlines = headline_figures(session, event_filter, count_actors=False)
+        return TimelineData(
+            counts=count_events_by_period(session, event_filter, period),
+            period=period,
+            total=headlines.events,
+            by_precision=count_events_by_precision(session, event_filter),
+            headlines=headlines,
+            scores=score_by_period(session, event_filter, period),
+            fatalities=fatalities_by_period(session, event_filter, period),
+            started_before_window=count_events_started_before_window(
+                session, event_filter
+            ),
+        )
+
+
+def swimlanes(event_filter: EventFilter, *, lanes: int) -> Swimlanes:
+    """The busiest `lanes` actors and their events, for the swimlane chart."""
+    with session_scope(engine()) as session:
+        return actor_swimlanes(session, event_filter, lanes=lanes)
+
+
+def count_matching_events(event_filter: EventFilter) -> int:
+    """How many events match the filter."""
+    with session_scope(engine()) as session:
+        return count_events(session, event_filter)
+
+
+def _options(choices: list[Choice], chosen: list[str]) -> list[dict[str, str]]:
+    """Dropdown options: the choices found, plus chosen values they do not include."""
+    options = [{"label": c.label, "value": c.value} for c in choices]
+    found = {c.value for c in choices}
+    return options + [{"label": v, "value": v} for v in chosen if v not in found]
+
+
+def actor_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
+    """Actor options for the filter: registry names matching `search`."""
+    with session_scope(engine()) as session:
+        return _options(search_actors(session, search), chosen)
+
+
+def place_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
+    """Place options for the filter: place and admin1 names matching `search`."""
+    with session_scope(engine()) as session:
+        return _options(search_places(session, search), chosen)
+
+
+def country_choices() -> list[dict[str, str]]:
+    """Country options for the filter: the countries of known places."""
+    with session_scope(engine()) as session:
+        return _options(country_choices_in(session), [])
+
+
+# --- map page ---------------------------------------------------------------------
+
+MAP_MARKER_LIMIT = 5000  # markers sent to the browser; the busiest places are kept
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the map page draws, for one filter."""
+
+    markers: list[LocationCount]
+    total: int  # matching events
+    unmapped: int  # matching events without coordinates, so not on the map
+    truncated: bool  # more markers than the limit: only the busiest are kept
+
+
+def map_data(event_filter: EventFilter, *, limit: int = MAP_MARKER_LIMIT) -> MapData:
+    """Markers per place and quad class, and how many matching events miss the map."""
+    with session_scope(engine()) as session:
+        markers = count_events_by_location(session, event_filter, limit=limit + 1)
+        return MapData(
+            markers=markers[:limit],
+            total=count_events(session, event_filter),
+            unmapped=count_events_without_coordinates(session, event_filter),
+            truncated=len(markers) > limit,
+        )
+
+
+# --- events page and event page ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventBlock:
+    """One block of rows of the events table, and the cursor that resumes after it."""
+
+    rows: list[EventRow]
+    next_cursor: list | None  # JSON-friendly, see tracker.query.events.cursor_to_token
+
+
+def event_block(
+    event_filter: EventFilter,
+    *,
+    sort: str,
+    descending: bool,
+    size: int,
+    start: int = 0,
+    cursor: list | None = None,
+) -> EventBlock:
+    """The `size` rows after `cursor`, or, without one, from row `start` by OFFSET.
+
+    Blocks read in order always have the cursor of the block before; OFFSET is only
+    for a jump to a block whose predecessor was never read (or a cursor that no
+    longer fits the order), where it is the only way to know where to start."""
+    after = None
+    if cursor is not None:
+        try:
+            after = cursor_from_token(sort, cursor)
+        except ValueError:
+            after = None
+    with session_scope(engine()) as session:
+        rows = list_events(
+            session,
+            event_filter,
+            limit=size,
+            after=after,
+            sort=sort,
+            descending=descending,
+            offset=0 if after is not None else start,
+        )
+    next_cursor = cursor_to_token(rows[-1].cursor(sort)) if rows else None
+    return EventBlock(rows, next_cursor)
+
+
+@dataclass(frozen=True)
+class EventPageData:
+    """What the event page shows: the whole record and the events linked to it."""
+
+    record: EventRecord
+    linked: list[LinkedEvent]
+
+
+def event_page_data(event_id: int) -> EventPageData | None:
+    """The record of one event with its linked events; None when there is none."""
+    with session_scope(engine()) as session:
+        try:
+            record = get_event_record(session, event_id)
+        except NotFound:
+            return None
+        return EventPageData(record, list_linked_events(session, event_id))
+
+
+DUPLICATE_LIMIT = 50  # candidates shown on one event page
+
+
+def open_duplicates(event_filter: EventFilter) -> lookalikes.OpenDuplicates:
+    """How many events of the filter are in undecided duplicate candidates, and
+    where to start resolving them (the timeline's banner)."""
+    with session_scope(engine()) as session:
+        return lookalikes.count_events_with_open_candidates(session, event_filter)
+
+
+def possible_duplicates(event_id: int) -> list[DuplicateRow]:
+    """The duplicate candidates one event is part of, of any status, likeliest first."""
+    with session_scope(engine()) as session:
+        return list_duplicate_candidates(
+            session, status=ALL_STATUSES, event_id=event_id, limit=DUPLICATE_LIMIT
+        )
+
+
+# --- CSV export route -------------------------------------------------------------
+
+
+def export_chunks(event_filter: EventFilter, fmt: ExportFormat) -> Iterator[str]:
+    """CSV text (BOM first) of every matching event in date order, in chunks of rows.
+
+    The generator owns its session: it stays open while the response is read and is
+    closed when the stream ends, fails or is closed."""
+    bound = engine()
+
+    def chunks() -> Iterator[str]:
+        with session_scope(bound) as session:
+            yield from iter_export_chunks(
+                session, event_filter, fmt, byte_order_mark=True
+            )
+
+    return chunks()
+
+
+def count_without_acled_type(event_filter: EventFilter) -> int:
+    """How many matching events ACLED would not record (no ACLED type in the export)."""
+    with session_scope(engine()) as session:
+        return count_events_without_acled_type(session, event_filter)
+
+
+# --- add / edit form --------------------------------------------------------------
+
+ACTOR_NAME_LIMIT = 5000  # registry names offered while typing an actor's name
+
+
+def form_actor_names() -> list[str]:
+    """The registry's actor names, offered while typing an actor in the event form."""
+    with session_scope(engine()) as session:
+        return event_store.list_actor_names(session, limit=ACTOR_NAME_LIMIT)
+
+
+def event_record(event_id: int) -> EventRecord | None:
+    """The whole record of one event, to fill the edit form; None when there is none."""
+    with session_scope(engine()) as session:
+        try:
+            return get_event_record(session, event_id)
+        except NotFound:
+            return None
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    """A place the form can fill in: a known place as stored, or a gazetteer town."""
+
+    origin: str  # "known place" or "gazetteer"
+    name: str
+    country: str | None
+    admin1: str | None
+    latitude: float | None
+    longitude: float | None
+    geo_precision: str
+    population: int | None = None
+
+
+def find_place_choices(name: str, *, limit: int = 8) -> list[PlaceChoice]:
+    """Places called `name`: known places first, then towns in the gazetteer."""
+    with session_scope(engine()) as session:
+        known = [
+            PlaceChoice(
+                "known place",
+                place.name,
+                place.country,
+                place.admin1,
+                place.latitude,
+                place.longitude,
+                place.geo_precision,
+            )
+            for place in event_store.find_locations(session, name, limit=limit)
+        ]
+    towns = [
+        PlaceChoice(
+            "gazetteer",
+            town.name,
+            town.country_iso3,
+            town.admin1_name,
+            town.latitude,
+            town.longitude,
+            "exact",
+            town.population,
+        )
+        for town in gazetteer.find_places(name, limit=limit)
+    ]
+    return known + towns
+
+
+# --- import page ------------------------------------------------------------------
+
+
+def uncounted_statuses(event_ids: list[int]) -> dict[str, int]:
+    """Of `event_ids`, how many have each status the figures leave out by default
+    (proposed, retracted), so an import can say where its events went."""
+    with session_scope(engine()) as session:
+        counts = count_by_status(session, event_ids)
+    return {s: n for s, n in counts.items() if s not in COUNTED_STATUSES and n}
+
+
+def event_titles(event_ids: list[int]) -> list[tuple[int, str]]:
+    """The id and title of each of `event_ids` that exists, in the order given."""
+    with session_scope(engine()) as session:
+        return [(r.id, r.title) for r in event_records(session, event_ids)]
+
+
+# --- review page ------------------------------------------------------------------
+
+
+def review_queue(article_key: str | None = None) -> list[review.ArticleQueue]:
+    """The articles with proposals waiting (or the one asked for), newest first."""
+    with session_scope(engine()) as session:
+        return review.review_queue(session, article_key=article_key)
+
+
+def similar_events(event_id: int) -> list[review.SimilarEvent]:
+    """Known events that look like proposal `event_id`, offered for a merge."""
+    with session_scope(engine()) as session:
+        return review.similar_events(session, event_id)
+
+
+# --- edit history -----------------------------------------------------------------
+
+
+def event_history(event_id: int) -> list[HistoryEntry]:
+    """Every recorded write to the event, newest first."""
+    with session_scope(engine()) as session:
+        return history.event_history(session, event_id)

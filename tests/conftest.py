@@ -154,7 +154,7 @@ def seed_lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     import io
 
     from tracker.db import session_scope
-    from tracker.exporting import write_events_jsonl
+    from tracker.formats.native.cells import write_events_jsonl
     from tracker.query.events import iter_event_records
     from tracker.query.filters import EventFilter
     from tracker.seed import seed_database

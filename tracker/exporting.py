@@ -1,195 +1,38 @@
-"""Streamed exports of a filter's events.
+"""Streamed exports of a filter's events: the workflow that reads them, writes a file.
 
-Native CSV (one row an event) and JSON Lines, written to a stream or yielded in chunks
-(`iter_csv_chunks`) so a server can send a million rows in bounded memory.
+Any format of `tracker.formats.EXPORTS` (native CSV, ACLED CSV, JSON Lines, GeoJSON),
+written to a stream (`write_export`) or, for CSV, yielded in chunks
+(`iter_export_chunks`) so a server can send a million rows in bounded memory. The
+formats say what one event becomes; this module runs the queries and writes.
 
-The native CSV reads back without loss (`tracker.formats.native.read`): lists are joined
-with "; " for people, and the last three columns repeat actors, sources and links as
-JSON, which keeps what the flat columns cannot (actor kind and country, which quote
-goes with which source, titles of sources without a URL, link targets by dataset and
-external id). Text cells are escaped with `escape_cell`; `unescape_cell` undoes it."""
+The native CSV is read straight from SQL (`iter_native_rows`): the cells
+`tracker.formats.native.cells` makes of a record, built from plain rows without making
+a validated record per event. Exports of a million events spend their time per row;
+this path is the one the CLI (`tracker export --format csv`) and the dashboard's CSV
+download take. Events come in keyset batches in date order, each batch in four
+queries (events with their place, then actors, sources and links), so memory stays
+bounded by the batch."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
-from tracker.models import ActorRole, EventRecord
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select
+from sqlmodel import Session
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "title",
-    "event_type",
-    "mode",
-    "quad_class",
-    "score",
-    "contexts",
-    "acled_event_type",
-    "acled_sub_event_type",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "location",
-    "admin1",
-    "country",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "initiators",
-    "targets",
-    "participants",
-    "mediators",
-    "hosts",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "civilians_killed",
-    "children_killed",
-    "injured",
-    "status",
-    "confidence",
-    "tags",
-    "source_urls",
-    "quotes",
-    "links",
-    "notes",
-    "dataset",
-    "external_id",
-    "created_at",
-    "updated_at",
-    "version",
-    # Added for a lossless round trip (issue 4): the same lists as JSON.
-    "actors_json",
-    "sources_json",
-    "links_json",
-    # Why a dataset's figures are out of order (issue 17): re-imported, it lets
-    # them through as published.
-    "figures_flag",
-)
+from tracker.formats.base import ExportFormat
+from tracker.formats.native.cells import CSV_COLUMNS, csv_row, native_cells
+from tracker.models import Event, EventRecord, Location, SourceRecord
+from tracker.query.events import event_parts, iter_event_records, keyset_after
+from tracker.query.filters import EventFilter
+from tracker.vocab import taxonomy
 
-# Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-LIST_SEPARATOR = "; "
 # Excel reads a CSV as UTF-8 (not the local code page) only when it starts with this.
 UTF8_BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
-
-
-def neutralise_formula(text: str) -> str:
-    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def escape_cell(text: str) -> str:
-    """Neutralise a formula, and prefix a leading apostrophe too, so that
-    `unescape_cell` can tell the apostrophe we add from one the text starts with."""
-    return "'" + text if text.startswith((*FORMULA_PREFIXES, "'")) else text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo `escape_cell` (and `neutralise_formula`): drop the apostrophe they added."""
-    if text.startswith("'") and text[1:].startswith((*FORMULA_PREFIXES, "'")):
-        return text[1:]
-    return text
-
-
-def json_cell(items: list[dict[str, object]]) -> str | None:
-    """A list of dicts as compact JSON for one CSV cell (dates as ISO text)."""
-    if not items:
-        return None
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def csv_row(record: EventRecord) -> dict[str, object]:
-    """One event as a flat CSV row; lists are joined with '; '."""
-    fatalities = record.fatalities
-    cells = native_cells(
-        record,
-        (fatalities["low"], fatalities["best"], fatalities["high"]),
-        record.location,
-        record.actors,
-        record.sources,
-        record.links,
-    )
-    return dict(zip(CSV_COLUMNS, cells, strict=True))
-
-
-ROLE_VALUES = tuple(role.value for role in ActorRole)
-
-
-def _text_cell(value: str | None) -> str | None:
-    return escape_cell(value) if value else None
-
-
-def native_cells(
-    event: Any,
-    fatalities: tuple[int | None, int | None, int | None],
-    location: dict[str, Any] | None,
-    actors: list[dict[str, Any]],
-    sources: list[dict[str, Any]],
-    links: list[dict[str, Any]],
-) -> list[object]:
-    """The cells of one event in `CSV_COLUMNS` order.
-
-    `event` has the record's flat fields as attributes (an `EventRecord`, or a row
-    of `tracker.native_csv`); text cells are escaped, empty ones left empty."""
-    location = location or {}
-    by_role: dict[str, list[str]] = {role: [] for role in ROLE_VALUES}
-    for actor in actors:
-        by_role[actor["role"]].append(actor["name"])
-    low, best, high = fatalities
-    text = _text_cell
-
-    return [
-        event.id,
-        text(event.title),
-        event.event_type,
-        text(event.mode),
-        event.quad_class,
-        event.score,
-        text(LIST_SEPARATOR.join(event.contexts)),
-        text(event.acled_event_type),
-        text(event.acled_sub_event_type),
-        event.date_start.isoformat(),
-        event.date_end.isoformat() if event.date_end else None,
-        event.date_precision,
-        text(location.get("name")),
-        text(location.get("admin1")),
-        text(location.get("country")),
-        location.get("latitude"),
-        location.get("longitude"),
-        location.get("geo_precision"),
-        text(LIST_SEPARATOR.join(by_role["initiator"])),
-        text(LIST_SEPARATOR.join(by_role["target"])),
-        text(LIST_SEPARATOR.join(by_role["participant"])),
-        text(LIST_SEPARATOR.join(by_role["mediator"])),
-        text(LIST_SEPARATOR.join(by_role["host"])),
-        low,
-        best,
-        high,
-        event.civilians_killed,
-        event.children_killed,
-        event.injured,
-        event.status,
-        event.confidence,
-        text(LIST_SEPARATOR.join(event.tags)),
-        text(LIST_SEPARATOR.join(s["url"] for s in sources if s["url"])),
-        text(LIST_SEPARATOR.join(s["quote"] for s in sources if s["quote"])),
-        text(LIST_SEPARATOR.join(f"{k['relation']}:{k['id']}" for k in links)),
-        text(event.notes),
-        text(event.dataset),
-        text(event.external_id),
-        event.created_at.isoformat(),
-        event.updated_at.isoformat(),
-        event.version,
-        text(json_cell(actors)),
-        text(json_cell(sources)),
-        text(json_cell(links)),
-        text(event.figures_flag),
-    ]
 
 
 def write_csv(
@@ -279,17 +122,189 @@ def _cells_of(
         yield [values.get(column) for column in columns]
 
 
-def record_json(record: EventRecord) -> str:
-    """One event as a single line of JSON.
-
-    It has the shape `tracker add --json` reads back."""
-    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
+# --- native CSV from SQL rows -------------------------------------------------------
 
 
-def write_events_jsonl(records: Iterable[EventRecord], stream: TextIO) -> int:
-    """Write one JSON object per line; return the number of events."""
-    count = 0
-    for record in records:
-        stream.write(record_json(record) + "\n")
-        count += 1
-    return count
+BATCH = 2000  # events per query batch
+_EVENT_COLUMNS = (
+    Event.id,
+    Event.title,
+    Event.event_type,
+    Event.mode,
+    Event.quad_class,
+    Event.score,
+    Event.contexts,
+    Event.acled_event_type,
+    Event.acled_sub_event_type,
+    Event.date_start,
+    Event.date_end,
+    Event.date_precision,
+    Event.fatalities_low,
+    Event.fatalities_best,
+    Event.fatalities_high,
+    Event.civilians_killed,
+    Event.children_killed,
+    Event.injured,
+    Event.status,
+    Event.confidence,
+    Event.tags,
+    Event.notes,
+    Event.dataset,
+    Event.external_id,
+    Event.created_at,
+    Event.updated_at,
+    Event.version,
+    Event.figures_flag,
+    Location.name.label("place_name"),
+    Location.admin1,
+    Location.country,
+    Location.latitude,
+    Location.longitude,
+    Location.geo_precision,
+)
+
+
+def iter_native_rows(
+    session: Session,
+    event_filter: EventFilter,
+    *,
+    cells: Callable[..., list[object]] = native_cells,
+    batch_size: int = BATCH,
+) -> Iterator[list[object]]:
+    """The cells of every matching event in date order, `CSV_COLUMNS` order.
+
+    `cells` makes them from an event's plain columns, fatalities, place and lists
+    (an `ExportFormat.cells_from_parts`, `native_cells` by default)."""
+    connection = session.connection()  # plain rows: no ORM bookkeeping per row
+    base = (
+        select(*_EVENT_COLUMNS)
+        .outerjoin(Location, Location.id == Event.location_id)
+        .where(*event_filter.conditions())
+        .order_by(Event.date_start, Event.id)
+        .limit(batch_size)
+    )
+    after = None
+    while True:
+        query = base if after is None else base.where(keyset_after(after))
+        rows = connection.execute(query).all()
+        if not rows:
+            return
+        actors, sources, links = event_parts(session, [row.id for row in rows])
+        for row in rows:
+            place = None
+            if row.place_name is not None:
+                place = {
+                    "name": row.place_name,
+                    "admin1": row.admin1,
+                    "country": row.country,
+                    "latitude": row.latitude,
+                    "longitude": row.longitude,
+                    "geo_precision": row.geo_precision,
+                }
+            yield cells(
+                row,
+                (row.fatalities_low, row.fatalities_best, row.fatalities_high),
+                place,
+                actors.get(row.id, []),
+                sources.get(row.id, []),
+                links.get(row.id, []),
+            )
+        after = (rows[-1].date_start, rows[-1].id)
+
+
+# --- any format of tracker.formats.EXPORTS ------------------------------------------
+
+
+def export_columns(
+    session: Session, event_filter: EventFilter, fmt: ExportFormat
+) -> tuple[str, ...]:
+    """The columns of a CSV export of the filter's events: the format's, then (for
+    ACLED) any other column the matching events' source records came with (`id`,
+    `actor_dyad` ...), in the order first met."""
+    if fmt.source_columns is None:
+        return fmt.columns
+    query = (
+        select(SourceRecord.columns)
+        .distinct()
+        .join(Event, Event.id == SourceRecord.event_id)
+        .where(SourceRecord.format == fmt.source_columns, *event_filter.conditions())
+    )
+    extra: dict[str, None] = {}
+    for (columns,) in session.execute(query):
+        extra.update((c, None) for c in columns if c and c not in fmt.columns)
+    return (*fmt.columns, *extra)
+
+
+def export_rows(
+    session: Session, event_filter: EventFilter, fmt: ExportFormat
+) -> tuple[tuple[str, ...], Iterator[list[object]]]:
+    """The columns and the rows of cells of a CSV export of the filter's events.
+
+    Rows come straight from SQL when the format can make its cells from an event's
+    parts, else from each event's record."""
+    columns = export_columns(session, event_filter, fmt)
+    if fmt.cells_from_parts is not None:
+        rows = iter_native_rows(session, event_filter, cells=fmt.cells_from_parts)
+        return columns, rows
+    assert fmt.row is not None, f"{fmt.name} is not a CSV export"
+    records = iter_event_records(session, event_filter)
+    return columns, _cells_of(records, columns, fmt.row)
+
+
+def write_export(
+    session: Session, event_filter: EventFilter, fmt: ExportFormat, stream: TextIO
+) -> int:
+    """Write the filter's events in `fmt` to `stream`; return the number written."""
+    if fmt.write is not None:
+        return fmt.write(iter_event_records(session, event_filter), stream)
+    columns, rows = export_rows(session, event_filter, fmt)
+    return write_rows(rows, stream, columns)
+
+
+def iter_export_chunks(
+    session: Session,
+    event_filter: EventFilter,
+    fmt: ExportFormat,
+    *,
+    rows_per_chunk: int = ROWS_PER_CHUNK,
+    byte_order_mark: bool = False,
+) -> Iterator[str]:
+    """A CSV export of the filter's events as text chunks (header with the first
+    rows), one held at a time (see `iter_row_chunks`)."""
+    columns, rows = export_rows(session, event_filter, fmt)
+    return iter_row_chunks(
+        rows, columns, rows_per_chunk=rows_per_chunk, byte_order_mark=byte_order_mark
+    )
+
+
+# --- ACLED: what the export leaves out ------------------------------------------------
+
+
+def acled_type_condition() -> ColumnElement[bool]:
+    """SQL: the event has an ACLED pair of its own or through the crosswalk.
+
+    It mirrors `acled_pair`, so the database can count what the export will show."""
+    by_type = []
+    for name in taxonomy.event_types():
+        if taxonomy.plover_to_acled(name, None) is not None:
+            by_type.append(Event.event_type == name)  # every mode falls back to it
+            continue
+        modes = [
+            m for m in taxonomy.modes_for(name) if taxonomy.plover_to_acled(name, m)
+        ]
+        if modes:
+            by_type.append(and_(Event.event_type == name, Event.mode.in_(modes)))
+    own_pair = and_(
+        Event.acled_event_type.is_not(None), Event.acled_sub_event_type.is_not(None)
+    )
+    return or_(own_pair, *by_type)
+
+
+def count_events_without_acled_type(session: Session, event_filter: EventFilter) -> int:
+    """How many matching events ACLED would not record (empty ACLED type columns)."""
+    query = (
+        select(func.count())
+        .select_from(Event)
+        .where(*event_filter.conditions(), not_(acled_type_condition()))
+    )
+    return session.execute(query).scalar_one()

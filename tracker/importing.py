@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from tracker.errors import InvalidInput, Problem, problems_from_validation_error
+from tracker.formats import AUTO, IMPORT_CHOICES, IMPORTS
 from tracker.formats.base import (
     ASSUMED_KEY,
     DERIVED_ID_PREFIX,
@@ -108,47 +109,31 @@ class ImportFailed(InvalidInput):
         super().__init__(report.problems)
 
 
-def formats() -> dict[str, ImportFormat]:
-    """The importable formats by name, in the order auto-detection tries them."""
-    from tracker.formats.acled.read import ACLED_FORMAT
-    from tracker.formats.gdelt.read import GDELT_FORMAT
-    from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
-    from tracker.formats.plover.read import PLOVER_FORMAT
-    from tracker.formats.ucdp import UCDP_FORMAT
-
-    found = (
-        NATIVE_CSV_FORMAT,
-        NATIVE_JSONL_FORMAT,
-        ACLED_FORMAT,
-        UCDP_FORMAT,
-        GDELT_FORMAT,
-        PLOVER_FORMAT,
-    )
-    return {fmt.name: fmt for fmt in found}
-
-
-FORMAT_CHOICES = ("auto", "native", "acled", "ucdp", "gdelt", "plover")
-
-
-def detect_format(path: Path, format_name: str = "auto") -> tuple[ImportFormat, bool]:
+def detect_format(path: Path, format_name: str = AUTO) -> tuple[ImportFormat, bool]:
     """The format of `path` (named, or detected from its first bytes) and whether
-    it was detected; InvalidInput when it cannot be told."""
-    known = formats()
+    it was detected; InvalidInput when it cannot be told.
+
+    A name of `tracker.formats.IMPORTS` with more than one reader (native: CSV or
+    JSON Lines) is told apart by the file's first bytes too."""
     with path.open("rb") as handle:
         sample = handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
-    if format_name not in ("auto", "native"):
-        if format_name not in known:
-            choices = ", ".join(FORMAT_CHOICES)
+    if format_name == AUTO:
+        candidates = [reader for entry in IMPORTS.values() for reader in entry.readers]
+    elif format_name in IMPORTS:
+        candidates = list(IMPORTS[format_name].readers)
+    else:
+        readers = {r.name: r for entry in IMPORTS.values() for r in entry.readers}
+        if format_name not in readers:
+            choices = ", ".join(IMPORT_CHOICES)
             raise InvalidInput(
                 [Problem("format", f"unknown format; use one of {choices}")]
             )
-        return known[format_name], False
-    candidates = [
-        f for f in known.values() if format_name == "auto" or "native" in f.name
-    ]
+        candidates = [readers[format_name]]  # a reader's own name: "native-csv"
+    if len(candidates) == 1 and format_name != AUTO:
+        return candidates[0], False
     for fmt in candidates:
         if fmt.sniff(sample, path):
-            return fmt, format_name == "auto"
+            return fmt, format_name == AUTO
     reason = "cannot tell the format from the first lines; name it with --format"
     raise InvalidInput([Problem("format", reason)])
 
@@ -157,7 +142,7 @@ def import_file(
     session: Session,
     path: Path | str,
     *,
-    format_name: str = "auto",
+    format_name: str = AUTO,
     mode: ImportMode | str = ImportMode.ATOMIC,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
@@ -204,7 +189,7 @@ def import_file(
         mode is not ImportMode.DRY_RUN and (report.added + report.updated) > 0
     )
     # Flagged for an analyst to merge or dismiss, never merged; when deferred,
-    # `tracker duplicates --scan` flags them.
+    # `tracker duplicates scan` flags them.
     if duplicate_check and report.event_ids:
         report.duplicate_candidates = find_duplicate_candidates(
             session, report.event_ids

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from tracker.errors import InvalidInput, problems_from_validation_error
-from tracker.formats.json_records import parse_json_records
+from tracker.formats.jsontext import parse_json_records
 from tracker.models import ActorCreate
 from tracker.store.events import (
     UNKNOWN_AUTHOR,

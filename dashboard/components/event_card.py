@@ -363,7 +363,8 @@ def duplicate_status(row: DuplicateRow, event_id: int) -> str:
     if row.status == "open":
         return (
             f"{head}: not decided yet; an analyst merges or dismisses it with "
-            f"`tracker duplicates --merge {row.id} --keep ID` or `--dismiss {row.id}`."
+            f"`tracker duplicates merge {row.id} --keep ID` or "
+            f"`tracker duplicates dismiss {row.id}`."
         )
     if row.status == "dismissed":
         return f"{head}: judged to be different events."

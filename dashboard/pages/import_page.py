@@ -34,17 +34,10 @@ from dashboard.components.upload_guard import register_size_guard
 from dashboard.server import uploads
 from dashboard.services import access, reads, writes
 from tracker.errors import InvalidInput, NotFound, PermissionDenied
-from tracker.importing import FORMAT_CHOICES, ImportFailed
+from tracker.formats import AUTO, AUTO_LABEL, IMPORTS
+from tracker.importing import ImportFailed
 from tracker.store.accounts import Action
 
-FORMAT_LABELS = {
-    "auto": "Detect from the file",
-    "native": "Native CSV or JSON Lines (tracker export)",
-    "acled": "ACLED CSV",
-    "ucdp": "UCDP GED CSV",
-    "gdelt": "GDELT 2.0 events (tab-separated)",
-    "plover": "PLOVER JSON",
-}
 LINKS_SHOWN = 20
 UPLOAD_LABEL = "Choose a file to import"
 NO_FILE = "Choose a file above to see what importing it would do."
@@ -115,7 +108,7 @@ def file_section() -> html.Section:
             html.H2("File and format"),
             html.Label(upload, className="import-upload-label"),
             html.Div(id=ids.IMPORT_FILE, **{"aria-live": "polite"}),
-            dropdown("Format", ids.IMPORT_FORMAT, format_options(), "auto", None),
+            dropdown("Format", ids.IMPORT_FORMAT, format_options(), AUTO, None),
             dcc.Store(id=ids.IMPORT_UPLOADED),
         ],
         className="card import-file",
@@ -150,7 +143,8 @@ def import_section() -> html.Section:
 
 def format_options() -> list[dict[str, str]]:
     """The Format choices: detection first, then each importable format."""
-    return [{"label": FORMAT_LABELS.get(n, n), "value": n} for n in FORMAT_CHOICES]
+    detect = {"label": AUTO_LABEL, "value": AUTO}
+    return [detect, *({"label": f.label, "value": f.name} for f in IMPORTS.values())]
 
 
 @callback(
@@ -195,7 +189,7 @@ def update_dry_run(
     if not uploaded:
         return NO_FILE, True
     try:
-        report = writes.dry_run_import(uploaded["token"], format_name or "auto")
+        report = writes.dry_run_import(uploaded["token"], format_name or AUTO)
     except (InvalidInput, NotFound) as error:
         return unreadable(error), True
     return dry_run_report(report), False
@@ -222,7 +216,7 @@ def on_import(
         raise PreventUpdate
     token, skip_invalid = uploaded["token"], "skip" in (skip or [])
     try:
-        report = writes.run_import(token, format_name or "auto", skip_invalid)
+        report = writes.run_import(token, format_name or AUTO, skip_invalid)
     except PermissionDenied as error:  # a viewer: refused on the server
         refusal = html.Div(html.P(str(error)), className="import-error", role="alert")
         return refusal, no_update, no_update

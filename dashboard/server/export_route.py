@@ -28,13 +28,15 @@ from flask import Flask, Response, request
 
 from dashboard.services import reads
 from tracker.errors import Problem
-from tracker.formats import CSV_LAYOUTS
+from tracker.formats import EXPORTS
 from tracker.query.filters import EventFilter, parse_filter
 
 log = logging.getLogger(__name__)
 
 EXPORT_PATH = "/export.csv"  # the export links of every page point here
 NATIVE_COLUMNS = "native"
+# The CSV exports of `tracker.formats.EXPORTS`, by the name `columns=` takes.
+CSV_EXPORTS = {name: fmt for name, fmt in EXPORTS.items() if fmt.is_csv}
 WITHOUT_ACLED_TYPE_HEADER = "X-Tracker-Without-Acled-Type"
 EARLY_FAILURE = (
     "The export failed before any row was sent, so nothing was downloaded; "
@@ -53,9 +55,9 @@ def export_csv() -> Response:
     if problems:
         return Response(refusal(problems), 400, mimetype="text/plain")
     name = request.args.get("columns", NATIVE_COLUMNS)
-    layout = CSV_LAYOUTS.get(name)
-    if layout is None:
-        known = " or ".join(CSV_LAYOUTS)
+    fmt = CSV_EXPORTS.get(name)
+    if fmt is None:
+        known = " or ".join(CSV_EXPORTS)
         return Response(
             f"unknown columns {name!r}: choose {known}\n", 400, mimetype="text/plain"
         )
@@ -66,7 +68,7 @@ def export_csv() -> Response:
     if name == "acled":
         count = reads.count_without_acled_type(event_filter)
         headers[WITHOUT_ACLED_TYPE_HEADER] = str(count)
-    chunks = reads.export_chunks(event_filter, layout)
+    chunks = reads.export_chunks(event_filter, fmt)
     try:
         first = next(chunks)  # runs the first query, before any byte is sent
     except Exception:

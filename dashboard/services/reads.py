@@ -12,9 +12,8 @@ from dashboard.services import engine
 from tracker import review
 from tracker.db import session_scope
 from tracker.errors import NotFound
-from tracker.exporting import iter_csv_chunks
-from tracker.formats import CsvLayout
-from tracker.formats.acled.write import count_events_without_acled_type
+from tracker.exporting import count_events_without_acled_type, iter_export_chunks
+from tracker.formats.base import ExportFormat
 from tracker.matching.candidates import (
     ALL_STATUSES,
     DuplicateRow,
@@ -25,7 +24,6 @@ from tracker.matching.candidates import (
 from tracker.matching.similar_events import SimilarEvent
 from tracker.matching.similar_events import similar_events as similar_events_of
 from tracker.models import EventRecord
-from tracker.native_csv import iter_native_csv_chunks
 from tracker.query.events import (
     EventRow,
     LinkedEvent,
@@ -35,7 +33,6 @@ from tracker.query.events import (
     cursor_to_token,
     event_records,
     get_event_record,
-    iter_event_records,
     list_events,
     list_linked_events,
 )
@@ -260,7 +257,7 @@ def possible_duplicates(event_id: int) -> list[DuplicateRow]:
 # --- CSV export route -------------------------------------------------------------
 
 
-def export_chunks(event_filter: EventFilter, layout: CsvLayout) -> Iterator[str]:
+def export_chunks(event_filter: EventFilter, fmt: ExportFormat) -> Iterator[str]:
     """CSV text (BOM first) of every matching event in date order, in chunks of rows.
 
     The generator owns its session: it stays open while the response is read and is
@@ -269,16 +266,8 @@ def export_chunks(event_filter: EventFilter, layout: CsvLayout) -> Iterator[str]
 
     def chunks() -> Iterator[str]:
         with session_scope(bound) as session:
-            if layout.name == "native":  # cells straight from SQL rows
-                yield from iter_native_csv_chunks(
-                    session, event_filter, byte_order_mark=True
-                )
-                return
-            yield from iter_csv_chunks(
-                iter_event_records(session, event_filter),
-                columns=layout.columns_of(session, event_filter),
-                row=layout.row,
-                byte_order_mark=True,
+            yield from iter_export_chunks(
+                session, event_filter, fmt, byte_order_mark=True
             )
 
     return chunks()

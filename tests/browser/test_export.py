@@ -7,8 +7,9 @@ import io
 
 from playwright.sync_api import Page, expect
 
-from tracker.exporting import CSV_COLUMNS, UTF8_BOM
+from tracker.exporting import UTF8_BOM
 from tracker.formats.acled.write import ACLED_COLUMNS
+from tracker.formats.native.cells import CSV_COLUMNS
 
 
 def test_export_csv_downloads_the_rows_of_the_filtered_table(page: Page, server: str):

@@ -1,4 +1,4 @@
-"""In Chromium: a duplicate merged with `tracker duplicates --merge` is in both events'
+"""In Chromium: a duplicate merged with `tracker duplicates merge` is in both events'
 history, and restoring the kept event's version 1 brings back nothing retracted
 (issue #12, point 2: the merge wrote no history, so "Restore this version 1" gave a
 retracted event back).
@@ -67,7 +67,7 @@ def merged(seeded_url: str, server: str, tmp_path_factory) -> int:
         a=STRIKE,
         b=copy_id,
     )
-    _tracker(seeded_url, "duplicates", "--merge", str(candidate), "--keep", str(STRIKE))
+    _tracker(seeded_url, "duplicates", "merge", str(candidate), "--keep", str(STRIKE))
     return copy_id
 
 

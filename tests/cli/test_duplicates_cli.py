@@ -1,4 +1,4 @@
-"""`tracker duplicates`: list, scan, merge and dismiss candidates, through CliRunner.
+"""`tracker duplicates list|scan|merge|dismiss`, through CliRunner.
 
 On both backends, SQLite and PostgreSQL."""
 
@@ -80,47 +80,54 @@ def scanned(database_url: str) -> str:
     """A database with the two strikes and their candidate pair, #1."""
     records = "\n".join(json.dumps(r) for r in (ACLED, GDELT))
     assert invoke(database_url, "add", "--json", "-", stdin=records).exit_code == 0
-    result = invoke(database_url, "duplicates", "--scan")
+    result = invoke(database_url, "duplicates", "scan")
     assert result.exit_code == 0, result.output
     assert result.output == "Found 1 new duplicate candidate.\n"
     return database_url
 
 
 def test_duplicates_lists_the_open_candidates_one_a_line(scanned):
-    result = invoke(scanned, "duplicates")
+    result = invoke(scanned, "duplicates", "list")
     assert result.exit_code == 0, result.output
     assert result.stdout == LINE + "\n"
     assert result.stderr == "1 candidate.\n"
-    assert invoke(scanned, "duplicates", "--event", "2").stdout == LINE + "\n"
-    assert invoke(scanned, "duplicates", "--event", "3").stdout == ""
+    assert invoke(scanned, "duplicates", "list", "--event", "2").stdout == LINE + "\n"
+    assert invoke(scanned, "duplicates", "list", "--event", "3").stdout == ""
+
+
+def test_duplicates_alone_lists_as_duplicates_list_does(scanned):
+    alone, listed = invoke(scanned, "duplicates"), invoke(scanned, "duplicates", "list")
+    assert alone.exit_code == 0, alone.output
+    assert (alone.stdout, alone.stderr) == (listed.stdout, listed.stderr)
+    assert alone.stdout == LINE + "\n"
 
 
 def test_duplicates_scan_of_one_event_finds_its_pairs(database_url):
     records = "\n".join(json.dumps(r) for r in (ACLED, GDELT))
     assert invoke(database_url, "add", "--json", "-", stdin=records).exit_code == 0
-    result = invoke(database_url, "duplicates", "--scan", "--event", "2")
+    result = invoke(database_url, "duplicates", "scan", "--event", "2")
     assert result.output == "Found 1 new duplicate candidate.\n"
     assert invoke(database_url, "duplicates").stdout == LINE + "\n"
 
 
 def test_duplicates_scan_again_finds_nothing_new(scanned):
-    result = invoke(scanned, "duplicates", "--scan")
+    result = invoke(scanned, "duplicates", "scan")
     assert result.exit_code == 0
     assert result.output == "Found 0 new duplicate candidates.\n"
 
 
 def test_duplicates_dismiss_hides_the_pair_for_good(scanned):
-    result = invoke(scanned, "duplicates", "--dismiss", "1")
+    result = invoke(scanned, "duplicates", "dismiss", "1")
     assert result.exit_code == 0, result.output
     assert result.output == "Dismissed candidate #1: #1 and #2 stay separate events.\n"
     assert invoke(scanned, "duplicates").stdout == ""
-    dismissed = invoke(scanned, "duplicates", "--status", "dismissed").stdout
+    dismissed = invoke(scanned, "duplicates", "list", "--status", "dismissed").stdout
     assert dismissed.startswith("#1  0.80  [dismissed]  #1 Missile strike")
-    assert invoke(scanned, "duplicates", "--scan").output.startswith("Found 0 new")
+    assert invoke(scanned, "duplicates", "scan").output.startswith("Found 0 new")
 
 
 def test_duplicates_merge_retracts_the_other_event_and_keeps_the_chosen_one(scanned):
-    result = invoke(scanned, "duplicates", "--merge", "1", "--keep", "1")
+    result = invoke(scanned, "duplicates", "merge", "1", "--keep", "1")
     assert result.exit_code == 0, result.output
     assert result.output == (
         "Merged candidate #1: kept #1; #2 is retracted as its duplicate "
@@ -131,14 +138,14 @@ def test_duplicates_merge_retracts_the_other_event_and_keeps_the_chosen_one(scan
     assert after["candidates"] == [(1, "merged")]
     shown = invoke(scanned, "show", "2").output
     assert "status:     retracted" in shown and "duplicate_of: #1" in shown
-    assert "[merged]" in invoke(scanned, "duplicates", "--status", "all").stdout
+    assert "[merged]" in invoke(scanned, "duplicates", "list", "--status", "all").stdout
 
 
 def test_duplicates_merge_is_recorded_so_version_1_restores_what_it_was(scanned):
     # Regression, issue #12: the merge wrote no history, so restoring version 1 of
     # the merged-away event gave it back retracted, and of the kept one its sources
     # after the merge.
-    assert invoke(scanned, "duplicates", "--merge", "1", "--keep", "1").exit_code == 0
+    assert invoke(scanned, "duplicates", "merge", "1", "--keep", "1").exit_code == 0
     merged = state(scanned)
     assert (merged["Event"], merged["EventSource"], merged["EventLink"]) == (2, 3, 1)
 
@@ -172,13 +179,13 @@ def test_duplicates_merge_is_recorded_so_version_1_restores_what_it_was(scanned)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--dismiss", "99"], "Error: there is no duplicate candidate with id 99\n"),
+        (["dismiss", "99"], "Error: there is no duplicate candidate with id 99\n"),
         (
-            ["--merge", "99", "--keep", "1"],
+            ["merge", "99", "--keep", "1"],
             "Error: there is no duplicate candidate with id 99\n",
         ),
         (
-            ["--merge", "1", "--keep", "3"],
+            ["merge", "1", "--keep", "3"],
             "Error: 1 problem in the input; nothing was written\n"
             "  - keep: event 3 is not one of candidate #1's events (1 and 2) (got 3)\n",
         ),
@@ -197,15 +204,16 @@ def test_duplicates_with_an_unknown_candidate_or_event_exits_non_zero(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--merge", "1"], "--merge ID needs --keep EVENT_ID, and the reverse"),
-        (["--keep", "1"], "--merge ID needs --keep EVENT_ID, and the reverse"),
-        (["--scan", "--dismiss", "1"], "choose one of --scan, --dismiss and --merge"),
-        (["--status", "pending"], "'pending' is not one of"),
-        (["--dataset", "gdelt"], "--dataset goes with --scan, without --event"),
-        (
-            ["--scan", "--event", "1", "--dataset", "gdelt"],
-            "--dataset goes with --scan, without --event",
-        ),
+        (["merge", "1"], "Missing option '--keep'"),
+        (["merge", "--keep", "1"], "Missing argument 'CANDIDATE_ID'"),
+        (["dismiss"], "Missing argument 'CANDIDATE_ID'"),
+        (["list", "--status", "pending"], "'pending' is not one of"),
+        (["list", "--dataset", "gdelt"], "No such option '--dataset'"),
+        (["scan", "--keep", "1"], "No such option '--keep'"),
+        (["dismiss", "1", "--status", "open"], "No such option '--status'"),
+        (["scan", "--event", "1", "--dataset", "gdelt"], "choose --event or --dataset"),
+        (["--scan"], "No such option '--scan'"),
+        (["nope"], "No such command 'nope'"),
     ],
 )
 def test_duplicates_with_options_that_do_not_fit_together_is_a_usage_error(
@@ -228,6 +236,6 @@ def test_import_without_the_check_then_scan_of_its_dataset_flags_the_pair(
         assert result.exit_code == 0, result.output
         assert "possible duplicates" not in result.output
     assert state(database_url)["candidates"] == []
-    result = invoke(database_url, "duplicates", "--scan", "--dataset", "gdelt")
+    result = invoke(database_url, "duplicates", "scan", "--dataset", "gdelt")
     assert result.output == "Found 1 new duplicate candidate.\n"
     assert invoke(database_url, "duplicates").stdout == LINE + "\n"

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from tracker.cli.main import main
-from tracker.exporting import CSV_COLUMNS
 from tracker.formats.acled.write import ACLED_COLUMNS
+from tracker.formats.native.cells import CSV_COLUMNS
 
 
 def invoke(url: str, *args: str):

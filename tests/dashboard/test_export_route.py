@@ -23,8 +23,9 @@ from dashboard.services import ENGINE_KEY
 from tests.conftest import table_counts
 from tests.dashboard.conftest import client_as, session_cookie
 from tracker.db import make_engine, session_scope
-from tracker.exporting import CSV_COLUMNS, ROWS_PER_CHUNK, UTF8_BOM
+from tracker.exporting import ROWS_PER_CHUNK, UTF8_BOM
 from tracker.formats.acled.write import ACLED_COLUMNS
+from tracker.formats.native.cells import CSV_COLUMNS
 from tracker.models import Event, EventCreate
 from tracker.seed import seed_database
 from tracker.store.events import create_event

@@ -30,8 +30,8 @@ from tests.conftest import REPO_ROOT
 from tests.dashboard.conftest import request_as
 from tracker.db import make_engine, session_scope
 from tracker.errors import NotFound
-from tracker.exporting import write_events_jsonl
-from tracker.importing import FORMAT_CHOICES
+from tracker.formats import IMPORT_CHOICES
+from tracker.formats.native.cells import write_events_jsonl
 from tracker.models import Event
 from tracker.query.events import iter_event_records
 from tracker.query.filters import EventFilter
@@ -161,7 +161,12 @@ def test_layout_offers_upload_format_and_a_disabled_import_button(app):
     assert upload_box.max_size == DEFAULT_IMPORT_LIMIT_BYTES
     assert "Choose a file to import" in text(upload_box)
     fmt = find(page, ids.IMPORT_FORMAT)
-    assert [o["value"] for o in fmt.options] == list(FORMAT_CHOICES)
+    assert [o["value"] for o in fmt.options] == list(IMPORT_CHOICES)
+    assert [o["label"] for o in fmt.options][:3] == [
+        "Detect from the file",
+        "Native CSV or JSON Lines (tracker export)",
+        "ACLED CSV",
+    ]
     assert fmt.value == "auto"
     assert find(page, ids.IMPORT_RUN).disabled is True
     assert "Skip invalid rows" in str(find(page, ids.IMPORT_SKIP_INVALID).options)

@@ -354,7 +354,7 @@ def test_find_duplicate_candidates_later_flags_what_an_import_would_have(
         assert import_file(session, paths[0]).duplicate_candidates == 0
         deferred = import_file(session, paths[1], duplicate_check=False)
     assert deferred.duplicate_candidates == 0 and candidate_rows(engine) == []
-    assert find(engine) == 3  # `tracker duplicates --scan`
+    assert find(engine) == 3  # `tracker duplicates scan`
     scanned = candidate_rows(engine)
     with session_scope(engine) as session:
         session.execute(delete(DuplicateCandidate))

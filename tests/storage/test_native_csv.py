@@ -11,9 +11,9 @@ import io
 import pytest
 
 from tracker.db import session_scope
-from tracker.exporting import write_events_csv
+from tracker.exporting import iter_export_chunks, iter_native_rows, write_events_csv
+from tracker.formats import EXPORTS
 from tracker.models import EventCreate
-from tracker.native_csv import iter_native_csv_chunks, iter_native_rows
 from tracker.query.events import iter_event_records
 from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
@@ -60,7 +60,10 @@ def by_records(session, event_filter: EventFilter) -> str:
 def test_the_sql_path_writes_what_the_record_path_writes(events, event_filter):
     with session_scope(events) as session:
         expected = by_records(session, event_filter)
-        chunks = list(iter_native_csv_chunks(session, event_filter, rows_per_chunk=2))
+        native = EXPORTS["native"]
+        chunks = list(
+            iter_export_chunks(session, event_filter, native, rows_per_chunk=2)
+        )
     assert "".join(chunks) == expected
     assert expected.count("\n") > 1  # the filter kept some events
 

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from tests.conftest import REPO_ROOT
 from tracker.db import make_engine, session_scope
-from tracker.exporting import write_events_csv, write_events_jsonl
+from tracker.exporting import write_events_csv
+from tracker.formats.native.cells import write_events_jsonl
 from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
 from tracker.importing import ImportFailed, import_file
 from tracker.models import READ_ONLY_RECORD_KEYS, Event, EventCreate, EventRecord

@@ -10,7 +10,8 @@ import json
 import pytest
 
 from tracker.db import session_scope
-from tracker.exporting import CSV_COLUMNS, write_events_csv, write_events_jsonl
+from tracker.exporting import write_events_csv
+from tracker.formats.native.cells import CSV_COLUMNS, write_events_jsonl
 from tracker.query.events import count_events, iter_event_records
 from tracker.query.filters import EventFilter
 from tracker.query.stats import Period, count_events_by_period, date_bounds

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from tracker.exporting import CSV_COLUMNS, UTF8_BOM, csv_row, iter_csv_chunks
-from tracker.formats import CSV_LAYOUTS
+from tracker.exporting import UTF8_BOM, iter_csv_chunks, write_csv
+from tracker.formats import EXPORT_NAMES, EXPORTS
 from tracker.formats.acled.verbatim import acled_export_row
 from tracker.formats.acled.write import (
     ACLED_COLUMNS,
     acled_row,
     acled_sides,
     disorder_type,
-    write_acled_csv,
 )
+from tracker.formats.native.cells import CSV_COLUMNS, csv_row
 from tracker.models import EventRecord
 
 ARTICLE = {
@@ -350,20 +350,35 @@ def test_acled_row_neutralises_formulas_but_keeps_negative_numbers_numeric():
     assert row["longitude"] == -32.5
 
 
-def test_write_acled_csv_writes_the_header_and_one_row_per_event():
+def test_write_csv_of_acled_rows_writes_the_header_and_one_row_per_event():
     buffer = io.StringIO()
-    count = write_acled_csv([record(), record(id=7)], buffer)
+    count = write_csv([record(), record(id=7)], buffer, ACLED_COLUMNS, acled_row)
     rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
     assert count == 2
     assert tuple(rows[0]) == ACLED_COLUMNS
     assert [r["event_id_cnty"] for r in rows] == ["TRK6", "TRK7"]
 
 
-def test_csv_layouts_offer_the_native_and_acled_columns():
-    assert CSV_LAYOUTS["native"].columns == CSV_COLUMNS
-    assert CSV_LAYOUTS["acled"].columns == ACLED_COLUMNS
+def test_csv_exports_offer_the_native_and_acled_columns():
+    assert EXPORTS["native"].columns == CSV_COLUMNS
+    assert EXPORTS["acled"].columns == ACLED_COLUMNS
     # An event imported from ACLED gives its row back (tracker.formats.acled.verbatim).
-    assert CSV_LAYOUTS["acled"].row is acled_export_row
+    assert EXPORTS["acled"].row is acled_export_row
+    assert [name for name, fmt in EXPORTS.items() if fmt.is_csv] == ["native", "acled"]
+
+
+def test_the_older_export_names_still_name_their_format():
+    # Regression, issue #13: `--format csv` and `acled-csv` keep working.
+    assert EXPORT_NAMES["csv"] is EXPORTS["native"]
+    assert EXPORT_NAMES["acled-csv"] is EXPORTS["acled"]
+    assert list(EXPORT_NAMES) == [
+        "native",
+        "csv",
+        "acled",
+        "acled-csv",
+        "jsonl",
+        "geojson",
+    ]
 
 
 def test_iter_csv_chunks_yields_the_header_with_the_first_rows_then_the_rest():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.exporting import neutralise_formula
+from tracker.formats.native.cells import neutralise_formula
 
 
 @pytest.mark.parametrize(

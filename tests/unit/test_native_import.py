@@ -12,8 +12,8 @@ import pytest
 from pydantic import ValidationError
 
 from tracker.errors import InvalidInput
-from tracker.exporting import escape_cell, unescape_cell
 from tracker.formats.base import RawRow, RowProblem
+from tracker.formats.native.cells import escape_cell, unescape_cell
 from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
 from tracker.models import EventCreate
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tracker.errors import InvalidInput
-from tracker.formats.json_records import parse_json_records
+from tracker.formats.jsontext import parse_json_records
 
 
 def test_parse_single_pretty_printed_object_reports_its_first_line():

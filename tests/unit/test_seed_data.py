@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from tests.conftest import REPO_ROOT, SEED_ARTICLE, require_shared
-from tracker.formats.json_records import parse_json_records
+from tracker.formats.jsontext import parse_json_records
 from tracker.models import ActorCreate
 from tracker.store.events import validate_event_records
 

@@ -1,46 +1,87 @@
-"""Outside formats, one module each (ACLED now; UCDP GED and GDELT later).
+"""Outside formats, one module or package each: rows of a file <-> event records.
 
-`CSV_LAYOUTS` names the column sets a CSV export can be written in: "native" (the
-documented `tracker.exporting.CSV_COLUMNS`) and "acled" (ACLED's 31 columns, then any
-other column the events' ACLED source records came with)."""
+`IMPORTS` and `EXPORTS` name every format tracker reads and writes, once, with a label
+for people and the functions that do the work: `tracker import --format` and
+`tracker export --format`, the dashboard's import menu and `/export.csv?columns=` all
+read them. `EXPORT_NAMES` adds the older export names that still work (`csv`,
+`acled-csv`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from tracker.formats.acled.read import ACLED_FORMAT
+from tracker.formats.acled.verbatim import acled_export_row
+from tracker.formats.acled.write import ACLED_COLUMNS, ACLED_DATASET
+from tracker.formats.base import ExportFormat, ImportFormat
+from tracker.formats.gdelt.read import GDELT_FORMAT
+from tracker.formats.geojson import write_geojson
+from tracker.formats.native.cells import (
+    CSV_COLUMNS,
+    csv_row,
+    native_cells,
+    write_events_jsonl,
+)
+from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
+from tracker.formats.plover.read import PLOVER_FORMAT
+from tracker.formats.ucdp import UCDP_FORMAT
 
-from tracker.exporting import CSV_COLUMNS, csv_row
-from tracker.formats.acled.verbatim import acled_export_columns, acled_export_row
-from tracker.formats.acled.write import ACLED_COLUMNS
-from tracker.models import EventRecord
-from tracker.query.filters import EventFilter
+AUTO = "auto"  # `--format auto`: detect the format from the file's first bytes
+AUTO_LABEL = "Detect from the file"
 
 
 @dataclass(frozen=True)
-class CsvLayout:
-    """A CSV column set: its name, its columns and the function that makes a row."""
+class Importable:
+    """A format a person can name on import: its readers, tried in order on the file's
+    first bytes when there is more than one (tracker's own CSV and JSON Lines)."""
 
     name: str
-    columns: tuple[str, ...]
-    row: Callable[[EventRecord], dict[str, object]]
-    # The columns for a filter's events, when they depend on them.
-    columns_for: Callable[[Session, EventFilter], tuple[str, ...]] | None = None
-
-    def columns_of(
-        self, session: Session, event_filter: EventFilter
-    ) -> tuple[str, ...]:
-        """The columns an export of the filter's events is written in."""
-        if self.columns_for is None:
-            return self.columns
-        return self.columns_for(session, event_filter)
+    label: str
+    readers: tuple[ImportFormat, ...]
 
 
-CSV_LAYOUTS: dict[str, CsvLayout] = {
-    layout.name: layout
-    for layout in (
-        CsvLayout("native", CSV_COLUMNS, csv_row),
-        CsvLayout("acled", ACLED_COLUMNS, acled_export_row, acled_export_columns),
+# In the order detection tries them.
+IMPORTS: dict[str, Importable] = {
+    entry.name: entry
+    for entry in (
+        Importable(
+            "native",
+            "Native CSV or JSON Lines (tracker export)",
+            (NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT),
+        ),
+        Importable("acled", "ACLED CSV", (ACLED_FORMAT,)),
+        Importable("ucdp", "UCDP GED CSV", (UCDP_FORMAT,)),
+        Importable("gdelt", "GDELT 2.0 events (tab-separated)", (GDELT_FORMAT,)),
+        Importable("plover", "PLOVER JSON", (PLOVER_FORMAT,)),
     )
+}
+IMPORT_CHOICES: tuple[str, ...] = (AUTO, *IMPORTS)
+
+EXPORTS: dict[str, ExportFormat] = {
+    entry.name: entry
+    for entry in (
+        ExportFormat(
+            "native",
+            "native CSV",
+            aliases=("csv",),
+            columns=CSV_COLUMNS,
+            row=csv_row,
+            cells_from_parts=native_cells,
+        ),
+        # ACLED's 31 columns, then any other column the events' ACLED source
+        # records came with.
+        ExportFormat(
+            "acled",
+            "ACLED's 31 columns",
+            aliases=("acled-csv",),
+            columns=ACLED_COLUMNS,
+            row=acled_export_row,
+            source_columns=ACLED_DATASET,
+        ),
+        ExportFormat("jsonl", "JSON Lines", write=write_events_jsonl),
+        ExportFormat("geojson", "a GeoJSON FeatureCollection", write=write_geojson),
+    )
+}
+EXPORT_NAMES: dict[str, ExportFormat] = {
+    name: entry for entry in EXPORTS.values() for name in (entry.name, *entry.aliases)
 }

@@ -9,15 +9,19 @@ set-based writes and all-or-nothing transactions.
 A format may also tell what it assumed, so the report can say it in words: a method
 `describe_file(path) -> list[str]` (what the file's header lacks or adds, read once per
 import), and the record key `ASSUMED_KEY` (what was assumed for that row; the import
-counts the rows behind each wording and drops the key)."""
+counts the rows behind each wording and drops the key).
+
+`ExportFormat` is the export side: what one event becomes in a file."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
+
+from tracker.models import EventRecord
 
 
 @dataclass(frozen=True)
@@ -99,3 +103,29 @@ class ImportFormat(Protocol):
         """The file's column behind a record field path such as "location.latitude"
         (the field itself when there is no better answer)."""
         ...
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """An export: its name, label and what one event becomes.
+
+    A CSV export has `columns` and `row` (one record as cells by column); with
+    `cells_from_parts` its cells are also made from an event's plain columns and
+    lists without building its record, and the export reads them straight from SQL.
+    `source_columns` names the format of the source records whose other columns
+    follow `columns`. Any other export has `write`: records to a stream, returning
+    the count. `tracker.exporting` runs the queries and writes the file."""
+
+    name: str  # `tracker export --format`, `/export.csv?columns=`
+    label: str
+    aliases: tuple[str, ...] = ()  # older names that still work
+    columns: tuple[str, ...] = ()
+    row: Callable[[EventRecord], dict[str, object]] | None = None
+    cells_from_parts: Callable[..., list[object]] | None = None
+    source_columns: str | None = None
+    write: Callable[[Iterable[EventRecord], TextIO], int] | None = None
+
+    @property
+    def is_csv(self) -> bool:
+        """Whether the export is a CSV file (one row an event)."""
+        return self.row is not None

@@ -39,7 +39,8 @@ from tracker.models import (
 from tracker.store.event_rows import content_hash, event_values, write_links
 from tracker.store.events import record_imported
 from tracker.store.history import Author, state_of, states_of
-from tracker.store.registry import Resolved, name_key, resolve_actor_names
+from tracker.store.registry import Resolved, resolve_actor_names
+from tracker.vocab.actor_names import name_key
 
 # Registry ids kept per import; past this many the cache starts again, so memory stays
 # bounded on files with millions of distinct places.

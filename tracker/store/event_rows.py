@@ -30,6 +30,7 @@ from tracker.models import (
 from tracker.query.events import find_event_by_external_id
 from tracker.store import registry
 from tracker.vocab import taxonomy
+from tracker.vocab.actor_names import name_key
 
 LATER_HASHED_FIELDS = ("figures_flag", "source_record")
 
@@ -103,11 +104,11 @@ def write_participants(session: Session, event: Event, data: EventCreate) -> Non
     session.exec(delete(EventActor).where(EventActor.event_id == event.id))
     session.exec(delete(EventSource).where(EventSource.event_id == event.id))
     resolved = registry.resolve_actor_names(
-        session, {registry.name_key(ref.name): ref for ref in data.actors}
+        session, {name_key(ref.name): ref for ref in data.actors}
     )
     seen_roles: set[tuple[int, str]] = set()
     for ref in data.actors:
-        actor = resolved[registry.name_key(ref.name)]
+        actor = resolved[name_key(ref.name)]
         if (actor.id, ref.role.value) not in seen_roles:
             seen_roles.add((actor.id, ref.role.value))
             given = (

@@ -22,7 +22,6 @@ created when new; `save_actor` writes a registry actor with its aliases (the see
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -44,25 +43,11 @@ from tracker.models import (
     SourceIn,
 )
 from tracker.query.registry import find_actor
+from tracker.vocab.actor_names import name_key, without_period
 
-# "(2000-)", "(1991-1999)": a period of office, at the very end of the name.
-PERIOD_SUFFIX = re.compile(r"\s*\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)\s*$")
 CHUNK = 1000  # keys per IN (...) list
 
 ACTORS, ALIASES = Actor.__table__, ActorAlias.__table__
-
-
-def name_key(name: str) -> str:
-    """An actor's name as looked up: case-folded, without surrounding blanks."""
-    return name.strip().casefold()
-
-
-def without_period(name: str) -> str:
-    """`name` without a trailing ACLED period of office ("(2000-)", "(1991-1999)").
-
-    A name that is nothing but a period is kept whole: there is no name left."""
-    bare = PERIOD_SUFFIX.sub("", name).strip()
-    return bare or name.strip()
 
 
 class Resolved(NamedTuple):

@@ -1,2 +1,2 @@
-"""The vocabulary: taxonomy, dates, gazetteer. Plain data and pure functions; no
-sessions."""
+"""The vocabulary: taxonomy, dates, gazetteer, actor names. Plain data and pure
+functions; no sessions."""

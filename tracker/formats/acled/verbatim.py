@@ -24,28 +24,25 @@ event are compared as the import compared them, not by a second parser:
   verbatim.
 
 A cell a spreadsheet would run as a formula is neutralised as in every export
-(`tracker.exporting.neutralise_formula`); numbers such as "-17.4" are left as they are.
+(`tracker.formats.native.cells.neutralise_formula`); numbers such as "-17.4" are left
+as they are.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlmodel import Session
 
-from tracker.exporting import neutralise_formula, write_csv
 from tracker.formats.acled.read import ACLED_FORMAT, CIVILIANS_TARGETED_TAG
 from tracker.formats.acled.write import ACLED_COLUMNS, ACLED_DATASET, acled_row
 from tracker.formats.base import ASSUMED_KEY, RawRow, RowProblem
-from tracker.models import Event, EventCreate, EventRecord, SourceRecord
-from tracker.query.events import iter_event_records
-from tracker.query.filters import EventFilter
-from tracker.store.registry import name_key
+from tracker.formats.native.cells import neutralise_formula
+from tracker.models import EventCreate, EventRecord
+from tracker.vocab.actor_names import name_key
 
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
@@ -200,39 +197,3 @@ def acled_export_row(record: EventRecord) -> dict[str, object]:
     for column, value in verbatim_cells(record).items():
         row[column] = value if NUMBER.fullmatch(value) else neutralise_formula(value)
     return row
-
-
-def acled_export_columns(
-    session: Session, event_filter: EventFilter
-) -> tuple[str, ...]:
-    """ACLED's 31 columns, then any other column the matching events' source
-    records came with (`id`, `actor_dyad` ...), in the order first met."""
-    query = (
-        select(SourceRecord.columns)
-        .distinct()
-        .join(Event, Event.id == SourceRecord.event_id)
-        .where(SourceRecord.format == ACLED_DATASET, *event_filter.conditions())
-    )
-    extra: dict[str, None] = {}
-    for (columns,) in session.execute(query):
-        extra.update((c, None) for c in columns if c and c not in ACLED_COLUMNS)
-    return (*ACLED_COLUMNS, *extra)
-
-
-def write_acled_records(
-    records: Iterable[EventRecord],
-    stream: TextIO,
-    columns: tuple[str, ...] = ACLED_COLUMNS,
-) -> int:
-    """Write `columns` and one ACLED row per record to `stream`; return the count."""
-    return write_csv(records, stream, columns, acled_export_row)
-
-
-def write_acled_export(
-    session: Session, event_filter: EventFilter, stream: TextIO
-) -> int:
-    """The ACLED export of the filter's events (`tracker export --format acled-csv`)."""
-    columns = acled_export_columns(session, event_filter)
-    return write_acled_records(
-        iter_event_records(session, event_filter), stream, columns
-    )

@@ -17,8 +17,8 @@ How our model maps onto them, and where the mapping is a decision of ours:
   codebook table (formats.md 1.2). Events ACLED would not record (no pair: threats,
   accusations, concessions ...) are NOT skipped: the file holds exactly the events of
   the filter, and these three columns are empty on their rows.
-  `count_events_without_acled_type` counts them in SQL; the export route sends the
-  number as X-Tracker-Without-Acled-Type.
+  `tracker.exporting.count_events_without_acled_type` counts them in SQL; the export
+  route sends the number as X-Tracker-Without-Acled-Type.
 - actor1, actor2, assoc_actor_1, assoc_actor_2: actor1 is the first initiator (or
   participant), actor2 the first target, the others are the associated actors. An event
   with no target (talks, a swap, two-sided fighting: PLOVER lists every side as an
@@ -45,23 +45,19 @@ Text cells that a spreadsheet would run as a formula are neutralised.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from collections.abc import Sequence
+from typing import Any
 
 import pycountry
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select
-from sqlmodel import Session
 
-from tracker.exporting import LIST_SEPARATOR, neutralise_formula, write_csv
+from tracker.formats.native.cells import LIST_SEPARATOR, neutralise_formula
 from tracker.models import (
     ActorKind,
     ActorRole,
     DatePrecision,
-    Event,
     EventRecord,
     GeoPrecision,
 )
-from tracker.query.filters import EventFilter
 from tracker.vocab import taxonomy
 from tracker.vocab.dates import covered_interval, describe_date
 
@@ -315,38 +311,3 @@ def acled_row(record: EventRecord) -> dict[str, object]:
     }
     row.update({k: neutralise_formula(v) if v else None for k, v in texts.items()})
     return row
-
-
-def write_acled_csv(records: Iterable[EventRecord], stream: TextIO) -> int:
-    """Write ACLED's header and one row per event to `stream`; return the count."""
-    return write_csv(records, stream, ACLED_COLUMNS, acled_row)
-
-
-def acled_type_condition() -> ColumnElement[bool]:
-    """SQL: the event has an ACLED pair of its own or through the crosswalk.
-
-    It mirrors `acled_pair`, so the database can count what the export will show."""
-    by_type = []
-    for name in taxonomy.event_types():
-        if taxonomy.plover_to_acled(name, None) is not None:
-            by_type.append(Event.event_type == name)  # every mode falls back to it
-            continue
-        modes = [
-            m for m in taxonomy.modes_for(name) if taxonomy.plover_to_acled(name, m)
-        ]
-        if modes:
-            by_type.append(and_(Event.event_type == name, Event.mode.in_(modes)))
-    own_pair = and_(
-        Event.acled_event_type.is_not(None), Event.acled_sub_event_type.is_not(None)
-    )
-    return or_(own_pair, *by_type)
-
-
-def count_events_without_acled_type(session: Session, event_filter: EventFilter) -> int:
-    """How many matching events ACLED would not record (empty ACLED type columns)."""
-    query = (
-        select(func.count())
-        .select_from(Event)
-        .where(*event_filter.conditions(), not_(acled_type_condition()))
-    )
-    return session.execute(query).scalar_one()

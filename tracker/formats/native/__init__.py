@@ -1,1 +1,2 @@
-"""tracker's own CSV and JSON: the reader (the exporter is in tracker.exporting)."""
+"""tracker's own CSV and JSON: the cells an event becomes (`cells`) and the reader
+(`read`); the export workflow that writes them is `tracker.exporting`."""

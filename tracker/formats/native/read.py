@@ -12,21 +12,20 @@ exported link names its target by dataset and external id, else as native/<id>.
 JSON Lines: one record per line as `tracker export --format jsonl` writes it (arrays
 and pretty-printed records read too, `tracker.formats.jsontext`).
 
-CSV: the columns of `tracker.exporting.CSV_COLUMNS`, header names matched without case;
-title, event_type and date_start are required, the others optional, unknown ones
-ignored. A cell's leading apostrophe added by `escape_cell` (formula neutralisation) is
-removed. Lists are "; "-separated. actors_json, sources_json and links_json hold the
-record's lists as JSON and carry what the flat columns cannot (actor kinds and
-countries, which quote goes with which source, sources without a URL, link targets):
-when one is filled, the flat columns it repeats (initiators ... hosts; source_urls
-and quotes; links) must agree with it, so editing one and not the other is reported
-instead of lost. When it is empty the flat columns are read alone: each role column
-gives actors in that role; source_urls and quotes pair up in order (a single URL
+CSV: the columns of `tracker.formats.native.cells.CSV_COLUMNS`, header names matched
+without case; title, event_type and date_start are required, the others optional,
+unknown ones ignored. A cell's leading apostrophe added by `escape_cell` (formula
+neutralisation) is removed. Lists are "; "-separated. actors_json, sources_json and
+links_json hold the record's lists as JSON and carry what the flat columns cannot (actor
+kinds and countries, which quote goes with which source, sources without a URL, link
+targets): when one is filled, the flat columns it repeats (initiators ... hosts;
+source_urls and quotes; links) must agree with it, so editing one and not the other is
+reported instead of lost. When it is empty the flat columns are read alone: each role
+column gives actors in that role; source_urls and quotes pair up in order (a single URL
 takes all the quotes); links are "relation:id" with the target's id in the database
 being imported into. figures_flag, when filled (an export of a dataset's figures
-published out of order), lets those figures through as the export had them;
-figures typed in without it must be in order.
-"""
+published out of order), lets those figures through as the export had them; figures
+typed in without it must be in order."""
 
 from __future__ import annotations
 
@@ -38,10 +37,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tracker.exporting import CSV_COLUMNS, LIST_SEPARATOR, unescape_cell
 from tracker.formats.base import RawRow, RowProblem
 from tracker.formats.csvtext import check_width, read_csv_rows, text_of
 from tracker.formats.jsontext import iter_json_values
+from tracker.formats.native.cells import CSV_COLUMNS, LIST_SEPARATOR, unescape_cell
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
     ActorRef,

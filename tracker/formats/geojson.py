@@ -1,8 +1,7 @@
 """GeoJSON export: a streamed FeatureCollection of events as points, for QGIS.
 
-Each feature's properties are flat (no nested objects), because QGIS reads nested
-values as opaque text. Events without coordinates are kept with a null geometry, so
-the file holds exactly the events of the filter (RFC 7946 allows unlocated features)."""
+How it maps, and the decisions behind it: docs/formats.md,
+"Writing GeoJSON"."""
 
 from __future__ import annotations
 

@@ -1,50 +1,7 @@
 """Read UCDP GED CSV files (49 columns, formats.md 2.2): each row becomes an event.
 
-Columns are found by name, ignoring case, so the API's order and subsets read alike.
-Required: id, type_of_violence, date_start, and side_a or dyad_name. The encoding is
-detected (`tracker.formats.csvtext.detect_encoding`): UTF-8, else Windows-1252, which
-is what UCDP extracts saved by a spreadsheet are (byte 0x92 is a right quote there).
-
-How a row maps, and where the mapping is a decision of ours:
-- id -> external_id (dataset "ucdp"); relid, conflict and dyad names go into notes.
-- date_start, date_end: "M/D/YYYY h:mm:ss AM", "MM/DD/YYYY HH:MM" and ISO dates, the
-  times ignored. Slashed dates are read month-first: read day-first, 135 rows of the
-  peacerep extract would end before they start (a spreadsheet rewrote the dates whose
-  day was 12 or less; shared/real_data/README.md). date_end is kept when it differs.
-- date_prec 1 -> day; 2 (a span of 2-6 days) and 3 -> week; 4 -> month; 5 -> year,
-  with UCDP's own start and end, which bound the interval. Blank means day.
-- where_prec 1 -> exact; 2 -> near; 3 (an ADM2 unit, its centroid) -> near, since a
-  district is "a small part of a region"; 4 and 5 -> admin1; 6 -> country; 7 (at sea
-  or in the air) -> country, with a sentence in notes.
-- where_coordinates (else adm_2, adm_1, country), latitude, longitude, adm_1 -> the
-  location; country -> ISO3 by name ("Russia (Soviet Union)" -> RUS); country_id is a
-  Gleditsch-Ward code, not ISO, and is not used.
-- type_of_violence 1 (state-based), 2 (non-state), 3 (one-sided) -> ASSAULT with no
-  mode: GED gives no weapon. UCDP does not code who started a fight: for types 1 and
-  2 side_a and side_b are both participants; only in one-sided violence (type 3)
-  is side_a the initiator and side_b (the civilians) the target. Kinds:
-  "Government of X" -> government of X, "Civilians" -> civilians, any other side ->
-  armed group. Without side_a the dyad name is split at " - ".
-- best, low, high -> fatalities best, low, high, exactly as published;
-  deaths_civilians -> civilians_killed; deaths_a, deaths_b and deaths_unknown go
-  into notes. Real GED rows can have their figures out of order (best above high,
-  low above best: 31 rows of the peacerep extract, a third of its deaths, one of
-  5,294 deaths with high 0): such a row is imported as published with
-  `figures_flag` saying so, e.g. "As published by UCDP: best 5,294 above high 0
-  (code_status: Check deaths)", so the dataset's total is kept and the row can be
-  found (`tracker list --flagged-figures`). Only the order decides the flag:
-  code_status (UCDP's own "Check deaths", "Check vague or biased source") stays a
-  tag, quoted in the flag when a flagged row has one other than Clear; a row in
-  order is not flagged for it, as the flag is what lets figures break the order.
-- source_article ("office,YYYY-MM-DD,headline" items in quotes, ";"-separated) -> one
-  source each: title the headline, publisher the office, published the date. Without
-  it, source_headline / source_office / source_date are paired when their lists have
-  the same length, else the whole headline is one source.
-- Tags: "ucdp:violence=state-based|non-state|one-sided", "ucdp:code_status=<status>"
-  (Candidate data: Clear, Check deaths ...) and "ucdp:active_year=true|false" (1/0,
-  true/false and True/False are all read).
-- title: "<dyad_name> in <where_coordinates>", cut to 300 characters.
-"""
+How it maps, and the decisions behind it: docs/formats.md,
+"Reading UCDP GED CSV"."""
 
 from __future__ import annotations
 

@@ -1,15 +1,7 @@
 """What an ACLED-shaped file lacks, and what reading it assumes (issue 17).
 
-Files passed around as ACLED data are often pandas or R dumps with some of the 31
-columns dropped: an unnamed index column first, no event_id_cnty, no coordinates, no
-actors. `tracker.formats.acled.read` requires only event_date and sub_event_type;
-this module fills the rest where it can and says what it did:
-- `describe_header`: the notes an import report shows for the whole file (the index
-  column ignored, the ACLED columns absent, what is assumed for each, extra columns).
-- `derived_id`: an id for a row without one, from its content (see `IDENTIFYING`).
-- `place_by_names`: coordinates for a row without them, through the gazetteer, with
-  the precision that placement has (`tracker.vocab.gazetteer.place_by_names`).
-"""
+How it maps, and the decisions behind it: docs/formats.md,
+"Files that lack ACLED columns"."""
 
 from __future__ import annotations
 

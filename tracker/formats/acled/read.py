@@ -1,71 +1,7 @@
 """Read ACLED CSV exports: each row becomes an event (dataset "acled").
 
-Neither the column order nor the date format is fixed (formats.md 1.1): header names
-are matched ignoring case, a UTF-8 byte-order mark and surrounding blanks, so the
-canonical 31 columns, the 33-column peacerep variant (leading `id`, `actor_dyad`) and
-upper-case spreadsheet headers all read. Only what makes an event is required:
-event_date and sub_event_type (each of ACLED's 25 sub-event types belongs to one event
-type); a missing one refuses the file. Every other column is taken when present:
-files from the wild (pandas or R dumps with an unnamed index column first, some
-columns dropped, others added) import, and the report says which ACLED columns were
-absent and what was assumed (`tracker.formats.acled.gaps`). Files are UTF-8, or
-Windows-1252 when they are not UTF-8 (`tracker.formats.csvtext`).
-
-How a row maps, and where the mapping is a decision of ours:
-- event_id_cnty -> external_id; `id`, `timestamp` and the other columns the model has
-  no field for are kept in the source record (below). A row
-  without one (no column, or an empty cell) gets "ROW-" and 16 hex digits of a hash
-  of its ACLED cells but the id, timestamp and year, normalised (blanks, case,
-  numbers by value, the date by its day): importing the same file again finds the
-  same events, two rows differing in any such cell get two ids, and a row repeating
-  another cell for cell is reported as a repeat (`acled_gaps.derived_id`).
-- event_type, sub_event_type -> PLOVER type and mode (`taxonomy.acled_to_plover`); the
-  pair is kept in acled_event_type / acled_sub_event_type (ACLED's spelling). A blank
-  or absent event_type is the one the sub-event type belongs to. Territory changes
-  get the context "territory", excessive force "repression".
-- event_date -> date_start: YYYY-MM-DD, DD/MM/YYYY (ACLED is day-first; a time after
-  it is ignored) or "16 May 2025". It must agree with the `year` column when present.
-- time_precision 1 -> day; 2 -> week; 3 -> month. ACLED records the middle of the
-  period, so date_start keeps ACLED's date and date_end stays empty: the event then
-  covers the Monday-Sunday week, or the month, containing that date
-  (`tracker.vocab.dates.covered_interval`). Blank means day.
-- geo_precision 1 -> exact, 2 -> near, 3 -> admin1; blank leaves our default (exact).
-- No latitude/longitude (no columns, or blank cells): the place is looked up by its
-  location, admin1 and country names in the gazetteer: a town of that name gives
-  near, the town the admin1 is named after gives admin1, the country's point gives
-  country; the event is tagged "place from gazetteer". A place not found keeps its
-  names without coordinates (`acled_gaps.place_by_names`).
-- location (else admin3, admin2, admin1, country), latitude, longitude, admin1 -> the
-  location. Country: the numeric `iso` column through pycountry, else the `iso3` column
-  of pre-2023 files, else the country name; names with no ISO 3166 code (Kosovo, seas
-  such as "Red Sea") give no country; the name stays in the source record.
-- actor1 -> initiator; assoc_actor_1 (";"-separated) -> participants; actor2 -> target;
-  assoc_actor_2 -> targets too: they stand on actor2's side (civilians hit with the
-  soldiers), and `tracker.formats.acled.write.acled_sides` exports them back as
-  assoc_actor_2. The codebook warns actor1 is not always the aggressor; ACLED's order
-  is all a file tells. No actor columns, or blank ones, give an event without
-  actors. Kinds come from the name ("Government of" -> government,
-  "Military/Police Forces of" -> military, "Civilians" -> civilians), else from inter1 /
-  inter2 (numbers 0-8 or text): 1 state forces -> military, 2-4 -> armed group,
-  5-6 -> other, 7 -> civilians, 8 -> other. An actor's country is read from
-  "... of <country>" or a trailing "(<country>)". Names are kept as ACLED writes
-  them, periods of office included ("Government of Russia (2000-)"): writing
-  resolves them to one registry actor (`tracker.store.registry`).
-- fatalities -> fatalities low and best: ACLED records the lowest reported figure,
-  which is also its best one. 0 is imported as 0, although ACLED uses 0 for "no
-  information" too. There is no column for civilians, children or injured.
-- notes -> notes. source (";"-separated names, not reports) -> one source per name,
-  title "ACLED: <name>", publisher <name>.
-- tags (";"-separated) are kept as they are; civilian_targeting (any value) adds
-  "civilians targeted".
-- The whole row, every cell as written, is kept with the event as its source record
-  (`tracker.models.SourceRecord`): what the model has no field for (region, admin2,
-  admin3, source_scale, timestamp, inter codes, iso, disorder_type, extra columns such
-  as `id`) and the exact spelling of what it has. The ACLED export gives it back
-  (`tracker.formats.acled.verbatim`).
-- title: "<sub_event_type>: <actor1> vs <actor2> in <location>", cut to 300 characters;
-  without actors "<sub_event_type> in <location>".
-"""
+How it maps, and the decisions behind it: docs/formats.md,
+"Reading ACLED CSV"."""
 
 from __future__ import annotations
 

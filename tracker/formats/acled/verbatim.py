@@ -1,32 +1,8 @@
 """The ACLED export of imported ACLED rows: each cell as the file wrote it, unless the
 event was edited since.
 
-An event imported from ACLED keeps its row as a source record
-(`tracker.models.SourceRecord`). Its ACLED export starts from the row the model gives
-(`tracker.formats.acled.write.acled_row`) and puts back, column by column, the cell as
-written whenever the event still says what that cell said. To know that, the stored
-row is read again by the importer (`tracker.formats.acled.read`), so the cell and the
-event are compared as the import compared them, not by a second parser:
-
-- region, admin2, admin3: given back while the place (name, admin1, country) is the
-  one imported; the model has no field for them, so a moved event has them empty.
-- timestamp (ACLED's own last change of the row) and columns that are not ACLED's 31
-  (`id`, `actor_dyad` ...): always given back, appended after the 31.
-- Every other column with the fields it stands for: event_id_cnty with the id;
-  event_date and year with the dates; time_precision with the date precision;
-  event_type, sub_event_type and disorder_type with the ACLED pair; the four actor
-  columns, inter1, inter2 and interaction with the actors in their roles (names as
-  the event gave them, ACLED's "(2000-)" included); civilian_targeting with the tag
-  "civilians targeted"; tags with the tags; iso and country with the country;
-  location, admin1, latitude and longitude, geo_precision with the place; source and
-  source_scale with the sources; notes with the notes; fatalities with the figures.
-  An analyst's edit of one of those fields shows in its columns; the others stay
-  verbatim.
-
-A cell a spreadsheet would run as a formula is neutralised as in every export
-(`tracker.formats.native.cells.neutralise_formula`); numbers such as "-17.4" are left
-as they are.
-"""
+How it maps, and the decisions behind it: docs/formats.md,
+"Giving imported rows back verbatim"."""
 
 from __future__ import annotations
 

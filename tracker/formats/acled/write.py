@@ -1,46 +1,7 @@
 """ACLED-compatible CSV: our events in ACLED's 31 export columns, in ACLED's order.
 
-This module writes the format; the ACLED importer will live here too. The columns and
-codes follow the ACLED codebook as summarised in shared/reference/formats.md section 1.
-How our model maps onto them, and where the mapping is a decision of ours:
-
-- event_id_cnty: the ACLED id of an event imported from ACLED (dataset "acled"),
-  otherwise "TRK<id>", our public id, so every row leads back to its event.
-- event_date, year, time_precision: ACLED records the middle of a period. A
-  day-precision event is dated to its first day (1); a week (2), month (3) or year
-  event to the middle of the interval it may cover
-  (`tracker.vocab.dates.covered_interval`). ACLED records nothing coarser than a month,
-  so a year is exported as 3. Whenever the interval is longer than a day, notes end
-  with "Date: <our dates> (<precision>)."
-- disorder_type, event_type, sub_event_type: the event's own ACLED pair, else the
-  crosswalk's (`tracker.vocab.taxonomy.plover_to_acled`); disorder_type follows the
-  codebook table (formats.md 1.2). Events ACLED would not record (no pair: threats,
-  accusations, concessions ...) are NOT skipped: the file holds exactly the events of
-  the filter, and these three columns are empty on their rows.
-  `tracker.exporting.count_events_without_acled_type` counts them in SQL; the export
-  route sends the number as X-Tracker-Without-Acled-Type.
-- actor1, actor2, assoc_actor_1, assoc_actor_2: actor1 is the first initiator (or
-  participant), actor2 the first target, the others are the associated actors. An event
-  with no target (talks, a swap, two-sided fighting: PLOVER lists every side as an
-  actor) has its first two parties as actor1 and actor2, as ACLED codes an agreement.
-  Mediators and hosts are not ACLED actors and are left out.
-- inter1, inter2, interaction: ACLED's numeric codes (1 state forces, 7 civilians, 8
-  external/other forces), derived from the actor's kind: states, governments, officials
-  and militaries are 1 in their own country and 8 abroad (unknown when the event has no
-  country), civilians 7, international organisations 8; other kinds stay empty.
-  interaction is the two codes, lower first, or actor1's code times 10 with no actor2.
-- civilian_targeting: "Civilians targeted" when a target is of kind civilians.
-- iso, country: ISO 3166 numeric code and name from pycountry, which can differ from
-  ACLED's names ("Russian Federation", not "Russia"). region, admin2, admin3 and
-  source_scale are empty: we hold no such data.
-- geo_precision: exact 1, near 2, admin1 3, country 3 (ACLED's coarsest).
-- source: the publishers (else titles) of the sources, "; "-separated.
-- notes: our notes, then what ACLED has no column for: civilians and children killed,
-  injured, and the date interval.
-- fatalities: our best estimate, else the low one, else 0 (ACLED's "no information").
-- timestamp: when the event was last updated, in Unix seconds.
-Text cells that a spreadsheet would run as a formula are neutralised.
-"""
+How it maps, and the decisions behind it: docs/formats.md,
+"Writing ACLED's 31 columns"."""
 
 from __future__ import annotations
 

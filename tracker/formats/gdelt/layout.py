@@ -1,25 +1,7 @@
 """The shapes a GDELT event file comes in, and how its lines become named fields.
 
-GDELT publishes its events without a header: 61 tab-separated fields a line in 2.0,
-57 or 58 in 1.0 (formats.md 3.1). Files that went through a tool come in other shapes,
-all read here, each line on its own so a bad line rejects that row only:
-
-- A header row of GDELT's own column names, in any case and with or without the
-  underscores: BigQuery exports ("GLOBALEVENTID", "SQLDATE" ...), the codebook's "Day"
-  for SQLDATE, gdeltPyR's `normcols` ("globaleventid", "actor1geofullname"). Tab or
-  comma separated (comma files may quote cells). Columns are found by name, so a
-  subset of columns is fine; GLOBALEVENTID, SQLDATE and EventCode are required, and
-  columns GDELT does not have (pandas' unnamed index, gdeltPyR's
-  "CAMEOCodeDescription", a file name) are ignored.
-- No header and 62 or 63 fields: a 2.0 row plus what tools add. Seen in the wild: a
-  trailing tab (an empty 62nd field), a pandas index first, gdeltPyR's
-  CAMEOCodeDescription inserted after EventCode (its DataFrames have 62 columns), a
-  column appended at the end (a file name). The row is aligned by its content: where
-  the date fields (SQLDATE, MonthYear, Year) start tells whether a column comes first,
-  and where QuadClass (1 to 4) sits tells whether a description follows EventCode;
-  what is left over at the end is ignored. A row that fits none of these is rejected
-  naming its width.
-"""
+How it maps, and the decisions behind it: docs/formats.md,
+"The shapes of a GDELT file"."""
 
 from __future__ import annotations
 

@@ -1,43 +1,7 @@
 """Read GDELT event files: each row becomes an event (dataset "gdelt").
 
-GDELT 2.0 files have no header and 61 tab-separated fields a line (formats.md 3.1-3.2);
-GDELT 1.0 rows of 57 or 58 fields (no ADM2 codes, SOURCEURL only in the 58th), files
-with a header row of GDELT's column names (tab or comma, any case, any subset holding
-GLOBALEVENTID, SQLDATE and EventCode) and rows with a column a tool added (62 or 63
-fields) are read too: `tracker.formats.gdelt.layout` names the fields. Lines are
-independent records, so a line of another width, or with bytes that are not UTF-8,
-rejects that row only. How a row maps, and where the mapping is a decision of ours:
-
-- GLOBALEVENTID -> external_id. SQLDATE (YYYYMMDD) -> date_start, day precision; it is
-  the event's date, which may lag the file's DATEADDED by a year.
-- EventCode (a string: "0841" keeps its zero; a zero a spreadsheet dropped, "841"
-  with EventRootCode 8, is put back and noted) -> PLOVER type, mode and context via
-  `taxonomy.cameo_event`, the one CAMEO mapping the PLOVER importer shares. CAMEO
-  roots 01 (make public statement) and 02 (appeal) have no PLOVER type: such rows
-  are REJECTED with that reason, not imported as something else. The code,
-  QuadClass and GoldsteinScale are kept as the tags "gdelt:cameo=<code>",
-  "gdelt:quad=<n>" and "gdelt:goldstein=<x>".
-- Actor1Name -> initiator, Actor2Name -> target, spelt as GDELT does (upper case).
-  For 043 "host a visit" Actor1 is the host, so it becomes the target and Actor2 the
-  initiator (PLOVER 2.0 visit: the visitor acts). Actor*CountryCode (CAMEO, mostly
-  ISO 3166 alpha-3) is the actor's country when pycountry knows it; the kind comes from
-  Actor*Type1Code (GOV government, MIL military, REB armed group, CVL civilians, IGO
-  ...), else "state" when the actor code is its country code. A row without actor
-  names is still an event, with no actors. The actor codes go to notes.
-- ActionGeo -> location. ActionGeo_Type 1 -> country, 2 (US state) and 5 (ADM1) ->
-  admin1, 3 (US city) and 4 (world city) -> exact; 0 or blank -> no location. Name: the
-  first part of ActionGeo_FullName ("Odessa, Texas, United States" -> "Odessa");
-  admin1: the second part of a city's name or the first of a state's, except GDELT's
-  "<X> (general)" placeholder. ActionGeo_CountryCode is FIPS 10-4 and becomes ISO3
-  through tracker/data/fips_iso3.csv; seas, disputed islands and dissolved states have
-  no ISO country; a code missing from the table rejects the row.
-- SOURCEURL -> the source's URL when it is an http(s) address; anything else (GDELT
-  writes e.g. "BBC Monitoring") is dropped, noted in notes, and the source is titled
-  "GDELT <GLOBALEVENTID>" (publisher GDELT) so the event still names where it is from.
-- status "proposed": GDELT is machine-coded and unverified (it put Odessa, Texas in
-  Ukraine), so its events await an analyst. Title: "<CAMEO root>: <Actor1> -> <Actor2>
-  in <place>", e.g. "Fight: RUSSIA -> UKRAINE in Donetsk".
-"""
+How it maps, and the decisions behind it: docs/formats.md,
+"Reading GDELT events"."""
 
 from __future__ import annotations
 

@@ -1,14 +1,7 @@
 """The cells of tracker's own CSV: its columns, and one event as a row of them.
 
-The native CSV reads back without loss (`tracker.formats.native.read`): lists are joined
-with "; " for people, and the last columns repeat actors, sources and links as JSON,
-which keeps what the flat columns cannot (actor kind and country, which quote goes with
-which source, titles of sources without a URL, link targets by dataset and external
-id). Text cells are escaped with `escape_cell`; `unescape_cell` undoes it. An event as
-one line of JSON (`record_json`) is the native JSON Lines record
-(`write_events_jsonl`).
-
-Pure: the export workflow (`tracker.exporting`) reads the events and writes the file."""
+How it maps, and the decisions behind it: docs/formats.md,
+"The native cells"."""
 
 from __future__ import annotations
 

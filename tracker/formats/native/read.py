@@ -1,31 +1,7 @@
 """Read what `tracker export` writes back: the native CSV and JSON Lines.
 
-Both hold our record shape (README, "the JSON record"). Keys the database derives or
-assigns (id, quad_class, score, created_at, updated_at, version) are not read as data.
-
-Identity: a record with an external_id keeps its dataset and external_id (an event
-from ACLED stays acled/<event_id_cnty>). A record without one (entered by hand) gets
-dataset "native" and its exported id as external id, so importing the same export
-again updates those events instead of copying them. Links follow the same rule: an
-exported link names its target by dataset and external id, else as native/<id>.
-
-JSON Lines: one record per line as `tracker export --format jsonl` writes it (arrays
-and pretty-printed records read too, `tracker.formats.jsontext`).
-
-CSV: the columns of `tracker.formats.native.cells.CSV_COLUMNS`, header names matched
-without case; title, event_type and date_start are required, the others optional,
-unknown ones ignored. A cell's leading apostrophe added by `escape_cell` (formula
-neutralisation) is removed. Lists are "; "-separated. actors_json, sources_json and
-links_json hold the record's lists as JSON and carry what the flat columns cannot (actor
-kinds and countries, which quote goes with which source, sources without a URL, link
-targets): when one is filled, the flat columns it repeats (initiators ... hosts;
-source_urls and quotes; links) must agree with it, so editing one and not the other is
-reported instead of lost. When it is empty the flat columns are read alone: each role
-column gives actors in that role; source_urls and quotes pair up in order (a single URL
-takes all the quotes); links are "relation:id" with the target's id in the database
-being imported into. figures_flag, when filled (an export of a dataset's figures
-published out of order), lets those figures through as the export had them; figures
-typed in without it must be in order."""
+How it maps, and the decisions behind it: docs/formats.md,
+"Reading them back"."""
 
 from __future__ import annotations
 

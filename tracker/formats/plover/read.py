@@ -1,52 +1,7 @@
 """Read PLOVER JSON: each record becomes an event (dataset "plover").
 
-A file may hold one JSON array, JSON Lines, or pretty-printed objects one after another;
-`iter_json_values` streams all three with `json.JSONDecoder.raw_decode`, so memory stays
-bounded, and numbers each record by the line it starts on. A record that is not valid
-JSON is reported and reading resumes at the next line starting with "{". Records whose
-event is "DOCUMENT" (PLOVER's own notes about a file) are skipped: they are no events.
-Both the 2.0 schema (formats.md 4.2) and the older 0.5b1 schema of the gold-standard
-file PLOVER_GSR_CAMEO.txt are read. How a record maps, and our decisions:
-
-- id -> external_id. date -> date_start, enddate -> date_end (YYYY-MM-DD), day
-  precision. A record with "has_event": false is rejected. An id that an earlier,
-  different record of the file has (the gold-standard file gives
-  PLOVER-GSR01-COERCE-0004 to two sentences) becomes "<id>#2" ("#3" ...), with the
-  tag "plover:id=<id>" and a note naming the first record's line: both are events
-  and the analyst sees the clash. A record repeated byte for byte keeps its id and
-  the importer refuses it as appearing earlier in the file, which loses nothing.
-- event (a list in 2.0, a string in 0.5b1; the first category counts) and mode ->
-  type and mode via `taxonomy.legacy_to_plover`, so DEMAND -> REQUEST, DISAPPROVE and
-  INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT, and renamed 0.5b1 modes to their 2.0 names.
-  An unknown category rejects the record; a mode with no 2.0 equivalent is dropped.
-  Whatever changed is kept as tags "plover:event=<old>", "plover:mode=<old>".
-  A CAMEO code in event ("190", "0841", or the number 14), as coded-event files
-  write, maps through `taxonomy.cameo_event`, the crosswalk GDELT rows use: type,
-  mode and context; roots 01 and 02 are refused with GDELT's reason; CAMEO 043
-  (host a visit) swaps the roles. The code is kept as the tag "plover:cameo=<code>"
-  (filterable, like GDELT's "gdelt:cameo=") and the notes say "Coded CAMEO 190
-  (fight) in the file; the crosswalk gives ASSAULT", so the type is not taken for
-  a coder's choice. A mode the record gives wins when it is one of the type's.
-- context (a list, or a comma-separated string in 0.5b1) -> contexts; 0.5b1 names are
-  translated (`plover_coding.LEGACY_CONTEXTS`); one with no 2.0 equivalent becomes
-  "plover:context=x".
-- actor (0.5b1 source) -> initiators, recipient (target) -> targets; several actors
-  and no recipient (a compound actor, e.g. both sides of a meeting) -> participants.
-  In the 0.5b1 CONSULT mode "host" the source hosts the target, so the roles swap
-  (2.0 visit: the visitor is the actor). An entity's name is entity_text (actorText),
-  else code and sector; code is its country when an ISO 3166 alpha-3 code; the kind
-  comes from the sector (`SECTOR_KINDS`), else "state" for a bare country code.
-- event_loc (eventLoc) -> location: resolved_place, extracted_place or name; lat/lon;
-  country_code (ISO3, or the ISO2 "country code" of 0.5b1); province -> admin1.
-  resolution 5 (sub-city) and 4 (city) -> exact, 3 (district) -> near, 2 (province) ->
-  admin1, 1 (country) -> country. Without a resolution a country name -> country, any
-  other name -> exact (our default: PLOVER does not say).
-- size.dead (0.5b1 dead) -> fatalities best; size.injured (injured) -> injured; arrests,
-  crowd sizes (0.5b1 size), comment and event text go to notes.
-- text -> the source's quote; cite_info url/title/publication (0.5b1 publication) -> the
-  source, titled "PLOVER record <id>" when nothing names it. Title: the text's first
-  sentence (cut to 300 characters), else "<TYPE>: <actors> -> <recipients>".
-"""
+How it maps, and the decisions behind it: docs/formats.md,
+"Reading PLOVER JSON"."""
 
 from __future__ import annotations
 

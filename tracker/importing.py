@@ -194,6 +194,7 @@ def import_file(
         report.duplicate_candidates = find_duplicate_candidates(
             session, report.event_ids
         )
+    writer.refresh_statistics()
     return report
 
 

@@ -3,6 +3,9 @@
 Table models (`table=True`) do not validate on construction, so every value enters
 through a non-table model (`EventCreate`, `ActorRef`, `LocationIn`, `SourceIn`, ...)
 whose validators name the field and the reason when they refuse it.
+
+One idea, kept whole past the usual 400 lines: the schema, read top to bottom, table
+beside the shapes that fill it; split, each half would need the other open.
 """
 
 from __future__ import annotations

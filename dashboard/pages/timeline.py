@@ -13,11 +13,11 @@ from dashboard import ids
 from dashboard.components.duplicate_banner import duplicate_banner
 from dashboard.components.export_link import export_link
 from dashboard.components.filter_panel import ignored_notice
+from dashboard.figures.swimlanes import swimlane_figure
 from dashboard.figures.timeline import (
     events_over_time_figure,
     fatalities_figure,
     score_figure,
-    swimlane_figure,
 )
 from dashboard.services import reads
 from tracker.query.filters import EventFilter, parse_filter

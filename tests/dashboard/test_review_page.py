@@ -21,7 +21,7 @@ from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
 from dashboard.components.event_draft import form_from_record
 from dashboard.components.proposal_review import evidence_segments
-from dashboard.figures import timeline as timeline_figures
+from dashboard.figures.swimlanes import swimlane_figure
 from dashboard.pages import event as event_page
 from dashboard.pages import event_form, review
 from dashboard.pages import events as events_page
@@ -353,7 +353,7 @@ def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, propos
 
 def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposals):
     strike, _ = proposals
-    figure = timeline_figures.swimlane_figure(
+    figure = swimlane_figure(
         reads.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
     )
     drawn = [

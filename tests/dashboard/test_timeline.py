@@ -11,11 +11,11 @@ import pytest
 from dashboard.app import create_app
 from dashboard.figures.lane_layout import MAX_ROWS
 from dashboard.figures.palette import type_colour
+from dashboard.figures.swimlanes import swimlane_figure
 from dashboard.figures.timeline import (
     events_over_time_figure,
     fatalities_figure,
     score_figure,
-    swimlane_figure,
 )
 from dashboard.pages import timeline
 from dashboard.pages.timeline import precision_note

@@ -12,7 +12,10 @@ rows go in with one executemany each.
 Plain executemany without RETURNING, on Core tables rather than ORM entities: with
 `sort_by_parameter_order`, RETURNING made SQLAlchemy stitch the rows of every
 sub-batch together again and again, and the ORM's bulk path builds a parameter set
-per row; both cost more than the database work itself."""
+per row; both cost more than the database work itself.
+
+One idea, kept whole just past the usual 400 lines: a batch's write, from look-ups to
+history, in the order it happens."""
 
 from __future__ import annotations
 

@@ -17,6 +17,9 @@ reported") give 0.
 ACLED notes close with the count they code ("2 fatalities.", "Fatalities: 3", "coded
 as 10", "3 fatalities coded to this event"); that coded figure wins over the narrative,
 which it restates; "split across two events" divides a narrated total.
+
+One idea, kept whole past the usual 400 lines: reading a casualty figure, whose
+rules (ranges, "at least", who was hit, coded totals) decide together.
 """
 
 from __future__ import annotations

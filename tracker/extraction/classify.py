@@ -6,6 +6,9 @@ PLOVER type, mode cues, and markers. A trigger proposes an event; a verbal trigg
 events of their own; negation, failure and hedges cancel a trigger; a future or a
 hypothetical turns cooperation into AGREE (PLOVER codes a promise when it is made) and
 force into THREATEN.
+
+One idea, kept whole at the usual 400 lines: the trigger rules of one clause, which
+cancel and modify each other.
 """
 
 from __future__ import annotations

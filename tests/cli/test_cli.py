@@ -4,14 +4,18 @@ The commands run on both backends, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from tracker.cli.main import main
+from tracker.cli.main import COMMANDS, main
 from tracker.db import make_engine
 from tracker.models import Actor, Event, Location, Source
 
@@ -249,3 +253,31 @@ def test_seed_from_a_folder_without_events_is_a_clear_error(database_url, tmp_pa
     result = invoke(database_url, "seed", "--path", str(tmp_path))
     assert result.exit_code == 1
     assert "no seed events at" in result.output
+
+
+def test_the_command_list_of_help_is_each_command_s_own_help():
+    """`tracker --help` lists commands without importing them (start-up, issue 19):
+    what it shows for each must be what the command itself says."""
+    for name, (module, attribute, text) in COMMANDS.items():
+        command = getattr(importlib.import_module(module), attribute)
+        assert command.name == name
+        first = inspect.cleandoc(command.help or "").split("\n\n")[0]
+        assert text == first.replace("\n", " "), name
+
+
+def test_help_and_version_import_no_database_library():
+    """The group alone brings neither SQLAlchemy nor a command module."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from tracker.cli.main import main\n"
+        "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+        "assert CliRunner().invoke(main, ['--version']).exit_code == 0\n"
+        "loaded = [m for m in sys.modules if m.startswith(('sqlalchemy', 'pandas'))]\n"
+        "loaded += [m for m in sys.modules if m.startswith('tracker.cli.')]\n"
+        "print(sorted(set(loaded) - {'tracker.cli.main'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

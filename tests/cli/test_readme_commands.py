@@ -59,11 +59,14 @@ def test_the_readme_shows_the_commands_of_every_group():
 def command_path(words: list[str]) -> list[str]:
     """The names of the command and sub-commands `words` start with."""
     path, command = [], main
+    context = click.Context(main)
     for word in words:
-        if not isinstance(command, click.Group) or word not in command.commands:
+        if not isinstance(command, click.Group) or word not in command.list_commands(
+            context
+        ):
             break
         path.append(word)
-        command = command.commands[word]
+        command = command.get_command(context, word)
     return path
 
 

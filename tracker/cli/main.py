@@ -1,25 +1,128 @@
-"""The `tracker` command group: its options, and every command registered on it."""
+"""The `tracker` command group: its options, and where each command lives.
+
+Commands are imported only when run: each module brings SQLAlchemy, Alembic, pandas or
+spaCy with it, seconds on a busy machine, which `tracker --help` and `tracker
+--version` do not need (issue 19). `COMMANDS` names each command's module and the
+first paragraph of its help, which `tracker --help` shows cut to the width; a test
+checks each against the command's own help."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
 
 import click
-from sqlalchemy.exc import OperationalError
 
 from tracker import config
-from tracker.cli.duplicates import duplicates
-from tracker.cli.events import add, export, list_command, show
-from tracker.cli.extract import extract
-from tracker.cli.imports import import_command
-from tracker.cli.maintenance import backup, history, purge, restore, revert
-from tracker.cli.support import CommandError, cli_author, open_engine, reports_errors
-from tracker.cli.users import user
-from tracker.db import current_revision, session_scope, upgrade_database
-from tracker.seed import seed_database
+
+# name -> (module, attribute, the first paragraph of its help, which `--help` cuts)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add": (
+        "tracker.cli.events",
+        "add",
+        "Add events from JSON records (the shape `export --format jsonl` writes).",
+    ),
+    "backup": (
+        "tracker.cli.maintenance",
+        "backup",
+        "Write a consistent copy of the whole database to PATH, even while in use.",
+    ),
+    "duplicates": (
+        "tracker.cli.duplicates",
+        "duplicates",
+        "Possible duplicates across datasets: list them, scan for new ones, "
+        "merge or dismiss one.",
+    ),
+    "export": (
+        "tracker.cli.events",
+        "export",
+        "Export matching events, streamed in date order (the dashboard's filter).",
+    ),
+    "extract": (
+        "tracker.cli.extract",
+        "extract",
+        "Propose the events an article reports (nothing is confirmed).",
+    ),
+    "history": (
+        "tracker.cli.maintenance",
+        "history",
+        "Every recorded write to EVENT_ID, newest first.",
+    ),
+    "import": (
+        "tracker.cli.imports",
+        "import_command",
+        "Import ACLED, UCDP GED, GDELT, PLOVER or native files; "
+        "all or nothing by default.",
+    ),
+    "init-db": (
+        "tracker.cli.database",
+        "init_db",
+        "Create the schema, or migrate it to the newest revision.",
+    ),
+    "list": (
+        "tracker.cli.events",
+        "list_command",
+        "List matching events in date order, one a line.",
+    ),
+    "purge": (
+        "tracker.cli.maintenance",
+        "purge",
+        "Delete the retracted event EVENT_ID for good (admins only; recorded).",
+    ),
+    "restore": (
+        "tracker.cli.maintenance",
+        "restore",
+        "Replace the database's contents with the backup at PATH, then migrate it.",
+    ),
+    "revert": (
+        "tracker.cli.maintenance",
+        "revert",
+        "Restore EVENT_ID as it was at version --to (recorded as a new version).",
+    ),
+    "seed": (
+        "tracker.cli.database",
+        "seed",
+        "Load the seed actors and events; running it again changes nothing.",
+    ),
+    "show": (
+        "tracker.cli.events",
+        "show",
+        "Show one event with its actors, place, casualties, sources and links.",
+    ),
+    "user": (
+        "tracker.cli.users",
+        "user",
+        "Accounts of the dashboard: viewers read, editors write, admins manage.",
+    ),
+}
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one of them is run."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attribute)
+
+    def format_commands(
+        self, ctx: click.Context, formatter: click.HelpFormatter
+    ) -> None:
+        """The command list of `tracker --help`, without importing a command."""
+        # As click.Group.format_commands does, from the text instead of the command.
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.utils.make_default_short_help(text, limit))
+            for name, (_, _, text) in sorted(COMMANDS.items())
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup)
 @click.option(
     "--database-url",
     envvar="DATABASE_URL",
@@ -31,58 +134,3 @@ from tracker.seed import seed_database
 def main(ctx: click.Context, database_url: str | None) -> None:
     """tracker: a conflict event timeline database."""
     ctx.obj = {"database_url": config.database_url(database_url)}
-
-
-@main.command("init-db")
-@click.pass_context
-@reports_errors
-def init_db(ctx: click.Context) -> None:
-    """Create the schema, or migrate it to the newest revision."""
-    engine = open_engine(ctx, migrated=False)
-    try:
-        upgrade_database(engine)
-    except OperationalError as error:
-        raise CommandError(f"cannot migrate {engine.url!r}: {error.orig}") from error
-    click.echo(
-        f"Database {engine.url!r} is at revision {current_revision(engine)} (head)."
-    )
-
-
-@main.command()
-@click.option(
-    "--path",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Folder holding actors.json and events.jsonl; default seed_data/.",
-)
-@click.pass_context
-@reports_errors
-def seed(ctx: click.Context, path: Path | None) -> None:
-    """Load the seed actors and events; running it again changes nothing."""
-    directory = path or config.seed_dir()
-    if not (directory / "events.jsonl").is_file():
-        raise CommandError(
-            f"no seed events at {directory / 'events.jsonl'}: "
-            "pass --path or set TRACKER_SEED_DIR"
-        )
-    with session_scope(open_engine(ctx)) as session:
-        summary = seed_database(session, directory, author=cli_author("tracker seed"))
-    click.echo(f"Seeded from {directory}: {summary}.")
-
-
-for command in (
-    list_command,
-    show,
-    add,
-    import_command,
-    export,
-    duplicates,
-    extract,
-    user,
-    backup,
-    restore,
-    history,
-    revert,
-    purge,
-):
-    main.add_command(command)

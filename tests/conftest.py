@@ -113,7 +113,7 @@ def postgres_database() -> Iterator[str]:
     admin.dispose()
 
 
-def _empty_postgres(engine: Engine) -> None:
+def empty_postgres(engine: Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in models.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
@@ -129,7 +129,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     url = request.getfixturevalue("postgres_database")
     engine = make_engine(url)
-    _empty_postgres(engine)
+    empty_postgres(engine)
     engine.dispose()
     yield url
 

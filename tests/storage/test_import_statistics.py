@@ -7,13 +7,16 @@ or more ANALYZEs the tables it wrote, in its own transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from bench.generate_acled import write_acled_csv
-from tracker.db import session_scope
+from tests.conftest import empty_postgres
+from tracker.db import make_engine, session_scope
 from tracker.importing import import_file
 from tracker.store.bulk import ANALYZE_AFTER_EVENTS
 
@@ -26,9 +29,19 @@ def planner_rows(engine, table: str) -> float:
         ).scalar_one()
 
 
-def test_a_large_import_leaves_the_planner_knowing_its_rows(engine, tmp_path: Path):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's planner statistics; SQLite plans by its indexes")
+@pytest.fixture
+def postgres_engine(postgres_database: str) -> Iterator[Engine]:
+    """PostgreSQL only: SQLite keeps no planner statistics of its own accord."""
+    engine = make_engine(postgres_database)
+    empty_postgres(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_a_large_import_leaves_the_planner_knowing_its_rows(
+    postgres_engine: Engine, tmp_path: Path
+):
+    engine = postgres_engine
     rows = ANALYZE_AFTER_EVENTS + 200
     path = tmp_path / "acled.csv"
     write_acled_csv(rows, path)

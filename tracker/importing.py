@@ -33,13 +33,25 @@ from tracker.matching.likely_duplicates import RowsLikeExisting
 from tracker.models import (
     READ_ONLY_RECORD_KEYS,
     EventCreate,
+    NewEvent,
+    new_event,
 )
 from tracker.store.bulk import BatchWriter
+from tracker.store.bulk_rows import RowWriter
+from tracker.store.event_rows import content_hash
 from tracker.store.events import UNKNOWN_AUTHOR
 from tracker.store.history import Author
 
 SNIFF_BYTES = 64 * 1024
 BATCH_SIZE = 2000
+
+
+class ImportWay(StrEnum):
+    """How rows are mapped and written (`import_file`)."""
+
+    AUTO = "auto"
+    CHUNKS = "chunks"
+    ROWS = "rows"
 
 
 class ImportMode(StrEnum):
@@ -148,6 +160,7 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     duplicate_check: bool = True,
     author: Author | None = None,
+    way: ImportWay | str = "auto",
 ) -> ImportReport:
     """Import `path` into the session's database (see the module docstring).
 
@@ -155,7 +168,12 @@ def import_file(
     this file.
 
     `progress` is called with the number of rows read since its last call. Raises
-    ImportFailed (with the report) when an atomic import meets invalid rows."""
+    ImportFailed (with the report) when an atomic import meets invalid rows.
+
+    `way`: "chunks" maps whole chunks of rows at once where the format can (ACLED),
+    "rows" maps one row at a time; "auto" takes chunks where the format can, unless
+    it is a dry run (which checks each row against stored events). Both ways give
+    the same events and the same report."""
     path = Path(path)
     mode = ImportMode(mode)
     fmt, detected = detect_format(path, format_name)
@@ -171,16 +189,19 @@ def import_file(
     batch: list[tuple[int, EventCreate]] = []
     if not writing and duplicate_check:  # said before the analyst confirms
         report.lookalikes = RowsLikeExisting()
-    for line, event in _valid_events(fmt, fmt.read(path), report, progress):
-        if report.lookalikes is not None:
-            report.lookalikes.check(session, line, event)
-        if mode is ImportMode.ATOMIC and report.problems:
-            writer.write = False  # keep validating, stop writing: all will roll back
-        batch.append((line, event))
-        if len(batch) >= batch_size:
-            writer.save(batch)
-            batch = []
-    writer.save(batch)
+    if _in_chunks(fmt, mode, way):
+        _import_in_chunks(fmt, path, report, writer, mode, progress)
+    else:
+        for line, event in _valid_events(fmt, fmt.read(path), report, progress):
+            if report.lookalikes is not None:
+                report.lookalikes.check(session, line, event)
+            if mode is ImportMode.ATOMIC and report.problems:
+                writer.write = False  # keep validating, stop writing: all rolls back
+            batch.append((line, event))
+            if len(batch) >= batch_size:
+                writer.save(batch)
+                batch = []
+        writer.save(batch)
     report.problems.extend(writer.finish())  # links that point nowhere
     if mode is ImportMode.ATOMIC and report.problems:
         report.failed = True
@@ -205,52 +226,160 @@ def _valid_events(
     progress: Callable[[int], None] | None,
 ) -> Iterator[tuple[int, EventCreate]]:
     """Map and validate each row; record problems in the report; yield the valid."""
-    # Hash of (dataset, external id) -> where it first appeared: the ids themselves
-    # would take far more memory on a large file.
-    seen: dict[int, tuple[int, int | None]] = {}
+    seen = SeenIds()
     for count, row in enumerate(rows, start=1):
         report.rows = count
         if progress is not None and count % 1000 == 0:
             progress(1000)
-        try:
-            record = fmt.to_record(row)
-        except RowProblem as problem:
-            report.problems.append(
-                _at(row, Problem(problem.column, problem.reason, value=problem.value))
+        event = _checked(fmt, row, report, seen)
+        if event is not None:
+            yield row.line, event
+    if progress is not None:
+        progress(report.rows % 1000)
+
+
+class SeenIds:
+    """The (dataset, external id) of each valid row so far, and where it was."""
+
+    def __init__(self) -> None:
+        # Hash of (dataset, external id) -> where it first appeared: the ids
+        # themselves would take far more memory on a large file.
+        self.first: dict[int, tuple[int, int | None]] = {}
+
+    def earlier(
+        self, line: int, spreadsheet_row: int | None, key: tuple[str, str]
+    ) -> tuple[int, int | None] | None:
+        """Where an earlier row had this (dataset, external id); None, and this row
+        remembered, if it is the first."""
+        hashed = hash(key)
+        first = self.first.get(hashed)
+        if first is None:
+            self.first[hashed] = (line, spreadsheet_row)
+        return first
+
+
+def _checked(
+    fmt: ImportFormat, row: RawRow, report: ImportReport, seen: SeenIds
+) -> EventCreate | None:
+    """The row mapped and validated, or None with its problems in the report."""
+    try:
+        record = fmt.to_record(row)
+    except RowProblem as problem:
+        report.problems.append(
+            _at(row, Problem(problem.column, problem.reason, value=problem.value))
+        )
+        report.rejected += 1
+        return None
+    writable = {
+        k: v
+        for k, v in record.items()
+        if k not in READ_ONLY_RECORD_KEYS and k != ASSUMED_KEY
+    }
+    try:
+        event = EventCreate.model_validate(writable)
+    except ValidationError as error:
+        for problem in problems_from_validation_error(error, line=row.line):
+            report.problems.append(_in_file_terms(problem, fmt, writable, row))
+        report.rejected += 1
+        return None
+    if not (event.dataset and event.external_id):
+        reason = "has no external id, so a re-import could not find it again"
+        column = fmt.column_for("external_id")
+        report.problems.append(
+            _at(row, Problem(column, reason, value=_cells(row, column) or ""))
+        )
+        report.rejected += 1
+        return None
+    earlier = seen.earlier(
+        row.line, row.spreadsheet_row, (event.dataset, event.external_id)
+    )
+    if earlier is not None:
+        report.problems.append(_repeated(fmt, row, earlier, event.external_id))
+        report.rejected += 1
+        return None
+    for what in record.get(ASSUMED_KEY, ()):
+        report.assumed[what] = report.assumed.get(what, 0) + 1
+    return event
+
+
+def _import_in_chunks(
+    fmt: Any,
+    path: Path,
+    report: ImportReport,
+    writer: BatchWriter,
+    mode: ImportMode,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """The chunked way (issue 19): each chunk of rows mapped at once by the format,
+    the rows it leaves read one by one, all checked for repeated ids in file order;
+    new events written as plain rows, stored ones whose content changed updated the
+    row way (`BatchWriter`). Same events, counts and problems as `_valid_events`."""
+    rows_writer = RowWriter(writer)
+    seen = SeenIds()
+    for chunk in fmt.read_chunks(path):
+        report.rows += len(chunk.records)
+        mapped, rest = fmt.map_chunk(chunk)
+        by_line: dict[int, EventCreate] = {}
+        ordered: list[NewEvent] = []
+        vouched = iter(mapped)
+        by_row_way = set(rest)
+        for position in range(len(chunk.records)):
+            if position not in by_row_way:
+                event = next(vouched)
+                sheet_row = chunk.spreadsheet_rows[position]
+                earlier = seen.earlier(event.line, sheet_row, event.key)
+                if earlier is None:
+                    ordered.append(event)
+                    continue
+                row = chunk.raw_row(position)
+                report.problems.append(_repeated(fmt, row, earlier, event.key[1]))
+                report.rejected += 1
+                continue
+            row = chunk.raw_row(position)
+            checked = _checked(fmt, row, report, seen)
+            if checked is None:
+                continue
+            if checked.links:  # written once every event is in: the row way
+                if mode is ImportMode.ATOMIC and report.problems:
+                    writer.write = False
+                writer.save([(row.line, checked)])
+                continue
+            by_line[row.line] = checked
+            ordered.append(new_event(checked, row.line, content_hash(checked)))
+        if mode is ImportMode.ATOMIC and report.problems:
+            writer.write = False  # keep validating, stop writing: all will roll back
+        changed = rows_writer.save(ordered)
+        if changed:
+            positions = {line: i for i, line in enumerate(chunk.lines)}
+            writer.save(
+                [
+                    (line, by_line.get(line) or _reread(fmt, chunk, positions[line]))
+                    for line in changed
+                ]
             )
-            report.rejected += 1
-            continue
-        writable = {
+        if progress is not None:
+            progress(len(chunk.records))
+
+
+def _reread(fmt: ImportFormat, chunk: Any, position: int) -> EventCreate:
+    """A vouched row, read the row way (to update its stored event)."""
+    record = fmt.to_record(chunk.raw_row(position))
+    return EventCreate.model_validate(
+        {
             k: v
             for k, v in record.items()
             if k not in READ_ONLY_RECORD_KEYS and k != ASSUMED_KEY
         }
-        try:
-            event = EventCreate.model_validate(writable)
-        except ValidationError as error:
-            for problem in problems_from_validation_error(error, line=row.line):
-                report.problems.append(_in_file_terms(problem, fmt, writable, row))
-            report.rejected += 1
-            continue
-        if not (event.dataset and event.external_id):
-            reason = "has no external id, so a re-import could not find it again"
-            column = fmt.column_for("external_id")
-            report.problems.append(
-                _at(row, Problem(column, reason, value=_cells(row, column) or ""))
-            )
-            report.rejected += 1
-            continue
-        key = hash((event.dataset, event.external_id))
-        if key in seen:
-            report.problems.append(_repeated(fmt, row, seen[key], event.external_id))
-            report.rejected += 1
-            continue
-        seen[key] = (row.line, row.spreadsheet_row)
-        for what in record.get(ASSUMED_KEY, ()):
-            report.assumed[what] = report.assumed.get(what, 0) + 1
-        yield row.line, event
-    if progress is not None:
-        progress(report.rows % 1000)
+    )
+
+
+def _in_chunks(fmt: Any, mode: ImportMode, way: ImportWay | str) -> bool:
+    """Whether to import in chunks: the format can, and the way asks or allows it."""
+    way = ImportWay(way)
+    able = hasattr(fmt, "map_chunk") and hasattr(fmt, "read_chunks")
+    if way is ImportWay.ROWS or not able:
+        return False
+    return way is ImportWay.CHUNKS or mode is not ImportMode.DRY_RUN
 
 
 def _at(row: RawRow, problem: Problem) -> Problem:

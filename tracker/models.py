@@ -11,8 +11,9 @@ beside the shapes that fill it; split, each half would need the other open.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import pycountry
@@ -910,3 +911,129 @@ class EventChange(SQLModel, table=True):
     via: str | None = Field(default=None, sa_type=String(500))  # form, command, file
     at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     changes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONList))
+
+
+# --- Validated events as plain rows, for bulk imports (issue 19) --------------------
+
+# The event table's columns a `NewEvent` gives, in its `values` order; the writer adds
+# the place's id, the times and the version.
+NEW_EVENT_COLUMNS = (
+    "title",
+    "notes",
+    "event_type",
+    "mode",
+    "contexts",
+    "quad_class",
+    "score",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "civilians_killed",
+    "children_killed",
+    "injured",
+    "status",
+    "confidence",
+    "tags",
+    "dataset",
+    "external_id",
+    "figures_flag",
+    "content_hash",
+)
+
+
+# A place as a bulk import writes it: registry key, name, country, admin1, latitude,
+# longitude, precision.
+Place = tuple[str, str, str | None, str | None, float | None, float | None, str]
+
+
+class NewEvent(NamedTuple):
+    """One validated event as the rows a bulk import writes: what `EventCreate` and
+    `tracker.store.event_rows.event_values` make of a record, without a model.
+
+    `place`: (registry key, name, country, admin1, latitude, longitude, precision);
+    `actors`: (name as given, role, kind, country) each; `sources`: (url, publisher,
+    title, published, quote) each; `record`: (format, columns, cells) of the source
+    record, the cells as JSON text."""
+
+    line: int
+    values: tuple[Any, ...]  # NEW_EVENT_COLUMNS
+    place: Place | None
+    actors: tuple[tuple[str, str, str | None, str | None], ...]
+    sources: tuple[tuple[Any, ...], ...]
+    record: tuple[str, list[str], str] | None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(dataset, external id)."""
+        return self.values[21], self.values[22]
+
+    @property
+    def content_hash(self) -> str:
+        return self.values[24]
+
+
+def new_event(data: EventCreate, line: int, digest: str) -> NewEvent:
+    """`data` as a `NewEvent`, its content hash `digest`."""
+    location = data.location
+    place = (
+        (
+            location.key(),
+            location.name,
+            location.country,
+            location.admin1,
+            location.latitude,
+            location.longitude,
+            location.geo_precision.value,
+        )
+        if location is not None
+        else None
+    )
+    record = data.source_record
+    return NewEvent(
+        line=line,
+        values=(
+            data.title,
+            data.notes,
+            data.event_type,
+            data.mode,
+            data.contexts,
+            taxonomy.quad_class(data.event_type),
+            taxonomy.score(data.event_type, data.mode),
+            data.acled_event_type,
+            data.acled_sub_event_type,
+            data.date_start,
+            data.date_end,
+            data.date_precision.value,
+            data.fatalities.low,
+            data.fatalities.best,
+            data.fatalities.high,
+            data.civilians_killed,
+            data.children_killed,
+            data.injured,
+            data.status.value,
+            data.confidence,
+            data.tags,
+            data.dataset,
+            data.external_id,
+            data.figures_flag,
+            digest,
+        ),
+        place=place,
+        actors=tuple(
+            (a.name, a.role.value, a.kind.value if a.kind else None, a.country)
+            for a in data.actors
+        ),
+        sources=tuple(
+            (s.url, s.publisher, s.title, s.published, s.quote) for s in data.sources
+        ),
+        record=(
+            (record.format, record.columns, json.dumps(record.cells, sort_keys=True))
+            if record is not None
+            else None
+        ),
+    )

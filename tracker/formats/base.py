@@ -104,6 +104,11 @@ class ImportFormat(Protocol):
         (the field itself when there is no better answer)."""
         ...
 
+    # Optional, for large files (ACLED): `read_chunks(path)` gives the rows of `read`
+    # in chunks (`tracker.formats.csvtext.CsvChunk`), and `map_chunk(chunk)` maps a
+    # chunk at once: the `NewEvent`s of the rows it can vouch for, and the positions
+    # of the others, which `tracker.importing` reads one by one with `to_record`.
+
 
 @dataclass(frozen=True)
 class ExportFormat:

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -188,6 +189,57 @@ def read_csv_rows(
 
     `required` lists columns as alternatives (("country", "iso") needs either); a
     missing one, an empty file or an undecodable byte raises InvalidInput."""
+    for chunk in read_csv_chunks(path, required=required, size=1, delimiter=delimiter):
+        yield chunk.raw_row(0)
+
+
+@dataclass
+class CsvChunk:
+    """Consecutive records of a CSV file, as read (`read_csv_chunks`): for each, the
+    line it starts on, its spreadsheet row and its fields (as many as the file has)."""
+
+    header: list[str]
+    lines: list[int]
+    spreadsheet_rows: list[int]
+    records: list[list[str]]
+
+    def raw_row(self, position: int) -> RawRow:
+        """The record at `position` as `read_csv_rows` gives it."""
+        fields = self.records[position]
+        values: dict[str, Any] = dict(zip(self.header, fields, strict=False))
+        if len(fields) != len(self.header):
+            values[WIDTH_KEY] = (len(fields), len(self.header))
+        return RawRow(self.lines[position], values, self.spreadsheet_rows[position])
+
+
+def read_csv_chunks(
+    path: Path,
+    *,
+    required: Sequence[tuple[str, ...]],
+    size: int,
+    delimiter: str = ",",
+) -> Iterator[CsvChunk]:
+    """The records `read_csv_rows` reads, `size` at a time, as lists of fields: for
+    readers that map whole columns at once. Same header checks, lines and rows."""
+    header, records = read_csv_records(path, required=required, delimiter=delimiter)
+    chunk = CsvChunk(header, [], [], [])
+    for start, spreadsheet_row, fields in records:
+        chunk.lines.append(start)
+        chunk.spreadsheet_rows.append(spreadsheet_row)
+        chunk.records.append(fields)
+        if len(chunk.records) >= size:
+            yield chunk
+            chunk = CsvChunk(header, [], [], [])
+    if chunk.records:
+        yield chunk
+
+
+def read_csv_records(
+    path: Path, *, required: Sequence[tuple[str, ...]], delimiter: str = ","
+) -> tuple[list[str], Iterator[tuple[int, int, list[str]]]]:
+    """The normalised header, and each non-blank record as (line it starts on,
+    spreadsheet row, fields). The header is checked at once: a missing required
+    column, a repeated one or an empty file raises InvalidInput."""
     lines = _Lines(path, detect_encoding(path))
     reader = csv.reader(lines, delimiter=delimiter)
     header = [normalise_header(name) for name in next(_records(reader), [])]
@@ -207,17 +259,18 @@ def read_csv_rows(
     ]
     if problems:
         raise InvalidInput(problems)
+    return header, _numbered(reader, lines)
+
+
+def _numbered(reader: Any, lines: _Lines) -> Iterator[tuple[int, int, list[str]]]:
     ended = reader.line_num
     # A spreadsheet shows the header as row 1 and a blank line as an empty row.
     for spreadsheet_row, fields in enumerate(_records(reader), start=2):
         start, ended = ended + 1, reader.line_num
         lines.pending = []
-        if not any(field.strip() for field in fields):
+        if not "".join(fields).strip():
             continue  # a blank line
-        values: dict[str, Any] = dict(zip(header, fields, strict=False))
-        if len(fields) != len(header):
-            values[WIDTH_KEY] = (len(fields), len(header))
-        yield RawRow(start, values, spreadsheet_row)
+        yield start, spreadsheet_row, fields
 
 
 def _records(reader: Any) -> Iterator[list[str]]:

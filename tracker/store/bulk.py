@@ -199,10 +199,15 @@ class BatchWriter:
     def _existing(
         self, batch: Sequence[tuple[int, EventCreate]]
     ) -> dict[tuple[str, str], Stored]:
+        return self.existing_keys([(e.dataset, e.external_id) for _, e in batch])
+
+    def existing_keys(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], Stored]:
         """(dataset, external id) -> (id, content hash, version, status) if stored."""
         found: dict[tuple[str, str], Stored] = {}
         columns = (EVENTS.c.id, EVENTS.c.content_hash, EVENTS.c.version)
-        for dataset, ids in _by_dataset(event for _, event in batch).items():
+        for dataset, ids in _by_dataset(keys).items():
             for chunk in _chunks(ids):
                 query = select(EVENTS.c.external_id, *columns, EVENTS.c.status).where(
                     EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
@@ -210,6 +215,17 @@ class BatchWriter:
                 for external_id, *stored in self._look_up(query):
                     found[(dataset, external_id)] = tuple(stored)
         return found
+
+    def ids_of(self, keys: Sequence[tuple[str, str]]) -> list[int]:
+        """The ids of stored events by (dataset, external id), in the order given."""
+        ids: dict[tuple[str, str], int] = {}
+        for dataset, external_ids in _by_dataset(keys).items():
+            for chunk in _chunks(external_ids):
+                query = select(EVENTS.c.external_id, EVENTS.c.id).where(
+                    EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
+                )
+                ids.update(((dataset, e), i) for e, i in self._look_up(query))
+        return [ids[key] for key in keys]
 
     def _insert(self, rows: list[dict[str, Any]]) -> list[int]:
         """Insert new events; their ids, in the order of `rows`."""
@@ -219,14 +235,7 @@ class BatchWriter:
         for row in rows:
             row.update(created_at=now, updated_at=now, version=1)
         self.session.execute(EVENTS.insert(), rows)
-        ids: dict[tuple[str, str], int] = {}
-        for dataset, external_ids in _by_dataset_of_rows(rows).items():
-            for chunk in _chunks(external_ids):
-                query = select(EVENTS.c.external_id, EVENTS.c.id).where(
-                    EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
-                )
-                ids.update(((dataset, e), i) for e, i in self._look_up(query))
-        return [ids[(row["dataset"], row["external_id"])] for row in rows]
+        return self.ids_of([(row["dataset"], row["external_id"]) for row in rows])
 
     def _update(self, rows: list[dict[str, Any]], changed) -> list[int]:
         """Update changed events in place; drop their actors and sources to rewrite."""
@@ -308,7 +317,12 @@ class BatchWriter:
     def _actor_ids(self, events: list[EventCreate]) -> dict[str, Resolved]:
         """The registry actor of every actor named, by `name_key`; unknown actors
         and new aliases are inserted with one statement each (`actor_registry`)."""
-        wanted = {name_key(ref.name): ref for event in events for ref in event.actors}
+        # The first time a file names an actor gives its kind and country, whichever
+        # batch that falls in (`tracker.store.bulk_rows` writes in other batches).
+        wanted: dict[str, Any] = {}
+        for event in events:
+            for ref in event.actors:
+                wanted.setdefault(name_key(ref.name), ref)
 
         def resolve(refs: dict[str, Any]) -> dict[str, Resolved]:
             return resolve_actor_names(self.session, refs)
@@ -317,37 +331,42 @@ class BatchWriter:
         return self.actors.ids(wanted, resolve, resolve)
 
     def _location_ids(self, events: list[EventCreate]) -> dict[str, int]:
-        wanted = {
-            e.location.key(): e.location for e in events if e.location is not None
-        }
+        wanted: dict[str, dict[str, Any]] = {}
+        for event in events:
+            location = event.location
+            if location is not None and (key := location.key()) not in wanted:
+                wanted[key] = {
+                    **location.model_dump(exclude={"geo_precision"}),
+                    "geo_precision": location.geo_precision.value,
+                    "location_key": key,
+                }
+        return self.location_ids(wanted)
+
+    def location_ids(self, wanted: dict[str, dict[str, Any]]) -> dict[str, int]:
+        """Registry ids of places by key, `wanted` giving each new place's row."""
         return self.locations.ids(
             wanted,
             lambda keys: self._stored_keys(LOCATIONS.c.location_key, keys),
-            lambda missing: self._add_keyed(
-                LOCATIONS.c.location_key,
-                {
-                    key: {
-                        **loc.model_dump(exclude={"geo_precision"}),
-                        "geo_precision": loc.geo_precision.value,
-                        "location_key": key,
-                    }
-                    for key, loc in missing.items()
-                },
-            ),
+            lambda missing: self._add_keyed(LOCATIONS.c.location_key, missing),
         )
 
     def _source_ids(self, events: list[EventCreate]) -> dict[str, int]:
-        wanted = {s.key(): s for e in events for s in e.sources}
+        wanted: dict[str, dict[str, Any]] = {}
+        for event in events:
+            for source in event.sources:
+                if (key := source.key()) not in wanted:
+                    wanted[key] = {
+                        **source.model_dump(exclude={"quote"}),
+                        "source_key": key,
+                    }
+        return self.source_ids(wanted)
+
+    def source_ids(self, wanted: dict[str, dict[str, Any]]) -> dict[str, int]:
+        """Registry ids of sources by key, `wanted` giving each new source's row."""
         return self.sources.ids(
             wanted,
             lambda keys: self._stored_keys(SOURCES.c.source_key, keys),
-            lambda missing: self._add_keyed(
-                SOURCES.c.source_key,
-                {
-                    key: {**src.model_dump(exclude={"quote"}), "source_key": key}
-                    for key, src in missing.items()
-                },
-            ),
+            lambda missing: self._add_keyed(SOURCES.c.source_key, missing),
         )
 
     def _stored_keys(self, key_column, keys: Iterable[str]) -> dict[str, int]:
@@ -399,17 +418,10 @@ class RegistryCache:
         return ids
 
 
-def _by_dataset(events: Iterable[EventCreate]) -> dict[str, list[str]]:
+def _by_dataset(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
-    for event in events:
-        grouped.setdefault(event.dataset, []).append(event.external_id)
-    return grouped
-
-
-def _by_dataset_of_rows(rows: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for row in rows:
-        grouped.setdefault(row["dataset"], []).append(row["external_id"])
+    for dataset, external_id in keys:
+        grouped.setdefault(dataset, []).append(external_id)
     return grouped
 
 

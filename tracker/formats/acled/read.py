@@ -16,6 +16,7 @@ from tracker.formats.acled import gaps as acled_gaps
 from tracker.formats.acled.write import ACLED_DATASET
 from tracker.formats.base import ASSUMED_KEY, RawRow, RowProblem, column_behind
 from tracker.formats.csvtext import (
+    CsvChunk,
     check_width,
     country_from_numeric,
     country_iso3,
@@ -25,14 +26,18 @@ from tracker.formats.csvtext import (
     parse_count,
     parse_date,
     parse_float,
+    read_csv_chunks,
     read_csv_rows,
     read_header,
     split_list,
     text_of,
 )
-from tracker.models import ActorKind, ActorRole, DatePrecision, GeoPrecision
+from tracker.models import ActorKind, ActorRole, DatePrecision, GeoPrecision, NewEvent
 from tracker.vocab import taxonomy
 
+# Rows mapped at once by `map_chunk`: large enough that per-chunk costs vanish, small
+# enough to keep an import's memory bounded.
+CHUNK_ROWS = 20_000
 REQUIRED_COLUMNS: tuple[tuple[str, ...], ...] = (("event_date",), ("sub_event_type",))
 TIME_PRECISIONS = {
     "1": DatePrecision.DAY,
@@ -191,6 +196,17 @@ class AcledFormat:
     def read(self, path: Path) -> Iterator[RawRow]:
         """Stream the rows; InvalidInput if a required column is missing."""
         return read_csv_rows(path, required=REQUIRED_COLUMNS)
+
+    def read_chunks(self, path: Path) -> Iterator[CsvChunk]:
+        """The rows `read` streams, `CHUNK_ROWS` at a time, for `map_chunk`."""
+        return read_csv_chunks(path, required=REQUIRED_COLUMNS, size=CHUNK_ROWS)
+
+    def map_chunk(self, chunk: CsvChunk) -> tuple[list[NewEvent], list[int]]:
+        """The chunk's events mapped column by column, and the positions of the rows
+        to read one by one (`tracker.formats.acled.frames`)."""
+        from tracker.formats.acled.frames import map_chunk  # builds on this module
+
+        return map_chunk(chunk)
 
     def column_for(self, field: str) -> str:
         """The ACLED column behind a record field path."""

@@ -1,0 +1,288 @@
+"""Write new events given as plain rows (`NewEvent`), straight through the driver
+(issue 19).
+
+The bulk import's fast way: a format that maps whole chunks of rows at once
+(`tracker.formats.acled.frames`) hands over `NewEvent`s, and they are written here
+with one executemany per table of plain tuples, each value converted by its column's
+own SQLAlchemy type once per distinct value, and their timeline sums added with one
+grouped statement (`tracker.store.rollup_writes`). What the rows become is what
+`tracker.store.bulk.BatchWriter` makes of the same events (the same registry
+look-ups and caches, the same history entry): only events not stored yet are
+written here; a stored event whose content changed goes back to the importer for
+the row way, which updates it with its history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import JSON, Table
+
+from tracker.models import (
+    NEW_EVENT_COLUMNS,
+    ActorKind,
+    ActorRef,
+    ActorRole,
+    ChangeAction,
+    Event,
+    EventActor,
+    EventChange,
+    EventSource,
+    NewEvent,
+    SourceRecord,
+    utc_now,
+)
+from tracker.store.bulk import BatchWriter, _chunks
+from tracker.store.registry import Resolved, resolve_actor_names
+from tracker.store.rollup_writes import add_to_rollup, rollup_by_statement
+from tracker.vocab.actor_names import name_key
+
+EVENT_COLUMNS = (
+    *NEW_EVENT_COLUMNS,
+    "location_id",
+    "created_at",
+    "updated_at",
+    "version",
+)
+QUOTE_JOIN = " […] "
+
+
+class RowWriter:
+    """Writes `NewEvent`s through a `BatchWriter`'s session, caches and report."""
+
+    def __init__(self, batches: BatchWriter):
+        self.batches = batches
+        self.session = batches.session
+        self.dialect = self.session.get_bind().dialect
+        self.converters: dict[tuple[str, str], Callable[[Any], Any]] = {}
+
+    def save(self, events: Sequence[NewEvent]) -> list[int]:
+        """Write the events not stored yet, count the unchanged; return the lines of
+        stored events whose content changed, for the row way to update."""
+        batches, report = self.batches, self.batches.report
+        stored = batches.existing_keys([event.key for event in events])
+        new, changed = [], []
+        for event in events:
+            found = stored.get(event.key)
+            if found is None:
+                new.append(event)
+            elif found[1] == event.content_hash:
+                report.unchanged += 1
+            else:
+                changed.append(event.line)
+        report.added += len(new)
+        if batches.write and new:
+            ids = self._insert(new)
+            report.event_ids.extend(ids)
+            batches.written += len(new)
+        return changed
+
+    def _insert(self, events: list[NewEvent]) -> list[int]:
+        locations = self._location_ids(events)
+        now = utc_now()
+        rows = [
+            (
+                *event.values,
+                locations[event.place[0]] if event.place else None,
+                now,
+                now,
+                1,
+            )
+            for event in events
+        ]
+        with rollup_by_statement(self.session):
+            self._execute(Event.__table__, EVENT_COLUMNS, rows)
+            ids = self.batches.ids_of([event.key for event in events])
+            add_to_rollup(self.session, ids)
+        self._write_roles(ids, events)
+        self._write_citations(ids, events)
+        self._write_records(ids, events)
+        self._write_history(ids, now)
+        return ids
+
+    # --- registry ---------------------------------------------------------------
+
+    def _location_ids(self, events: list[NewEvent]) -> dict[str, int]:
+        wanted: dict[str, dict[str, Any]] = {}
+        for event in events:
+            if event.place is not None and event.place[0] not in wanted:
+                key, name, country, admin1, latitude, longitude, precision = event.place
+                wanted[key] = {
+                    "name": name,
+                    "country": country,
+                    "admin1": admin1,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                    "geo_precision": precision,
+                    "location_key": key,
+                }
+        return self.batches.location_ids(wanted)
+
+    def _actor_ids(self, events: list[NewEvent]) -> dict[str, Resolved]:
+        wanted: dict[str, tuple[str, str, str | None, str | None]] = {}
+        for event in events:
+            for actor in event.actors:
+                wanted.setdefault(name_key(actor[0]), actor)
+
+        def resolve(found: dict[str, tuple]) -> dict[str, Resolved]:
+            refs = {
+                key: ActorRef.model_construct(
+                    name=name,
+                    role=ActorRole(role),
+                    kind=ActorKind(kind) if kind else None,
+                    country=country,
+                )
+                for key, (name, role, kind, country) in found.items()
+            }
+            return resolve_actor_names(self.session, refs)
+
+        return self.batches.actors.ids(wanted, resolve, resolve)
+
+    def _source_ids(self, events: list[NewEvent]) -> dict[str, int]:
+        wanted: dict[str, dict[str, Any]] = {}
+        for event in events:
+            for url, publisher, title, published, _ in event.sources:
+                key = source_key(url, publisher, title, published)
+                if key not in wanted:
+                    wanted[key] = {
+                        "url": url,
+                        "publisher": publisher,
+                        "title": title,
+                        "published": published,
+                        "source_key": key,
+                    }
+        return self.batches.source_ids(wanted)
+
+    # --- rows of each event -------------------------------------------------------
+
+    def _write_roles(self, ids: list[int], events: list[NewEvent]) -> None:
+        actors = self._actor_ids(events)
+        roles: dict[tuple[int, int, str], str | None] = {}
+        for event_id, event in zip(ids, events, strict=True):
+            for name, role, _, _ in event.actors:
+                actor = actors[name_key(name)]
+                roles.setdefault(
+                    (event_id, actor.id, role), name if actor.renamed else None
+                )
+        self._execute(
+            EventActor.__table__,
+            ("event_id", "actor_id", "role", "name_as_given"),
+            [(*key, given) for key, given in roles.items()],
+        )
+
+    def _write_citations(self, ids: list[int], events: list[NewEvent]) -> None:
+        sources = self._source_ids(events)
+        cited: dict[tuple[int, int], str | None] = {}
+        for event_id, event in zip(ids, events, strict=True):
+            for url, publisher, title, published, quote in event.sources:
+                pair = (event_id, sources[source_key(url, publisher, title, published)])
+                earlier = cited.get(pair)
+                cited[pair] = QUOTE_JOIN.join(q for q in (earlier, quote) if q) or None
+        self._execute(
+            EventSource.__table__,
+            ("event_id", "source_id", "quote"),
+            [(*pair, quote) for pair, quote in cited.items()],
+        )
+
+    def _write_records(self, ids: list[int], events: list[NewEvent]) -> None:
+        columns_json: dict[int, str] = {}  # the same header list on every row
+        rows = []
+        for event_id, event in zip(ids, events, strict=True):
+            if event.record is None:
+                continue
+            form, columns, cells = event.record
+            text = columns_json.get(id(columns))
+            if text is None:
+                text = columns_json[id(columns)] = json.dumps(columns)
+            rows.append((event_id, form, text, cells, 1))
+        self._execute(
+            SourceRecord.__table__,
+            ("event_id", "format", "columns", "cells", "event_version"),
+            rows,
+            json_text=("columns", "cells"),
+        )
+
+    def _write_history(self, ids: list[int], now: Any) -> None:
+        author = self.batches.author
+        action = ChangeAction.IMPORT.value
+        self._execute(
+            EventChange.__table__,
+            ("event_id", "version", "action", "username", "via", "at", "changes"),
+            [(i, 1, action, author.username, author.via, now, None) for i in ids],
+        )
+
+    # --- the driver -----------------------------------------------------------------
+
+    def _execute(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+        *,
+        json_text: Sequence[str] = (),
+    ) -> None:
+        """INSERT `rows` into `table` with one executemany of plain tuples; each value
+        converted as its column's type would bind it (once per distinct value); JSON
+        columns as JSON text (`json_text`: given so already)."""
+        if not rows:
+            return
+        json_columns = {
+            name for name in columns if isinstance(table.c[name].type, JSON)
+        }
+        converters = [
+            None
+            if name in json_text
+            else json.dumps
+            if name in json_columns
+            else self._converter(table, name)
+            for name in columns
+        ]
+        json_text = {*json_text, *json_columns}
+        converted = list(zip(*rows, strict=True))
+        for position, convert in enumerate(converters):
+            if convert is not None:
+                converted[position] = _convert_column(converted[position], convert)
+        marks = ", ".join(
+            self._json_mark() if name in json_text else self._mark() for name in columns
+        )
+        statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+        values = list(zip(*converted, strict=True))
+        for chunk in _chunks(values):
+            self.session.connection().exec_driver_sql(statement, list(chunk))
+
+    def _converter(self, table: Table, name: str) -> Callable[[Any], Any] | None:
+        key = (table.name, name)
+        if key not in self.converters:
+            column_type = table.c[name].type
+            self.converters[key] = column_type.bind_processor(self.dialect)
+        return self.converters[key]
+
+    def _mark(self) -> str:
+        return "?" if self.dialect.paramstyle == "qmark" else "%s"
+
+    def _json_mark(self) -> str:
+        if self.dialect.name == "postgresql":
+            return "CAST(%s AS JSONB)"
+        return self._mark()
+
+
+def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """`convert` of each value, once per distinct value (lists by their items)."""
+    done: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        key = tuple(value) if isinstance(value, list) else value
+        if key not in done:
+            done[key] = convert(value)
+        out.append(done[key])
+    return out
+
+
+def source_key(
+    url: str | None, publisher: str | None, title: str | None, published: Any
+) -> str:
+    """`SourceIn.key` of a source given as its fields."""
+    if url is not None:
+        return url
+    return "|".join([title or "", publisher or "", str(published or "")])

@@ -3,13 +3,13 @@
 
 The bulk import's fast way: a format that maps whole chunks of rows at once
 (`tracker.formats.acled.frames`) hands over `NewEvent`s, and they are written here
-with one executemany per table of plain tuples, each value converted by its column's
-own SQLAlchemy type once per distinct value, and their timeline sums added with one
-grouped statement (`tracker.store.rollup_writes`). What the rows become is what
-`tracker.store.bulk.BatchWriter` makes of the same events (the same registry
-look-ups and caches, the same history entry): only events not stored yet are
-written here; a stored event whose content changed goes back to the importer for
-the row way, which updates it with its history."""
+with one executemany per table of plain tuples (PostgreSQL: one COPY), each value
+converted by its column's own SQLAlchemy type once per distinct value, and their
+timeline sums added with one grouped statement (`tracker.store.rollup_writes`).
+What the rows become is what `tracker.store.bulk.BatchWriter` makes of the same
+events (the same registry look-ups and caches, the same history entry): only
+events not stored yet are written here; a stored event whose content changed goes
+back to the importer for the row way, which updates it with its history."""
 
 from __future__ import annotations
 
@@ -222,7 +222,8 @@ class RowWriter:
         *,
         json_text: Sequence[str] = (),
     ) -> None:
-        """INSERT `rows` into `table` with one executemany of plain tuples; each value
+        """INSERT `rows` into `table` with one executemany of plain tuples (COPY on
+        PostgreSQL); each value
         converted as its column's type would bind it (once per distinct value); JSON
         columns as JSON text (`json_text`: given so already)."""
         if not rows:
@@ -243,12 +244,20 @@ class RowWriter:
         for position, convert in enumerate(converters):
             if convert is not None:
                 converted[position] = _convert_column(converted[position], convert)
-        marks = ", ".join(
-            self._json_mark() if name in json_text else self._mark() for name in columns
-        )
+        values = zip(*converted, strict=True)
+        if self.dialect.name == "postgresql":
+            # COPY: the rows stream to the server in one round trip; JSON columns
+            # are text to it like any other.
+            driver = self.session.connection().connection.driver_connection
+            with driver.cursor() as cursor:
+                copy = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+                with cursor.copy(copy) as stream:
+                    for row in values:
+                        stream.write_row(row)
+            return
+        marks = ", ".join("?" for _ in columns)
         statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
-        values = list(zip(*converted, strict=True))
-        for chunk in _chunks(values):
+        for chunk in _chunks(list(values)):
             self.session.connection().exec_driver_sql(statement, list(chunk))
 
     def _converter(self, table: Table, name: str) -> Callable[[Any], Any] | None:
@@ -257,14 +266,6 @@ class RowWriter:
             column_type = table.c[name].type
             self.converters[key] = column_type.bind_processor(self.dialect)
         return self.converters[key]
-
-    def _mark(self) -> str:
-        return "?" if self.dialect.paramstyle == "qmark" else "%s"
-
-    def _json_mark(self) -> str:
-        if self.dialect.name == "postgresql":
-            return "CAST(%s AS JSONB)"
-        return self._mark()
 
 
 def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:

@@ -47,10 +47,13 @@ lock: setup
 eval-extraction: setup
 	$(BIN)/python bench/eval_extraction.py --shared ../shared --output bench/EXTRACTION.md
 
-# The benchmarks of issue #7 (about an hour at N = 1,000,000; not part of CI):
-# data are generated into bench/.data/ once, the figures written to bench/RESULTS.md.
-# `make bench BENCH_N=100000` for a quicker run. The reference tools (DuckDB, Datasette)
-# are dev dependencies.
+# The benchmarks of issues #7 and #19 (well over an hour at N = 1,000,000; not part of
+# CI): import, export and the timeline at 10,000, 100,000 and N events, on SQLite and on
+# PostgreSQL (127.0.0.1:5432 or TRACKER_BENCH_POSTGRES_URL; scratch databases made and
+# dropped), the rest at N. Data are generated into bench/.data/ once, the figures
+# written to bench/RESULTS.md. `make bench BENCH_N=100000` for a quicker run,
+# BENCH_ARGS="--skip postgres" to leave parts out. The reference tools (DuckDB,
+# Datasette) are dev dependencies.
 BENCH_N ?= 1000000
 bench: setup
 	BENCH_COMMAND="make bench BENCH_N=$(BENCH_N)" \

@@ -5,7 +5,12 @@ weighted as in the real ACLED Ukraine sample (Donetsk about 40%), with a tenth o
 events in the Russian border regions so that a country filter has something to leave
 out; about 3,600 settlements with fixed coordinates (a place recurs, as in ACLED); the
 sub-event type mix of the real sample; about 2,000 actors; dates 2018-2025; notes
-text. The same N and seed always give the same bytes. Nothing here is ACLED data."""
+text. The same N and seed always give the same bytes. Nothing here is ACLED data.
+
+`--distinct-places` gives the same rows with nearly every place its own: the row
+number added to the location name, the coordinates moved by 1e-4 degree a row
+(wrapping every 10,000 rows). That is the file that made PostgreSQL imports grow
+quadratically (issue 19, bench/IMPORT-NOTES.md), kept as a benchmark of its own."""
 
 from __future__ import annotations
 
@@ -54,6 +59,8 @@ DISORDER = {
     "DM": "Demonstrations",
 }
 ACTORS_PER_SIDE = 1000
+DISTINCT_STEP = 1e-4  # degrees a distinct place moves per row
+DISTINCT_WRAP = 10_000  # rows before the move starts again: at most one degree
 
 
 def settlements(rng: random.Random) -> list[tuple]:
@@ -75,8 +82,11 @@ def settlements(rng: random.Random) -> list[tuple]:
     return places
 
 
-def rows(count: int, seed: int = 2025) -> Iterator[dict[str, object]]:
-    """Yield `count` invented rows, the same for the same seed."""
+def rows(
+    count: int, seed: int = 2025, *, distinct_places: bool = False
+) -> Iterator[dict[str, object]]:
+    """Yield `count` invented rows, the same for the same seed; with
+    `distinct_places`, each row's place made its own (module docstring)."""
     rng = random.Random(seed)
     places = settlements(rng)
     place_weights = [p[0] for p in places]
@@ -95,6 +105,10 @@ def rows(count: int, seed: int = 2025) -> Iterator[dict[str, object]]:
             places, place_weights
         )[0]
         day = start + dt.timedelta(days=rng.randrange(8 * 365))
+        if distinct_places:
+            shift = (n % DISTINCT_WRAP) * DISTINCT_STEP
+            location = f"{location} {n + 1}"
+            lat, lon = round(lat + shift, 4), round(lon + shift, 4)
         yield {
             "event_id_cnty": f"{'UKR' if iso == 804 else 'RUS'}{n + 1}",
             "event_date": day.isoformat(),
@@ -133,17 +147,22 @@ def rows(count: int, seed: int = 2025) -> Iterator[dict[str, object]]:
         }
 
 
-def write_acled_csv(count: int, path: Path, seed: int = 2025) -> None:
+def write_acled_csv(
+    count: int, path: Path, seed: int = 2025, *, distinct_places: bool = False
+) -> None:
     """Write `count` rows with the header to `path`."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=ACLED_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows(count, seed))
+        writer.writerows(rows(count, seed, distinct_places=distinct_places))
 
 
 def main() -> None:
-    """Write the file named on the command line."""
-    write_acled_csv(int(sys.argv[1]), Path(sys.argv[2]))
+    """Write the file named on the command line: COUNT PATH [--distinct-places]."""
+    count, path, *flags = sys.argv[1:]
+    write_acled_csv(
+        int(count), Path(path), distinct_places="--distinct-places" in flags
+    )
 
 
 if __name__ == "__main__":

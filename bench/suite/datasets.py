@@ -1,11 +1,15 @@
 """The benchmark data: generated files and the database imported from them, cached in
-bench/.data/ (outside git) by N, and rebuilt when the generators change."""
+bench/.data/ (outside git) by N, and rebuilt when the generators change.
+
+A run uses several sizes (10,000, 100,000 and N events) to show how each cost grows;
+each size has its own files and database."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +29,16 @@ class Dataset:
     acled_csv: Path
     native_csv: Path
     database: Path  # the SQLite database `tracker import` made of acled_csv
+    distinct_places_csv: Path  # acled_csv with nearly every row's place its own
 
     @property
     def url(self) -> str:
         return f"sqlite:///{self.database}"
+
+
+def growth_sizes(n: int, smaller: Sequence[int]) -> list[int]:
+    """The sizes a run measures: those of `smaller` below N, then N."""
+    return sorted({size for size in smaller if 0 < size < n} | {n})
 
 
 def generator_digest() -> str:
@@ -39,8 +49,11 @@ def generator_digest() -> str:
     return digest.hexdigest()[:10]
 
 
-def dataset(n: int, data_dir: Path = DATA_DIR) -> Dataset:
-    """The files for N events, generated now if missing or out of date."""
+def dataset(
+    n: int, data_dir: Path = DATA_DIR, *, native: bool = True, distinct: bool = False
+) -> Dataset:
+    """The files for N events, generated now if missing or out of date; the native
+    CSV only if `native`, the distinct-places file only if `distinct`."""
     folder = data_dir / f"n{n}-{generator_digest()}"
     folder.mkdir(parents=True, exist_ok=True)
     files = Dataset(
@@ -48,9 +61,16 @@ def dataset(n: int, data_dir: Path = DATA_DIR) -> Dataset:
         folder / f"acled-{n}.csv",
         folder / f"native-{n}.csv",
         folder / f"tracker-{n}.db",
+        folder / f"acled-distinct-places-{n}.csv",
     )
     _write_once(files.acled_csv, lambda path: write_acled_csv(n, path))
-    _write_once(files.native_csv, lambda path: write_native_csv(n, path))
+    if native:
+        _write_once(files.native_csv, lambda path: write_native_csv(n, path))
+    if distinct:
+        _write_once(
+            files.distinct_places_csv,
+            lambda path: write_acled_csv(n, path, distinct_places=True),
+        )
     return files
 
 

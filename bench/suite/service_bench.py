@@ -53,14 +53,17 @@ def run_aggregations(
     *,
     label: str,
     reference: dict[str, Samples] | None = None,
+    events: int | None = None,
 ) -> list[Figure]:
-    """p95 of each timeline aggregation over the country filter."""
+    """p95 of each timeline aggregation over the country filter; `events`, the
+    database's size, is named in the figures when given."""
+    size = f" ({events:,} events in the database)" if events is not None else ""
     figures = []
     for name, work in AGGREGATIONS.items():
         figures.append(
             Figure(
                 f"2. timeline{label}",
-                f"{name}, {COUNTRY_FILTER.describe()}",
+                f"{name}, {COUNTRY_FILTER.describe()}{size}",
                 time_calls(_in_session(engine, work), runs),
                 statistic="p95",
                 target=AGGREGATION_TARGET_MS,

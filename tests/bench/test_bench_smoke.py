@@ -1,9 +1,10 @@
 """The benchmark suite keeps working: every benchmark's code path at N = 10,000.
 
 No timing is asserted (timings live in bench/RESULTS.md, made by `make bench`); this
-only runs the generators, the import and its flat reference, the service-layer
-aggregations with DuckDB's, the table pages, the export with Datasette's, and the
-report. The browser, HTTP and PostgreSQL parts are left to `make bench`."""
+only runs the generators, the import at two sizes (and the distinct-places file) with
+its flat reference, the service-layer aggregations with DuckDB's, the table pages,
+the export with Datasette's, the start-up figures, and the report. The browser, HTTP
+and PostgreSQL parts are left to `make bench`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from bench.generate_acled import rows
 from bench.generate_native import records
+from bench.suite.import_bench import spread_percent
 
 pytest.importorskip("duckdb", reason="a benchmark tool: `make bench` installs it")
 pytest.importorskip("datasette", reason="a benchmark tool: `make bench` installs it")
@@ -21,6 +23,7 @@ pytest.importorskip("datasette", reason="a benchmark tool: `make bench` installs
 from bench.run_benchmarks import main  # noqa: E402 - needs duckdb
 
 N = 10_000
+SMALLER = 2_000
 
 
 def test_generators_give_the_same_rows_for_the_same_seed():
@@ -38,11 +41,31 @@ def test_native_generator_maps_rows_as_the_acled_import_does():
     assert record.acled_sub_event_type == row["sub_event_type"]
 
 
+def test_distinct_places_generator_gives_every_row_its_own_place():
+    regular = list(rows(2000))
+    distinct = list(rows(2000, distinct_places=True))
+    places = {(r["location"], r["latitude"], r["longitude"]) for r in distinct}
+    assert len(places) == 2000
+    assert len({r["location"] for r in regular}) < 2000
+    assert all(-90 <= r["latitude"] <= 90 for r in distinct)
+    unchanged = ("event_id_cnty", "event_date", "actor1", "fatalities", "admin1")
+    assert [{k: r[k] for k in unchanged} for r in distinct] == [
+        {k: r[k] for k in unchanged} for r in regular
+    ]
+
+
+def test_rate_spread_is_the_highest_over_the_lowest_minus_one_in_percent():
+    assert spread_percent([2000.0, 2500.0, 2200.0]) == pytest.approx(25.0)
+    assert spread_percent([1000.0, 1000.0]) == 0.0
+
+
 def test_benchmarks_run_at_ten_thousand_events_and_write_results(tmp_path):
     output = tmp_path / "RESULTS.md"
     main(
         [
             f"--n={N}",
+            f"--sizes={SMALLER}",
+            f"--distinct-max={SMALLER}",
             "--runs=1",
             "--samples=2",
             f"--data-dir={tmp_path / 'data'}",
@@ -54,6 +77,14 @@ def test_benchmarks_run_at_ten_thousand_events_and_write_results(tmp_path):
     text = output.read_text()
     for benchmark in ("1. import", "2. timeline", "3. table", "5. export"):
         assert f"| {benchmark} |" in text
+    for size in (SMALLER, N):
+        assert f"into SQLite: {size:,} ACLED rows (" in text
+        assert f"({size:,} events in the database)" in text
+        assert f"`tracker export --format csv` of {size:,} events from SQLite" in text
+    assert f"{SMALLER:,} ACLED rows with nearly every place distinct" in text
+    assert f"rows/s spread across sizes (ACLED rows; {SMALLER:,}, {N:,})" in text
+    assert "| 8. start-up | `tracker --help` wall time |" in text
+    assert f"`tracker list` until its first line, {N:,} events in SQLite" in text
     assert "DuckDB, same rows" in text
     assert "Datasette" in text
     assert "pandas.read_csv + sqlite3.executemany" in text

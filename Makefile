@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 export DATABASE_URL
 
-.PHONY: run test lint setup lock clean eval-extraction bench fuzz
+.PHONY: run test lint setup lock clean eval-extraction bench fuzz plotly-bundle
 
 # Reinstall only when the declared or locked dependencies change.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -67,6 +67,11 @@ bench: setup
 FUZZ_REQUESTS ?= 10000
 fuzz: setup
 	$(BIN)/python -m bench.fuzz --requests $(FUZZ_REQUESTS) $(FUZZ_ARGS)
+
+# The partial plotly.js the dashboard serves, rebuilt from the pinned npm packages
+# (needs node and npm); see dashboard/plotly_bundle/README.md.
+plotly-bundle:
+	dashboard/plotly_bundle/build.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache

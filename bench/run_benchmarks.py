@@ -211,7 +211,9 @@ def run_suite(
             command = dashboard_command(files.url, port)
             with serve(command, port, log_dir / "dashboard.log") as server:
                 say("4. dashboard over HTTP")
-                figures += http_bench.run_http(server, options.runs, options.samples)
+                figures += http_bench.run_http(
+                    server, options.runs, options.samples, files.database, files.url
+                )
                 say("5. export (dashboard route)")
                 # Once: informational, and it loads the server as a real download does.
                 figures.append(export_bench.run_export_route(server, files, 1))

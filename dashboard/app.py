@@ -12,6 +12,7 @@ from dashboard.pages import event, event_form, events, import_page, review, time
 from dashboard.pages import map as map_page
 from dashboard.server import auth, request_guard, uploads
 from dashboard.server.export_route import register_export_route
+from dashboard.server.plotly_bundle import register_plotly_routes
 from dashboard.services import ENGINE_KEY
 from tracker.db import make_engine
 
@@ -72,6 +73,7 @@ def create_app(database_url: str | None = None) -> Dash:
             **location,
         )
     register_export_route(app.server)
+    register_plotly_routes(app)
     app.layout = app_layout
     return app
 

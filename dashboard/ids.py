@@ -53,6 +53,7 @@ MAP_SUMMARY = "map-summary"
 MAP_EXPORT = "map-export"
 MAP_NOTES = "map-notes"
 MAP_BASEMAP = "map-basemap"
+MAP_BASEMAP_READY = "map-basemap-ready"  # store: the basemap, once its Plotly is loaded
 MAP_FILTER = "map-filter"
 MAP_NAVIGATE = "map-navigate"  # a marker click navigates through it
 

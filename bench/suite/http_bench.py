@@ -1,9 +1,11 @@
 """Benchmarks 4 and 6: the dashboard over HTTP with N events loaded.
 
 Headless Chromium loads the timeline with the benchmark filter in its URL; the time
-until its charts have drawn traces is the page load. The callback requests the browser
-made (POST /_dash-update-component, recorded with their bodies) are then replayed
-over HTTP, each many times, for their p95. The server's RSS is read last."""
+until its charts have drawn traces is the page load. Every page is then loaded the
+same way, first visit and return visit (`bench.suite.page_loads`). The callback
+requests the browser made on the timeline (POST /_dash-update-component, recorded
+with their bodies) are then replayed over HTTP, each many times, for their p95. The
+server's RSS is read last."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bench.suite.measuring import Figure, Samples, process_memory_mb
+from bench.suite.page_loads import run_page_loads
 from bench.suite.servers import Server
 from bench.suite.service_bench import COUNTRY_FILTER
 
@@ -140,8 +143,11 @@ def replay_callbacks(
     return figures
 
 
-def run_http(server: Server, runs: int, samples: int) -> list[Figure]:
-    """The page load in Chromium, then every callback it made, replayed."""
+def run_http(
+    server: Server, runs: int, samples: int, database: Path, database_url: str
+) -> list[Figure]:
+    """The timeline's load in Chromium, every page's, then every callback the
+    timeline made, replayed. `database` gives an event to open and edit."""
     if not CHROMIUM.exists():
         return [
             Figure(
@@ -166,6 +172,7 @@ def run_http(server: Server, runs: int, samples: int) -> list[Figure]:
             ("return visit (scripts cached)", again),
         )
     ]
+    figures += run_page_loads(_launch, server, database, database_url, runs)
     return figures + replay_callbacks(server, callbacks, samples)
 
 

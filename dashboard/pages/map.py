@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, callback, dcc, get_asset_url, html, no_update
+from dash import (
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    get_asset_url,
+    html,
+    no_update,
+)
 
 from dashboard import ids
 from dashboard.components.export_link import export_link
@@ -30,6 +40,7 @@ def layout(**query: Any) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.MAP_FILTER, data=event_filter.to_query_string()),
+            dcc.Store(id=ids.MAP_BASEMAP_READY),
             dcc.Location(id=ids.MAP_NAVIGATE, refresh="callback-nav"),
             html.Div(
                 [html.H1("Map"), export_link(event_filter, ids.MAP_EXPORT)],
@@ -119,9 +130,24 @@ def map_notes(data: reads.MapData) -> list[str]:
     return notes
 
 
+# The page's plotly.js has no street-map trace: load Plotly's full bundle first, and
+# only then let the server redraw the map (see dashboard/assets/load_plotly.js).
+clientside_callback(
+    f"""async function (basemap) {{
+        if (basemap === "{Basemap.STREETS.value}") {{
+            await window.trackerPlotly.loadFull();
+        }}
+        return basemap;
+    }}""",
+    Output(ids.MAP_BASEMAP_READY, "data"),
+    Input(ids.MAP_BASEMAP, "value"),
+    prevent_initial_call=True,
+)
+
+
 @callback(
     Output(ids.MAP_GRAPH, "figure"),
-    Input(ids.MAP_BASEMAP, "value"),
+    Input(ids.MAP_BASEMAP_READY, "data"),
     State(ids.MAP_FILTER, "data"),
     prevent_initial_call=True,
 )

@@ -39,7 +39,7 @@ from tracker.models import (
     new_event,
 )
 from tracker.store.bulk import BatchWriter
-from tracker.store.bulk_rows import RowWriter
+from tracker.store.bulk_rows import RowWriter, bulk_cache
 from tracker.store.event_rows import content_hash
 from tracker.store.events import UNKNOWN_AUTHOR
 from tracker.store.history import Author
@@ -192,7 +192,7 @@ def import_file(
     if not writing and duplicate_check:  # said before the analyst confirms
         report.lookalikes = RowsLikeExisting()
     if _in_chunks(fmt, mode, way):
-        with _collections_between_chunks():
+        with _collections_between_chunks(), bulk_cache(session):
             _import_in_chunks(fmt, path, report, writer, mode, progress)
     else:
         for line, event in _valid_events(fmt, fmt.read(path), report, progress):

@@ -14,10 +14,12 @@ back to the importer for the row way, which updates it with its history."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import JSON, Table
+from sqlmodel import Session
 
 from tracker.models import (
     NEW_EVENT_COLUMNS,
@@ -38,6 +40,12 @@ from tracker.store.registry import Resolved, resolve_actor_names
 from tracker.store.rollup_writes import add_to_rollup, rollup_by_statement
 from tracker.vocab.actor_names import name_key
 
+# SQLite's page cache while a bulk import writes, in KiB (2 MiB by default): the
+# indexes of a million events are visited all over, and with the default cache the
+# event insert cost grew from 18 to 38 us a row between 20,000 and 200,000 rows
+# (25 us with this one).
+SQLITE_BULK_CACHE_KIB = 131072
+
 EVENT_COLUMNS = (
     *NEW_EVENT_COLUMNS,
     "location_id",
@@ -46,6 +54,21 @@ EVENT_COLUMNS = (
     "version",
 )
 QUOTE_JOIN = " […] "
+
+
+@contextmanager
+def bulk_cache(session: Session) -> Iterator[None]:
+    """A larger SQLite page cache for the block, the connection's own after it."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 class RowWriter:

@@ -14,16 +14,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
 from tracker.config import database_url
 from tracker.errors import ConfigurationError, StatementTimeout
+
+if TYPE_CHECKING:  # Alembic is imported by the migrations alone: reads start faster
+    from alembic.config import Config
 
 # SQLite waits this long for a competing writer instead of failing with
 # "database is locked".
@@ -33,6 +35,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # SQLite calls the deadline check after this many virtual-machine instructions: often
 # enough to stop within milliseconds, rarely enough to cost nothing measurable.
 SQLITE_PROGRESS_STEPS = 10_000
+VERSION_TABLE = "alembic_version"  # where Alembic records the revision
 _LIMIT = "tracker_statement_timeout"  # connection info: this unit of work's limit
 _DEADLINE = "tracker_statement_deadline"  # connection info: SQLite's deadline
 
@@ -179,6 +182,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """Alembic's configuration pointing at the migrations shipped inside the package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("tracker") / "migrations"))
     if engine is not None:
@@ -191,6 +196,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     """Migrate the schema of `engine`'s database to `revision` (head by default)."""
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -201,6 +208,8 @@ def downgrade_database(engine: Engine, revision: str) -> None:
     """Migrate the schema of `engine`'s database down to `revision`.
 
     Downgrading to "base" empties it."""
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -209,7 +218,12 @@ def downgrade_database(engine: Engine, revision: str) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision the database is at, or None if it was never migrated."""
-    from alembic.runtime.migration import MigrationContext
-
+    # Read as Alembic's MigrationContext.get_current_revision reads it, without
+    # importing Alembic, which every command checks before it starts.
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        versions = connection.execute(
+            text(f"SELECT version_num FROM {VERSION_TABLE}")
+        ).scalars()
+        return next(iter(versions), None)

@@ -16,16 +16,20 @@ import struct
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import insert, text, update
+from sqlalchemy import text, update
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
 from dashboard.services import ENGINE_KEY
 from tests.conftest import table_counts
-from tests.dashboard.conftest import client_as, session_cookie
+from tests.dashboard.conftest import (
+    client_as,
+    insert_plain_events,
+    session_cookie,
+    slow_event_table,
+)
 from tracker.db import make_engine, session_scope
 from tracker.exporting import ROWS_PER_CHUNK, UTF8_BOM
 from tracker.formats.acled.write import ACLED_COLUMNS
@@ -68,30 +72,6 @@ def header(body: bytes) -> tuple[str, ...]:
 def add_plain_events(app, count: int, day: dt.date) -> None:
     """Insert `count` bare CONSULT events on `day`, in one statement."""
     insert_plain_events(app.server.config[ENGINE_KEY], count, day)
-
-
-def insert_plain_events(engine, count: int, day: dt.date) -> None:
-    """Insert `count` bare CONSULT events on `day` through `engine`."""
-    now = dt.datetime.now(dt.UTC)
-    rows = [
-        {
-            "title": f"Bulk event {n}",
-            "event_type": "CONSULT",
-            "quad_class": 1,
-            "score": 1.0,
-            "date_start": day,
-            "date_precision": "day",
-            "status": "confirmed",
-            "contexts": [],
-            "tags": [],
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        for n in range(count)
-    ]
-    with session_scope(engine) as session:
-        session.execute(insert(Event), rows)
 
 
 def test_export_csv_streams_every_seed_event_in_native_columns_in_date_order(client):
@@ -343,21 +323,6 @@ def test_export_csv_takes_ten_thousand_names_in_one_list(client):
 
 
 # --- issue #19: time limits, and a client that leaves -----------------------------
-
-
-@contextmanager
-def slow_event_table(engine) -> Iterator[None]:
-    """Make every read of the events slower than the time limits set by
-    `limited_app`: on PostgreSQL another transaction locks the table, so readers
-    wait (waiting counts against the limit there); SQLite's limit counts only work
-    done, and reading the rows of `limited_app` is more of it than allowed."""
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    with engine.connect() as connection:
-        connection.execute(text("LOCK TABLE event IN ACCESS EXCLUSIVE MODE"))
-        yield
-        connection.rollback()
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ from dashboard import ids
 from dashboard.components import filter_panel, shell
 from dashboard.pages import event, event_form, events, import_page, review, timeline
 from dashboard.pages import map as map_page
-from dashboard.server import auth, request_guard, uploads
+from dashboard.server import auth, request_guard, timeouts, uploads
 from dashboard.server.export_route import register_export_route
 from dashboard.server.plotly_bundle import register_plotly_routes
 from dashboard.services import ENGINE_KEY
+from tracker.config import dashboard_statement_timeout
 from tracker.db import make_engine
 
 # (module, path or template, name, layout); /events/new is registered before the
@@ -56,11 +57,12 @@ def create_app(database_url: str | None = None) -> Dash:
         # in any thread that already runs an event loop.
         use_async=False,
     )
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, statement_timeout=dashboard_statement_timeout())
     app.server.config[ENGINE_KEY] = engine
     auth.install(app.server, engine.url)
     uploads.configure(app.server)
     request_guard.install(app)
+    timeouts.install(app.server)
     # Dash matches pages in `order` (else by module name): keep the order of PAGES.
     for order, (module, path, name, layout) in enumerate(PAGES):
         location = {"path_template": path} if "<" in path else {"path": path}

@@ -5,7 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tracker.errors import ConfigurationError
+
 DEFAULT_DATABASE_URL = "sqlite:///tracker.db"
+# How long one statement of the dashboard may run: a page's (its callbacks should
+# answer in a second or two), or a download's or an import's, whose batches read or
+# write more. The command line has no limit: a person waits for it and can press
+# Ctrl-C.
+DASHBOARD_STATEMENT_TIMEOUT_S = 30.0
+BULK_STATEMENT_TIMEOUT_S = 300.0
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -24,6 +32,36 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def statement_timeout(variable: str, default: float) -> float | None:
+    """Seconds one statement may run, from the environment variable `variable` (a
+    number; 0 means no limit), else `default`."""
+    configured = os.environ.get(variable, "").strip()
+    if not configured:
+        return default
+    try:
+        seconds = float(configured)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ConfigurationError(
+            f"${variable} must be a number of seconds, 0 for no limit "
+            f"(got {configured!r})"
+        )
+    return seconds or None
+
+
+def dashboard_statement_timeout() -> float | None:
+    """How long a statement of the dashboard's pages may run:
+    $TRACKER_STATEMENT_TIMEOUT seconds, else 30."""
+    return statement_timeout("TRACKER_STATEMENT_TIMEOUT", DASHBOARD_STATEMENT_TIMEOUT_S)
+
+
+def bulk_statement_timeout() -> float | None:
+    """How long one statement of a dashboard download or import may run:
+    $TRACKER_BULK_STATEMENT_TIMEOUT seconds, else 300."""
+    return statement_timeout("TRACKER_BULK_STATEMENT_TIMEOUT", BULK_STATEMENT_TIMEOUT_S)
 
 
 def seed_dir() -> Path:

@@ -1,32 +1,56 @@
-"""Engines, transactions and migrations.
+"""Engines, transactions, statement time limits and migrations.
 
-This is the only place that creates a database engine."""
+This is the only place that creates a database engine. An engine may limit how long
+one statement runs (`make_engine(statement_timeout=...)`, changed for one unit of work
+by `limit_statements`): PostgreSQL stops it itself (`statement_timeout`), SQLite
+through a progress handler that interrupts it past its deadline. Either way the
+statement raises `StatementTimeout`, and the connection goes back to the pool for the
+next request instead of working on for a client that has gone."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
 from tracker.config import database_url
-from tracker.errors import ConfigurationError
+from tracker.errors import ConfigurationError, StatementTimeout
+
+if TYPE_CHECKING:  # Alembic is imported by the migrations alone: reads start faster
+    from alembic.config import Config
 
 # SQLite waits this long for a competing writer instead of failing with
 # "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
+# SQLite calls the deadline check after this many virtual-machine instructions: often
+# enough to stop within milliseconds, rarely enough to cost nothing measurable.
+SQLITE_PROGRESS_STEPS = 10_000
+VERSION_TABLE = "alembic_version"  # where Alembic records the revision
+_LIMIT = "tracker_statement_timeout"  # connection info: this unit of work's limit
+_DEADLINE = "tracker_statement_deadline"  # connection info: SQLite's deadline
+
+
+def make_engine(
+    url: str | None = None,
+    *,
+    echo: bool = False,
+    statement_timeout: float | None = None,
+) -> Engine:
     """Create an engine for `url` with our settings.
 
-    `url` defaults to $DATABASE_URL or ./tracker.db."""
+    `url` defaults to $DATABASE_URL or ./tracker.db. `statement_timeout` is how many
+    seconds one statement may run before it is stopped with `StatementTimeout` (None:
+    no limit)."""
     url = database_url(url)
     try:
         if url.startswith("sqlite"):
@@ -39,10 +63,14 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
                 },
             )
             event.listen(engine, "connect", _set_sqlite_pragmas)
-            return engine
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+            _limit_sqlite_statements(engine, statement_timeout)
+        else:
+            engine = create_engine(url, echo=echo, pool_pre_ping=True)
+            _limit_postgres_statements(engine, statement_timeout)
     except (ArgumentError, ModuleNotFoundError) as error:
         raise ConfigurationError(f"cannot use DATABASE_URL {url!r}: {error}") from error
+    event.listen(engine, "handle_error", _report_timeout)
+    return engine
 
 
 def _set_sqlite_pragmas(dbapi_connection, _connection_record) -> None:
@@ -53,6 +81,87 @@ def _set_sqlite_pragmas(dbapi_connection, _connection_record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def limit_statements(session: Session, seconds: float | None) -> None:
+    """For the rest of `session`'s unit of work, let each statement run `seconds`
+    (None: no limit) instead of the engine's limit; a long download may take longer
+    than a page. The engine's limit is back for the next unit of work."""
+    connection = session.connection()
+    connection.info[_LIMIT] = seconds
+    if connection.dialect.name == "postgresql":
+        # is_local: like SET LOCAL, it ends with the transaction.
+        connection.execute(
+            text("SELECT set_config('statement_timeout', :value, true)"),
+            {"value": str(0 if seconds is None else _milliseconds(seconds))},
+        )
+
+
+def _milliseconds(seconds: float) -> int:
+    return max(1, round(seconds * 1000))  # 0 would mean no limit
+
+
+def _limit_postgres_statements(engine: Engine, seconds: float | None) -> None:
+    """PostgreSQL stops a statement itself after `statement_timeout`; each new
+    connection starts with the engine's limit."""
+
+    @event.listens_for(engine, "connect")
+    def set_timeout(dbapi_connection, connection_record) -> None:
+        connection_record.info[_LIMIT] = seconds
+        if seconds is None:
+            return  # the server's own setting holds
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {_milliseconds(seconds)}")
+        dbapi_connection.commit()
+
+    @event.listens_for(engine, "checkin")
+    def restore_limit(_dbapi_connection, connection_record) -> None:
+        connection_record.info[_LIMIT] = seconds
+
+
+def _limit_sqlite_statements(engine: Engine, seconds: float | None) -> None:
+    """SQLite has no statement timeout: each statement gets a deadline when it
+    starts, which a progress handler checks while the statement runs (fetching its
+    rows included) and answers by interrupting it. Time spent waiting for a lock is
+    not counted: `busy_timeout` bounds that."""
+
+    @event.listens_for(engine, "connect")
+    def install_handler(dbapi_connection, connection_record) -> None:
+        info = connection_record.info
+        info[_LIMIT] = seconds
+        info[_DEADLINE] = None
+
+        def past_deadline() -> bool:
+            deadline = info[_DEADLINE]
+            return deadline is not None and time.monotonic() > deadline
+
+        dbapi_connection.set_progress_handler(past_deadline, SQLITE_PROGRESS_STEPS)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def start_clock(connection, _cursor, _statement, _parameters, _context, _many):
+        limit = connection.info.get(_LIMIT)
+        connection.info[_DEADLINE] = None if limit is None else time.monotonic() + limit
+
+    @event.listens_for(engine, "checkin")
+    def restore_limit(_dbapi_connection, connection_record) -> None:
+        # Statements run on the raw connection (bulk writes) see no deadline.
+        connection_record.info[_LIMIT] = seconds
+        connection_record.info[_DEADLINE] = None
+
+
+def _report_timeout(context: ExceptionContext) -> None:
+    """Raise `StatementTimeout` for a statement stopped for running too long, so
+    every caller can tell it from a broken query."""
+    error = context.original_exception
+    # 57014 is query_canceled; the time limit is the only canceller we run.
+    stopped = getattr(error, "sqlstate", None) == "57014" or (
+        isinstance(error, sqlite3.OperationalError) and str(error) == "interrupted"
+    )
+    if not stopped or context.connection is None:
+        return
+    limit = context.connection.info.get(_LIMIT)
+    if limit is not None:
+        raise StatementTimeout(limit) from error
 
 
 @contextmanager
@@ -73,6 +182,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """Alembic's configuration pointing at the migrations shipped inside the package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("tracker") / "migrations"))
     if engine is not None:
@@ -85,6 +196,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     """Migrate the schema of `engine`'s database to `revision` (head by default)."""
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -95,6 +208,8 @@ def downgrade_database(engine: Engine, revision: str) -> None:
     """Migrate the schema of `engine`'s database down to `revision`.
 
     Downgrading to "base" empties it."""
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -103,7 +218,12 @@ def downgrade_database(engine: Engine, revision: str) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision the database is at, or None if it was never migrated."""
-    from alembic.runtime.migration import MigrationContext
-
+    # Read as Alembic's MigrationContext.get_current_revision reads it, without
+    # importing Alembic, which every command checks before it starts.
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        versions = connection.execute(
+            text(f"SELECT version_num FROM {VERSION_TABLE}")
+        ).scalars()
+        return next(iter(versions), None)

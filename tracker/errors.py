@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # pydantic is not needed to raise or read these errors
+    from pydantic import ValidationError
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,20 @@ class EditConflict(InvalidInput):
 
 class ConfigurationError(TrackerError):
     """A setting such as DATABASE_URL cannot be used."""
+
+
+class StatementTimeout(TrackerError):
+    """The database was stopped after a statement ran longer than allowed; the unit of
+    work was rolled back, so nothing changed.
+
+    `seconds` is the limit it ran into."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(
+            f"the database took longer than {seconds:g} s to answer and was stopped; "
+            "nothing changed: try a narrower filter, or again when it is less busy"
+        )
 
 
 def problems_from_validation_error(

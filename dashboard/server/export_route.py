@@ -12,7 +12,7 @@ whatever the number of events. A streamed file must be tellable as complete:
 - a filter value the parser refuses (`tracker.query.filters.parse_filter`) is a 400
   naming the field and the reason, before any query: a typo never downloads every event;
 - an error before the first chunk (the header and the first rows) is an HTTP 500
-  with a plain-text message;
+  with a plain-text message (503 when a statement ran past its time limit);
 - an error after it aborts the response: the chunked body never gets its terminating
   chunk, so browsers mark the download failed and HTTP clients raise (curl exits 18,
   Python's http.client raises IncompleteRead). The file never ends cleanly truncated.
@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from flask import Flask, Response, request
 
 from dashboard.services import reads
-from tracker.errors import Problem
+from tracker.errors import Problem, StatementTimeout
 from tracker.formats import EXPORTS
 from tracker.query.filters import EventFilter, parse_filter
 
@@ -71,6 +71,8 @@ def export_csv() -> Response:
     chunks = reads.export_chunks(event_filter, fmt)
     try:
         first = next(chunks)  # runs the first query, before any byte is sent
+    except StatementTimeout:
+        raise  # answered 503 by dashboard.server.timeouts
     except Exception:
         log.exception("CSV export of %s failed", event_filter.describe())
         return Response(EARLY_FAILURE, 500, mimetype="text/plain")

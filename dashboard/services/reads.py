@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from dashboard.services import engine
 from tracker import review
-from tracker.db import session_scope
+from tracker.config import bulk_statement_timeout
+from tracker.db import limit_statements, session_scope
 from tracker.errors import NotFound
 from tracker.exporting import count_events_without_acled_type, iter_export_chunks
 from tracker.formats.base import ExportFormat
@@ -266,6 +267,7 @@ def export_chunks(event_filter: EventFilter, fmt: ExportFormat) -> Iterator[str]
 
     def chunks() -> Iterator[str]:
         with session_scope(bound) as session:
+            limit_statements(session, bulk_statement_timeout())
             yield from iter_export_chunks(
                 session, event_filter, fmt, byte_order_mark=True
             )

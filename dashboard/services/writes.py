@@ -13,7 +13,8 @@ from dashboard.services import engine
 from dashboard.services.access import allowed, form_action
 from dashboard.services.reads import event_record
 from tracker import errors, importing, review
-from tracker.db import session_scope
+from tracker.config import bulk_statement_timeout
+from tracker.db import limit_statements, session_scope
 from tracker.extraction.proposals import Article
 from tracker.matching import likely_duplicates
 from tracker.models import EventCreate, EventRecord
@@ -111,6 +112,7 @@ def dry_run_import(token: str, format_name: str) -> importing.ImportReport:
     format cannot be told, a required column is missing), NotFound when it is gone."""
     path = uploads.upload_path(token)
     with session_scope(engine()) as session:
+        limit_statements(session, bulk_statement_timeout())
         return importing.import_file(
             session, path, format_name=format_name, mode=importing.ImportMode.DRY_RUN
         )
@@ -132,6 +134,7 @@ def run_import(
         else importing.ImportMode.ATOMIC
     )
     with session_scope(engine()) as session:
+        limit_statements(session, bulk_statement_timeout())
         report = importing.import_file(
             session, path, format_name=format_name, mode=mode, author=author
         )

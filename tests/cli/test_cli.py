@@ -281,3 +281,24 @@ def test_help_and_version_import_no_database_library():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_list_imports_no_format_exporter_writer_alembic_or_werkzeug(seeded):
+    """Issue #19: `tracker list` prints sooner when it reads with the query layer
+    alone; what it prints is checked by the list tests above."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from tracker.cli.main import main\n"
+        f"result = CliRunner().invoke(main, ['--database-url', {seeded!r}, 'list'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert '12 events' in result.output, result.output\n"
+        "unwanted = ('tracker.formats', 'tracker.exporting', 'tracker.store',\n"
+        "            'tracker.importing', 'alembic', 'werkzeug', 'pandas')\n"
+        "print(sorted({m.split('.')[0] if not m.startswith('tracker') else m\n"
+        "              for m in sys.modules if m.startswith(unwanted)}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,10 +1,12 @@
-"""Accounts for the dashboard tests: the dashboard needs one to be seen at all, and an
-editor's to write. Accounts are made with tracker's own functions and logged in
-either through the real /login form (a test client) or with Flask-Login's
-`login_user` inside a request context (layouts and callbacks called as functions)."""
+"""Accounts for the dashboard tests (the dashboard needs one to be seen at all, and an
+editor's to write), and events in bulk and a slow event table for the time limits.
+Accounts are made with tracker's own functions and logged in either through the
+real /login form (a test client) or with Flask-Login's `login_user` inside a request
+context (layouts and callbacks called as functions)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,11 +15,12 @@ from dash import Dash
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import login_user
+from sqlalchemy import insert, text
 
 from dashboard.server.auth import account_named
 from dashboard.services import ENGINE_KEY
 from tracker.db import session_scope
-from tracker.models import Role
+from tracker.models import Event, Role
 from tracker.store import accounts
 
 PASSWORD = "a long enough password"
@@ -68,3 +71,43 @@ def request_as(app: Dash, path: str = "/", role: str = "editor") -> Iterator[Non
 def session_cookie(client: FlaskClient) -> str:
     """The client's login session as a Cookie header value, for a raw HTTP request."""
     return f"session={client.get_cookie('session').value}"
+
+
+def insert_plain_events(engine, count: int, day: dt.date) -> None:
+    """Insert `count` bare CONSULT events on `day` through `engine`."""
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        {
+            "title": f"Bulk event {n}",
+            "event_type": "CONSULT",
+            "quad_class": 1,
+            "score": 1.0,
+            "date_start": day,
+            "date_precision": "day",
+            "status": "confirmed",
+            "contexts": [],
+            "tags": [],
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        for n in range(count)
+    ]
+    with session_scope(engine) as session:
+        session.execute(insert(Event), rows)
+
+
+@contextmanager
+def slow_event_table(engine) -> Iterator[None]:
+    """Make every read of the events outlast a tiny statement time limit. On
+    PostgreSQL another transaction locks the table, so readers wait (waiting
+    counts against the limit there). SQLite's limit counts only work done: there
+    the caller reads thousands of rows under a limit of a microsecond (SQLite
+    checks its clock every 10,000 steps of its virtual machine)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("LOCK TABLE event IN ACCESS EXCLUSIVE MODE"))
+        yield
+        connection.rollback()

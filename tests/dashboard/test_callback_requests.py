@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from dashboard import services
 from dashboard.app import create_app
 from dashboard.server import uploads
 from tests.conftest import REPO_ROOT, table_counts
-from tests.dashboard.conftest import client_as
+from tests.dashboard.conftest import client_as, insert_plain_events, slow_event_table
 from tracker.db import make_engine
 
 UPDATE = "/_dash-update-component"
@@ -403,3 +404,42 @@ def test_a_search_longer_than_any_name_finds_nothing_without_an_error(
         body = with_value(valid_body(app, output), "inputs", 0, "Ukr\x00")
         assert post(client, body).status_code == 200, output
     assert tracebacks(caplog) == []
+
+
+@pytest.fixture
+def limited_client(database_url: str, monkeypatch):
+    """A client of an app whose statements may run only a moment (0.2 s on
+    PostgreSQL, a microsecond on SQLite over 20,000 events added once Dash has set
+    itself up), and the limit."""
+    limit = "0.2" if database_url.startswith("postgresql") else "0.000001"
+    monkeypatch.setenv("TRACKER_STATEMENT_TIMEOUT", limit)
+    app = create_app(database_url)
+    _callback.GLOBAL_CALLBACK_MAP.update(REGISTERED[0])
+    _callback.GLOBAL_CALLBACK_LIST[:] = REGISTERED[1]
+    client = client_as(app, "viewer")
+    assert client.get("/_dash-layout").status_code == 200
+    engine = app.server.config[services.ENGINE_KEY]
+    if limit != "0.2":
+        unlimited = make_engine(database_url)
+        insert_plain_events(unlimited, 20_000, dt.date(2025, 4, 1))
+        unlimited.dispose()
+    yield app, client, limit
+    engine.dispose()
+
+
+def test_callback_past_the_time_limit_is_answered_503_saying_why(
+    limited_client, caplog
+):
+    # Issue #19: such queries ran on after their clients had gone.
+    app, client, limit = limited_client
+    engine = app.server.config[services.ENGINE_KEY]
+    with slow_event_table(engine):
+        answer = post(client, grid_body(app))
+    assert answer.status_code == 503
+    assert answer.text == (
+        f"Service busy: the database took longer than {float(limit):g} s to answer "
+        "and was stopped; nothing changed: try a narrower filter, or again when it "
+        "is less busy.\n"
+    )
+    assert tracebacks(caplog) == []
+    assert engine.pool.checkedout() == 0

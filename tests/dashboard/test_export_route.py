@@ -11,17 +11,25 @@ import http.client
 import io
 import logging
 import re
+import socket
+import struct
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import text, update
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
 from dashboard.services import ENGINE_KEY
 from tests.conftest import table_counts
-from tests.dashboard.conftest import client_as, session_cookie
+from tests.dashboard.conftest import (
+    client_as,
+    insert_plain_events,
+    session_cookie,
+    slow_event_table,
+)
 from tracker.db import make_engine, session_scope
 from tracker.exporting import ROWS_PER_CHUNK, UTF8_BOM
 from tracker.formats.acled.write import ACLED_COLUMNS
@@ -63,26 +71,7 @@ def header(body: bytes) -> tuple[str, ...]:
 
 def add_plain_events(app, count: int, day: dt.date) -> None:
     """Insert `count` bare CONSULT events on `day`, in one statement."""
-    now = dt.datetime.now(dt.UTC)
-    rows = [
-        {
-            "title": f"Bulk event {n}",
-            "event_type": "CONSULT",
-            "quad_class": 1,
-            "score": 1.0,
-            "date_start": day,
-            "date_precision": "day",
-            "status": "confirmed",
-            "contexts": [],
-            "tags": [],
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        for n in range(count)
-    ]
-    with session_scope(app.server.config[ENGINE_KEY]) as session:
-        session.execute(insert(Event), rows)
+    insert_plain_events(app.server.config[ENGINE_KEY], count, day)
 
 
 def test_export_csv_streams_every_seed_event_in_native_columns_in_date_order(client):
@@ -331,3 +320,96 @@ def test_export_csv_takes_ten_thousand_names_in_one_list(client):
     one = read_csv(client.get("/export.csv?actors=Government+of+Ukraine").data)
     assert len(many) == 5
     assert many == one
+
+
+# --- issue #19: time limits, and a client that leaves -----------------------------
+
+
+@pytest.fixture
+def limited_app(database_url, monkeypatch):
+    """An app whose statements may run only a moment, and a client logged in to it:
+    0.2 s on PostgreSQL; a microsecond on SQLite, over 20,000 events added after
+    the log-in (SQLite checks its clock every 10,000 steps of its virtual machine,
+    so a statement reading them all is stopped, and so would be Dash's first
+    request, which builds every page)."""
+    limit = "0.2" if database_url.startswith("postgresql") else "0.000001"
+    monkeypatch.setenv("TRACKER_STATEMENT_TIMEOUT", limit)
+    monkeypatch.setenv("TRACKER_BULK_STATEMENT_TIMEOUT", limit)
+    app = create_app(database_url)
+    client = client_as(app, "viewer")
+    if limit != "0.2":
+        engine = make_engine(database_url)
+        insert_plain_events(engine, 20_000, dt.date(2025, 4, 1))
+        engine.dispose()
+    yield app, client, limit
+    app.server.config[ENGINE_KEY].dispose()
+
+
+def test_export_past_its_time_limit_is_answered_503_saying_why(limited_app, caplog):
+    app, client, limit = limited_app
+    engine = app.server.config[ENGINE_KEY]
+    with slow_event_table(engine):
+        # The count of rows ACLED would not record runs under the page limit, the
+        # export's batches under the download limit: each is stopped.
+        answers = [client.get("/export.csv?columns=acled"), client.get("/export.csv")]
+    for answer in answers:
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "10"
+        assert answer.text == (
+            f"Service busy: the database took longer than {float(limit):g} s to "
+            "answer and was stopped; nothing changed: try a narrower filter, or "
+            "again when it is less busy.\n"
+        )
+    assert "Traceback" not in caplog.text
+    assert engine.pool.checkedout() == 0  # both connections serve again
+
+
+def backends_at_work(engine) -> list[str]:
+    """The queries other connections to this database are running or holding a
+    transaction open for (PostgreSQL's pg_stat_activity); none on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT state || ': ' || query FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND state <> 'idle'"
+            )
+        )
+        return [row[0] for row in rows]
+
+
+def wait_until(condition, seconds: float = 30.0) -> bool:
+    """Whether `condition()` holds within `seconds` (the server needs a moment to
+    notice the client has gone); a wait, not a measurement."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_export_aborted_by_the_client_stops_and_frees_its_connection(app, live_server):
+    add_plain_events(app, 10_000, dt.date(2025, 4, 1))
+    engine = app.server.config[ENGINE_KEY]
+    cookie = session_cookie(client_as(app, "viewer"))
+    host, port = live_server.split(":")
+    client = socket.socket()
+    # A small window: the server blocks on the unread rows instead of having
+    # written them all into the kernel's buffers.
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    client.connect((host, int(port)))
+    client.sendall(
+        f"GET /export.csv HTTP/1.1\r\nHost: {live_server}\r\n"
+        f"Cookie: {cookie}\r\n\r\n".encode()
+    )
+    assert client.recv(4096).startswith(b"HTTP/1.1 200")
+    time.sleep(0.5)  # the server writes until the window is full
+    assert engine.pool.checkedout() == 1  # the export is under way, mid-stream
+    # Leave without reading on: a reset, as a closed browser tab sends.
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()
+    assert wait_until(lambda: engine.pool.checkedout() == 0)
+    assert backends_at_work(engine) == []  # no query left running on the server

@@ -17,7 +17,7 @@ from tracker import config
 # name -> (module, attribute, the first paragraph of its help, which `--help` cuts)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "add": (
-        "tracker.cli.events",
+        "tracker.cli.files",
         "add",
         "Add events from JSON records (the shape `export --format jsonl` writes).",
     ),
@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "merge or dismiss one.",
     ),
     "export": (
-        "tracker.cli.events",
+        "tracker.cli.files",
         "export",
         "Export matching events, streamed in date order (the dashboard's filter).",
     ),

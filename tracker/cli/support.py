@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy.engine import Engine
@@ -15,8 +15,9 @@ from sqlalchemy.exc import OperationalError
 
 from tracker.db import current_revision, make_engine
 from tracker.errors import TrackerError
-from tracker.store.accounts import command_line_principal
-from tracker.store.history import Author
+
+if TYPE_CHECKING:
+    from tracker.store.history import Author
 
 
 class CommandError(click.ClickException):
@@ -45,6 +46,10 @@ def open_engine(ctx: click.Context, *, migrated: bool = True) -> Engine:
 
 def cli_author(via: str) -> Author:
     """The person at the command line, as the history names them."""
+    # Imported here: the accounts bring Werkzeug, which reading commands never use.
+    from tracker.store.accounts import command_line_principal
+    from tracker.store.history import Author
+
     return Author(command_line_principal().username, via=via)
 
 

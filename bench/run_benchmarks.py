@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import shlex
 import sys
@@ -25,6 +26,7 @@ from bench.suite import (
     export_bench,
     http_bench,
     import_bench,
+    load_bench,
     service_bench,
     startup_bench,
 )
@@ -46,7 +48,7 @@ from bench.suite.report import render
 from bench.suite.servers import dashboard_command, free_port, serve
 from tracker.db import make_engine, upgrade_database
 
-PARTS = ("import", "http", "export", "datasette", "postgres", "startup")
+PARTS = ("import", "http", "export", "datasette", "postgres", "load", "startup")
 BIG_SIZE = 100_000  # above it, --big-runs runs of each whole command
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 GAPS = RESULTS.with_name("GAPS.md")  # what limits each target not met, by hand
@@ -219,11 +221,18 @@ def run_suite(
                 figures.append(export_bench.run_export_route(server, files, 1))
                 say("6. server memory")
                 figures += http_bench.server_memory(server, options.n)
-        # ---- 9. Several users at once: bench/suite/load_bench.py (its own change) ----
-        # The lead wires `figures += load_bench.run_load(...)` here, over the N
-        # databases (files.url; postgres.url(str(options.n)) while `postgres` is
-        # open), with "load" added to PARTS so that `--skip load` leaves it out.
-        # -------------------------------------------------------------------------
+        if "load" not in skip:
+            say("9. several analysts at once, under gunicorn")
+            urls = {"SQLite": files.url}
+            if postgres is not None:
+                urls["PostgreSQL"] = postgres.url(str(options.n))
+            for backend, url in urls.items():
+                figures += [
+                    dataclasses.replace(
+                        figure, benchmark=f"{figure.benchmark} ({backend})"
+                    )
+                    for figure in load_bench.run_load(url, work_dir=log_dir / "load")
+                ]
         if "startup" not in skip:
             say("8. start-up")
             urls = {"SQLite": files.url}

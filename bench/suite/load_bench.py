@@ -41,7 +41,7 @@ from bench.suite.service_bench import COUNTRY_FILTER
 from tracker.formats.acled.write import ACLED_COLUMNS
 from tracker.query.filters import EventFilter
 
-BENCHMARK = "8. several analysts"
+BENCHMARK = "9. several analysts"
 ANALYSTS = 8  # one of them exports
 CALLBACK_P95_TARGET_S = 1.5
 EXPORT_SLOWDOWN_TARGET = 2.0

@@ -1,4 +1,4 @@
-"""Benchmark 8: several analysts at once, under gunicorn with threads (issue #19).
+"""Benchmark 9: several analysts at once, under gunicorn with threads (issue #19).
 
 The dashboard is served as in production (`servers.gunicorn_command`). Headless
 Chromium loads the timeline once to record the callback requests a page load makes;

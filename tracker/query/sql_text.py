@@ -125,6 +125,28 @@ def _jsonb_items(element: json_array_items, compiler: SQLCompiler, **kw: Any) ->
     )
 
 
+class json_array_length(FunctionElement):  # noqa: N801 - named as SQL functions are
+    """The number of items of a JSON array column (JSONB on PostgreSQL); NULL for
+    NULL."""
+
+    inherit_cache = True
+    name = "json_array_length"
+
+
+@compiles(json_array_length)
+def _json_array_length(
+    element: json_array_length, compiler: SQLCompiler, **kw: Any
+) -> str:
+    return f"json_array_length({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_array_length, "postgresql")
+def _jsonb_array_length(
+    element: json_array_length, compiler: SQLCompiler, **kw: Any
+) -> str:
+    return f"jsonb_array_length(({compiler.process(element.clauses, **kw)})::jsonb)"
+
+
 class iso_utc(FunctionElement):  # noqa: N801 - named as SQL functions are
     """A UTC timestamp column (`tracker.models.UTCDateTime`) as the text
     `datetime.isoformat()` gives: `2025-06-01T08:30:15.123456+00:00`, without the

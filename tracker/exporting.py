@@ -5,13 +5,11 @@ written to a stream (`write_export`) or, for CSV, yielded in chunks
 (`iter_export_chunks`) so a server can send a million rows in bounded memory. The
 formats say what one event becomes; this module runs the queries and writes.
 
-The native CSV is read straight from SQL (`iter_native_rows`): the cells
-`tracker.formats.native.cells` makes of a record, built from plain rows without making
-a validated record per event. Exports of a million events spend their time per row;
-this path is the one the CLI (`tracker export --format csv`) and the dashboard's CSV
-download take. Events come in keyset batches in date order, each batch in four
-queries (events with their place, then actors, sources and links), so memory stays
-bounded by the batch."""
+The native CSV's rows are assembled by the database (`tracker.native_export`), cell
+for cell what `tracker.formats.native.cells` makes of a record: exports of a million
+events spend their time per row, and this path is the one the CLI (`tracker export
+--format csv`) and the dashboard's CSV download take. Events come in keyset batches in
+date order, so memory stays bounded by the batch."""
 
 from __future__ import annotations
 
@@ -24,9 +22,10 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlmodel import Session
 
 from tracker.formats.base import ExportFormat
-from tracker.formats.native.cells import CSV_COLUMNS, csv_row, native_cells
-from tracker.models import Event, EventRecord, Location, SourceRecord
-from tracker.query.events import event_parts, iter_event_records, keyset_after
+from tracker.formats.native.cells import CSV_COLUMNS, csv_row
+from tracker.models import Event, EventRecord, SourceRecord
+from tracker.native_export import iter_native_lines
+from tracker.query.events import iter_event_records
 from tracker.query.filters import EventFilter
 from tracker.vocab import taxonomy
 
@@ -54,6 +53,17 @@ def write_rows(
     count = 0
     for cells in rows:
         writer.writerow(cells)
+        count += 1
+    return count
+
+
+def write_lines(lines: Iterable[str], stream: TextIO, columns: Sequence[str]) -> int:
+    """Write `columns` as a header, then lines of CSV already made (each with its line
+    end); return the line count."""
+    csv.writer(stream, lineterminator="\n").writerow(columns)
+    count = 0
+    for line in lines:
+        stream.write(line)
         count += 1
     return count
 
@@ -111,6 +121,30 @@ def iter_row_chunks(
         yield buffer.getvalue()
 
 
+def iter_line_chunks(
+    lines: Iterable[str],
+    columns: Sequence[str],
+    *,
+    rows_per_chunk: int = ROWS_PER_CHUNK,
+    byte_order_mark: bool = False,
+) -> Iterator[str]:
+    """CSV text of `columns` and lines already made, in chunks of `rows_per_chunk`
+    lines, with the guarantees of `iter_row_chunks`."""
+    header = io.StringIO()
+    if byte_order_mark:
+        header.write(UTF8_BOM)
+    csv.writer(header, lineterminator="\n").writerow(columns)
+    pending, count = [header.getvalue()], 0
+    for line in lines:
+        pending.append(line)
+        count += 1
+        if count == rows_per_chunk:
+            yield "".join(pending)
+            pending, count = [], 0
+    if pending:
+        yield "".join(pending)
+
+
 def _cells_of(
     records: Iterable[EventRecord],
     columns: Sequence[str],
@@ -120,96 +154,6 @@ def _cells_of(
     for record in records:
         values = row(record)
         yield [values.get(column) for column in columns]
-
-
-# --- native CSV from SQL rows -------------------------------------------------------
-
-
-BATCH = 2000  # events per query batch
-_EVENT_COLUMNS = (
-    Event.id,
-    Event.title,
-    Event.event_type,
-    Event.mode,
-    Event.quad_class,
-    Event.score,
-    Event.contexts,
-    Event.acled_event_type,
-    Event.acled_sub_event_type,
-    Event.date_start,
-    Event.date_end,
-    Event.date_precision,
-    Event.fatalities_low,
-    Event.fatalities_best,
-    Event.fatalities_high,
-    Event.civilians_killed,
-    Event.children_killed,
-    Event.injured,
-    Event.status,
-    Event.confidence,
-    Event.tags,
-    Event.notes,
-    Event.dataset,
-    Event.external_id,
-    Event.created_at,
-    Event.updated_at,
-    Event.version,
-    Event.figures_flag,
-    Location.name.label("place_name"),
-    Location.admin1,
-    Location.country,
-    Location.latitude,
-    Location.longitude,
-    Location.geo_precision,
-)
-
-
-def iter_native_rows(
-    session: Session,
-    event_filter: EventFilter,
-    *,
-    cells: Callable[..., list[object]] = native_cells,
-    batch_size: int = BATCH,
-) -> Iterator[list[object]]:
-    """The cells of every matching event in date order, `CSV_COLUMNS` order.
-
-    `cells` makes them from an event's plain columns, fatalities, place and lists
-    (an `ExportFormat.cells_from_parts`, `native_cells` by default)."""
-    connection = session.connection()  # plain rows: no ORM bookkeeping per row
-    base = (
-        select(*_EVENT_COLUMNS)
-        .outerjoin(Location, Location.id == Event.location_id)
-        .where(*event_filter.conditions())
-        .order_by(Event.date_start, Event.id)
-        .limit(batch_size)
-    )
-    after = None
-    while True:
-        query = base if after is None else base.where(keyset_after(after))
-        rows = connection.execute(query).all()
-        if not rows:
-            return
-        actors, sources, links = event_parts(session, [row.id for row in rows])
-        for row in rows:
-            place = None
-            if row.place_name is not None:
-                place = {
-                    "name": row.place_name,
-                    "admin1": row.admin1,
-                    "country": row.country,
-                    "latitude": row.latitude,
-                    "longitude": row.longitude,
-                    "geo_precision": row.geo_precision,
-                }
-            yield cells(
-                row,
-                (row.fatalities_low, row.fatalities_best, row.fatalities_high),
-                place,
-                actors.get(row.id, []),
-                sources.get(row.id, []),
-                links.get(row.id, []),
-            )
-        after = (rows[-1].date_start, rows[-1].id)
 
 
 # --- any format of tracker.formats.EXPORTS ------------------------------------------
@@ -238,14 +182,9 @@ def export_columns(
 def export_rows(
     session: Session, event_filter: EventFilter, fmt: ExportFormat
 ) -> tuple[tuple[str, ...], Iterator[list[object]]]:
-    """The columns and the rows of cells of a CSV export of the filter's events.
-
-    Rows come straight from SQL when the format can make its cells from an event's
-    parts, else from each event's record."""
+    """The columns and the rows of cells of a CSV export made from each event's
+    record (any CSV export but those the database assembles, `rows_from_sql`)."""
     columns = export_columns(session, event_filter, fmt)
-    if fmt.cells_from_parts is not None:
-        rows = iter_native_rows(session, event_filter, cells=fmt.cells_from_parts)
-        return columns, rows
     assert fmt.row is not None, f"{fmt.name} is not a CSV export"
     records = iter_event_records(session, event_filter)
     return columns, _cells_of(records, columns, fmt.row)
@@ -257,6 +196,9 @@ def write_export(
     """Write the filter's events in `fmt` to `stream`; return the number written."""
     if fmt.write is not None:
         return fmt.write(iter_event_records(session, event_filter), stream)
+    if fmt.rows_from_sql:
+        columns = export_columns(session, event_filter, fmt)
+        return write_lines(iter_native_lines(session, event_filter), stream, columns)
     columns, rows = export_rows(session, event_filter, fmt)
     return write_rows(rows, stream, columns)
 
@@ -271,6 +213,14 @@ def iter_export_chunks(
 ) -> Iterator[str]:
     """A CSV export of the filter's events as text chunks (header with the first
     rows), one held at a time (see `iter_row_chunks`)."""
+    if fmt.rows_from_sql:
+        columns = export_columns(session, event_filter, fmt)
+        return iter_line_chunks(
+            iter_native_lines(session, event_filter),
+            columns,
+            rows_per_chunk=rows_per_chunk,
+            byte_order_mark=byte_order_mark,
+        )
     columns, rows = export_rows(session, event_filter, fmt)
     return iter_row_chunks(
         rows, columns, rows_per_chunk=rows_per_chunk, byte_order_mark=byte_order_mark

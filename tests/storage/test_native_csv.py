@@ -11,9 +11,10 @@ import io
 import pytest
 
 from tracker.db import session_scope
-from tracker.exporting import iter_export_chunks, iter_native_rows, write_events_csv
+from tracker.exporting import iter_export_chunks, write_events_csv
 from tracker.formats import EXPORTS
 from tracker.models import EventCreate
+from tracker.native_export import iter_native_lines
 from tracker.query.events import iter_event_records
 from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
@@ -70,6 +71,7 @@ def test_the_sql_path_writes_what_the_record_path_writes(events, event_filter):
 
 def test_small_batches_split_days_without_losing_or_repeating_events(events):
     with session_scope(events) as session:
-        whole = list(iter_native_rows(session, EventFilter()))
-        batched = list(iter_native_rows(session, EventFilter(), batch_size=2))
-    assert batched == whole and len({row[0] for row in whole}) == 13
+        whole = list(iter_native_lines(session, EventFilter()))
+        batched = list(iter_native_lines(session, EventFilter(), batch_size=2))
+    ids = {line.split(",", 1)[0] for line in whole}
+    assert batched == whole and len(whole) == len(ids) == 13

@@ -60,6 +60,7 @@ def test_required_top_level_layout_exists():
 WORKFLOWS = (
     "tracker.importing",
     "tracker.exporting",
+    "tracker.native_export",
     "tracker.review",
     "tracker.seed",
     "tracker.backup",

@@ -19,7 +19,6 @@ from tracker.formats.geojson import write_geojson
 from tracker.formats.native.cells import (
     CSV_COLUMNS,
     csv_row,
-    native_cells,
     write_events_jsonl,
 )
 from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
@@ -66,7 +65,7 @@ EXPORTS: dict[str, ExportFormat] = {
             aliases=("csv",),
             columns=CSV_COLUMNS,
             row=csv_row,
-            cells_from_parts=native_cells,
+            rows_from_sql=True,
         ),
         # ACLED's 31 columns, then any other column the events' ACLED source
         # records came with.

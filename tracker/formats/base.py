@@ -115,8 +115,8 @@ class ExportFormat:
     """An export: its name, label and what one event becomes.
 
     A CSV export has `columns` and `row` (one record as cells by column); with
-    `cells_from_parts` its cells are also made from an event's plain columns and
-    lists without building its record, and the export reads them straight from SQL.
+    `rows_from_sql` the database assembles the same cells (`tracker.native_export`),
+    and the export takes that path.
     `source_columns` names the format of the source records whose other columns
     follow `columns`. Any other export has `write`: records to a stream, returning
     the count. `tracker.exporting` runs the queries and writes the file."""
@@ -126,7 +126,7 @@ class ExportFormat:
     aliases: tuple[str, ...] = ()  # older names that still work
     columns: tuple[str, ...] = ()
     row: Callable[[EventRecord], dict[str, object]] | None = None
-    cells_from_parts: Callable[..., list[object]] | None = None
+    rows_from_sql: bool = False
     source_columns: str | None = None
     write: Callable[[Iterable[EventRecord], TextIO], int] | None = None
 

@@ -1,0 +1,419 @@
+"""The lines of tracker's own CSV, assembled by the database.
+
+An export of a million events spends its time per row, so the database makes nearly
+every byte: it joins the place, joins each role's actors, the source URLs, the quotes
+and the links into their cells, writes the JSON columns and the timestamps as text,
+puts the apostrophe before a cell a spreadsheet would run as a formula, quotes the
+cells as `csv.writer` does and joins them into stretches of the line. Python adds the
+four numbers with a fraction (score, latitude, longitude, confidence), whose shortest
+text only Python writes the same on both databases, and writes the line. The lines
+are the ones `tracker.formats.native.cells.native_cells` and `csv.writer` make of a
+record, byte for byte (tests/storage/test_native_csv_golden.py holds both to the
+same files).
+
+Events come in keyset batches in date order, one statement a batch: the batch's events
+in a common table expression, and the actors, sources and links of those events each
+grouped by event in one aggregate, joined in their order (actors by role then name,
+sources and links by id; see `tracker.query.sql_text.joined_text`)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from tracker.formats.native.cells import FORMULA_PREFIXES, LIST_SEPARATOR
+from tracker.models import (
+    Actor,
+    ActorRole,
+    Event,
+    EventActor,
+    EventLink,
+    EventSource,
+    Location,
+    Source,
+)
+from tracker.query.events import keyset_after
+from tracker.query.filters import EventFilter
+from tracker.query.sql_text import (
+    csv_field,
+    iso_date,
+    iso_utc,
+    joined_text,
+    json_array_items,
+    json_array_length,
+    json_value,
+    mostly_true,
+    sql_string,
+)
+
+BATCH = 2000  # events per statement
+# A text cell starting with one of these gets an apostrophe before it (see
+# `tracker.formats.native.cells.escape_cell`): a formula, or an apostrophe of its own.
+ESCAPED_STARTS = (*FORMULA_PREFIXES, "'")
+
+
+def _quoting_characters() -> tuple[str, ...]:
+    """The characters that make `csv.writer` (as `tracker.exporting` sets it up)
+    quote a field: the delimiter, the quote, and the line end ("\r" only in some
+    Python versions)."""
+    found = []
+    for character in (",", '"', "\n", "\r"):
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow(["a" + character + "b"])
+        if line.getvalue().startswith('"'):
+            found.append(character)
+    return tuple(found)
+
+
+QUOTING_CHARACTERS = _quoting_characters()
+LINE_END = "\n"
+
+
+def iter_native_lines(
+    session: Session, event_filter: EventFilter, *, batch_size: int = BATCH
+) -> Iterator[str]:
+    """The CSV line (with its line end) of every matching event, in date order, in
+    `CSV_COLUMNS` order."""
+    connection = session.connection()
+    _without_jit(connection)
+    after: tuple[dt.date, int] | None = None
+    while True:
+        statement = native_lines_query(event_filter, after, batch_size)
+        last = None
+        for last in connection.execute(statement):
+            yield _line(last)
+        if last is None:
+            return
+        # SQLite gives the date as its text, PostgreSQL as a date.
+        after = (dt.date.fromisoformat(str(last[-2])), last[-1])
+
+
+def _without_jit(connection: Connection) -> None:
+    """Turn PostgreSQL's JIT compiling off for the rest of the transaction.
+
+    The batch statement is wide (hundreds of text expressions) and its planner
+    estimate is high (it cannot see how many rows the batch CTE's joins keep), so
+    PostgreSQL JIT-compiles it, every batch again: about 3 s of compiling for a
+    statement that runs in about 0.1 s without it (EXPLAIN ANALYZE, 2,000 events)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL jit = off")
+
+
+def _line(row) -> str:
+    start, score, middle, latitude, longitude, rest, confidence, end = row[:8]
+    return (
+        f"{start},{score},{middle},{_number(latitude)},{_number(longitude)},"
+        f"{rest},{_number(confidence)},{end}{LINE_END}"
+    )
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else str(value)  # what csv.writer writes of it
+
+
+def native_lines_query(
+    event_filter: EventFilter, after: tuple[dt.date, int] | None, batch_size: int
+) -> Select:
+    """The statement of one batch: up to `batch_size` events after `after`, each as
+    stretches of its CSV line around the four fractional numbers (`_line`), then its
+    date and id for the next batch's keyset."""
+    events = (
+        select(
+            *(getattr(Event, name) for name in _EVENT_FIELDS),
+            Location.name.label("place_name"),
+            Location.admin1,
+            Location.country,
+            Location.latitude,
+            Location.longitude,
+            Location.geo_precision,
+        )
+        .outerjoin(Location, Location.id == Event.location_id)
+        .order_by(Event.date_start, Event.id)
+        .limit(batch_size)
+    )
+    conditions = event_filter.conditions()
+    if conditions:
+        # Read in date order whatever the filter: the batches walk the date index
+        # once in all, where a sort would sort every match again for each batch.
+        events = events.where(mostly_true(and_(*conditions)))
+    if after is not None:
+        events = events.where(keyset_after(after))
+    batch = events.cte("batch")
+    e = batch.c
+    actors, sources, links = _actors(batch), _sources(batch), _links(batch)
+    text, a, s, k = _text, actors.c, sources.c, links.c
+    stretches = [
+        [_whole(e.id), text(e.title), _plain(e.event_type), text(e.mode)]
+        + [_whole(e.quad_class)],
+        [_list_cell(e.contexts), text(e.acled_event_type)]
+        + [text(e.acled_sub_event_type), _plain(iso_date(e.date_start))]
+        + [_plain(iso_date(e.date_end)), _plain(e.date_precision), text(e.place_name)]
+        + [text(e.admin1), text(e.country)],
+        [_plain(e.geo_precision), *(text(a[role.value]) for role in CSV_ROLES)]
+        + [_whole(e.fatalities_low), _whole(e.fatalities_best)]
+        + [_whole(e.fatalities_high), _whole(e.civilians_killed)]
+        + [_whole(e.children_killed), _whole(e.injured), _plain(e.status)],
+        [_list_cell(e.tags), text(s.urls), text(s.quotes), text(k.cell)]
+        + [text(e.notes), text(e.dataset), text(e.external_id)]
+        + [_plain(iso_utc(e.created_at)), _plain(iso_utc(e.updated_at))]
+        + [_whole(e.version), _plain(a.json), _plain(s.json), _plain(k.json)]
+        + [text(e.figures_flag)],
+    ]
+    start, middle, rest, end = (_joined_fields(cells) for cells in stretches)
+    return (
+        select(
+            start,
+            e.score,
+            middle,
+            e.latitude,
+            e.longitude,
+            rest,
+            e.confidence,
+            end,
+            type_coerce(e.date_start, String()),
+            e.id,
+        )
+        .select_from(batch)
+        .outerjoin(actors, actors.c.event_id == e.id)
+        .outerjoin(sources, sources.c.event_id == e.id)
+        .outerjoin(links, links.c.event_id == e.id)
+        .order_by(e.date_start, e.id)
+    )
+
+
+_EVENT_FIELDS = (
+    "id",
+    "title",
+    "event_type",
+    "mode",
+    "quad_class",
+    "score",
+    "contexts",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "civilians_killed",
+    "children_killed",
+    "injured",
+    "status",
+    "confidence",
+    "tags",
+    "notes",
+    "dataset",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "version",
+    "figures_flag",
+)
+# The role of each of the actor columns, in `CSV_COLUMNS` order.
+CSV_ROLES = (
+    ActorRole.INITIATOR,
+    ActorRole.TARGET,
+    ActorRole.PARTICIPANT,
+    ActorRole.MEDIATOR,
+    ActorRole.HOST,
+)
+
+
+def _joined_fields(fields: list[ColumnElement[str]]) -> ColumnElement[str]:
+    line = fields[0]
+    for field in fields[1:]:
+        line = line + sql_string(",") + field
+    return line
+
+
+def _plain(cell: ColumnElement) -> ColumnElement[str]:
+    """A cell written as it is (quoted if it must be)."""
+    return csv_field(cell, QUOTING_CHARACTERS)
+
+
+def _text(cell: ColumnElement) -> ColumnElement[str]:
+    """A text cell: empty when empty, an apostrophe before a formula."""
+    return csv_field(cell, QUOTING_CHARACTERS, marked_when_starting_with=ESCAPED_STARTS)
+
+
+def _whole(number: ColumnElement[int]) -> ColumnElement[str]:
+    # A whole number's text is the same in both databases and in Python.
+    return func.coalesce(cast(number, String()), sql_string(""))
+
+
+def _list_cell(column: ColumnElement) -> ColumnElement[str]:
+    """The texts of a JSON array column (contexts, tags) joined, as a text cell."""
+    value, key = literal_column("value"), literal_column("key")
+    joined = joined_text(value, LIST_SEPARATOR, key)
+    # The cell is made inside the subquery: outside, each mention of the subquery
+    # in the cell's expression would run it again.
+    cell = select(_text(joined)).select_from(json_array_items(column))
+    # Nearly every event has none: the test spares a subquery a row.
+    return case(
+        (json_array_length(column) == 0, sql_string("")),
+        else_=func.coalesce(cell.scalar_subquery(), sql_string("")),
+    )
+
+
+def _grouped(rows: Select, order: list[ColumnElement], name: str) -> Subquery:
+    """`rows` (an event_id first) ordered by event and `order`, as a subquery.
+
+    SQLite before 3.44 joins an aggregate's texts in the order its rows come; its
+    GROUP BY sort keeps the order of rows of one event (its sorter is stable)."""
+    return rows.order_by(rows.selected_columns[0], *order).subquery(name)
+
+
+def _in_batch(column: ColumnElement[int], batch: CTE) -> ColumnElement[bool]:
+    return column.in_(select(batch.c.id))
+
+
+def _json_object(**members: ColumnElement) -> ColumnElement[str]:
+    """`{"key":value,...}` in the order given, as `json.dumps` writes it compactly."""
+    text: ColumnElement[str] | None = None
+    for key, value in members.items():
+        opening = "{" if text is None else ","
+        part = sql_string(f'{opening}"{key}":') + json_value(value)
+        text = part if text is None else text + part
+    assert text is not None
+    return text
+
+
+def _json_array(items: ColumnElement[str], *order: ColumnElement) -> ColumnElement:
+    """`[item,item]` of a group's JSON items in the order of `order`; NULL when the
+    group has none (an empty list is an empty cell)."""
+    return sql_string("[") + joined_text(items, ",", *order) + sql_string("]")
+
+
+def _actors(batch: CTE) -> Subquery:
+    """Per event of the batch: each role's actor names, and the actors as JSON."""
+    given = EventActor.name_as_given
+    rows = _grouped(
+        select(
+            EventActor.event_id,
+            EventActor.role,
+            Actor.name,
+            _json_object(
+                name=Actor.name,
+                role=EventActor.role,
+                kind=Actor.kind,
+                country=Actor.country,
+            )
+            # The name the event gave, only when it gave another than the registry's.
+            + case(
+                (given.is_(None), sql_string("")),
+                else_=sql_string(',"name_as_given":') + json_value(given),
+            )
+            + sql_string("}"),
+        )
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(_in_batch(EventActor.event_id, batch)),
+        [EventActor.role, Actor.name],
+        "actor_rows",
+    )
+    event_id, role, name, item = rows.c
+    names = {
+        r.value: joined_text(case((role == r.value, name)), LIST_SEPARATOR, role, name)
+        for r in CSV_ROLES
+    }
+    return (
+        select(
+            event_id.label("event_id"),
+            *(cell.label(r) for r, cell in names.items()),
+            _json_array(item, role, name).label("json"),
+        )
+        .group_by(event_id)
+        .subquery("actors")
+    )
+
+
+def _sources(batch: CTE) -> Subquery:
+    """Per event of the batch: its source URLs, its quotes, its sources as JSON."""
+    rows = _grouped(
+        select(
+            EventSource.event_id,
+            EventSource.source_id,
+            func.nullif(Source.url, sql_string("")),
+            func.nullif(EventSource.quote, sql_string("")),
+            _json_object(
+                url=Source.url,
+                publisher=Source.publisher,
+                title=Source.title,
+                published=Source.published,
+                quote=EventSource.quote,
+            )
+            + sql_string("}"),
+        )
+        .join(Source, Source.id == EventSource.source_id)
+        .where(_in_batch(EventSource.event_id, batch)),
+        [EventSource.source_id],
+        "source_rows",
+    )
+    event_id, source_id, url, quote, item = rows.c
+    return (
+        select(
+            event_id.label("event_id"),
+            joined_text(url, LIST_SEPARATOR, source_id).label("urls"),
+            joined_text(quote, LIST_SEPARATOR, source_id).label("quotes"),
+            _json_array(item, source_id).label("json"),
+        )
+        .group_by(event_id)
+        .subquery("sources")
+    )
+
+
+LINK_TARGET = aliased(Event, name="target")
+
+
+def _links(batch: CTE) -> Subquery:
+    """Per event of the batch: its links as "relation:id", and as JSON."""
+    target = LINK_TARGET
+    rows = _grouped(
+        select(
+            EventLink.event_id,
+            EventLink.id,
+            EventLink.relation + sql_string(":") + cast(target.id, String()),
+            _json_object(
+                relation=EventLink.relation,
+                id=target.id,
+                external_id=target.external_id,
+                dataset=target.dataset,
+            )
+            + sql_string("}"),
+        )
+        .join(target, target.id == EventLink.target_id)
+        .where(_in_batch(EventLink.event_id, batch)),
+        [EventLink.id],
+        "link_rows",
+    )
+    event_id, link_id, cell, item = rows.c
+    return (
+        select(
+            event_id.label("event_id"),
+            joined_text(cell, LIST_SEPARATOR, link_id).label("cell"),
+            _json_array(item, link_id).label("json"),
+        )
+        .group_by(event_id)
+        .subquery("links")
+    )

@@ -71,6 +71,7 @@ def test_benchmarks_run_at_ten_thousand_events_and_write_results(tmp_path):
             f"--data-dir={tmp_path / 'data'}",
             f"--output={output}",
             "--skip=http",
+            "--skip=load",  # tests/bench/test_load_bench.py
             "--skip=postgres",
         ]
     )

@@ -245,9 +245,10 @@ class SeenIds:
     """The (dataset, external id) of each valid row so far, and where it was."""
 
     def __init__(self) -> None:
-        # Hash of (dataset, external id) -> where it first appeared: the ids
-        # themselves would take far more memory on a large file.
-        self.first: dict[int, tuple[int, int | None]] = {}
+        # Hash of (dataset, external id) -> where it first appeared, line and
+        # spreadsheet row packed in one number: the ids themselves, or a tuple per
+        # row, would take far more memory on a file of millions of rows.
+        self.first: dict[int, int] = {}
 
     def earlier(
         self, line: int, spreadsheet_row: int | None, key: tuple[str, str]
@@ -257,8 +258,9 @@ class SeenIds:
         hashed = hash(key)
         first = self.first.get(hashed)
         if first is None:
-            self.first[hashed] = (line, spreadsheet_row)
-        return first
+            self.first[hashed] = (line << 32) | (spreadsheet_row or 0)
+            return None
+        return first >> 32, (first & 0xFFFFFFFF) or None
 
 
 def _checked(

@@ -37,7 +37,7 @@ from tracker.vocab import taxonomy
 
 # Rows mapped at once by `map_chunk`: large enough that per-chunk costs vanish, small
 # enough to keep an import's memory bounded.
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000
 REQUIRED_COLUMNS: tuple[tuple[str, ...], ...] = (("event_date",), ("sub_event_type",))
 TIME_PRECISIONS = {
     "1": DatePrecision.DAY,

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.models import Actor, Event, EventActor
+from tracker.query.actor_counts import actor_counts
 from tracker.query.filters import EventFilter
 from tracker.query.rollup import tally
 from tracker.query.stats import Period, as_date, bin_start, window_bounds
@@ -51,11 +52,8 @@ def headline_figures(
     ).one()
     actors = None
     if count_actors:
-        matching = select(Event.id).where(*event_filter.conditions())
         actors = session.execute(
-            select(func.count(distinct(EventActor.actor_id))).where(
-                EventActor.event_id.in_(matching)
-            )
+            select(func.count()).select_from(actor_counts(event_filter).subquery())
         ).scalar_one()
     count, total, low, high, children, first, last = row
     if first is not None:
@@ -181,28 +179,16 @@ def actor_swimlanes(
 ) -> Swimlanes:
     """The `lanes` busiest actors among matching events and up to `limit` of their
     events, the most recent first, so a million events never reach the browser."""
-    matching = select(Event.id).where(*event_filter.conditions())
-    # One pass over the matching events' actors gives each actor's events and
-    # marks (an actor in two roles of one event has two marks), and, by a window
-    # over the groups, how many actors there are.
-    per_actor = (
-        select(
-            EventActor.actor_id,
-            func.count(distinct(EventActor.event_id)).label("events"),
-            func.count().label("marks"),
-            func.count().over().label("actors"),
-        )
-        .where(EventActor.event_id.in_(matching))
-        .group_by(EventActor.actor_id)
-        .subquery()
-    )
+    # Each actor's events and marks (an actor in two roles of one event has two
+    # marks), and, by a window over the actors, how many there are.
+    per_actor = actor_counts(event_filter).subquery()
     busiest = session.execute(
         select(
             Actor.id,
             Actor.name,
             per_actor.c.events,
             per_actor.c.marks,
-            per_actor.c.actors,
+            func.count().over().label("actors"),
         )
         .join(per_actor, per_actor.c.actor_id == Actor.id)
         .order_by(per_actor.c.events.desc(), Actor.name)
@@ -211,7 +197,7 @@ def actor_swimlanes(
     if not busiest:
         return Swimlanes([], [], 0, 0)
     actor_ids = [row.id for row in busiest]
-    total = sum(row.marks for row in busiest)
+    total = int(sum(row.marks for row in busiest))
     rows = session.execute(
         _lane_marks(
             event_filter,
@@ -226,7 +212,10 @@ def actor_swimlanes(
         for row in rows
     ]
     return Swimlanes(
-        [(row.name, row.events) for row in busiest], marks, total, busiest[0].actors
+        [(row.name, int(row.events)) for row in busiest],
+        marks,
+        total,
+        int(busiest[0].actors),
     )
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from tracker.models import Actor, Event, EventActor
 from tracker.query.actor_counts import actor_counts
-from tracker.query.filters import EventFilter
+from tracker.query.filters import EventFilter, one_of
 from tracker.query.rollup import tally
 from tracker.query.stats import Period, as_date, bin_start, window_bounds
 
@@ -203,6 +203,7 @@ def actor_swimlanes(
             event_filter,
             actor_ids,
             by_date=_walk_by_date(session, event_filter, actor_ids, total, limit),
+            dialect=session.get_bind().dialect.name,
         )
         .order_by(Event.date_start.desc(), Event.id.desc())
         .limit(limit)
@@ -242,14 +243,28 @@ def _walk_by_date(
     return walk <= everywhere
 
 
-def _lane_marks(event_filter: EventFilter, actor_ids: list[int], *, by_date: bool):
+def _lane_marks(
+    event_filter: EventFilter,
+    actor_ids: list[int],
+    *,
+    by_date: bool,
+    dialect: str = "sqlite",
+):
     """The marks of these actors' lanes among matching events.
 
     Two ways to find the most recent: walk the matching events newest first and
     stop at the limit (`by_date`), or read each actor's events through the actor
-    index; `_walk_by_date` picks. `+ 0` keeps the database from choosing the actor
-    index when walking by date."""
+    index; `_walk_by_date` picks. When walking by date, `+ 0` keeps the database
+    from choosing the actor index, or reaching events from their roles."""
     in_lanes = EventActor.actor_id + 0 if by_date else EventActor.actor_id
+    conditions = event_filter.conditions()
+    walked_id = Event.id
+    if by_date and dialect == "sqlite":
+        # PostgreSQL plans this walk well from its statistics (which these hints
+        # would blind); SQLite often has none.
+        conditions = _without_status_index(event_filter, conditions)
+        # Events lead: without statistics SQLite would scan every role instead.
+        walked_id = Event.id + 0
     return (
         select(
             Actor.name,
@@ -264,10 +279,25 @@ def _lane_marks(event_filter: EventFilter, actor_ids: list[int], *, by_date: boo
             Event.fatalities_best,
             Event.status,
         )
-        .join(EventActor, EventActor.event_id == Event.id)
+        .join(EventActor, EventActor.event_id == walked_id)
         .join(Actor, Actor.id == EventActor.actor_id)
-        .where(*event_filter.conditions(), in_lanes.in_(actor_ids))
+        .where(*conditions, in_lanes.in_(actor_ids))
     )
+
+
+def _without_status_index(event_filter: EventFilter, conditions: list) -> list:
+    """The filter's conditions with its status test kept off the status index.
+
+    Without statistics (no ANALYZE since a bulk import), or with sampled ones,
+    SQLite takes `status IN (...)` for selective: it read every confirmed event
+    through ix_event_status and sorted them all (1 s at 1M events) instead of
+    walking the date index newest first and stopping at the limit."""
+    statuses = event_filter.counted_statuses()
+    status_test = one_of(Event.status, statuses)
+    return [
+        one_of(Event.status + "", statuses) if c.compare(status_test) else c
+        for c in conditions
+    ]
 
 
 def _date_or_none(value) -> dt.date | None:

@@ -502,6 +502,27 @@ class EventRollup(SQLModel, table=True):
     children_killed: int
 
 
+class ActorRollup(SQLModel, table=True):
+    """Table: each actor's events and marks per start year, last year, country, type
+    and status, so the swimlanes rank actors over thousands of rows, not the roles
+    of a million events.
+
+    `events` counts an event once per actor; `marks` once per role. Database
+    triggers on `event_actor` and `event` (migration 0009) keep it exact on every
+    write; a writer that bypasses them calls `tracker.store.actor_rollup`."""
+
+    __tablename__ = "actor_rollup"
+
+    actor_id: int = Field(primary_key=True)
+    year_start: int = Field(primary_key=True)
+    year_last: int = Field(primary_key=True)  # of date_end, else of date_start
+    country: str = Field(sa_type=String(3), primary_key=True)  # '' without one
+    event_type: str = Field(sa_type=String(16), primary_key=True)
+    status: str = Field(sa_type=String(16), primary_key=True)
+    events: int
+    marks: int
+
+
 class EventActor(SQLModel, table=True):
     """Table: an actor plays a role in an event."""
 

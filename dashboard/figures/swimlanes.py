@@ -1,10 +1,16 @@
 """The actor swimlanes: one lane an actor, each event a mark where it can be hovered.
 
-Where the marks go is `dashboard.figures.lane_layout`; this draws them."""
+Where the marks go is `dashboard.figures.lane_layout`; this draws them. The figure is
+built as plain data (the dict `go.Figure(...).to_plotly_json()` gives), not through
+Plotly's graph objects: validating 2,000 marks took longer than finding them
+(issue 19). `tests/dashboard/test_swimlane_figure_plain.py` holds it equal to the
+figure Plotly's own builder made."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from functools import cache
 from typing import Any
 
 import plotly.graph_objects as go
@@ -25,11 +31,12 @@ from tracker.query.timeline import LaneMark, Swimlanes
 from tracker.vocab.dates import describe_date
 
 ROW_PX = 20  # height of one swimlane row
+PROPOSED = EventStatus.PROPOSED.value  # read once: an enum member's value is slow
 
 
 def swimlane_figure(
     lanes: Swimlanes, *, since: dt.date | None = None, until: dt.date | None = None
-) -> go.Figure:
+) -> dict[str, Any]:
     """One lane per actor, every event in it reachable by hover and click.
 
     A day-precision event is a point; a coarser one is a thin, light bar over the
@@ -39,27 +46,28 @@ def swimlane_figure(
     `until`) spans are cut at its edges; their hover keeps the real dates.
     customdata holds the event id (what a click opens), then the hover's lines."""
     if not lanes.marks:
-        return empty_figure("No events with actors match these filters.")
+        return empty_figure(
+            "No events with actors match these filters."
+        ).to_plotly_json()
     names = [name for name, _ in lanes.actors]
     placed = place_marks(names, lanes.marks, since=since, until=until)
     spans = [p for p in placed.placed if not p.exact]
     points = [p for p in placed.placed if p.exact]
     types = sorted({p.mark.event_type for p in placed.placed})
-    figure = go.Figure()
+    spans_by_type = _by_type(spans)
+    points_by_type = _by_type(points)
     # Trace order is drawing order: bars behind, span markers, then points on top.
-    for event_type in types:
-        _add_span_bars(figure, [p for p in spans if p.mark.event_type == event_type])
-    for event_type in types:
-        typed = [p for p in spans if p.mark.event_type == event_type]
-        _add_markers(figure, typed, size=9, legend=False)
-    for event_type in types:
-        typed = [p for p in points if p.mark.event_type == event_type]
-        _add_markers(
-            figure,
-            typed,
-            size=12,
-            legend=not any(p.mark.event_type == event_type for p in spans),
-        )
+    traces = [_span_bars(spans_by_type[t]) for t in types if t in spans_by_type]
+    traces += [
+        _markers(spans_by_type[t], size=9, legend=False)
+        for t in types
+        if t in spans_by_type
+    ]
+    traces += [
+        _markers(points_by_type[t], size=12, legend=t not in spans_by_type)
+        for t in types
+        if t in points_by_type
+    ]
     first = since or min(p.start for p in placed.placed)
     last = until or max(p.end for p in placed.placed)
     # From the first day's midnight to the one after the last day: whole days,
@@ -71,13 +79,13 @@ def swimlane_figure(
         "Date (a point: one day; a thin bar: the days a coarser date may fall on)",
         label_periods=True,
     )
-    figure.update_layout(
-        barmode="overlay",
-        hovermode="closest",
-        height=max(260, 90 + int(ROW_PX * (placed.rows + 1.6))),
-        margin={"l": 10, "r": 20, "t": 30, "b": 60},
-        xaxis=axis,
-        yaxis={
+    layout = {
+        "barmode": "overlay",
+        "hovermode": "closest",
+        "height": max(260, 90 + int(ROW_PX * (placed.rows + 1.6))),
+        "margin": {"l": 10, "r": 20, "t": 30, "b": 60},
+        "xaxis": axis,
+        "yaxis": {
             "title": {"text": "Actor"},
             "tickvals": placed.centres,
             "ticktext": [plotly_text(name) for name in names],
@@ -88,10 +96,30 @@ def swimlane_figure(
             "automargin": True,
             "fixedrange": True,
         },
-        shapes=[_lane_band(low, high) for low, high in placed.bounds[1::2]],
-        legend={"title": {"text": "Event type"}},
-    )
-    return figure
+        "shapes": [_lane_band(low, high) for low, high in placed.bounds[1::2]],
+        "legend": {"title": {"text": "Event type"}},
+        "template": _default_template(),
+    }
+    return {"data": traces, "layout": layout}
+
+
+def _by_type(marks: list[PlacedMark]) -> dict[str, list[PlacedMark]]:
+    """The marks of each event type, in their order."""
+    grouped: dict[str, list[PlacedMark]] = {}
+    for placed in marks:
+        grouped.setdefault(placed.mark.event_type, []).append(placed)
+    return grouped
+
+
+@cache
+def _plotly_template() -> dict[str, Any]:
+    return go.Figure().to_plotly_json()["layout"]["template"]
+
+
+def _default_template() -> dict[str, Any]:
+    """The template `go.Figure()` gives its layout (Plotly's default), as plain data;
+    a copy, so no figure shares it with another."""
+    return copy.deepcopy(_plotly_template())
 
 
 def _lane_band(low: float, high: float) -> dict[str, Any]:
@@ -116,50 +144,46 @@ LANE_HOVER = (
 )
 
 
-def _add_span_bars(figure: go.Figure, spans: list[PlacedMark]) -> None:
+def _span_bars(spans: list[PlacedMark]) -> dict[str, Any]:
     """Thin, light bars over the days coarse events may fall on."""
-    if not spans:
-        return
     colour = type_colour(spans[0].mark.event_type)
-    figure.add_bar(
-        name=spans[0].mark.event_type,
-        legendgroup=spans[0].mark.event_type,
-        orientation="h",
-        y=[p.row for p in spans],
-        base=[p.start.isoformat() for p in spans],
+    return {
+        "type": "bar",
+        "name": spans[0].mark.event_type,
+        "legendgroup": spans[0].mark.event_type,
+        "orientation": "h",
+        "y": [p.row for p in spans],
+        "base": [p.start.isoformat() for p in spans],
         # Bar length in milliseconds on a date axis; the end day is included.
-        x=[((p.end - p.start).days + 1) * DAY_MS for p in spans],
-        width=0.35,
-        marker={
+        "x": [((p.end - p.start).days + 1) * DAY_MS for p in spans],
+        "width": 0.35,
+        "marker": {
             "color": colour,
             "opacity": 0.4,
             "line": {"width": 0},
             # A proposal's bar is hatched: not yet confirmed.
             "pattern": {"shape": [_proposed(p.mark, "/", "") for p in spans]},
         },
-        customdata=[_mark_data(p) for p in spans],
-        hovertemplate=LANE_HOVER,
-    )
+        "customdata": [_mark_data(p) for p in spans],
+        "hovertemplate": LANE_HOVER,
+    }
 
 
-def _add_markers(
-    figure: go.Figure, marks: list[PlacedMark], *, size: int, legend: bool
-) -> None:
+def _markers(marks: list[PlacedMark], *, size: int, legend: bool) -> dict[str, Any]:
     """Markers in the marks' first drawn day: the points, or the spans' starts.
 
     Inside the day (noon, or spread across it when the row has several marks
     starting that day): a day is drawn from its midnight to the next."""
-    if not marks:
-        return
     colour = type_colour(marks[0].mark.event_type)
-    figure.add_scatter(
-        name=marks[0].mark.event_type,
-        legendgroup=marks[0].mark.event_type,
-        showlegend=legend,
-        mode="markers",
-        y=[p.row for p in marks],
-        x=[_within_day(p) for p in marks],
-        marker={
+    return {
+        "type": "scatter",
+        "name": marks[0].mark.event_type,
+        "legendgroup": marks[0].mark.event_type,
+        "showlegend": legend,
+        "mode": "markers",
+        "y": [p.row for p in marks],
+        "x": [_within_day(p) for p in marks],
+        "marker": {
             "color": colour,
             "size": size,
             "line": {
@@ -169,9 +193,9 @@ def _add_markers(
             # A proposal is a hollow marker: not yet confirmed.
             "symbol": [_proposed(p.mark, "circle-open", "circle") for p in marks],
         },
-        customdata=[_mark_data(p) for p in marks],
-        hovertemplate=LANE_HOVER,
-    )
+        "customdata": [_mark_data(p) for p in marks],
+        "hovertemplate": LANE_HOVER,
+    }
 
 
 def _within_day(placed: PlacedMark) -> str:
@@ -179,12 +203,15 @@ def _within_day(placed: PlacedMark) -> str:
     the day with others in its row)."""
     moment = dt.datetime.combine(placed.start, dt.time())
     moment += dt.timedelta(days=placed.within_day)
-    return moment.strftime("%Y-%m-%d %H:%M")
+    if moment.year < 1000:  # strftime writes such a year unpadded
+        return moment.strftime("%Y-%m-%d %H:%M")
+    # What strftime("%Y-%m-%d %H:%M") gives, at a fifth of its cost.
+    return f"{moment.date().isoformat()} {moment.hour:02d}:{moment.minute:02d}"
 
 
 def _proposed(mark: LaneMark, if_proposed: Any, otherwise: Any) -> Any:
     """How a mark is drawn: apart when it is a proposal, not a confirmed event."""
-    return if_proposed if mark.status == EventStatus.PROPOSED.value else otherwise
+    return if_proposed if mark.status == PROPOSED else otherwise
 
 
 def _mark_data(placed: PlacedMark) -> list[Any]:

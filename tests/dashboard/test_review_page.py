@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import json
 
+import plotly.graph_objects as go
 import pytest
 from dash import html
 from dash._callback_context import context_value
@@ -353,8 +354,10 @@ def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, propos
 
 def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposals):
     strike, _ = proposals
-    figure = swimlane_figure(
-        reads.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
+    figure = go.Figure(
+        swimlane_figure(
+            reads.swimlanes(EventFilter(statuses=("confirmed", "proposed")), lanes=50)
+        )
     )
     drawn = [
         (trace.marker.symbol[i], data[3])

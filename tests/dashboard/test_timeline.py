@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.graph_objects as go
 import pytest
 
 from dashboard.app import create_app
@@ -128,6 +129,8 @@ def test_timeline_swimlanes_draw_busiest_actors_and_reopen_events(app):
     with app.server.test_request_context("/"):
         lanes, _note, _actors = timeline.update_swimlanes(8, "")
         figure, _note, _actors = timeline.update_swimlanes(2, "")
+    # The callback gives the figure as plain data; read it through Plotly's objects.
+    lanes, figure = go.Figure(lanes), go.Figure(figure)
     actors = list(lanes.layout.yaxis.ticktext)
     assert "Government of Russia" in actors and len(actors) == 8
     # Busiest first (drawn at the top); ties are broken by name.
@@ -363,7 +366,7 @@ def drawn_marks(figure) -> list[tuple[str, int, float, str]]:
 
 
 def test_swimlanes_with_no_marks_say_so():
-    figure = swimlane_figure(Swimlanes([], [], 0))
+    figure = go.Figure(swimlane_figure(Swimlanes([], [], 0)))
     assert "No events with actors" in figure.layout.annotations[0].text
 
 
@@ -376,7 +379,7 @@ def test_swimlanes_give_every_mark_a_place_of_its_own(marks):
         else lane_mark(i, "Army", day(24), precision="day", killed=14)
         for i in range(1, marks + 1)
     ]
-    figure = swimlane_figure(Swimlanes([("Army", marks)], events, marks))
+    figure = go.Figure(swimlane_figure(Swimlanes([("Army", marks)], events, marks)))
     drawn = drawn_marks(figure)
     spans = [m for m in drawn if m[0] == "bar"]
     markers = [m for m in drawn if m[0] == "scatter"]
@@ -413,8 +416,10 @@ def test_swimlanes_put_each_actor_in_its_lane_busiest_on_top():
         lane_mark(2, "Army", day(3), role="target"),
         lane_mark(2, "Militia", day(3)),
     ]
-    figure = swimlane_figure(
-        Swimlanes([("Army", 2), ("Militia", 1)], events, 3, actors_involved=2)
+    figure = go.Figure(
+        swimlane_figure(
+            Swimlanes([("Army", 2), ("Militia", 1)], events, 3, actors_involved=2)
+        )
     )
     y = figure.layout.yaxis
     assert list(y.ticktext) == ["Army", "Militia"]
@@ -433,8 +438,8 @@ def test_swimlanes_put_each_actor_in_its_lane_busiest_on_top():
 def test_swimlanes_draw_spans_inside_the_window_and_keep_real_dates_in_hover():
     since, until = day(10), day(20)
     events = [lane_mark(1, "Army", dt.date(2025, 1, 1), day(28), "month")]
-    figure = swimlane_figure(
-        Swimlanes([("Army", 1)], events, 1), since=since, until=until
+    figure = go.Figure(
+        swimlane_figure(Swimlanes([("Army", 1)], events, 1), since=since, until=until)
     )
     bar, marker = figure.data
     assert bar.base == ("2025-05-10",) and marker.x == ("2025-05-10 12:00",)
@@ -449,7 +454,7 @@ def test_a_crowded_lane_of_points_uses_all_its_rows_and_spreads_each_day():
     # 20 events of one actor on one day: 8 rows, and in each row the day's
     # markers spread across the day instead of sitting on one another.
     events = [lane_mark(i, "Army", day(24)) for i in range(1, 21)]
-    figure = swimlane_figure(Swimlanes([("Army", 20)], events, 20))
+    figure = go.Figure(swimlane_figure(Swimlanes([("Army", 20)], events, 20)))
     drawn = drawn_marks(figure)
     assert len({row for _, _, row, _ in drawn}) == MAX_ROWS
     assert len({(row, x) for _, _, row, x in drawn}) == 20

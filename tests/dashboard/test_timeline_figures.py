@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.graph_objects as go
 import pytest
 from sqlalchemy import text
 
@@ -173,7 +174,7 @@ def test_timeline_page_figures_equal_an_independent_count(app, query, where):
     # and no other event has one.
     drawn = {
         int(point[0])
-        for trace in lanes_figure.data
+        for trace in go.Figure(lanes_figure).data
         for point in (trace.customdata if trace.customdata is not None else [])
     }
     assert drawn == expected["with_actors"]

@@ -85,7 +85,21 @@ def test_importing_the_gazetteer_reads_no_data():
         "lambda *a: calls.append(a) or {})\n"
         "import importlib; importlib.reload(g)\n"
         "assert calls == [], calls\n"
-        "assert g._gazetteer.cache_info().currsize == 0\n"
+        "assert g._read_gazetteer.cache_info().currsize == 0\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT)
+
+
+def test_searches_arriving_while_the_server_reads_the_gazetteer_wait_for_it():
+    # Issue 19: the server reads it in the background as it starts; a search meanwhile
+    # waits for that reading instead of starting a second one.
+    code = (
+        "import threading, tracker.vocab.gazetteer as g\n"
+        "loading = threading.Thread(target=g.load_gazetteer)\n"
+        "loading.start()\n"
+        "assert g.find_places('Kiev')[0].name == 'Kyiv'\n"
+        "loading.join()\n"
+        "assert g._read_gazetteer.cache_info().misses == 1\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT)
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.models import Actor, Event, EventActor
-from tracker.query.filters import EventFilter
+from tracker.query.actor_counts import actor_counts
+from tracker.query.filters import EventFilter, one_of
 from tracker.query.rollup import tally
 from tracker.query.stats import Period, as_date, bin_start, window_bounds
 
@@ -51,11 +52,8 @@ def headline_figures(
     ).one()
     actors = None
     if count_actors:
-        matching = select(Event.id).where(*event_filter.conditions())
         actors = session.execute(
-            select(func.count(distinct(EventActor.actor_id))).where(
-                EventActor.event_id.in_(matching)
-            )
+            select(func.count()).select_from(actor_counts(event_filter).subquery())
         ).scalar_one()
     count, total, low, high, children, first, last = row
     if first is not None:
@@ -181,28 +179,16 @@ def actor_swimlanes(
 ) -> Swimlanes:
     """The `lanes` busiest actors among matching events and up to `limit` of their
     events, the most recent first, so a million events never reach the browser."""
-    matching = select(Event.id).where(*event_filter.conditions())
-    # One pass over the matching events' actors gives each actor's events and
-    # marks (an actor in two roles of one event has two marks), and, by a window
-    # over the groups, how many actors there are.
-    per_actor = (
-        select(
-            EventActor.actor_id,
-            func.count(distinct(EventActor.event_id)).label("events"),
-            func.count().label("marks"),
-            func.count().over().label("actors"),
-        )
-        .where(EventActor.event_id.in_(matching))
-        .group_by(EventActor.actor_id)
-        .subquery()
-    )
+    # Each actor's events and marks (an actor in two roles of one event has two
+    # marks), and, by a window over the actors, how many there are.
+    per_actor = actor_counts(event_filter).subquery()
     busiest = session.execute(
         select(
             Actor.id,
             Actor.name,
             per_actor.c.events,
             per_actor.c.marks,
-            per_actor.c.actors,
+            func.count().over().label("actors"),
         )
         .join(per_actor, per_actor.c.actor_id == Actor.id)
         .order_by(per_actor.c.events.desc(), Actor.name)
@@ -211,12 +197,13 @@ def actor_swimlanes(
     if not busiest:
         return Swimlanes([], [], 0, 0)
     actor_ids = [row.id for row in busiest]
-    total = sum(row.marks for row in busiest)
+    total = int(sum(row.marks for row in busiest))
     rows = session.execute(
         _lane_marks(
             event_filter,
             actor_ids,
             by_date=_walk_by_date(session, event_filter, actor_ids, total, limit),
+            dialect=session.get_bind().dialect.name,
         )
         .order_by(Event.date_start.desc(), Event.id.desc())
         .limit(limit)
@@ -226,7 +213,10 @@ def actor_swimlanes(
         for row in rows
     ]
     return Swimlanes(
-        [(row.name, row.events) for row in busiest], marks, total, busiest[0].actors
+        [(row.name, int(row.events)) for row in busiest],
+        marks,
+        total,
+        int(busiest[0].actors),
     )
 
 
@@ -253,14 +243,28 @@ def _walk_by_date(
     return walk <= everywhere
 
 
-def _lane_marks(event_filter: EventFilter, actor_ids: list[int], *, by_date: bool):
+def _lane_marks(
+    event_filter: EventFilter,
+    actor_ids: list[int],
+    *,
+    by_date: bool,
+    dialect: str = "sqlite",
+):
     """The marks of these actors' lanes among matching events.
 
     Two ways to find the most recent: walk the matching events newest first and
     stop at the limit (`by_date`), or read each actor's events through the actor
-    index; `_walk_by_date` picks. `+ 0` keeps the database from choosing the actor
-    index when walking by date."""
+    index; `_walk_by_date` picks. When walking by date, `+ 0` keeps the database
+    from choosing the actor index, or reaching events from their roles."""
     in_lanes = EventActor.actor_id + 0 if by_date else EventActor.actor_id
+    conditions = event_filter.conditions()
+    walked_id = Event.id
+    if by_date and dialect == "sqlite":
+        # PostgreSQL plans this walk well from its statistics (which these hints
+        # would blind); SQLite often has none.
+        conditions = _without_status_index(event_filter, conditions)
+        # Events lead: without statistics SQLite would scan every role instead.
+        walked_id = Event.id + 0
     return (
         select(
             Actor.name,
@@ -275,10 +279,25 @@ def _lane_marks(event_filter: EventFilter, actor_ids: list[int], *, by_date: boo
             Event.fatalities_best,
             Event.status,
         )
-        .join(EventActor, EventActor.event_id == Event.id)
+        .join(EventActor, EventActor.event_id == walked_id)
         .join(Actor, Actor.id == EventActor.actor_id)
-        .where(*event_filter.conditions(), in_lanes.in_(actor_ids))
+        .where(*conditions, in_lanes.in_(actor_ids))
     )
+
+
+def _without_status_index(event_filter: EventFilter, conditions: list) -> list:
+    """The filter's conditions with its status test kept off the status index.
+
+    Without statistics (no ANALYZE since a bulk import), or with sampled ones,
+    SQLite takes `status IN (...)` for selective: it read every confirmed event
+    through ix_event_status and sorted them all (1 s at 1M events) instead of
+    walking the date index newest first and stopping at the limit."""
+    statuses = event_filter.counted_statuses()
+    status_test = one_of(Event.status, statuses)
+    return [
+        one_of(Event.status + "", statuses) if c.compare(status_test) else c
+        for c in conditions
+    ]
 
 
 def _date_or_none(value) -> dt.date | None:

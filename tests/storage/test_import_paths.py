@@ -2,7 +2,7 @@
 report (issue 19): one row at a time (`way="rows"`, EventCreate per row) and a chunk
 at a time (`way="chunks"`, the ACLED columns mapped at once and written as plain
 rows). Every field of every stored row is compared, on both backends: events with
-their places, actors in roles, sources, source records, history and the rollup, and
+their places, actors in roles, sources, source records, history, the rollups, and
 the registry they fill; the reports problem by problem.
 
 The files: every ACLED file under tests/data (each made to break one thing), the
@@ -192,6 +192,11 @@ def stored(engine: Engine) -> dict[str, Any]:
             "SELECT date_start, date_last, country, event_type, quad_class,"
             " date_precision, status, events, score_sum, fatal_events, fatal_best,"
             " fatal_low, fatal_high, children_killed FROM event_rollup"
+        ),
+        "actor_rollup": (
+            "SELECT a.name, r.year_start, r.year_last, r.country, r.event_type,"
+            " r.status, r.events, r.marks FROM actor_rollup r"
+            " JOIN actor a ON a.id = r.actor_id"
         ),
     }
     with engine.connect() as connection:

@@ -96,10 +96,19 @@ def rollup_by_statement(session: Session) -> Iterator[None]:
         yield
         session.execute(text("SET LOCAL tracker.rollup_by_statement = 'off'"))
         return
+    with without_sqlite_trigger(session, INSERT_TRIGGER):
+        yield
+
+
+@contextmanager
+def without_sqlite_trigger(session: Session, name: str) -> Iterator[None]:
+    """SQLite: the trigger `name` dropped for the block and created again after it,
+    inside the transaction (SQLite's schema is transactional: a rollback brings it
+    back too, and other connections never see it gone)."""
     definition = session.execute(
         text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
-        {"name": INSERT_TRIGGER},
+        {"name": name},
     ).scalar_one()
-    session.execute(text(f"DROP TRIGGER {INSERT_TRIGGER}"))
+    session.execute(text(f"DROP TRIGGER {name}"))
     yield
     session.execute(text(definition))

@@ -5,7 +5,7 @@ The bulk import's fast way: a format that maps whole chunks of rows at once
 (`tracker.formats.acled.frames`) hands over `NewEvent`s, and they are written here
 with one executemany per table of plain tuples (PostgreSQL: one COPY), each value
 converted by its column's own SQLAlchemy type once per distinct value, and their
-timeline sums added with one grouped statement (`tracker.store.rollup_writes`).
+timeline sums added per rollup row with one upsert (`tracker.store.rollup_writes`).
 What the rows become is what `tracker.store.bulk.BatchWriter` makes of the same
 events (the same registry look-ups and caches, the same history entry): only
 events not stored yet are written here; a stored event whose content changed goes
@@ -39,8 +39,10 @@ from tracker.store.actor_rollup import count_roles_in
 from tracker.store.bulk import BatchWriter, _chunks
 from tracker.store.registry import Resolved, resolve_actor_names
 from tracker.store.rollup_writes import (
-    add_to_rollup,
+    RollupRow,
+    add_sums_to_rollup,
     rollup_by_statement,
+    rollup_sums,
     without_sqlite_trigger,
 )
 from tracker.vocab.actor_names import name_key
@@ -105,6 +107,7 @@ class RowWriter:
             ids = self._insert(new)
             report.event_ids.extend(ids)
             batches.written += len(new)
+            batches.keep_statistics_up()
         return changed
 
     def _insert(self, events: list[NewEvent]) -> list[int]:
@@ -122,8 +125,8 @@ class RowWriter:
         ]
         with rollup_by_statement(self.session):
             self._execute(Event.__table__, EVENT_COLUMNS, rows)
-            ids = self.batches.ids_of([event.key for event in events])
-            add_to_rollup(self.session, ids)
+            add_sums_to_rollup(self.session, rollup_sums(map(_rollup_row, events)))
+        ids = self.batches.ids_of([event.key for event in events])
         self._write_roles(ids, events)
         self._write_citations(ids, events)
         self._write_records(ids, events)
@@ -300,6 +303,29 @@ class RowWriter:
             column_type = table.c[name].type
             self.converters[key] = column_type.bind_processor(self.dialect)
         return self.converters[key]
+
+
+def _rollup_row(event: NewEvent) -> RollupRow:
+    """The event's rollup key and figures (`rollup_sums`), from its values."""
+    values = dict(zip(NEW_EVENT_COLUMNS, event.values, strict=True))
+    country = (event.place[2] if event.place else None) or ""
+    key = (
+        values["date_start"],
+        values["date_end"] or values["date_start"],
+        country,
+        values["event_type"],
+        values["quad_class"],
+        values["date_precision"],
+        values["status"],
+    )
+    return (
+        key,
+        values["score"],
+        values["fatalities_low"],
+        values["fatalities_best"],
+        values["fatalities_high"],
+        values["children_killed"],
+    )
 
 
 def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:

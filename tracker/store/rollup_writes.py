@@ -1,20 +1,21 @@
-"""The timeline rollup of events inserted in bulk, added with one grouped statement
-per thousand events instead of a trigger run per row (issue 19).
+"""The timeline rollup of events inserted in bulk, added with one upsert per chunk
+of events instead of a trigger run per row (issue 19).
 
 `event_rollup` is kept exact by triggers (migration 0006); for a row-by-row write
-that is right. A bulk import inserts tens of thousands of rows a second, and the
-per-row trigger was a third of its cost. Around its inserts, `rollup_by_statement`
-turns the insert trigger off for this transaction only (SQLite: the trigger is
-dropped and created again inside the transaction; PostgreSQL: a transaction-local
-setting the trigger function reads, migration 0009), and `add_to_rollup` adds the
-inserted events' sums, grouped, in the same transaction. Updates and deletes keep
-their triggers. The sums are the trigger's (0006): checked against a recount in
-tests/storage/test_rollup.py."""
+that is right. A bulk import inserts thousands of rows a second, and the per-row
+trigger was a third of its cost. Around its inserts, `rollup_by_statement` turns the
+insert trigger off for this transaction only (SQLite: the trigger is dropped and
+created again inside the transaction; PostgreSQL: a transaction-local setting the
+trigger function reads, migration 0009); `rollup_sums` sums the inserted events per
+rollup row as the trigger would, from the values the writer has in hand, and
+`add_sums_to_rollup` adds them in the same transaction. Updates and deletes keep
+their triggers. tests/storage/test_import_paths.py compares the rollup both ways."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -38,55 +39,56 @@ SUMS = (
     "children_killed",
 )
 INSERT_TRIGGER = "event_rollup_insert"  # SQLite's (0006)
-CHUNK = 1000  # event ids per statement
 
 
-def _key_and_sums() -> str:
-    """The rollup key and sums of the events aliased `e`, as select columns."""
-    best = "coalesce(e.fatalities_best, e.fatalities_low, e.fatalities_high)"
-    low = "coalesce(e.fatalities_low, e.fatalities_best, e.fatalities_high)"
-    high = "coalesce(e.fatalities_high, e.fatalities_best, e.fatalities_low)"
-    return ", ".join(
-        (
-            "e.date_start",
-            "coalesce(e.date_end, e.date_start)",
-            "coalesce(l.country, '')",
-            "e.event_type",
-            "e.quad_class",
-            "e.date_precision",
-            "e.status",
-            "count(*)",
-            "sum(e.score)",
-            f"sum(CASE WHEN {best} IS NULL THEN 0 ELSE 1 END)",
-            f"sum(coalesce({best}, 0))",
-            f"sum(coalesce({low}, 0))",
-            f"sum(coalesce({high}, 0))",
-            "sum(coalesce(e.children_killed, 0))",
-        )
-    )
+RollupKey = tuple[Any, Any, str, str, int, str, str]
+# An event's rollup key, score, fatalities low, best and high, and children killed.
+RollupRow = tuple[RollupKey, float, int | None, int | None, int | None, int | None]
 
 
-def add_to_rollup(session: Session, event_ids: Sequence[int]) -> None:
-    """Add the sums of these events, inserted while `rollup_by_statement` held, to
-    the rollup."""
+def rollup_sums(rows: Iterable[RollupRow]) -> dict[RollupKey, list[Any]]:
+    """The rollup rows (key -> sums, in `SUMS` order) of events given as their key,
+    score, fatalities low, best and high, and children killed: what the trigger
+    adds for each (migration 0006), summed per key."""
+    sums: dict[RollupKey, list[Any]] = {}
+    for key, score, low, best, high, children in rows:
+        best_ = best if best is not None else low if low is not None else high
+        low_ = low if low is not None else best if best is not None else high
+        high_ = high if high is not None else best if best is not None else low
+        row = sums.get(key)
+        if row is None:
+            row = sums[key] = [0, 0.0, 0, 0, 0, 0, 0]
+        row[0] += 1
+        row[1] += score
+        row[2] += best_ is not None
+        row[3] += best_ or 0
+        row[4] += low_ or 0
+        row[5] += high_ or 0
+        row[6] += children or 0
+    return sums
+
+
+def add_sums_to_rollup(session: Session, sums: dict[RollupKey, list[Any]]) -> None:
+    """Add rollup rows made by `rollup_sums` (events inserted while
+    `rollup_by_statement` held) to the rollup, one upsert for them all."""
+    if not sums:
+        return
+    columns = KEY + SUMS
     adds = ", ".join(f"{s} = event_rollup.{s} + excluded.{s}" for s in SUMS)
-    group = ", ".join(str(i) for i in range(1, len(KEY) + 1))
-    for start in range(0, len(event_ids), CHUNK):
-        chunk = ", ".join(str(int(i)) for i in event_ids[start : start + CHUNK])
-        session.execute(
-            text(
-                f"INSERT INTO event_rollup ({', '.join(KEY + SUMS)}) "
-                f"SELECT {_key_and_sums()} FROM event e "
-                "LEFT JOIN location l ON l.id = e.location_id "
-                f"WHERE e.id IN ({chunk}) GROUP BY {group} "
-                f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {adds}"
-            )
-        )
+    statement = text(
+        f"INSERT INTO event_rollup ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {adds}"
+    )
+    session.execute(
+        statement,
+        [dict(zip(columns, (*key, *row), strict=True)) for key, row in sums.items()],
+    )
 
 
 @contextmanager
 def rollup_by_statement(session: Session) -> Iterator[None]:
-    """Inserts into `event` in this block leave the rollup to `add_to_rollup`.
+    """Inserts into `event` in this block leave the rollup to `add_sums_to_rollup`.
 
     For this transaction only; the trigger is back when the block ends. If the
     block raises, the transaction must roll back (the import's does), and nothing

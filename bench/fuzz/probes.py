@@ -258,7 +258,7 @@ def page_url(rng: random.Random, target: Target, clients: Clients) -> list[Answe
 
 STORES = (  # (the callback's input, its value, the store holding the filter)
     ("timeline-lanes", 12, "timeline-filter"),
-    ("map-basemap", None, "map-filter"),
+    ("map-basemap-ready", "outline", "map-filter"),
     ("events-grid", {"startRow": 0, "endRow": 100, "sortModel": []}, "events-filter"),
 )
 

@@ -193,8 +193,8 @@ def map_markers(client: Browser, dependencies: list[dict], query: str) -> list:
     response = answer(
         client,
         dependencies,
-        f"{ids.MAP_BASEMAP}.value",
-        {f"{ids.MAP_BASEMAP}.value": "outline", f"{ids.MAP_FILTER}.data": query},
+        f"{ids.MAP_BASEMAP_READY}.data",  # the basemap, once its Plotly is there
+        {f"{ids.MAP_BASEMAP_READY}.data": "outline", f"{ids.MAP_FILTER}.data": query},
     )
     traces = response[ids.MAP_GRAPH]["figure"]["data"]
     return [

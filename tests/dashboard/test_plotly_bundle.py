@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import dash
+import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs_version
 
@@ -68,7 +69,8 @@ def test_partial_bundle_is_the_plotly_js_version_plotly_ships():
 def test_partial_bundle_holds_every_trace_the_pages_draw_but_the_street_map(app):
     with request_as(app, "/"):
         figures = graph_figures(timeline.layout())
-        figures.append(timeline.update_swimlanes(8, "")[0])
+        # The swimlanes figure is plain data (dashboard/figures/swimlanes.py).
+        figures.append(go.Figure(timeline.update_swimlanes(8, "")[0]))
         figures += graph_figures(map_page.layout())
         figures.append(map_page.update_map(Basemap.STREETS.value, ""))
     drawn = {trace.type for figure in figures for trace in figure.data}

@@ -392,7 +392,8 @@ def wait_until(condition, seconds: float = 30.0) -> bool:
 
 
 def test_export_aborted_by_the_client_stops_and_frees_its_connection(app, live_server):
-    add_plain_events(app, 10_000, dt.date(2025, 4, 1))
+    # More rows than the kernel buffers of both ends hold (up to 4 MiB a side).
+    add_plain_events(app, 40_000, dt.date(2025, 4, 1))
     engine = app.server.config[ENGINE_KEY]
     cookie = session_cookie(client_as(app, "viewer"))
     host, port = live_server.split(":")

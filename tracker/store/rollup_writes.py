@@ -17,27 +17,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import UniqueConstraint, text
 from sqlmodel import Session
 
-KEY = (
-    "date_start",
-    "date_last",
-    "country",
-    "event_type",
-    "quad_class",
-    "date_precision",
-    "status",
-)
-SUMS = (
-    "events",
-    "score_sum",
-    "fatal_events",
-    "fatal_best",
-    "fatal_low",
-    "fatal_high",
-    "children_killed",
-)
+from tracker.models import EventRollup
+
+ROLLUP = EventRollup.__table__
+# The rollup's key is its unique constraint; every other column but the id is a sum.
+_UNIQUE = next(c for c in ROLLUP.constraints if isinstance(c, UniqueConstraint))
+KEY = tuple(_UNIQUE.columns.keys())
+SUMS = tuple(c.name for c in ROLLUP.columns if c.name not in {"id", *KEY})
 INSERT_TRIGGER = "event_rollup_insert"  # SQLite's (0006)
 
 

@@ -84,6 +84,9 @@ class JSONList(TypeDecorator):
 
     impl = JSON
     cache_ok = True
+    # As JSON does: the ORM stores None as JSON null, not SQL NULL (the bulk writers
+    # write it so too).
+    should_evaluate_none = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":

@@ -1,4 +1,9 @@
-"""All SQLModel classes and enums: the tables, and the validated shapes data enters by.
+"""All SQLModel classes: the tables, and the validated shapes data enters by.
+
+The tables the listing reads (actor, actor_alias, location, event, event_source,
+event_actor) are defined in Core in `tracker.tables` and mapped here field by field;
+the enums and `validate_iso3` live in `tracker.vocab.codes`. Both are importable from
+here as before.
 
 Table models (`table=True`) do not validate on construction, so every value enters
 through a non-table model (`EventCreate`, `ActorRef`, `LocationIn`, `SourceIn`, ...)

@@ -16,16 +16,16 @@ from contextlib import contextmanager
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import ArgumentError
-from sqlmodel import Session, create_engine
 
 from tracker.config import database_url
 from tracker.errors import ConfigurationError, StatementTimeout
 
 if TYPE_CHECKING:  # Alembic is imported by the migrations alone: reads start faster
     from alembic.config import Config
+    from sqlmodel import Session
 
 # SQLite waits this long for a competing writer instead of failing with
 # "database is locked".
@@ -169,6 +169,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit if the block succeeds.
 
     If the block raises, everything is rolled back."""
+    # Imported here: SQLModel brings pydantic, which `tracker list` reads without.
+    from sqlmodel import Session
+
     session = Session(engine)
     try:
         yield session

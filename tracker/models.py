@@ -1,4 +1,9 @@
-"""All SQLModel classes and enums: the tables, and the validated shapes data enters by.
+"""All SQLModel classes: the tables, and the validated shapes data enters by.
+
+The tables the listing reads (actor, actor_alias, location, event, event_source,
+event_actor) are defined in Core in `tracker.tables` and mapped here field by field;
+the enums and `validate_iso3` live in `tracker.vocab.codes`. Both are importable from
+here as before.
 
 Table models (`table=True`) do not validate on construction, so every value enters
 through a non-table model (`EventCreate`, `ActorRef`, `LocationIn`, `SourceIn`, ...)
@@ -16,7 +21,6 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-import pycountry
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -25,142 +29,36 @@ from pydantic import (
     model_validator,
 )
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     Column,
-    DateTime,
     Index,
     MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from tracker import tables
+from tracker.tables import JSONList, UTCDateTime, utc_now
 from tracker.vocab import taxonomy
+from tracker.vocab.codes import (
+    ActorKind,
+    ActorRole,
+    DatePrecision,
+    EventStatus,
+    GeoPrecision,
+    LinkRelation,
+    validate_iso3,
+)
 
-# Constraint names that Alembic can find again on every backend.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-metadata: MetaData = SQLModel.metadata
-
-JSONList = JSON().with_variant(JSONB(), "postgresql")
-
-
-def utc_now() -> dt.datetime:
-    """The current time in UTC, timezone-aware."""
-    return dt.datetime.now(dt.UTC)
-
-
-class UTCDateTime(TypeDecorator):
-    """A timestamp that is always read back timezone-aware in UTC, also from SQLite
-    (which keeps no zone), so exports say "+00:00" on every backend."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(
-        self, value: dt.datetime | None, dialect: Any
-    ) -> dt.datetime | None:
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-            if dialect.name == "sqlite":
-                value = value.replace(tzinfo=None)
-        return value
-
-    def process_result_value(
-        self, value: dt.datetime | None, dialect: Any
-    ) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value
-
-
-# --- Enumerations ---------------------------------------------------------------
-
-
-class DatePrecision(StrEnum):
-    """How precisely the source dates an event: ACLED's time_precision, plus year."""
-
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    YEAR = "year"
-
-
-class GeoPrecision(StrEnum):
-    """How precisely the source places an event (ACLED geo_precision, plus country)."""
-
-    EXACT = "exact"  # a named town or district with known coordinates
-    NEAR = "near"  # near a town, or a small part of a region
-    ADMIN1 = "admin1"  # only the province / oblast is known
-    COUNTRY = "country"  # only the country is known
-
-
-class EventStatus(StrEnum):
-    """Where an event stands in review; retracted events are kept, never deleted."""
-
-    PROPOSED = "proposed"
-    CONFIRMED = "confirmed"
-    DISPUTED = "disputed"
-    RETRACTED = "retracted"
-
-
-class ActorKind(StrEnum):
-    """What sort of actor this is."""
-
-    STATE = "state"
-    GOVERNMENT = "government"
-    OFFICIAL = "official"  # a head of state or another official speaking for a state
-    MILITARY = "military"
-    ARMED_GROUP = "armed_group"
-    INTERNATIONAL_ORGANISATION = "international_organisation"
-    CIVILIANS = "civilians"
-    MEDIA = "media"
-    OTHER = "other"
-
-
-class ActorRole(StrEnum):
-    """The part an actor plays in one event.
-
-    PLOVER actor = initiator, recipient = target."""
-
-    INITIATOR = "initiator"
-    TARGET = "target"
-    PARTICIPANT = "participant"
-    MEDIATOR = "mediator"
-    HOST = "host"
-
-
-class LinkRelation(StrEnum):
-    """How one event relates to an earlier one it points at."""
-
-    FOLLOWS_UP = "follows_up"
-    WALKS_BACK = "walks_back"
-    RESPONDS_TO = "responds_to"
-    DUPLICATE_OF = "duplicate_of"
+# Every table of the schema lives on the metadata of `tracker.tables`, which defines
+# the tables the listing reads in Core; the classes below map onto those.
+SQLModel.metadata = tables.metadata
+metadata: MetaData = tables.metadata
 
 
 # --- Shared validators --------------------------------------------------------------
-
-
-def validate_iso3(value: str | None) -> str | None:
-    """Accept an ISO 3166-1 alpha-3 code in any case; refuse anything else."""
-    if value is None or value == "":
-        return None
-    code = value.strip().upper()
-    if len(code) != 3 or pycountry.countries.get(alpha_3=code) is None:
-        raise ValueError(
-            "must be an ISO 3166-1 alpha-3 country code such as UKR or RUS"
-        )
-    return code
 
 
 def clean_text(value: Any) -> Any:
@@ -204,25 +102,27 @@ def validate_http_url(value: str) -> str:
 
 
 class Actor(SQLModel, table=True):
-    """Table: one actor of the registry.
+    """Table: one actor of the registry (`tracker.tables.actor`).
 
     E.g. a state, government, official, armed group ..."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_type=String(200), unique=True)
-    kind: str = Field(sa_type=String(32), default=ActorKind.OTHER.value)
-    country: str | None = Field(default=None, sa_type=String(3), index=True)
+    __table__ = tables.actor
+
+    id: int | None = Field(default=None, sa_column=tables.actor.c.id)
+    name: str = Field(sa_column=tables.actor.c.name)
+    kind: str = Field(default=ActorKind.OTHER.value, sa_column=tables.actor.c.kind)
+    country: str | None = Field(default=None, sa_column=tables.actor.c.country)
 
 
 class ActorAlias(SQLModel, table=True):
     """Table: another name an actor goes by ("the Kremlin" -> Government of Russia)."""
 
-    __tablename__ = "actor_alias"
+    __table__ = tables.actor_alias
 
-    id: int | None = Field(default=None, primary_key=True)
-    actor_id: int = Field(foreign_key="actor.id", index=True, ondelete="CASCADE")
-    alias: str = Field(sa_type=String(200))
-    alias_key: str = Field(sa_type=String(200), unique=True)  # casefolded, for lookup
+    id: int | None = Field(default=None, sa_column=tables.actor_alias.c.id)
+    actor_id: int = Field(sa_column=tables.actor_alias.c.actor_id)
+    alias: str = Field(sa_column=tables.actor_alias.c.alias)
+    alias_key: str = Field(sa_column=tables.actor_alias.c.alias_key)  # casefolded
 
 
 class ActorRef(InputModel):
@@ -269,18 +169,20 @@ class ActorCreate(InputModel):
 
 
 class Location(SQLModel, table=True):
-    """Table: a place events happen at, with coordinates and how precise they are."""
+    """Table: a place events happen at (`tracker.tables.location`)."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_type=String(200))
-    country: str | None = Field(default=None, sa_type=String(3), index=True)
-    admin1: str | None = Field(default=None, sa_type=String(200))
-    latitude: float | None = None
-    longitude: float | None = None
-    geo_precision: str = Field(sa_type=String(16), default=GeoPrecision.EXACT.value)
-    # Name, country, admin1, rounded coordinates and precision: one row per distinct
-    # place.
-    location_key: str = Field(sa_type=String(500), unique=True)
+    __table__ = tables.location
+
+    id: int | None = Field(default=None, sa_column=tables.location.c.id)
+    name: str = Field(sa_column=tables.location.c.name)
+    country: str | None = Field(default=None, sa_column=tables.location.c.country)
+    admin1: str | None = Field(default=None, sa_column=tables.location.c.admin1)
+    latitude: float | None = Field(default=None, sa_column=tables.location.c.latitude)
+    longitude: float | None = Field(default=None, sa_column=tables.location.c.longitude)
+    geo_precision: str = Field(
+        default=GeoPrecision.EXACT.value, sa_column=tables.location.c.geo_precision
+    )
+    location_key: str = Field(sa_column=tables.location.c.location_key)
 
 
 class LocationIn(InputModel):
@@ -378,68 +280,78 @@ class SourceIn(InputModel):
 class EventSource(SQLModel, table=True):
     """Table: an event cites a source, with the quote it rests on."""
 
-    __tablename__ = "event_source"
+    __table__ = tables.event_source
 
-    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
-    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
-    quote: str | None = Field(default=None, sa_type=Text)
+    event_id: int = Field(sa_column=tables.event_source.c.event_id)
+    source_id: int = Field(sa_column=tables.event_source.c.source_id)
+    quote: str | None = Field(default=None, sa_column=tables.event_source.c.quote)
 
 
 # --- Events -------------------------------------------------------------------------
 
 
 class Event(SQLModel, table=True):
-    """Table: one typed timeline entry. Its integer id is public and never reused."""
+    """Table: one typed timeline entry (`tracker.tables.event`). Its integer id is
+    public and never reused."""
 
-    __table_args__ = (
-        UniqueConstraint("dataset", "external_id"),
-        Index("ix_event_date_start_id", "date_start", "id"),
-        Index("ix_event_event_type_date_start", "event_type", "date_start"),
-        {"sqlite_autoincrement": True},
+    __table__ = tables.event
+
+    id: int | None = Field(default=None, sa_column=tables.event.c.id)
+    title: str = Field(sa_column=tables.event.c.title)
+    notes: str | None = Field(default=None, sa_column=tables.event.c.notes)
+    event_type: str = Field(sa_column=tables.event.c.event_type)
+    mode: str | None = Field(default=None, sa_column=tables.event.c.mode)
+    quad_class: int = Field(sa_column=tables.event.c.quad_class)
+    score: float = Field(sa_column=tables.event.c.score)
+    acled_event_type: str | None = Field(
+        default=None, sa_column=tables.event.c.acled_event_type
     )
-
-    id: int | None = Field(default=None, primary_key=True)
-    title: str = Field(sa_type=String(300))
-    notes: str | None = Field(default=None, sa_type=Text)
-    event_type: str = Field(sa_type=String(16))
-    mode: str | None = Field(default=None, sa_type=String(32))
-    quad_class: int  # derived from event_type
-    score: float  # PLOVER conflict-cooperation score, derived from type and mode
-    acled_event_type: str | None = Field(default=None, sa_type=String(64))
-    acled_sub_event_type: str | None = Field(default=None, sa_type=String(64))
-    date_start: dt.date
-    date_end: dt.date | None = None
-    date_precision: str = Field(default=DatePrecision.DAY.value, sa_type=String(8))
-    location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
-    fatalities_low: int | None = None
-    fatalities_best: int | None = None
-    fatalities_high: int | None = None
-    civilians_killed: int | None = None
-    children_killed: int | None = None
-    injured: int | None = None
+    acled_sub_event_type: str | None = Field(
+        default=None, sa_column=tables.event.c.acled_sub_event_type
+    )
+    date_start: dt.date = Field(sa_column=tables.event.c.date_start)
+    date_end: dt.date | None = Field(default=None, sa_column=tables.event.c.date_end)
+    date_precision: str = Field(
+        default=DatePrecision.DAY.value, sa_column=tables.event.c.date_precision
+    )
+    location_id: int | None = Field(default=None, sa_column=tables.event.c.location_id)
+    fatalities_low: int | None = Field(
+        default=None, sa_column=tables.event.c.fatalities_low
+    )
+    fatalities_best: int | None = Field(
+        default=None, sa_column=tables.event.c.fatalities_best
+    )
+    fatalities_high: int | None = Field(
+        default=None, sa_column=tables.event.c.fatalities_high
+    )
+    civilians_killed: int | None = Field(
+        default=None, sa_column=tables.event.c.civilians_killed
+    )
+    children_killed: int | None = Field(
+        default=None, sa_column=tables.event.c.children_killed
+    )
+    injured: int | None = Field(default=None, sa_column=tables.event.c.injured)
     status: str = Field(
-        default=EventStatus.CONFIRMED.value, sa_type=String(16), index=True
+        default=EventStatus.CONFIRMED.value, sa_column=tables.event.c.status
     )
-    confidence: float | None = None
-    # Where the record came from and its id there (seed, acled, ucdp ...): re-imports
-    # update.
-    dataset: str | None = Field(default=None, sa_type=String(32))
-    external_id: str | None = Field(default=None, sa_type=String(200))
-    contexts: list[str] = Field(
-        default_factory=list, sa_column=Column(JSONList, nullable=False)
+    confidence: float | None = Field(default=None, sa_column=tables.event.c.confidence)
+    dataset: str | None = Field(default=None, sa_column=tables.event.c.dataset)
+    external_id: str | None = Field(default=None, sa_column=tables.event.c.external_id)
+    contexts: list[str] = Field(default_factory=list, sa_column=tables.event.c.contexts)
+    tags: list[str] = Field(default_factory=list, sa_column=tables.event.c.tags)
+    content_hash: str | None = Field(
+        default=None, sa_column=tables.event.c.content_hash
     )
-    tags: list[str] = Field(
-        default_factory=list, sa_column=Column(JSONList, nullable=False)
+    figures_flag: str | None = Field(
+        default=None, sa_column=tables.event.c.figures_flag
     )
-    # Hash of the last imported or seeded content: re-importing the same content is a
-    # no-op.
-    content_hash: str | None = Field(default=None, sa_type=String(64))
-    # Why the figures break low <= best <= high, when a dataset published them so
-    # (UCDP's "Check deaths" rows): kept as published, flagged, never typed in.
-    figures_flag: str | None = Field(default=None, sa_type=String(300))
-    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
-    updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
-    version: int = 1
+    created_at: dt.datetime = Field(
+        default_factory=utc_now, sa_column=tables.event.c.created_at
+    )
+    updated_at: dt.datetime = Field(
+        default_factory=utc_now, sa_column=tables.event.c.updated_at
+    )
+    version: int = Field(default=1, sa_column=tables.event.c.version)
 
 
 class SourceRecord(SQLModel, table=True):
@@ -524,17 +436,16 @@ class ActorRollup(SQLModel, table=True):
 
 
 class EventActor(SQLModel, table=True):
-    """Table: an actor plays a role in an event."""
+    """Table: an actor plays a role in an event (`tracker.tables.event_actor`)."""
 
-    __tablename__ = "event_actor"
+    __table__ = tables.event_actor
 
-    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
-    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
-    role: str = Field(sa_type=String(16), primary_key=True)
-    # The name the event gave when it is not the registry's (an alias, or ACLED's
-    # "Government of Russia (2000-)" for Government of Russia), kept verbatim so
-    # an export can write back what the source said; None when it is the same.
-    name_as_given: str | None = Field(default=None, sa_type=String(200))
+    event_id: int = Field(sa_column=tables.event_actor.c.event_id)
+    actor_id: int = Field(sa_column=tables.event_actor.c.actor_id)
+    role: str = Field(sa_column=tables.event_actor.c.role)
+    name_as_given: str | None = Field(
+        default=None, sa_column=tables.event_actor.c.name_as_given
+    )
 
 
 class EventLink(SQLModel, table=True):
@@ -838,40 +749,6 @@ class DuplicateCandidate(SQLModel, table=True):
     )
     created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     decided_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
-# Duplicate detection looks for places inside a latitude/longitude box around each
-# event; this index turns that into a range scan instead of a pass over every place.
-Index(
-    "ix_location_latitude_longitude",
-    Location.__table__.c.latitude,
-    Location.__table__.c.longitude,
-)
-
-
-# A date filter bounds date_start by the earliest start of an event still running at
-# `since` (tracker.query.filters); this index finds those few events, most having no
-# end.
-Index("ix_event_date_end", Event.__table__.c.date_end)
-# Every column the timeline's aggregations read (and the filters they most use), so
-# SQLite answers them from the index alone, in date order, without a look-up of each
-# event row: 4x faster over a year of 100,000 events (issue 7).
-TIMELINE_COLUMNS = (
-    "date_start",
-    "status",
-    "event_type",
-    "quad_class",
-    "location_id",
-    "date_end",
-    "score",
-    "fatalities_best",
-    "fatalities_low",
-    "fatalities_high",
-)
-Index(
-    "ix_event_timeline",
-    *(Event.__table__.c[name] for name in TIMELINE_COLUMNS),
-)
 
 
 # --- Accounts and edit history ------------------------------------------------------

@@ -1,24 +1,27 @@
 """`tracker list` and `show`: the commands that read events, and the event filter as
 options (which `export` shares).
 
-They import no format, exporter or writer: `tracker list` prints its first line
-sooner (issue #19). `add` and `export` are in `tracker.cli.files`."""
+They import no format, exporter or writer, and `tracker list` reads through the Core
+tables on a plain connection, without SQLModel, pydantic or the models: it prints its
+first line sooner (issue #19). `add` and `export` are in `tracker.cli.files`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tracker.cli.support import open_engine, reports_errors
-from tracker.db import session_scope
-from tracker.models import EventRecord, EventStatus
-from tracker.query.events import get_event_record, list_events
 from tracker.query.filter_values import LIST_FIELDS
 from tracker.query.filters import EventFilter, parse_filter
+from tracker.query.listing import EventRow, list_events
+from tracker.vocab.codes import EventStatus
 from tracker.vocab.dates import describe_date
+
+if TYPE_CHECKING:
+    from tracker.models import EventRecord
 
 # Each filter field's option and help; `filter_options` makes one click option a field
 # of `EventFilter` (repeatable for a list, a flag for a yes/no), and `build_filter`
@@ -90,20 +93,26 @@ def build_filter(**options: Any) -> EventFilter:
 def list_command(ctx: click.Context, limit: int, **filters: Any) -> None:
     """List matching events in date order, one a line."""
     event_filter = build_filter(**filters)
-    with session_scope(open_engine(ctx)) as session:
-        rows = list_events(session, event_filter, limit=limit)
+    # A connection, not a session: the same query as the dashboard's, without the
+    # ORM's imports; it only reads, so there is nothing to commit.
+    with open_engine(ctx).connect() as connection:
+        rows = list_events(connection, event_filter, limit=limit)
     for row in rows:
-        kind = row.event_type + (f"/{row.mode}" if row.mode else "")
-        place = ", ".join(p for p in (row.place, row.country) if p) or "-"
-        killed = (
-            f"  killed {row.fatalities_best}" if row.fatalities_best is not None else ""
-        )
-        killed += "  (figures flagged)" if row.figures_flag else ""
-        when = describe_date(row.date_start, row.date_end, row.date_precision)
-        click.echo(f"{row.id:>6}  {when:<32} {kind:<26} {row.title} [{place}]{killed}")
+        click.echo(describe_row(row))
     # The count says which statuses it counts, as the dashboard's headline does.
     plural = "s" if len(rows) != 1 else ""
     click.echo(f"{len(rows)} event{plural} · {event_filter.describe()}.", err=True)
+
+
+def describe_row(row: EventRow) -> str:
+    """One line of `tracker list`: id, date, type, title, place, killed."""
+    kind = row.event_type + (f"/{row.mode}" if row.mode else "")
+    place = ", ".join(p for p in (row.place, row.country) if p) or "-"
+    best = row.fatalities_best
+    killed = f"  killed {best}" if best is not None else ""
+    killed += "  (figures flagged)" if row.figures_flag else ""
+    when = describe_date(row.date_start, row.date_end, row.date_precision)
+    return f"{row.id:>6}  {when:<32} {kind:<26} {row.title} [{place}]{killed}"
 
 
 @click.command()
@@ -113,6 +122,10 @@ def list_command(ctx: click.Context, limit: int, **filters: Any) -> None:
 @reports_errors
 def show(ctx: click.Context, event_id: int, as_json: bool) -> None:
     """Show one event with its actors, place, casualties, sources and links."""
+    # Imported here: a whole record needs the models, which `tracker list` does not.
+    from tracker.db import session_scope
+    from tracker.query.events import get_event_record
+
     with session_scope(open_engine(ctx)) as session:
         record = get_event_record(session, event_id)
     if as_json:

@@ -1,9 +1,7 @@
-"""Read events: keyset-paged listings, counts, and whole records.
+"""Read events: counts and whole records; the keyset-paged listing is
+`tracker.query.listing`'s, imported here for its callers.
 
-Whole records are assembled in a few queries.
-
-Kept whole past the usual 400 lines: the listing and the record assembly share the
-keyset ordering and the column sets, and read best side by side."""
+Whole records are assembled in a few queries."""
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -30,161 +28,17 @@ from tracker.models import (
     SourceRecord,
 )
 from tracker.query.filters import EventFilter
+from tracker.query.listing import (  # noqa: F401 - the listing, here for its callers
+    SORT_KEYS,
+    UNKNOWN_FATALITIES,
+    Cursor,
+    EventRow,
+    cursor_from_token,
+    cursor_to_token,
+    keyset_after,
+    list_events,
+)
 from tracker.query.rollup import tally
-
-# Listings sort by one of these keys; each ends with columns that make the order total
-# (date, then id), so a cursor of the key's values pages without skipping or repeating
-# rows. Type and fatalities sort within a value by date, which reads better than by id
-# and, for type, follows the index (event_type, date_start) and its implicit id.
-SORT_KEYS = ("date_start", "event_type", "fatalities_best")
-# Unknown fatalities sort as -1: below zero, so first ascending and last descending.
-UNKNOWN_FATALITIES = -1
-
-Cursor = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """One line of a listing: enough to show and sort, not the whole record."""
-
-    id: int
-    date_start: dt.date
-    date_end: dt.date | None
-    date_precision: str
-    event_type: str
-    mode: str | None
-    title: str
-    place: str | None
-    country: str | None
-    fatalities_best: int | None
-    status: str
-    figures_flag: str | None = None  # why the figures are out of order, if they are
-
-    def cursor(self, sort: str = "date_start") -> Cursor:
-        """The keyset cursor that resumes a listing sorted by `sort` after this row."""
-        _check_sort(sort)
-        if sort == "event_type":
-            return (self.event_type, self.date_start, self.id)
-        if sort == "fatalities_best":
-            fatalities = self.fatalities_best
-            known = fatalities if fatalities is not None else UNKNOWN_FATALITIES
-            return (known, self.date_start, self.id)
-        return (self.date_start, self.id)
-
-
-def _check_sort(sort: str) -> None:
-    if sort not in SORT_KEYS:
-        raise ValueError(f"cannot sort by {sort!r}; expected one of {SORT_KEYS}")
-
-
-def _sort_columns(sort: str) -> list[ColumnElement]:
-    _check_sort(sort)
-    if sort == "event_type":
-        return [Event.event_type, Event.date_start, Event.id]
-    if sort == "fatalities_best":
-        known = func.coalesce(Event.fatalities_best, UNKNOWN_FATALITIES)
-        return [known, Event.date_start, Event.id]
-    return [Event.date_start, Event.id]
-
-
-def list_events(
-    session: Session,
-    event_filter: EventFilter,
-    *,
-    limit: int = 50,
-    after: Cursor | None = None,
-    sort: str = "date_start",
-    descending: bool = False,
-    offset: int = 0,
-) -> list[EventRow]:
-    """Up to `limit` matching events sorted by `sort`, starting after the cursor.
-
-    This is keyset paging: `after` is `EventRow.cursor(sort)` of the last row seen,
-    e.g. `(date_start, id)` for the default date order. `offset` is only for a caller
-    that jumps to a page whose cursor it does not know; it costs a scan of the rows
-    skipped, so deep pages should always come with a cursor."""
-    columns = _sort_columns(sort)
-    order = [c.desc() for c in columns] if descending else columns
-    query = (
-        select(
-            Event.id,
-            Event.date_start,
-            Event.date_end,
-            Event.date_precision,
-            Event.event_type,
-            Event.mode,
-            Event.title,
-            Location.name,
-            Location.country,
-            Event.fatalities_best,
-            Event.status,
-            Event.figures_flag,
-        )
-        .outerjoin(Location, Location.id == Event.location_id)
-        .where(*event_filter.conditions())
-        .order_by(*order)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(_beyond(columns, after, descending=descending))
-    if offset:
-        query = query.offset(offset)
-    return [EventRow(*row) for row in session.execute(query)]
-
-
-def _beyond(
-    columns: Sequence[ColumnElement], cursor: Cursor, *, descending: bool = False
-) -> ColumnElement[bool]:
-    """Rows after `cursor` in the order of `columns`, compared lexicographically.
-
-    Spelled out as OR/AND (not a row-value comparison) so each comparison binds its
-    value with its column's type, the same way on SQLite and PostgreSQL."""
-    if len(cursor) != len(columns):
-        raise ValueError(
-            f"a cursor for this order has {len(columns)} values, got {len(cursor)}"
-        )
-    condition: ColumnElement[bool] | None = None
-    for column, value in reversed(list(zip(columns, cursor, strict=True))):
-        step = column < value if descending else column > value
-        condition = (
-            step if condition is None else or_(step, and_(column == value, condition))
-        )
-    # Redundant but exact: a bound on the first column alone, which an index on it
-    # can start from (PostgreSQL applies the OR above only as a filter, after
-    # reading every row from the filter's start to the cursor).
-    first, value = columns[0], cursor[0]
-    return and_(first <= value if descending else first >= value, condition)
-
-
-def cursor_to_token(cursor: Cursor) -> list[str | int]:
-    """A cursor as JSON-friendly values (dates as ISO text), e.g. for a page store."""
-    return [v.isoformat() if isinstance(v, dt.date) else v for v in cursor]
-
-
-def cursor_from_token(sort: str, token: Sequence[Any]) -> Cursor:
-    """Read back a `cursor_to_token` value for a listing sorted by `sort`.
-
-    Raises ValueError when the token does not fit that order."""
-    _check_sort(sort)
-    kinds: dict[str, tuple[type, ...]] = {
-        "date_start": (dt.date, int),
-        "event_type": (str, dt.date, int),
-        "fatalities_best": (int, dt.date, int),
-    }
-    expected = kinds[sort]
-    if len(token) != len(expected):
-        raise ValueError(f"a {sort} cursor has {len(expected)} values, got {token!r}")
-    values: list[Any] = []
-    for kind, value in zip(expected, token, strict=True):
-        if kind is dt.date:
-            values.append(dt.date.fromisoformat(str(value)))
-        elif kind is int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"expected a whole number in a cursor, got {value!r}")
-            values.append(value)
-        else:
-            values.append(str(value))
-    return tuple(values)
 
 
 def count_events(session: Session, event_filter: EventFilter) -> int:
@@ -232,11 +86,6 @@ def iter_event_records(
             return
         yield from event_records(session, [row.id for row in page])
         after = (page[-1].date_start, page[-1].id)
-
-
-def keyset_after(cursor: Cursor) -> ColumnElement[bool]:
-    """Events after `cursor` (a date_start and an id) in date order."""
-    return _beyond(_sort_columns("date_start"), cursor)
 
 
 def get_event_record(session: Session, event_id: int) -> EventRecord:

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tracker.models import EventStatus, validate_iso3
 from tracker.vocab import taxonomy
+from tracker.vocab.codes import EventStatus, validate_iso3
 
 # How a yes/no filter is written in a URL or an option ("?flagged_figures=1").
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})

@@ -25,20 +25,10 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from tracker.errors import Problem
-from tracker.models import (
-    Actor,
-    ActorAlias,
-    Event,
-    EventActor,
-    EventSource,
-    EventStatus,
-    Location,
-)
 from tracker.query.filter_values import (
     FIELD_READERS,
     LIST_FIELDS,
@@ -46,6 +36,15 @@ from tracker.query.filter_values import (
     MAX_PROBLEMS_NAMED,
     SHOWN_VALUE_LENGTH,
 )
+from tracker.tables import (
+    actor,
+    actor_alias,
+    event,
+    event_actor,
+    event_source,
+    location,
+)
+from tracker.vocab.codes import EventStatus
 
 # What the figures count unless the filter names statuses: events an analyst has
 # confirmed or disputed. A machine's proposals wait for review and a retraction
@@ -128,21 +127,23 @@ class EventFilter:
         """SQL conditions over the `event` table (joined to nothing) for this filter."""
         where: list[ColumnElement[bool]] = []
         if self.since is not None:
-            where.append(func.coalesce(Event.date_end, Event.date_start) >= self.since)
-            where.append(Event.date_start >= self._earliest_start())
+            where.append(
+                func.coalesce(event.c.date_end, event.c.date_start) >= self.since
+            )
+            where.append(event.c.date_start >= self._earliest_start())
         if self.until is not None:
-            where.append(Event.date_start <= self.until)
+            where.append(event.c.date_start <= self.until)
         if self.event_types:
             where.append(
-                one_of(Event.event_type, [t.upper() for t in self.event_types])
+                one_of(event.c.event_type, [t.upper() for t in self.event_types])
             )
         if self.modes:
-            where.append(one_of(Event.mode, [m.lower() for m in self.modes]))
-        where.append(one_of(Event.status, self.counted_statuses()))
+            where.append(one_of(event.c.mode, [m.lower() for m in self.modes]))
+        where.append(one_of(event.c.status, self.counted_statuses()))
         if self.min_fatalities is not None:
-            where.append(Event.fatalities_best >= self.min_fatalities)
+            where.append(event.c.fatalities_best >= self.min_fatalities)
         if self.flagged_figures:
-            where.append(Event.figures_flag.is_not(None))
+            where.append(event.c.figures_flag.is_not(None))
         if self.actors:
             where.append(self._actor_condition())
         if self.countries or self.places:
@@ -165,14 +166,14 @@ class EventFilter:
         index; this bound, redundant but exact, can, so a date range is an index
         range scan on both ends. Its subquery reads the few events with a date_end
         through ix_event_date_end, once per query."""
-        running = aliased(Event)
+        running = event.alias()
         # min() of an expression, not of the bare column: given min(date_start),
         # SQLite walks the date_start index from its first entry until a row has a
         # date_end, which is every row when none has; here it uses ix_event_date_end.
-        first = func.coalesce(running.date_start, running.date_end)
+        first = func.coalesce(running.c.date_start, running.c.date_end)
         earlier = (
             select(func.min(first))
-            .where(running.date_end >= self.since)
+            .where(running.c.date_end >= self.since)
             .scalar_subquery()
         )
         return case((earlier < self.since, earlier), else_=self.since)
@@ -182,12 +183,12 @@ class EventFilter:
         # Aliases of their own: in a query that joins actors itself (the timeline's
         # swimlanes) these subqueries would be correlated to its rows and lose
         # their FROM clause.
-        actor, alias, link = aliased(Actor), aliased(ActorAlias), aliased(EventActor)
-        by_name = select(actor.id).where(one_of(func.lower(actor.name), keys))
-        by_alias = select(alias.actor_id).where(one_of(alias.alias_key, keys))
+        named, alias, link = actor.alias(), actor_alias.alias(), event_actor.alias()
+        by_name = select(named.c.id).where(one_of(func.lower(named.c.name), keys))
+        by_alias = select(alias.c.actor_id).where(one_of(alias.c.alias_key, keys))
         return exists().where(
-            link.event_id == Event.id,
-            or_(link.actor_id.in_(by_name), link.actor_id.in_(by_alias)),
+            link.c.event_id == event.c.id,
+            or_(link.c.actor_id.in_(by_name), link.c.actor_id.in_(by_alias)),
         )
 
     def _location_condition(self) -> ColumnElement[bool]:
@@ -198,18 +199,20 @@ class EventFilter:
         # correlate_except: a listing that joins location must not take this
         # subquery's own location for its own.
         matching = (
-            exists().where(Location.id == Event.location_id).correlate_except(Location)
+            exists()
+            .where(location.c.id == event.c.location_id)
+            .correlate_except(location)
         )
         if self.countries:
             matching = matching.where(
-                one_of(Location.country, [c.upper() for c in self.countries])
+                one_of(location.c.country, [c.upper() for c in self.countries])
             )
         if self.places:
             keys = [p.strip().lower() for p in self.places]
             matching = matching.where(
                 or_(
-                    one_of(func.lower(Location.name), keys),
-                    one_of(func.lower(Location.admin1), keys),
+                    one_of(func.lower(location.c.name), keys),
+                    one_of(func.lower(location.c.admin1), keys),
                 )
             )
         return matching
@@ -217,12 +220,12 @@ class EventFilter:
     def _text_condition(self) -> ColumnElement[bool]:
         pattern = f"%{_escape_like(self.text.strip().lower())}%"
         quoted = exists().where(
-            EventSource.event_id == Event.id,
-            func.lower(EventSource.quote).like(pattern, escape="\\"),
+            event_source.c.event_id == event.c.id,
+            func.lower(event_source.c.quote).like(pattern, escape="\\"),
         )
         return or_(
-            func.lower(Event.title).like(pattern, escape="\\"),
-            func.lower(Event.notes).like(pattern, escape="\\"),
+            func.lower(event.c.title).like(pattern, escape="\\"),
+            func.lower(event.c.notes).like(pattern, escape="\\"),
             quoted,
         )
 

@@ -265,8 +265,13 @@ class RowWriter:
         columns as JSON text (`json_text`: given so already)."""
         if not rows:
             return
+        # `impl_instance`: a JSON column may be typed by a TypeDecorator over JSON
+        # (tracker.tables.JSONList).
         json_columns = {
-            name for name in columns if isinstance(table.c[name].type, JSON)
+            name
+            for name in columns
+            if isinstance(getattr(table.c[name].type, "impl_instance", None), JSON)
+            or isinstance(table.c[name].type, JSON)
         }
         converters = [
             None

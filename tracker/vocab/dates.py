@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from tracker.models import DatePrecision
+from tracker.vocab.codes import DatePrecision
 
 
 def covered_interval(

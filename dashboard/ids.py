@@ -23,6 +23,15 @@ FILTER_TEXT = "filter-text"
 FILTER_MIN_FATALITIES = "filter-min-fatalities"
 FILTER_STATUSES = "filter-statuses"
 FILTER_FLAGGED = "filter-flagged"  # only events with figures flagged (issue 17)
+# The analyst's own codes (issue 14).
+FILTER_ACLED_TYPES = "filter-acled-types"
+FILTER_ACLED_SUB_TYPES = "filter-acled-sub-types"
+FILTER_DATASETS = "filter-datasets"
+FILTER_ADMIN1 = "filter-admin1"
+FILTER_ACTOR_KINDS = "filter-actor-kinds"
+FILTER_MAX_FATALITIES = "filter-max-fatalities"
+FILTER_CIVILIANS = "filter-civilians-targeted"
+FILTER_TAGS = "filter-tags"
 FILTER_CLEAR = "filter-clear"
 FILTER_CHIPS = "filter-chips"
 # The notice of filter values in the URL that a page ignored, and why (issue 18).

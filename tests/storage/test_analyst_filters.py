@@ -15,10 +15,18 @@ import pytest
 
 from tests.conftest import require_shared
 from tracker.db import session_scope
+from tracker.extraction.proposals import EXTRACTION_DATASET
 from tracker.formats.acled.read import ACLED_FORMAT
+from tracker.formats.acled.write import ACLED_DATASET
+from tracker.formats.gdelt.read import GDELT_DATASET
+from tracker.formats.native.read import NATIVE_DATASET
+from tracker.formats.plover.read import PLOVER_DATASET
+from tracker.formats.ucdp import UCDP_DATASET
 from tracker.importing import import_file
 from tracker.models import EventCreate
 from tracker.query.events import count_events, list_events
+from tracker.query.facets import DATASET_CHOICES, search_admin1
+from tracker.query.filter_values import HAND_ENTERED
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.query.rollup import uses_rollup
 from tracker.query.stats import Period, count_events_by_period
@@ -290,3 +298,23 @@ def test_real_acled_sample_counts_equal_the_file(engine):
             figures = headline_figures(session, event_filter)
             assert figures.events == count, values
     assert cases[0][1] > 50  # the sample holds the question's events
+
+
+def test_the_panel_offers_admin1_regions_and_every_dataset_name(filled):
+    with session_scope(filled) as session:
+        found = {choice.value for choice in search_admin1(session, "DON")}
+        everything = {choice.value for choice in search_admin1(session, "")}
+    assert found == {"Donetsk", "donetsk"}  # as the places were written
+    assert everything == {"Donetsk", "donetsk", "Kharkiv", "Kyiv City", "Istanbul"}
+    offered = {choice.value for choice in DATASET_CHOICES}
+    written = {
+        ACLED_DATASET,
+        UCDP_DATASET,
+        GDELT_DATASET,
+        PLOVER_DATASET,
+        NATIVE_DATASET,
+        EXTRACTION_DATASET,
+        "seed",
+        HAND_ENTERED,
+    }
+    assert offered == written

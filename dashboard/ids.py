@@ -162,3 +162,9 @@ REVIEW_QUEUE = "review-queue"  # the articles with their proposals
 REVIEW_REJECT = "review-reject"  # pattern id: {"type": ..., "event": id, "version": v}
 REVIEW_MERGE_INTO = "review-merge-into"  # pattern id: {"type": ..., "event": id}
 REVIEW_MERGE = "review-merge"  # pattern id: {"type": ..., "event": id}
+
+# --- summary page ---
+SUMMARY_TABLE = "summary-table"
+SUMMARY_COUNT = "summary-count"
+SUMMARY_DOWNLOAD = "summary-download"
+SUMMARY_CHOICES = "summary-choices"

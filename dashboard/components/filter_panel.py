@@ -11,8 +11,9 @@ repeat the other's ids and that order."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
@@ -26,6 +27,7 @@ from tracker.query.filters import EventFilter, parse_filter
 from tracker.vocab import taxonomy
 
 QUADS = (1, 2, 3, 4)
+FILTER_FIELDS = frozenset(item.name for item in fields(EventFilter))
 FLAGGED = "flagged"  # the flagged-figures checkbox's value when ticked
 FLAGGED_LABEL = "flagged figures"
 CIVILIANS = "civilians"  # the civilians-targeted checkbox's value when ticked
@@ -340,6 +342,18 @@ def ignored_notice(problems: list[Problem]) -> html.Div | None:
     )
 
 
+def search_with(search: str | None, event_filter: EventFilter) -> str:
+    """The URL query string with `event_filter` in place of the filter it held; the
+    page's own settings (the summary's period and rows, say) are kept, after it."""
+    kept = [
+        (key, value)
+        for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+        if key not in FILTER_FIELDS
+    ]
+    query = "&".join(q for q in (event_filter.to_query_string(), urlencode(kept)) if q)
+    return "?" + query if query else ""
+
+
 def _chip(field: str, value: str, text: str) -> html.Button:
     return html.Button(
         [text, html.Span(" ×", **{"aria-hidden": "true"})],
@@ -538,11 +552,9 @@ def sync_filters(search: str | None, *values: Any):
         wanted = without(from_url, trigger["field"], trigger["value"])
     else:
         wanted = filter_from_controls(*values[: len(CONTROLS)])
-        query = wanted.to_query_string()
-        return ("?" + query if query else ""), *keep, chip_list(wanted), *same_options
-    query = wanted.to_query_string()
+        return search_with(search, wanted), *keep, chip_list(wanted), *same_options
     return (
-        ("?" + query if query else ""),
+        search_with(search, wanted),
         *controls_from_filter(wanted),
         chip_list(wanted),
         *options_holding(wanted),

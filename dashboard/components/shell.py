@@ -15,6 +15,7 @@ NAV_LINKS = [
     ("Timeline", "/"),
     ("Map", "/map"),
     ("Events", "/events"),
+    ("Summary", "/summary"),
     ("Review", "/review"),
     ("Import", "/import"),
 ]
@@ -79,6 +80,7 @@ def account_menu() -> html.Div:
     Output({"type": ids.NAV, "path": "/"}, "href"),
     Output({"type": ids.NAV, "path": "/map"}, "href"),
     Output({"type": ids.NAV, "path": "/events"}, "href"),
+    Output({"type": ids.NAV, "path": "/summary"}, "href"),
     Output({"type": ids.NAV, "path": "/review"}, "href"),
     Output({"type": ids.NAV, "path": "/import"}, "href"),
     Input(ids.URL, "search"),
@@ -96,6 +98,7 @@ def update_nav(search: str | None, _pathname: str | None = None):
         "/" + suffix,
         "/map" + suffix,
         "/events" + suffix,
+        "/summary" + suffix,
         "/review" + suffix,
         "/import" + suffix,
     )

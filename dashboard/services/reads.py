@@ -59,6 +59,7 @@ from tracker.query.stats import (
     count_events_without_coordinates,
     date_bounds,
 )
+from tracker.query.summary import GroupBy, Summary, summarise
 from tracker.query.timeline import (
     FatalityPoint,
     Headlines,
@@ -406,3 +407,14 @@ def event_history(event_id: int) -> list[HistoryEntry]:
     """Every recorded write to the event, newest first."""
     with session_scope(engine()) as session:
         return history.event_history(session, event_id)
+
+
+# --- summary page -----------------------------------------------------------------
+
+
+def summary_table(
+    event_filter: EventFilter, period: Period, group_by: GroupBy
+) -> Summary:
+    """The summary (pivot) table of the filter."""
+    with session_scope(engine()) as session:
+        return summarise(session, event_filter, period, group_by)

@@ -18,13 +18,12 @@ import datetime as dt
 import io
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session
 
 from tracker.models import Actor, Event, EventActor, EventRollup, Location
-from tracker.query.filters import EventFilter
+from tracker.query.filters import EventFilter, without_status_index
 from tracker.query.rollup import tally, uses_rollup
 from tracker.query.stats import Period, as_date, bin_start
 
@@ -68,6 +67,14 @@ FILTER_FIELDS = {
     GroupBy.EVENT_TYPE: "event_types",
     GroupBy.ACLED_TYPE: "acled_event_types",
     GroupBy.DATASET: "datasets",
+}
+# The column of each dimension but the actor (see _by_actor).
+ROW_COLUMNS = {
+    GroupBy.ADMIN1: Location.admin1,
+    GroupBy.COUNTRY: Location.country,
+    GroupBy.EVENT_TYPE: Event.event_type,
+    GroupBy.ACLED_TYPE: Event.acled_event_type,
+    GroupBy.DATASET: Event.dataset,
 }
 # The rows the timeline's rollup can give.
 ROLLUP_GROUPS = (GroupBy.COUNTRY, GroupBy.EVENT_TYPE)
@@ -167,36 +174,46 @@ def _grouped(
     best = func.coalesce(
         Event.fatalities_best, Event.fatalities_low, Event.fatalities_high
     )
-    column, joined = _row_value(group_by)
+    conditions = event_filter.conditions()
+    if dialect == "sqlite" and event_filter.since is not None:
+        # A date range: read it through the timeline's covering date index.
+        conditions = without_status_index(event_filter, conditions)
+    if group_by is GroupBy.ACTOR:
+        return _by_actor(bucket, best, conditions)
+    column = ROW_COLUMNS[group_by]
     query = select(column, bucket, func.count(), func.sum(best)).select_from(Event)
-    for target, on in joined:
-        # Outer: events without an admin1, a country or an actor get a row too.
-        query = query.outerjoin(target, on)
-    return query.where(*event_filter.conditions()).group_by(column, bucket)
+    if column.table is Location.__table__:
+        # Outer: events without a place get a row of their own.
+        query = query.outerjoin(Location, Location.id == Event.location_id)
+    return query.where(*conditions).group_by(column, bucket)
 
 
-def _row_value(group_by: GroupBy) -> tuple[ColumnElement, list[tuple[Any, Any]]]:
-    """The column a row is keyed by, and the tables joined to reach it."""
-    match group_by:
-        case GroupBy.ADMIN1:
-            return Location.admin1, [(Location, Location.id == Event.location_id)]
-        case GroupBy.COUNTRY:
-            return Location.country, [(Location, Location.id == Event.location_id)]
-        case GroupBy.ACTOR:
-            # Each (event, actor) once, whatever the actor's roles in the event.
-            named = (
-                select(EventActor.event_id, EventActor.actor_id).distinct().subquery()
-            )
-            return Actor.name, [
-                (named, named.c.event_id == Event.id),
-                (Actor, Actor.id == named.c.actor_id),
-            ]
-        case GroupBy.EVENT_TYPE:
-            return Event.event_type, []
-        case GroupBy.ACLED_TYPE:
-            return Event.acled_event_type, []
-        case GroupBy.DATASET:
-            return Event.dataset, []
+def _by_actor(bucket: ColumnElement, best: ColumnElement, conditions) -> Select:
+    """Per actor and period: each matching event once per actor it names, whatever
+    the actor's roles in it; events without an actor in a row of their own."""
+    named = (
+        select(
+            Event.id,
+            EventActor.actor_id,
+            bucket.label("period_start"),
+            best.label("killed"),
+        )
+        .outerjoin(EventActor, EventActor.event_id == Event.id)
+        .where(*conditions)
+        .distinct()
+        .subquery()
+    )
+    return (
+        select(
+            Actor.name,
+            named.c.period_start,
+            func.count(),
+            func.sum(named.c.killed),
+        )
+        .select_from(named)
+        .outerjoin(Actor, Actor.id == named.c.actor_id)
+        .group_by(Actor.name, named.c.period_start)
+    )
 
 
 def _period_totals(

@@ -8,11 +8,20 @@ from flask import Flask
 
 from dashboard import ids
 from dashboard.components import filter_panel, shell
-from dashboard.pages import event, event_form, events, import_page, review, timeline
+from dashboard.pages import (
+    event,
+    event_form,
+    events,
+    import_page,
+    review,
+    summary,
+    timeline,
+)
 from dashboard.pages import map as map_page
 from dashboard.server import auth, request_guard, timeouts, uploads
 from dashboard.server.export_route import register_export_route
 from dashboard.server.plotly_bundle import register_plotly_routes
+from dashboard.server.summary_route import register_summary_route
 from dashboard.services import ENGINE_KEY
 from tracker.config import dashboard_statement_timeout
 from tracker.db import make_engine
@@ -23,6 +32,7 @@ PAGES = [
     (timeline.__name__, "/", "Timeline", timeline.layout),
     (map_page.__name__, "/map", "Map", map_page.layout),
     (events.__name__, "/events", "Events", events.layout),
+    (summary.__name__, summary.SUMMARY_PATH, "Summary", summary.layout),
     (f"{event_form.__name__}.add", "/events/new", "Add event", event_form.add_layout),
     (review.__name__, "/review", "Review", review.layout),
     (import_page.__name__, "/import", "Import", import_page.layout),
@@ -75,6 +85,7 @@ def create_app(database_url: str | None = None) -> Dash:
             **location,
         )
     register_export_route(app.server)
+    register_summary_route(app.server)
     register_plotly_routes(app)
     app.layout = app_layout
     return app

@@ -23,6 +23,15 @@ FILTER_TEXT = "filter-text"
 FILTER_MIN_FATALITIES = "filter-min-fatalities"
 FILTER_STATUSES = "filter-statuses"
 FILTER_FLAGGED = "filter-flagged"  # only events with figures flagged (issue 17)
+# The analyst's own codes (issue 14).
+FILTER_ACLED_TYPES = "filter-acled-types"
+FILTER_ACLED_SUB_TYPES = "filter-acled-sub-types"
+FILTER_DATASETS = "filter-datasets"
+FILTER_ADMIN1 = "filter-admin1"
+FILTER_ACTOR_KINDS = "filter-actor-kinds"
+FILTER_MAX_FATALITIES = "filter-max-fatalities"
+FILTER_CIVILIANS = "filter-civilians-targeted"
+FILTER_TAGS = "filter-tags"
 FILTER_CLEAR = "filter-clear"
 FILTER_CHIPS = "filter-chips"
 # The notice of filter values in the URL that a page ignored, and why (issue 18).
@@ -153,3 +162,9 @@ REVIEW_QUEUE = "review-queue"  # the articles with their proposals
 REVIEW_REJECT = "review-reject"  # pattern id: {"type": ..., "event": id, "version": v}
 REVIEW_MERGE_INTO = "review-merge-into"  # pattern id: {"type": ..., "event": id}
 REVIEW_MERGE = "review-merge"  # pattern id: {"type": ..., "event": id}
+
+# --- summary page ---
+SUMMARY_TABLE = "summary-table"
+SUMMARY_COUNT = "summary-count"
+SUMMARY_DOWNLOAD = "summary-download"
+SUMMARY_CHOICES = "summary-choices"

@@ -289,6 +289,14 @@ PANEL_FIELDS = {  # the filter panel's inputs and the filter field each holds
     "filter-min-fatalities": "min_fatalities",
     "filter-statuses": "statuses",
     "filter-flagged": "flagged_figures",
+    "filter-admin1": "admin1",
+    "filter-acled-types": "acled_event_types",
+    "filter-acled-sub-types": "acled_sub_event_types",
+    "filter-datasets": "datasets",
+    "filter-actor-kinds": "actor_kinds",
+    "filter-tags": "tags",
+    "filter-max-fatalities": "max_fatalities",
+    "filter-civilians-targeted": "civilians_targeted",
     "app-url": None,
 }
 

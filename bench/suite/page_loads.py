@@ -158,6 +158,11 @@ def import_ready(page) -> float:
     return _settled(page, "#import-upload", "#import-format")
 
 
+def summary_shown(page) -> float:
+    """The summary table has its totals row."""
+    return _shown(page, "#summary-table tfoot tr.totals")
+
+
 def pages(event_id: int) -> list[PageLoad]:
     """Every page of the dashboard; the lists and charts under the benchmark filter."""
     query = "?" + COUNTRY_FILTER.to_query_string()
@@ -166,6 +171,12 @@ def pages(event_id: int) -> list[PageLoad]:
         PageLoad("map", f"/map{query}", map_shown, "markers and world shapes show"),
         PageLoad("events table", f"/events{query}", events_shown, "first rows show"),
         PageLoad("event", f"/events/{event_id}", event_shown, "report shows"),
+        PageLoad(
+            "summary",
+            f"/summary{query}&period=month&by=admin1",
+            summary_shown,
+            "table with totals shows",
+        ),
         PageLoad(
             "add form", "/events/new", form_ready, "ready", login=True, ready=True
         ),

@@ -11,8 +11,9 @@ repeat the other's ids and that order."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
@@ -20,14 +21,22 @@ from dashboard import ids
 from dashboard.server.request_guard import BadCallbackInput
 from dashboard.services import reads
 from tracker.errors import Problem
-from tracker.models import EventStatus
+from tracker.models import ActorKind, EventStatus
+from tracker.query.facets import DATASET_CHOICES
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.vocab import taxonomy
 
 QUADS = (1, 2, 3, 4)
+FILTER_FIELDS = frozenset(item.name for item in fields(EventFilter))
 FLAGGED = "flagged"  # the flagged-figures checkbox's value when ticked
 FLAGGED_LABEL = "flagged figures"
-TEXT_FIELDS = {"text": "mentioning", "min_fatalities": "killed at least"}
+CIVILIANS = "civilians"  # the civilians-targeted checkbox's value when ticked
+CIVILIANS_LABEL = "civilians targeted"
+TEXT_FIELDS = {
+    "text": "mentioning",
+    "min_fatalities": "killed at least",
+    "max_fatalities": "killed at most",
+}
 LIST_FIELDS = {
     "event_types": "type",
     "modes": "mode",
@@ -35,6 +44,12 @@ LIST_FIELDS = {
     "countries": "country",
     "places": "place",
     "statuses": "status",
+    "acled_event_types": "ACLED type",
+    "acled_sub_event_types": "ACLED sub-event",
+    "datasets": "dataset",
+    "admin1": "admin1",
+    "actor_kinds": "actor kind",
+    "tags": "tag",
 }
 
 
@@ -140,6 +155,73 @@ def panel() -> html.Aside:
                 ),
             ),
             labelled(
+                "Admin1 (province, oblast)",
+                ids.FILTER_ADMIN1,
+                dcc.Dropdown(
+                    id=ids.FILTER_ADMIN1,
+                    multi=True,
+                    placeholder="Any region",
+                    options=[],
+                ),
+            ),
+            labelled(
+                "ACLED event types",
+                ids.FILTER_ACLED_TYPES,
+                dcc.Dropdown(
+                    id=ids.FILTER_ACLED_TYPES,
+                    multi=True,
+                    placeholder="Any ACLED type",
+                    options=[
+                        {"label": t, "value": t} for t in taxonomy.acled_event_types()
+                    ],
+                ),
+            ),
+            labelled(
+                "ACLED sub-event types",
+                ids.FILTER_ACLED_SUB_TYPES,
+                dcc.Dropdown(
+                    id=ids.FILTER_ACLED_SUB_TYPES,
+                    multi=True,
+                    placeholder="Any ACLED sub-event type",
+                    options=acled_sub_type_options([], []),
+                ),
+            ),
+            labelled(
+                "Datasets",
+                ids.FILTER_DATASETS,
+                dcc.Dropdown(
+                    id=ids.FILTER_DATASETS,
+                    multi=True,
+                    placeholder="Any dataset",
+                    options=[
+                        {"label": c.label, "value": c.value} for c in DATASET_CHOICES
+                    ],
+                ),
+            ),
+            labelled(
+                "Actor kinds",
+                ids.FILTER_ACTOR_KINDS,
+                dcc.Dropdown(
+                    id=ids.FILTER_ACTOR_KINDS,
+                    multi=True,
+                    placeholder="Any kind of actor",
+                    options=[
+                        {"label": k.value.replace("_", " "), "value": k.value}
+                        for k in ActorKind
+                    ],
+                ),
+            ),
+            labelled(
+                "Tags",
+                ids.FILTER_TAGS,
+                dcc.Dropdown(
+                    id=ids.FILTER_TAGS,
+                    multi=True,
+                    placeholder="Type a tag",
+                    options=[],
+                ),
+            ),
+            labelled(
                 "Search text",
                 ids.FILTER_TEXT,
                 dcc.Input(
@@ -159,6 +241,26 @@ def panel() -> html.Aside:
                     step=1,
                     debounce=True,
                 ),
+            ),
+            labelled(
+                "Maximum fatalities",
+                ids.FILTER_MAX_FATALITIES,
+                dcc.Input(
+                    id=ids.FILTER_MAX_FATALITIES,
+                    type="number",
+                    min=0,
+                    step=1,
+                    debounce=True,
+                ),
+            ),
+            dcc.Checklist(
+                id=ids.FILTER_CIVILIANS,
+                options=[
+                    {"label": "Only violence targeting civilians", "value": CIVILIANS}
+                ],
+                value=[],
+                inputClassName="check",
+                className="field",
             ),
             html.Fieldset(
                 [
@@ -213,6 +315,8 @@ def chip_list(event_filter: EventFilter) -> list[html.Button]:
             found.append(_chip(field, str(value), f"{label}: {value}"))
     if event_filter.flagged_figures:
         found.append(_chip("flagged_figures", FLAGGED, FLAGGED_LABEL))
+    if event_filter.civilians_targeted:
+        found.append(_chip("civilians_targeted", CIVILIANS, CIVILIANS_LABEL))
     return found
 
 
@@ -236,6 +340,18 @@ def ignored_notice(problems: list[Problem]) -> html.Div | None:
         className="filter-ignored",
         role="status",
     )
+
+
+def search_with(search: str | None, event_filter: EventFilter) -> str:
+    """The URL query string with `event_filter` in place of the filter it held; the
+    page's own settings (the summary's period and rows, say) are kept, after it."""
+    kept = [
+        (key, value)
+        for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+        if key not in FILTER_FIELDS
+    ]
+    query = "&".join(q for q in (event_filter.to_query_string(), urlencode(kept)) if q)
+    return "?" + query if query else ""
 
 
 def _chip(field: str, value: str, text: str) -> html.Button:
@@ -269,6 +385,14 @@ def filter_from_controls(
     min_fatalities: float | None,
     statuses: list[str] | None,
     flagged: list[str] | None = None,
+    admin1: list[str] | None = None,
+    acled_types: list[str] | None = None,
+    acled_sub_types: list[str] | None = None,
+    datasets: list[str] | None = None,
+    actor_kinds: list[str] | None = None,
+    tags: list[str] | None = None,
+    max_fatalities: float | None = None,
+    civilians: list[str] | None = None,
 ) -> EventFilter:
     """The filter the controls show, read by the parser every surface uses: a value
     it refuses (a negative or fractional minimum, say) is left out."""
@@ -284,6 +408,14 @@ def filter_from_controls(
         "min_fatalities": _number_text(min_fatalities),
         "statuses": _listed(statuses),
         "flagged_figures": "1" if FLAGGED in _listed(flagged) else None,
+        "admin1": _listed(admin1),
+        "acled_event_types": _listed(acled_types),
+        "acled_sub_event_types": _listed(acled_sub_types),
+        "datasets": _listed(datasets),
+        "actor_kinds": _listed(actor_kinds),
+        "tags": _listed(tags),
+        "max_fatalities": _number_text(max_fatalities),
+        "civilians_targeted": "1" if CIVILIANS in _listed(civilians) else None,
     }
     return parse_filter(values)[0]
 
@@ -320,6 +452,14 @@ def controls_from_filter(event_filter: EventFilter) -> list[Any]:
         event_filter.min_fatalities,
         list(event_filter.statuses),
         [FLAGGED] if event_filter.flagged_figures else [],
+        list(event_filter.admin1),
+        list(event_filter.acled_event_types),
+        list(event_filter.acled_sub_event_types),
+        list(event_filter.datasets),
+        list(event_filter.actor_kinds),
+        list(event_filter.tags),
+        event_filter.max_fatalities,
+        [CIVILIANS] if event_filter.civilians_targeted else [],
     ]
 
 
@@ -335,22 +475,43 @@ CONTROLS = [
     (ids.FILTER_MIN_FATALITIES, "value"),
     (ids.FILTER_STATUSES, "value"),
     (ids.FILTER_FLAGGED, "value"),
+    (ids.FILTER_ADMIN1, "value"),
+    (ids.FILTER_ACLED_TYPES, "value"),
+    (ids.FILTER_ACLED_SUB_TYPES, "value"),
+    (ids.FILTER_DATASETS, "value"),
+    (ids.FILTER_ACTOR_KINDS, "value"),
+    (ids.FILTER_TAGS, "value"),
+    (ids.FILTER_MAX_FATALITIES, "value"),
+    (ids.FILTER_CIVILIANS, "value"),
 ]
 
 
 # A dropdown drops a value missing from its options: the modes, actors and places a
 # URL names are sent with options holding them, or a permalink would lose them before
 # the options callbacks below answer.
-CHOSEN_OPTIONS = (ids.FILTER_MODES, ids.FILTER_ACTORS, ids.FILTER_PLACES)
+CHOSEN_OPTIONS = (
+    ids.FILTER_MODES,
+    ids.FILTER_ACTORS,
+    ids.FILTER_PLACES,
+    ids.FILTER_ADMIN1,
+    ids.FILTER_ACLED_SUB_TYPES,
+    ids.FILTER_TAGS,
+)
 
 
 def options_holding(event_filter: EventFilter) -> list[list[dict[str, str]]]:
-    """The mode, actor and place options, with the filter's values among them."""
+    """The options of CHOSEN_OPTIONS, with the filter's values among them."""
     types = controls_from_filter(event_filter)[2]
     return [
         update_mode_options(types, list(event_filter.modes)),
         reads.actor_choices("", list(event_filter.actors)),
         reads.place_choices("", list(event_filter.places)),
+        reads.admin1_choices("", list(event_filter.admin1)),
+        acled_sub_type_options(
+            list(event_filter.acled_event_types),
+            list(event_filter.acled_sub_event_types),
+        ),
+        reads.tag_choices("", list(event_filter.tags)),
     ]
 
 
@@ -391,11 +552,9 @@ def sync_filters(search: str | None, *values: Any):
         wanted = without(from_url, trigger["field"], trigger["value"])
     else:
         wanted = filter_from_controls(*values[: len(CONTROLS)])
-        query = wanted.to_query_string()
-        return ("?" + query if query else ""), *keep, chip_list(wanted), *same_options
-    query = wanted.to_query_string()
+        return search_with(search, wanted), *keep, chip_list(wanted), *same_options
     return (
-        ("?" + query if query else ""),
+        search_with(search, wanted),
         *controls_from_filter(wanted),
         chip_list(wanted),
         *options_holding(wanted),
@@ -416,6 +575,55 @@ def update_mode_options(types: list[list[str]], chosen: list[str] | None):
         {m for t in ticked for m in taxonomy.modes_for(t)} | set(chosen or [])
     )
     return [{"label": m, "value": m} for m in modes]
+
+
+def acled_sub_type_options(
+    acled_types: list[str] | None, chosen: list[str] | None
+) -> list[dict[str, str]]:
+    """The sub-event types of the chosen ACLED types (all when none is chosen),
+    labelled with their type, plus those already chosen."""
+    pairs = [
+        (event_type, sub)
+        for event_type, subs in taxonomy.acled_event_types().items()
+        if not acled_types or event_type in acled_types
+        for sub in subs
+    ]
+    offered = {sub for _, sub in pairs}
+    return [{"label": f"{sub} ({t})", "value": sub} for t, sub in pairs] + [
+        {"label": sub, "value": sub} for sub in chosen or [] if sub not in offered
+    ]
+
+
+@callback(
+    Output(ids.FILTER_ACLED_SUB_TYPES, "options"),
+    Input(ids.FILTER_ACLED_TYPES, "value"),
+    Input(ids.FILTER_ACLED_SUB_TYPES, "value"),
+)
+def update_acled_sub_type_options(
+    acled_types: list[str] | None, chosen: list[str] | None
+):
+    """Offer the sub-event types of the chosen ACLED types."""
+    return acled_sub_type_options(_listed(acled_types), _listed(chosen))
+
+
+@callback(
+    Output(ids.FILTER_ADMIN1, "options"),
+    Input(ids.FILTER_ADMIN1, "search_value"),
+    Input(ids.FILTER_ADMIN1, "value"),
+)
+def update_admin1_options(search: str | None, chosen: list[str] | None):
+    """Regions matching what is typed, plus those already chosen."""
+    return reads.admin1_choices(search or "", chosen or [])
+
+
+@callback(
+    Output(ids.FILTER_TAGS, "options"),
+    Input(ids.FILTER_TAGS, "search_value"),
+    Input(ids.FILTER_TAGS, "value"),
+)
+def update_tag_options(search: str | None, chosen: list[str] | None):
+    """The tag being typed, plus those already chosen."""
+    return reads.tag_choices(search or "", chosen or [])
 
 
 @callback(

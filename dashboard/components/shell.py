@@ -3,7 +3,7 @@ account menu (who is logged in, with which role, and Log out)."""
 
 from __future__ import annotations
 
-from dash import Input, Output, callback, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html
 
 from dashboard import ids
 from dashboard.server import auth
@@ -11,12 +11,14 @@ from dashboard.services import access, reads
 from tracker.query.filters import EventFilter
 from tracker.store.accounts import Action
 
-NAV_LINKS = [
-    ("Timeline", "/"),
-    ("Map", "/map"),
-    ("Events", "/events"),
-    ("Review", "/review"),
-    ("Import", "/import"),
+# Each page of the navigation, and the write it is for (None: a page to read).
+NAV_LINKS: list[tuple[str, str, Action | None]] = [
+    ("Timeline", "/", None),
+    ("Map", "/map", None),
+    ("Events", "/events", None),
+    ("Summary", "/summary", None),
+    ("Review", "/review", Action.REVIEW),
+    ("Import", "/import", Action.IMPORT),
 ]
 
 
@@ -25,10 +27,19 @@ def top_bar() -> html.Header:
     return html.Header(
         [
             html.A("tracker", href="/", className="brand"),
+            html.Button(
+                "Filters",
+                id=ids.FILTER_TOGGLE,
+                className="button link-light filter-toggle",
+                title="Show or hide the filter panel",
+                **{"aria-controls": ids.FILTER_PANEL},
+            ),
             html.Nav(
                 [
                     html.A(label, href=path, id={"type": ids.NAV, "path": path})
-                    for label, path in NAV_LINKS
+                    for label, path, action in NAV_LINKS
+                    # A viewer reads: pages for writing are not offered.
+                    if action is None or access.may(action)
                 ],
                 className="nav",
             ),
@@ -76,26 +87,37 @@ def account_menu() -> html.Div:
 
 @callback(
     Output(ids.NAV_EVENT_COUNT, "children"),
-    Output({"type": ids.NAV, "path": "/"}, "href"),
-    Output({"type": ids.NAV, "path": "/map"}, "href"),
-    Output({"type": ids.NAV, "path": "/events"}, "href"),
-    Output({"type": ids.NAV, "path": "/review"}, "href"),
-    Output({"type": ids.NAV, "path": "/import"}, "href"),
+    Output({"type": ids.NAV, "path": ALL}, "href"),
     Input(ids.URL, "search"),
     Input(ids.URL, "pathname"),  # recount after a save moves to the event's page
 )
 def update_nav(search: str | None, _pathname: str | None = None):
     """Count the matching events, and keep the filters when moving between pages."""
+    shown = [output["id"]["path"] for output in ctx.outputs_list[1]]
+    return nav_targets(search, shown)
+
+
+def nav_targets(search: str | None, paths: list[str]) -> tuple[str, list[str]]:
+    """The count of the URL's matching events, and each page's link keeping its
+    filter."""
     event_filter = EventFilter.from_query_string(search or "")
     count = reads.count_matching_events(event_filter)
     query = event_filter.to_query_string()
     suffix = "?" + query if query else ""
     label = f"{count:,} event{'s' if count != 1 else ''}"
-    return (
-        label,
-        "/" + suffix,
-        "/map" + suffix,
-        "/events" + suffix,
-        "/review" + suffix,
-        "/import" + suffix,
-    )
+    return label, [path + suffix for path in paths]
+
+
+# Shows or hides the filter panel in the browser, without a request: on a wide
+# screen it starts shown, on a narrow one hidden (style.css), and the button
+# turns it the other way.
+clientside_callback(
+    """function (clicks, name) {
+        const base = (name || "filter-panel").replace(" toggled", "");
+        return clicks % 2 ? base + " toggled" : base;
+    }""",
+    Output(ids.FILTER_PANEL, "className"),
+    Input(ids.FILTER_TOGGLE, "n_clicks"),
+    State(ids.FILTER_PANEL, "className"),
+    prevent_initial_call=True,
+)

@@ -37,8 +37,14 @@ from tracker.query.events import (
     list_events,
     list_linked_events,
 )
-from tracker.query.facets import Choice, search_actors, search_places
+from tracker.query.facets import (
+    Choice,
+    search_actors,
+    search_admin1,
+    search_places,
+)
 from tracker.query.facets import country_choices as country_choices_in
+from tracker.query.filter_values import MAX_TAG_LENGTH
 from tracker.query.filters import COUNTED_STATUSES, EventFilter
 from tracker.query.registry import find_locations, list_actor_names
 from tracker.query.stats import (
@@ -53,6 +59,7 @@ from tracker.query.stats import (
     count_events_without_coordinates,
     date_bounds,
 )
+from tracker.query.summary import GroupBy, Summary, summarise
 from tracker.query.timeline import (
     FatalityPoint,
     Headlines,
@@ -139,6 +146,21 @@ def place_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
     """Place options for the filter: place and admin1 names matching `search`."""
     with session_scope(engine()) as session:
         return _options(search_places(session, search), chosen)
+
+
+def admin1_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
+    """Admin1 options for the filter: regions of known places matching `search`."""
+    with session_scope(engine()) as session:
+        return _options(search_admin1(session, search), chosen)
+
+
+def tag_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
+    """Tag options for the filter: what is typed (tags are free words, matched in
+    any case; searching every event's tags for suggestions would read them all)
+    and the tags already chosen."""
+    typed = search.strip() if isinstance(search, str) else ""
+    choices = [Choice(typed, typed)] if typed and len(typed) <= MAX_TAG_LENGTH else []
+    return _options(choices, chosen)
 
 
 def country_choices() -> list[dict[str, str]]:
@@ -385,3 +407,14 @@ def event_history(event_id: int) -> list[HistoryEntry]:
     """Every recorded write to the event, newest first."""
     with session_scope(engine()) as session:
         return history.event_history(session, event_id)
+
+
+# --- summary page -----------------------------------------------------------------
+
+
+def summary_table(
+    event_filter: EventFilter, period: Period, group_by: GroupBy
+) -> Summary:
+    """The summary (pivot) table of the filter."""
+    with session_scope(engine()) as session:
+        return summarise(session, event_filter, period, group_by)

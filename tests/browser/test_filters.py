@@ -126,3 +126,58 @@ def test_date_filter_and_navigation_to_the_table_keep_the_same_events(
     expect(page.locator("#events-count")).to_contain_text("6 events")
     rows = page.locator("#events-grid .ag-center-cols-container .ag-row")
     expect(rows).to_have_count(6)
+
+
+def choose(page: Page, dropdown_id: str, option: str) -> None:
+    """Pick an option of a multi-select dropdown by typing it, as an analyst does."""
+    page.locator(f"#{dropdown_id}").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_acled_type_and_dataset_from_the_panel_reach_url_count_and_chips(
+    page: Page, server: str, console_errors
+):
+    """The seed's ACLED pairs: Explosions/Remote violence twice (an air strike and a
+    shelling), Strategic developments three times; every event in dataset seed."""
+    open_page(page, server + "/")
+    choose(page, "filter-acled-types", "Explosions/Remote violence")
+    expect(summary(page)).to_have_text(count_is(2))
+    choose(
+        page, "filter-acled-sub-types", "Air/drone strike (Explosions/Remote violence)"
+    )
+    expect(summary(page)).to_have_text(count_is(1))
+    expect(page).to_have_url(
+        re.compile(
+            r"\?acled_event_types=Explosions%2FRemote\+violence"
+            r"&acled_sub_event_types=Air%2Fdrone\+strike$"
+        )
+    )
+    choose(page, "filter-datasets", "ACLED")
+    expect(summary(page)).to_have_text(count_is(0))
+    page.get_by_role("button", name=re.compile("dataset: acled")).click()
+    expect(summary(page)).to_have_text(count_is(1))
+    assert console_errors == []
+
+
+def test_a_permalink_of_the_analyst_codes_restores_every_control(
+    page: Page, server: str
+):
+    open_page(
+        page,
+        server + "/events?acled_event_types=Strategic+developments&datasets=seed"
+        "&admin1=Istanbul&tags=SEED&max_fatalities=5&actor_kinds=government",
+    )
+    # Two of the three agreements took place in Istanbul; none has a fatality
+    # figure, and an unknown figure is not "at most 5".
+    expect(page.locator("#events-count")).to_contain_text("0 events")
+    page.get_by_role("button", name=re.compile("killed at most: 5")).click()
+    expect(page.locator("#events-count")).to_contain_text("2 events")
+    panel = page.locator("#filter-panel")
+    for shown in ("Strategic developments", "Seed article", "Istanbul", "SEED"):
+        expect(panel).to_contain_text(shown)
+    expect(page.locator("#filter-actor-kinds")).to_contain_text("government")
+    page.locator("#filter-civilians-targeted input").check()
+    expect(page).to_have_url(re.compile(r"civilians_targeted=1"))
+    expect(page.locator("#events-count")).to_contain_text("0 events")

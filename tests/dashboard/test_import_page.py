@@ -36,6 +36,7 @@ from tracker.models import Event
 from tracker.query.events import iter_event_records
 from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
+from tracker.store.accounts import Action
 
 DATA = REPO_ROOT / "tests" / "data" / "import_page"
 BAD_LINE = 6  # the row `seed_export_bad_row` breaks; no other event links to it
@@ -174,9 +175,9 @@ def test_layout_offers_upload_format_and_a_disabled_import_button(app):
 
 
 def test_navigation_links_to_the_import_page_keeping_the_filters(app):
-    assert ("Import", "/import") in shell.NAV_LINKS
-    hrefs = shell.update_nav("?event_types=ASSAULT", "/")
-    assert hrefs[-1] == "/import?event_types=ASSAULT"
+    assert ("Import", "/import", Action.IMPORT) in shell.NAV_LINKS
+    _, hrefs = shell.nav_targets("?event_types=ASSAULT", ["/", "/import"])
+    assert hrefs == ["/?event_types=ASSAULT", "/import?event_types=ASSAULT"]
 
 
 def test_dry_run_reports_what_importing_would_do_and_writes_nothing(

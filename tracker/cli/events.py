@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tracker.cli.support import open_engine, reports_errors
-from tracker.query.filter_values import LIST_FIELDS
+from tracker.query.filter_values import HAND_ENTERED, LIST_FIELDS
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.query.listing import EventRow, list_events
-from tracker.vocab.codes import EventStatus
+from tracker.vocab.codes import ActorKind, EventStatus
 from tracker.vocab.dates import describe_date
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 FILTER_OPTIONS: dict[str, tuple[str, str]] = {
     "since": ("--since", "Events on or after this date (YYYY-MM-DD)."),
     "until": ("--until", "Events on or before this date (YYYY-MM-DD)."),
-    "event_types": ("--type", "PLOVER type (repeatable)."),
+    "event_types": ("--type", "PLOVER type."),
     "modes": ("--mode", "PLOVER mode."),
     "actors": ("--actor", "Actor name or alias."),
     "countries": ("--country", "ISO3 country code."),
@@ -38,14 +38,37 @@ FILTER_OPTIONS: dict[str, tuple[str, str]] = {
     "min_fatalities": ("--min-fatalities", "At least this many killed (best)."),
     "statuses": (
         "--status",
-        f"Only these statuses ({', '.join(s.value for s in EventStatus)}; "
-        "repeatable); default confirmed and disputed.",
+        f"Only these statuses ({', '.join(s.value for s in EventStatus)}); "
+        "default confirmed and disputed.",
     ),
     "flagged_figures": (
         "--flagged-figures",
         "Only events whose dataset published figures out of order.",
     ),
+    "acled_event_types": ("--acled-type", "ACLED event type, e.g. Battles."),
+    "acled_sub_event_types": (
+        "--acled-sub-type",
+        "ACLED sub-event type, e.g. 'Shelling/artillery/missile attack'.",
+    ),
+    "datasets": (
+        "--dataset",
+        f"Dataset the event came from (acled, ucdp, gdelt, plover, seed, extraction; "
+        f"{HAND_ENTERED}: entered by hand).",
+    ),
+    "admin1": ("--admin1", "First-level region (province, oblast)."),
+    "actor_kinds": (
+        "--actor-kind",
+        f"An actor of this kind ({', '.join(k.value for k in ActorKind)}).",
+    ),
+    "max_fatalities": ("--max-fatalities", "At most this many killed (best)."),
+    "civilians_targeted": (
+        "--civilians-targeted",
+        "Only events whose violence targeted civilians.",
+    ),
+    "tags": ("--tag", "Tagged with this tag (any case)."),
 }
+# Every option repeats for a list field; the help says so once, here.
+REPEATABLE = " (repeatable)."
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -58,9 +81,8 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             options.append(click.option(flag, item.name, is_flag=True, help=help_text))
         else:
             multiple = item.name in LIST_FIELDS
-            options.append(
-                click.option(flag, item.name, multiple=multiple, help=help_text)
-            )
+            shown = help_text.removesuffix(".") + REPEATABLE if multiple else help_text
+            options.append(click.option(flag, item.name, multiple=multiple, help=shown))
     for option in reversed(options):
         command = option(command)
     return command
@@ -70,7 +92,9 @@ def build_filter(**options: Any) -> EventFilter:
     """An EventFilter from the shared filter options, read by the parser every
     surface uses; a refused value is a usage error naming its option."""
     values = {field: options.get(field) for field in FILTER_OPTIONS}
-    values["flagged_figures"] = "1" if options.get("flagged_figures") else None
+    for item in fields(EventFilter):
+        if isinstance(item.default, bool):  # a flag: given or not
+            values[item.name] = "1" if options.get(item.name) else None
     event_filter, problems = parse_filter(values)
     if problems:
         raise click.UsageError(

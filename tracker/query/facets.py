@@ -86,6 +86,34 @@ def _country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
+# The datasets tracker's importers and forms write, as the filter names them (a
+# test holds this list and the importers' names in step).
+DATASET_CHOICES: tuple[Choice, ...] = (
+    Choice("acled", "ACLED"),
+    Choice("ucdp", "UCDP GED"),
+    Choice("gdelt", "GDELT"),
+    Choice("plover", "PLOVER"),
+    Choice("native", "tracker CSV"),
+    Choice("seed", "Seed article"),
+    Choice("extraction", "Extracted from articles"),
+    Choice("form", "Entered by hand"),
+)
+
+
+def search_admin1(
+    session: Session, search: str = "", *, limit: int = 50
+) -> list[Choice]:
+    """First-level regions (admin1) of known places containing `search`."""
+    if _too_long(search):
+        return []
+    query = select(Location.admin1).where(Location.admin1.is_not(None)).distinct()
+    if search.strip():
+        pattern = _pattern(search)
+        query = query.where(func.lower(Location.admin1).like(pattern, escape="\\"))
+    query = query.order_by(Location.admin1).limit(limit)
+    return [Choice(name, name) for name in session.execute(query).scalars()]
+
+
 def search_places(
     session: Session, search: str = "", *, limit: int = 50
 ) -> list[Choice]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tracker.vocab import taxonomy
-from tracker.vocab.codes import EventStatus, validate_iso3
+from tracker.vocab.codes import ActorKind, EventStatus, validate_iso3
 
 # How a yes/no filter is written in a URL or an option ("?flagged_figures=1").
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -37,6 +37,12 @@ MAX_TEXT_LENGTH = 500  # the search words
 MAX_PROBLEMS_NAMED = 3
 SHOWN_VALUE_LENGTH = 60
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# A dataset's name as the importers store it ("acled", "ucdp", ...): short, lower case.
+DATASET_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}", re.ASCII)
+# Events entered by hand (the form, `tracker add` without a dataset) have none stored;
+# the filter names them so.
+HAND_ENTERED = "form"
+MAX_TAG_LENGTH = 100
 
 
 def read_date(text: str) -> dt.date:
@@ -118,6 +124,59 @@ def read_text(text: str) -> str:
     return text
 
 
+def read_acled_event_type(text: str) -> str:
+    """An ACLED event type, in any case; its name as ACLED writes it."""
+    names = {name.casefold(): name for name in taxonomy.acled_event_types()}
+    try:
+        return names[text.casefold()]
+    except KeyError:
+        raise ValueError(
+            "is not an ACLED event type, such as Battles or Protests"
+        ) from None
+
+
+def read_acled_sub_event_type(text: str) -> str:
+    """An ACLED sub-event type, in any case; its name as ACLED writes it."""
+    names = {
+        sub.casefold(): sub
+        for subs in taxonomy.acled_event_types().values()
+        for sub in subs
+    }
+    try:
+        return names[text.casefold()]
+    except KeyError:
+        raise ValueError(
+            "is not an ACLED sub-event type, such as Armed clash or Air/drone strike"
+        ) from None
+
+
+def read_dataset(text: str) -> str:
+    """A dataset's name (acled, ucdp, gdelt, plover, seed, extraction ...), or
+    HAND_ENTERED for events entered by hand; in lower case."""
+    name = text.lower()
+    if not DATASET_NAME.fullmatch(name):
+        raise ValueError(
+            "must be a dataset name such as acled, ucdp, gdelt, plover, seed, "
+            f"extraction or {HAND_ENTERED} (letters, digits, . _ -; at most 32)"
+        )
+    return name
+
+
+def read_actor_kind(text: str) -> str:
+    """An actor kind, in any case; its name in lower case."""
+    name = text.lower()
+    if name not in {k.value for k in ActorKind}:
+        raise ValueError(f"must be one of {', '.join(k.value for k in ActorKind)}")
+    return name
+
+
+def read_tag(text: str) -> str:
+    """A tag, at most MAX_TAG_LENGTH characters; matched in any case."""
+    if len(text) > MAX_TAG_LENGTH:
+        raise ValueError(f"is longer than {MAX_TAG_LENGTH} characters")
+    return text
+
+
 def read_yes_no(text: str) -> bool:
     """A yes or no written as TRUE_WORDS or FALSE_WORDS say."""
     word = text.lower()
@@ -139,7 +198,28 @@ FIELD_READERS: dict[str, Callable[[str], Any]] = {
     "min_fatalities": read_whole_number,
     "statuses": read_status,
     "flagged_figures": read_yes_no,
+    "acled_event_types": read_acled_event_type,
+    "acled_sub_event_types": read_acled_sub_event_type,
+    "datasets": read_dataset,
+    "admin1": read_name,
+    "actor_kinds": read_actor_kind,
+    "max_fatalities": read_whole_number,
+    "civilians_targeted": read_yes_no,
+    "tags": read_tag,
 }
 LIST_FIELDS = frozenset(
-    {"event_types", "modes", "actors", "countries", "places", "statuses"}
+    {
+        "event_types",
+        "modes",
+        "actors",
+        "countries",
+        "places",
+        "statuses",
+        "acled_event_types",
+        "acled_sub_event_types",
+        "datasets",
+        "admin1",
+        "actor_kinds",
+        "tags",
+    }
 )

@@ -31,6 +31,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from tracker.errors import Problem
 from tracker.query.filter_values import (
     FIELD_READERS,
+    HAND_ENTERED,
     LIST_FIELDS,
     MAX_LIST_VALUES,
     MAX_PROBLEMS_NAMED,
@@ -44,6 +45,7 @@ from tracker.tables import (
     event_source,
     location,
 )
+from tracker.vocab import taxonomy
 from tracker.vocab.codes import EventStatus
 
 # What the figures count unless the filter names statuses: events an analyst has
@@ -82,6 +84,27 @@ def _json_array_elements_text(
     return f"json_array_elements_text({compiler.process(element.clauses, **kw)})"
 
 
+class json_list_values(FunctionElement):  # noqa: N801 - named as SQL functions are
+    """The elements of a JSON list column (the tags) as rows of text, in a column
+    `value`: json_each on SQLite, jsonb_array_elements_text on PostgreSQL (where
+    the column is JSONB)."""
+
+    inherit_cache = True
+    name = "json_list_values"
+
+
+@compiles(json_list_values)
+def _json_list_each(element: json_list_values, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_each({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_list_values, "postgresql")
+def _jsonb_array_elements_text(
+    element: json_list_values, compiler: SQLCompiler, **kw: Any
+) -> str:
+    return f"jsonb_array_elements_text({compiler.process(element.clauses, **kw)})"
+
+
 def one_of(column: ColumnElement, values: Sequence[str]) -> ColumnElement[bool]:
     """`column IN values`, for a list of any length, on SQLite and PostgreSQL.
 
@@ -109,7 +132,7 @@ class EventFilter:
     [since, until]. Without `statuses`, only confirmed and disputed events match
     (`COUNTED_STATUSES`): proposals and retracted events are there when asked for.
     `flagged_figures` keeps only events whose dataset published figures out of
-    order (`Event.figures_flag`, UCDP's "Check deaths" rows)."""
+    order (`event.figures_flag`, UCDP's "Check deaths" rows)."""
 
     since: dt.date | None = None
     until: dt.date | None = None
@@ -122,6 +145,16 @@ class EventFilter:
     min_fatalities: int | None = None
     statuses: tuple[str, ...] = ()
     flagged_figures: bool = False
+    # The analyst's own codes (issue 14): ACLED's types as imported, the dataset an
+    # event came from, the province, the kind of actor, a fatality ceiling, tags.
+    acled_event_types: tuple[str, ...] = ()
+    acled_sub_event_types: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    admin1: tuple[str, ...] = ()
+    actor_kinds: tuple[str, ...] = ()
+    max_fatalities: int | None = None
+    civilians_targeted: bool = False
+    tags: tuple[str, ...] = ()
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """SQL conditions over the `event` table (joined to nothing) for this filter."""
@@ -150,6 +183,22 @@ class EventFilter:
             where.append(self._location_condition())
         if self.text:
             where.append(self._text_condition())
+        if self.acled_event_types:
+            where.append(one_of(event.c.acled_event_type, list(self.acled_event_types)))
+        if self.acled_sub_event_types:
+            where.append(
+                one_of(event.c.acled_sub_event_type, list(self.acled_sub_event_types))
+            )
+        if self.datasets:
+            where.append(self._dataset_condition())
+        if self.admin1:
+            where.append(self._admin1_condition())
+        if self.actor_kinds:
+            where.append(self._actor_kind_condition())
+        if self.max_fatalities is not None:
+            where.append(event.c.fatalities_best <= self.max_fatalities)
+        if self.civilians_targeted or self.tags:
+            where.extend(self._tag_conditions())
         return where
 
     def counted_statuses(self) -> list[str]:
@@ -217,6 +266,53 @@ class EventFilter:
             )
         return matching
 
+    def _dataset_condition(self) -> ColumnElement[bool]:
+        tests = [one_of(event.c.dataset, list(self.datasets))]
+        if HAND_ENTERED in self.datasets:
+            # The form stores no dataset; events added as "form" match too.
+            tests.append(event.c.dataset.is_(None))
+        return or_(*tests)
+
+    def _admin1_condition(self) -> ColumnElement[bool]:
+        keys = [name.strip().lower() for name in self.admin1]
+        return (
+            exists()
+            .where(
+                location.c.id == event.c.location_id,
+                one_of(func.lower(location.c.admin1), keys),
+            )
+            .correlate_except(location)
+        )
+
+    def _actor_kind_condition(self) -> ColumnElement[bool]:
+        kind, link = actor.alias(), event_actor.alias()
+        return exists().where(
+            link.c.event_id == event.c.id,
+            link.c.actor_id == kind.c.id,
+            one_of(kind.c.kind, list(self.actor_kinds)),
+        )
+
+    def _tag_conditions(self) -> list[ColumnElement[bool]]:
+        """Civilians targeted: the event has that tag; tags: it has any of them
+        (in any case). Both given: both hold."""
+
+        def has_any(names: Sequence[str]) -> ColumnElement[bool]:
+            keys = [name.strip().lower() for name in names]
+            # Both functions name their column `value`.
+            value = literal_column("value")
+            return exists(
+                select(value)
+                .select_from(json_list_values(event.c.tags))
+                .where(one_of(func.lower(value), keys))
+            )
+
+        found = []
+        if self.civilians_targeted:
+            found.append(has_any([taxonomy.CIVILIANS_TARGETED_TAG]))
+        if self.tags:
+            found.append(has_any(self.tags))
+        return found
+
     def _text_condition(self) -> ColumnElement[bool]:
         pattern = f"%{_escape_like(self.text.strip().lower())}%"
         quoted = exists().where(
@@ -249,6 +345,12 @@ class EventFilter:
             "actors": "actor",
             "countries": "country",
             "places": "place",
+            "acled_event_types": "ACLED type",
+            "acled_sub_event_types": "ACLED sub-event type",
+            "datasets": "dataset",
+            "admin1": "admin1",
+            "actor_kinds": "actor kind",
+            "tags": "tag",
         }
         for name, label in labels.items():
             values = getattr(self, name)
@@ -256,8 +358,14 @@ class EventFilter:
                 parts.append(f"{label} {' or '.join(values)}")
         if self.text:
             parts.append(f"mentioning {self.text!r}")
-        if self.min_fatalities is not None:
+        if self.min_fatalities is not None and self.max_fatalities is not None:
+            parts.append(f"with {self.min_fatalities} to {self.max_fatalities} killed")
+        elif self.min_fatalities is not None:
             parts.append(f"with at least {self.min_fatalities} killed")
+        elif self.max_fatalities is not None:
+            parts.append(f"with at most {self.max_fatalities} killed")
+        if self.civilians_targeted:
+            parts.append("targeting civilians")
         if self.flagged_figures:
             parts.append("with figures flagged as published out of order")
         return " ".join([self.describe_statuses(), ", ".join(parts)]).strip()
@@ -297,6 +405,24 @@ class EventFilter:
 
         `parse_filter` also says which values were refused and why."""
         return parse_filter(values)[0]
+
+
+def without_status_index(
+    event_filter: EventFilter, conditions: list[ColumnElement[bool]]
+) -> list[ColumnElement[bool]]:
+    """The filter's conditions with its status test kept off the status index
+    (for SQLite; PostgreSQL's statistics are exact enough to need no hint).
+
+    Without statistics (no ANALYZE since a bulk import), or with sampled ones,
+    SQLite takes `status IN (...)` for selective: it reads every confirmed event
+    through ix_event_status (1 s at 1M events) instead of the date range of the
+    date indexes (the timeline's newest marks, a summary's year)."""
+    statuses = event_filter.counted_statuses()
+    status_test = one_of(event.c.status, statuses)
+    return [
+        one_of(event.c.status + "", statuses) if c.compare(status_test) else c
+        for c in conditions
+    ]
 
 
 def parse_query_string(query: str) -> tuple[EventFilter, list[Problem]]:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from tracker.models import Actor, Event, EventActor
 from tracker.query.actor_counts import actor_counts
-from tracker.query.filters import EventFilter, one_of
+from tracker.query.filters import EventFilter, without_status_index
 from tracker.query.rollup import tally
 from tracker.query.stats import Period, as_date, bin_start, window_bounds
 
@@ -262,7 +262,7 @@ def _lane_marks(
     if by_date and dialect == "sqlite":
         # PostgreSQL plans this walk well from its statistics (which these hints
         # would blind); SQLite often has none.
-        conditions = _without_status_index(event_filter, conditions)
+        conditions = without_status_index(event_filter, conditions)
         # Events lead: without statistics SQLite would scan every role instead.
         walked_id = Event.id + 0
     return (
@@ -283,21 +283,6 @@ def _lane_marks(
         .join(Actor, Actor.id == EventActor.actor_id)
         .where(*conditions, in_lanes.in_(actor_ids))
     )
-
-
-def _without_status_index(event_filter: EventFilter, conditions: list) -> list:
-    """The filter's conditions with its status test kept off the status index.
-
-    Without statistics (no ANALYZE since a bulk import), or with sampled ones,
-    SQLite takes `status IN (...)` for selective: it read every confirmed event
-    through ix_event_status and sorted them all (1 s at 1M events) instead of
-    walking the date index newest first and stopping at the limit."""
-    statuses = event_filter.counted_statuses()
-    status_test = one_of(Event.status, statuses)
-    return [
-        one_of(Event.status + "", statuses) if c.compare(status_test) else c
-        for c in conditions
-    ]
 
 
 def _date_or_none(value) -> dt.date | None:

@@ -14,6 +14,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+# The tag an event carries when the violence targeted civilians (ACLED's
+# civilian_targeting column; an analyst may set it on any event).
+CIVILIANS_TARGETED_TAG = "civilians targeted"
+
 
 @dataclass(frozen=True)
 class Mode:

@@ -87,7 +87,7 @@ CONTEXTS = {
     "non-violent transfer of territory": ["territory"],
     "excessive force against protesters": ["repression"],
 }
-CIVILIANS_TARGETED_TAG = "civilians targeted"
+CIVILIANS_TARGETED_TAG = taxonomy.CIVILIANS_TARGETED_TAG
 TITLE_LENGTH = 300
 
 # Record field -> the ACLED column behind it, for problem reports.

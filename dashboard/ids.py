@@ -45,6 +45,8 @@ TIMELINE_SUMMARY = "timeline-summary"
 TIMELINE_HEADLINES = "timeline-headlines"
 TIMELINE_EVENTS_OVER_TIME = "timeline-events-over-time"
 TIMELINE_SWIMLANES = "timeline-swimlanes"
+# pattern id: {"type": TIMELINE_CHART_DATA, "chart": ...}, a chart's "Data (CSV)" link
+TIMELINE_CHART_DATA = "timeline-chart-data"
 TIMELINE_LANES = "timeline-lanes"
 TIMELINE_SCORE = "timeline-score"
 TIMELINE_FATALITIES = "timeline-fatalities"

@@ -7,6 +7,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 from dashboard import ids
 from dashboard.server import auth
+from dashboard.server.request_guard import BadCallbackInput
 from dashboard.services import access, reads
 from tracker.query.filters import EventFilter
 from tracker.store.accounts import Action
@@ -94,6 +95,9 @@ def account_menu() -> html.Div:
 def update_nav(search: str | None, _pathname: str | None = None):
     """Count the matching events, and keep the filters when moving between pages."""
     shown = [output["id"]["path"] for output in ctx.outputs_list[1]]
+    known = {path for _, path, _ in NAV_LINKS}
+    if not all(isinstance(path, str) and path in known for path in shown):
+        raise BadCallbackInput("navigation links are the pages of NAV_LINKS")
     return nav_targets(search, shown)
 
 

@@ -19,6 +19,7 @@ from dashboard.figures.timeline import (
     fatalities_figure,
     score_figure,
 )
+from dashboard.server.chart_data_route import chart_csv_href
 from dashboard.services import reads
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.query.stats import Period
@@ -70,6 +71,7 @@ def layout(**query: Any) -> html.Div:
                     id=ids.TIMELINE_WINDOW_NOTE,
                     className="note",
                 ),
+                data_link=data_link(event_filter, "events"),
             ),
             card(
                 "Who did what: actor swimlanes",
@@ -95,6 +97,7 @@ def layout(**query: Any) -> html.Div:
                 # whose work grows with the number of matching events.
                 dcc.Graph(id=ids.TIMELINE_SWIMLANES, config=GRAPH_CONFIG),
                 html.P(id=ids.TIMELINE_SWIMLANES_NOTE, className="note"),
+                data_link=data_link(event_filter, "swimlanes", lanes=DEFAULT_LANES),
             ),
             card(
                 "Diplomacy and violence on one axis",
@@ -106,6 +109,7 @@ def layout(**query: Any) -> html.Div:
                     figure=score_figure(data.scores, data.period, **window),
                     config=GRAPH_CONFIG,
                 ),
+                data_link=data_link(event_filter, "score"),
             ),
             card(
                 "Fatalities over time",
@@ -121,6 +125,7 @@ def layout(**query: Any) -> html.Div:
                     ),
                     config=GRAPH_CONFIG,
                 ),
+                data_link=data_link(event_filter, "fatalities"),
             ),
         ]
     )
@@ -131,11 +136,26 @@ def date_window(event_filter: EventFilter) -> dict[str, Any]:
     return {"since": event_filter.since, "until": event_filter.until}
 
 
-def card(title: str, subtitle: str, *children: Any) -> html.Section:
-    """A titled chart card."""
+def card(
+    title: str, subtitle: str, *children: Any, data_link: html.A | None = None
+) -> html.Section:
+    """A titled chart card, with a link to the chart's data as CSV."""
+    head = html.Div([html.H2(title), data_link], className="card-head")
     return html.Section(
-        [html.H2(title), html.P(subtitle, className="subtitle"), *children],
+        [head, html.P(subtitle, className="subtitle"), *children],
         className="card",
+    )
+
+
+def data_link(event_filter: EventFilter, chart: str, **extra: Any) -> html.A:
+    """ "Data (CSV)": the numbers behind one chart, for the same filter."""
+    return html.A(
+        "Data (CSV)",
+        id={"type": ids.TIMELINE_CHART_DATA, "chart": chart},
+        href=chart_csv_href(event_filter, chart, **extra),
+        className="data-link",
+        download="",
+        rel="nofollow",
     )
 
 
@@ -236,6 +256,7 @@ def window_note(started_before: int, event_filter: EventFilter) -> str:
     Output(ids.TIMELINE_SWIMLANES, "figure"),
     Output(ids.TIMELINE_SWIMLANES_NOTE, "children"),
     Output(ids.TIMELINE_ACTORS_INVOLVED, "children"),
+    Output({"type": ids.TIMELINE_CHART_DATA, "chart": "swimlanes"}, "href"),
     Input(ids.TIMELINE_LANES, "value"),
     State(ids.TIMELINE_FILTER, "data"),
 )
@@ -243,13 +264,14 @@ def update_swimlanes(lanes: int | None, query: str | None):
     """Draw the swimlanes (on load, and for another number of actors), and count
     the actors involved, which the same pass over the events' actors gives."""
     if not lanes or lanes < 1:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     event_filter = EventFilter.from_query_string(query or "")
     result = reads.swimlanes(event_filter, lanes=int(lanes))
     return (
         swimlane_figure(result, **date_window(event_filter)),
         swimlane_note(result),
         f"{result.actors_involved:,}",
+        chart_csv_href(event_filter, "swimlanes", lanes=int(lanes)),
     )
 
 

@@ -14,41 +14,40 @@ same files).
 Events come in keyset batches in date order, one statement a batch: the batch's events
 in a common table expression, and the actors, sources and links of those events each
 grouped by event in one aggregate, joined in their order (actors by role then name,
-sources and links by id; see `tracker.query.sql_text.joined_text`)."""
+sources and links by id; see `tracker.query.sql_text.joined_text`). Several batches
+are read at once, on connections that share one snapshot (`tracker.export_batches`)."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import queue
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
-    Date,
-    Integer,
-    Row,
     Select,
     String,
     Subquery,
     and_,
-    bindparam,
     case,
     cast,
     func,
     literal_column,
+    or_,
     select,
     type_coerce,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from tracker.db import snapshot_connections
+from tracker.export_batches import (
+    AFTER,
+    LOOKAHEAD,
+    UNTIL,
+    BatchStatements,
+    iter_batch_lines,
+)
 from tracker.formats.native.cells import FORMULA_PREFIXES, LIST_SEPARATOR
 from tracker.models import (
     Actor,
@@ -75,7 +74,10 @@ from tracker.query.sql_text import (
 )
 
 BATCH = 2000  # events per statement
-WORKERS = 2  # connections reading batches at once
+# Connections reading batches at once. One: on the shared 2-core machine (load 4-8)
+# two cost 8-20% more CPU and were slower in wall time too, rows being handed
+# between threads (bench/EXPORT-NOTES.md, 2026-12-06); measure again when quiet.
+WORKERS = 1
 # A text cell starting with one of these gets an apostrophe before it (see
 # `tracker.formats.native.cells.escape_cell`): a formula, or an apostrophe of its own.
 ESCAPED_STARTS = (*FORMULA_PREFIXES, "'")
@@ -106,121 +108,30 @@ def iter_native_lines(
     workers: int = WORKERS,
 ) -> Iterator[str]:
     """The CSV line (with its line end) of every matching event, in date order, in
-    `CSV_COLUMNS` order, all read from one snapshot of the database.
-
-    With `workers` connections (`tracker.db.snapshot_connections`) that many
-    batches are read at once, each on its own connection in a thread (both
-    databases do a statement's work without Python's lock), and their lines are
-    yielded in order; the batches' first keys come from the date index ahead of
-    them (`batch_starts_query`)."""
-    first = native_lines_query(event_filter, None, batch_size)
-    rest = native_lines_query(event_filter, AFTER, batch_size)
-    with snapshot_connections(session, workers) as readers:
-        for reader in readers:
-            _without_jit(reader)
-        if len(readers) == 1:
-            yield from _serial_lines(readers[0], first, rest, batch_size)
-            return
-        starts = (
-            batch_starts_query(event_filter, None, batch_size, LOOKAHEAD),
-            batch_starts_query(event_filter, AFTER, batch_size, LOOKAHEAD),
-        )
-        yield from _parallel_lines(readers, (first, rest), starts)
+    `CSV_COLUMNS` order, all read from one snapshot of the database, `workers`
+    batches at once (`tracker.export_batches`)."""
+    statements = BatchStatements(
+        first=native_lines_query(event_filter, None, batch_size),
+        rest=native_lines_query(event_filter, AFTER, batch_size),
+        first_until=native_lines_query(event_filter, None, batch_size, UNTIL),
+        between=native_lines_query(event_filter, AFTER, batch_size, UNTIL),
+        first_starts=batch_starts_query(None, batch_size),
+        next_starts=batch_starts_query(AFTER, batch_size),
+    )
+    return iter_batch_lines(
+        session, statements, _line, batch_size=batch_size, workers=workers
+    )
 
 
-# The keyset of a batch's statement, bound at each run: one statement is built (and
-# compiled) for all the batches.
-AFTER = (bindparam("after_date", type_=Date()), bindparam("after_id", type_=Integer()))
-# Batches whose first keys one statement reads ahead.
-LOOKAHEAD = 16
-
-
-def _after(key: Row | tuple) -> dict[str, object]:
-    # SQLite gives the date as its text, PostgreSQL as a date.
-    return {"after_date": dt.date.fromisoformat(str(key[0])), "after_id": key[1]}
-
-
-def _batch_lines(
-    connection: Connection, statement: Select, params: dict[str, object]
-) -> tuple[list[str], dict[str, object] | None]:
-    """One batch's lines, and the keyset after its last event (None when empty)."""
-    rows = connection.execute(statement, params).all()
-    return [_line(row) for row in rows], _after(rows[-1][-2:]) if rows else None
-
-
-def _serial_lines(
-    connection: Connection, first: Select, rest: Select, batch_size: int
-) -> Iterator[str]:
-    lines, after = _batch_lines(connection, first, {})
-    yield from lines
-    while after is not None and len(lines) == batch_size:
-        lines, after = _batch_lines(connection, rest, after)
-        yield from lines
-
-
-def _parallel_lines(
-    readers: list[Connection],
-    batches: tuple[Select, Select],
-    starts: tuple[Select, Select],
-) -> Iterator[str]:
-    """The lines of every batch, read on `readers` at once and yielded in order.
-
-    At most one batch more than there are readers waits, written, to be yielded:
-    memory stays bounded by a few batches."""
-    free: queue.SimpleQueue[Connection] = queue.SimpleQueue()
-    for reader in readers:
-        free.put(reader)
-
-    def on_a_reader(function, *arguments):
-        connection = free.get()
-        try:
-            return function(connection, *arguments)
-        finally:
-            free.put(connection)
-
-    pool = ThreadPoolExecutor(len(readers), thread_name_prefix="export")
-    try:
-        keys = pool.submit(on_a_reader, _batch_starts, starts[0], {})
-        waiting = deque([pool.submit(on_a_reader, _batch_lines, batches[0], {})])
-        known: deque[dict[str, object]] = deque()
-        while waiting:
-            while (known or keys is not None) and len(waiting) <= len(readers):
-                if not known:
-                    found = keys.result()
-                    known.extend(found)
-                    keys = (
-                        pool.submit(on_a_reader, _batch_starts, starts[1], found[-1])
-                        if len(found) == LOOKAHEAD
-                        else None
-                    )
-                    if not known:
-                        break
-                after = known.popleft()
-                waiting.append(
-                    pool.submit(on_a_reader, _batch_lines, batches[1], after)
-                )
-            lines, _ = waiting.popleft().result()
-            yield from lines
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _batch_starts(
-    connection: Connection, statement: Select, params: dict[str, object]
-) -> list[dict[str, object]]:
-    return [_after(key) for key in connection.execute(statement, params)]
-
-
-def batch_starts_query(
-    event_filter: EventFilter,
-    after: tuple | None,
-    batch_size: int,
-    batches: int,
-) -> Select:
-    """The keys (date, id) that the next `batches` batches after `after` start
-    after: the last event of each whole batch, read from the date index alone."""
+def batch_starts_query(after: tuple | None, batch_size: int) -> Select:
+    """The keys (date, id) of every `batch_size`-th event after `after`, whatever
+    the filter, for the next `LOOKAHEAD` stretches: read from the date index alone
+    (a filter's columns would cost a read of every event's row), a stretch holds
+    at most `batch_size` matching events."""
     keys = select(Event.date_start, Event.id).order_by(Event.date_start, Event.id)
-    keys = _matching(keys, event_filter, after).limit(batch_size * batches).subquery()
+    if after is not None:
+        keys = keys.where(keyset_after(after))
+    keys = keys.limit(batch_size * LOOKAHEAD).subquery()
     position = func.row_number().over(order_by=(keys.c.date_start, keys.c.id))
     numbered = select(keys.c.date_start, keys.c.id, position.label("n")).subquery()
     return (
@@ -230,7 +141,12 @@ def batch_starts_query(
     )
 
 
-def _matching(events: Select, event_filter: EventFilter, after: tuple | None) -> Select:
+def _matching(
+    events: Select,
+    event_filter: EventFilter,
+    after: tuple | None,
+    until: tuple | None = None,
+) -> Select:
     conditions = event_filter.conditions()
     if conditions:
         # Read in date order whatever the filter: the batches walk the date index
@@ -238,18 +154,14 @@ def _matching(events: Select, event_filter: EventFilter, after: tuple | None) ->
         events = events.where(mostly_true(and_(*conditions)))
     if after is not None:
         events = events.where(keyset_after(after))
+    if until is not None:
+        date, event_id = until
+        # The date alone first: the bound an index on the date can stop at.
+        events = events.where(
+            Event.date_start <= date,
+            or_(Event.date_start < date, Event.id <= event_id),
+        )
     return events
-
-
-def _without_jit(connection: Connection) -> None:
-    """Turn PostgreSQL's JIT compiling off for the rest of the transaction.
-
-    The batch statement is wide (hundreds of text expressions) and its planner
-    estimate is high (it cannot see how many rows the batch CTE's joins keep), so
-    PostgreSQL JIT-compiles it, every batch again: about 3 s of compiling for a
-    statement that runs in about 0.1 s without it (EXPLAIN ANALYZE, 2,000 events)."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL jit = off")
 
 
 def _line(row) -> str:
@@ -265,12 +177,15 @@ def _number(value: float | None) -> str:
 
 
 def native_lines_query(
-    event_filter: EventFilter, after: tuple | None, batch_size: int
+    event_filter: EventFilter,
+    after: tuple | None,
+    batch_size: int,
+    until: tuple | None = None,
 ) -> Select:
     """The statement of one batch: up to `batch_size` events after `after`, each as
     stretches of its CSV line around the four fractional numbers (`_line`), then its
     date and id for the next batch's keyset. `after` is a date and an id, or
-    `AFTER` to bind them at each run."""
+    `AFTER` to bind them at each run; `until` (or `UNTIL`) the last key to read."""
     events = (
         select(
             *(getattr(Event, name) for name in _EVENT_FIELDS),
@@ -285,7 +200,7 @@ def native_lines_query(
         .order_by(Event.date_start, Event.id)
         .limit(batch_size)
     )
-    batch = _matching(events, event_filter, after).cte("batch")
+    batch = _matching(events, event_filter, after, until).cte("batch")
     e = batch.c
     actors, sources, links = _actors(batch), _sources(batch), _links(batch)
     text, a, s, k = _text, actors.c, sources.c, links.c

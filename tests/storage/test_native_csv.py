@@ -104,3 +104,24 @@ def test_a_write_during_the_export_leaves_the_export_as_it_was(events, workers):
         after = list(iter_native_lines(session, EventFilter(), batch_size=2))
     assert len(after) == len(expected) + 1
     assert sum("changed during the export" in line for line in after) == len(expected)
+
+
+@pytest.mark.parametrize("batch_size", [2, 3])
+@pytest.mark.parametrize(
+    "event_filter",
+    [EventFilter(), EventFilter(countries=("UKR",))],
+    ids=lambda f: f.describe(),
+)
+def test_batches_read_at_once_are_those_read_one_by_one(
+    events, event_filter, batch_size
+):
+    with session_scope(events) as session:
+        lines = iter_native_lines(
+            session, event_filter, batch_size=batch_size, workers=2
+        )
+        at_once = list(lines)
+        lines = iter_native_lines(
+            session, event_filter, batch_size=batch_size, workers=1
+        )
+        one_by_one = list(lines)
+    assert at_once == one_by_one and one_by_one

@@ -410,7 +410,8 @@ def test_export_aborted_by_the_client_stops_and_frees_its_connection(app, live_s
     )
     assert client.recv(4096).startswith(b"HTTP/1.1 200")
     time.sleep(0.5)  # the server writes until the window is full
-    assert engine.pool.checkedout() == 1  # the export is under way, mid-stream
+    # The export is under way, mid-stream: its session and its snapshot's readers.
+    assert engine.pool.checkedout() == 1 + WORKERS
     # Leave without reading on: a reset, as a closed browser tab sends.
     client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     client.close()

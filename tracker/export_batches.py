@@ -20,12 +20,15 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, Integer, Row, Select, bindparam
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
 
 from tracker.db import snapshot_connections
+
+if TYPE_CHECKING:  # an annotation only: sqlmodel (pydantic) is slow to import
+    from sqlmodel import Session
 
 # The key a batch starts after, bound at each run: one statement is built (and
 # compiled) for all the batches; building it again cost ~12 ms of Python a batch.

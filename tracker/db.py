@@ -17,7 +17,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import ArgumentError
 
 from tracker.config import database_url
@@ -87,7 +87,10 @@ def limit_statements(session: Session, seconds: float | None) -> None:
     """For the rest of `session`'s unit of work, let each statement run `seconds`
     (None: no limit) instead of the engine's limit; a long download may take longer
     than a page. The engine's limit is back for the next unit of work."""
-    connection = session.connection()
+    _limit_connection(session.connection(), seconds)
+
+
+def _limit_connection(connection: Connection, seconds: float | None) -> None:
     connection.info[_LIMIT] = seconds
     if connection.dialect.name == "postgresql":
         # is_local: like SET LOCAL, it ends with the transaction.
@@ -181,6 +184,83 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# SQLite: how many times to try to open the readers' read transactions with no commit
+# in between before reading with one connection.
+SNAPSHOT_ATTEMPTS = 3
+
+
+@contextmanager
+def snapshot_connections(session: Session, count: int) -> Iterator[list[Connection]]:
+    """`count` connections that read one snapshot of the database, each in its own
+    read-only transaction, for reading one whole result in parallel (an export)
+    as a single transaction would; rolled back and returned to the pool at the end.
+
+    PostgreSQL: the session's transaction exports its snapshot
+    (`pg_export_snapshot()`) and each connection imports it in a REPEATABLE READ
+    transaction. SQLite (WAL) has no shared snapshots: the connections open their
+    read transactions between two readings of `PRAGMA data_version` on the
+    session's connection, and are kept only if no commit came between.
+
+    The session's own connection for a SQLite database in memory or a session that
+    has written (others would not see its writes); one reader when SQLite commits
+    all the time. Each connection keeps the session's statement time limit."""
+    leader = session.connection()
+    readers: list[Connection] = []
+    try:
+        if leader.dialect.name == "postgresql":
+            readers = _postgres_readers(leader, count)
+        elif leader.dialect.name == "sqlite":
+            readers = _sqlite_readers(leader, count)
+        yield readers or [leader]
+    finally:
+        for reader in readers:
+            reader.close()  # rolls the read transaction back
+
+
+def _postgres_readers(leader: Connection, count: int) -> list[Connection]:
+    wrote = leader.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()")
+    if wrote.scalar() is not None:
+        return []
+    snapshot = leader.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+    readers = []
+    for _ in range(count):
+        reader = leader.engine.connect().execution_options(
+            isolation_level="REPEATABLE READ"
+        )
+        readers.append(reader)
+        reader.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        reader.exec_driver_sql("SET TRANSACTION READ ONLY")
+        _limit_connection(reader, leader.info.get(_LIMIT))
+    return readers
+
+
+def _sqlite_readers(leader: Connection, count: int) -> list[Connection]:
+    database = leader.engine.url.database
+    raw = leader.connection.dbapi_connection
+    if database in (None, "", ":memory:") or getattr(raw, "in_transaction", True):
+        return []
+    for attempt in range(SNAPSHOT_ATTEMPTS + 1):
+        if attempt == SNAPSHOT_ATTEMPTS:
+            count = 1  # one read transaction is a snapshot by itself
+        before = _data_version(leader)
+        readers = [leader.engine.connect() for _ in range(count)]
+        for reader in readers:
+            _limit_connection(reader, leader.info.get(_LIMIT))
+            # A deferred BEGIN takes its snapshot at the first read.
+            reader.exec_driver_sql("BEGIN")
+            reader.exec_driver_sql("SELECT count(*) FROM sqlite_master").all()
+        if count == 1 or _data_version(leader) == before:
+            return readers
+        for reader in readers:
+            reader.close()
+    raise AssertionError("unreachable: the last attempt reads with one connection")
+
+
+def _data_version(connection: Connection) -> int:
+    """A number that changes when another connection commits (SQLite)."""
+    return connection.exec_driver_sql("PRAGMA data_version").scalar_one()
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -14,12 +14,12 @@ same files).
 Events come in keyset batches in date order, one statement a batch: the batch's events
 in a common table expression, and the actors, sources and links of those events each
 grouped by event in one aggregate, joined in their order (actors by role then name,
-sources and links by id; see `tracker.query.sql_text.joined_text`)."""
+sources and links by id; see `tracker.query.sql_text.joined_text`). Several batches
+are read at once, on connections that share one snapshot (`tracker.export_batches`)."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterator
 
@@ -34,13 +34,20 @@ from sqlalchemy import (
     cast,
     func,
     literal_column,
+    or_,
     select,
     type_coerce,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from tracker.export_batches import (
+    AFTER,
+    LOOKAHEAD,
+    UNTIL,
+    BatchStatements,
+    iter_batch_lines,
+)
 from tracker.formats.native.cells import FORMULA_PREFIXES, LIST_SEPARATOR
 from tracker.models import (
     Actor,
@@ -67,6 +74,10 @@ from tracker.query.sql_text import (
 )
 
 BATCH = 2000  # events per statement
+# Connections reading batches at once. One: on the shared 2-core machine (load 4-8)
+# two cost 8-20% more CPU and were slower in wall time too, rows being handed
+# between threads (bench/EXPORT-NOTES.md, 2026-12-06); measure again when quiet.
+WORKERS = 1
 # A text cell starting with one of these gets an apostrophe before it (see
 # `tracker.formats.native.cells.escape_cell`): a formula, or an apostrophe of its own.
 ESCAPED_STARTS = (*FORMULA_PREFIXES, "'")
@@ -90,33 +101,67 @@ LINE_END = "\n"
 
 
 def iter_native_lines(
-    session: Session, event_filter: EventFilter, *, batch_size: int = BATCH
+    session: Session,
+    event_filter: EventFilter,
+    *,
+    batch_size: int = BATCH,
+    workers: int = WORKERS,
 ) -> Iterator[str]:
     """The CSV line (with its line end) of every matching event, in date order, in
-    `CSV_COLUMNS` order."""
-    connection = session.connection()
-    _without_jit(connection)
-    after: tuple[dt.date, int] | None = None
-    while True:
-        statement = native_lines_query(event_filter, after, batch_size)
-        last = None
-        for last in connection.execute(statement):
-            yield _line(last)
-        if last is None:
-            return
-        # SQLite gives the date as its text, PostgreSQL as a date.
-        after = (dt.date.fromisoformat(str(last[-2])), last[-1])
+    `CSV_COLUMNS` order, all read from one snapshot of the database, `workers`
+    batches at once (`tracker.export_batches`)."""
+    statements = BatchStatements(
+        first=native_lines_query(event_filter, None, batch_size),
+        rest=native_lines_query(event_filter, AFTER, batch_size),
+        first_until=native_lines_query(event_filter, None, batch_size, UNTIL),
+        between=native_lines_query(event_filter, AFTER, batch_size, UNTIL),
+        first_starts=batch_starts_query(None, batch_size),
+        next_starts=batch_starts_query(AFTER, batch_size),
+    )
+    return iter_batch_lines(
+        session, statements, _line, batch_size=batch_size, workers=workers
+    )
 
 
-def _without_jit(connection: Connection) -> None:
-    """Turn PostgreSQL's JIT compiling off for the rest of the transaction.
+def batch_starts_query(after: tuple | None, batch_size: int) -> Select:
+    """The keys (date, id) of every `batch_size`-th event after `after`, whatever
+    the filter, for the next `LOOKAHEAD` stretches: read from the date index alone
+    (a filter's columns would cost a read of every event's row), a stretch holds
+    at most `batch_size` matching events."""
+    keys = select(Event.date_start, Event.id).order_by(Event.date_start, Event.id)
+    if after is not None:
+        keys = keys.where(keyset_after(after))
+    keys = keys.limit(batch_size * LOOKAHEAD).subquery()
+    position = func.row_number().over(order_by=(keys.c.date_start, keys.c.id))
+    numbered = select(keys.c.date_start, keys.c.id, position.label("n")).subquery()
+    return (
+        select(numbered.c.date_start, numbered.c.id)
+        .where(numbered.c.n % batch_size == 0)
+        .order_by(numbered.c.n)
+    )
 
-    The batch statement is wide (hundreds of text expressions) and its planner
-    estimate is high (it cannot see how many rows the batch CTE's joins keep), so
-    PostgreSQL JIT-compiles it, every batch again: about 3 s of compiling for a
-    statement that runs in about 0.1 s without it (EXPLAIN ANALYZE, 2,000 events)."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL jit = off")
+
+def _matching(
+    events: Select,
+    event_filter: EventFilter,
+    after: tuple | None,
+    until: tuple | None = None,
+) -> Select:
+    conditions = event_filter.conditions()
+    if conditions:
+        # Read in date order whatever the filter: the batches walk the date index
+        # once in all, where a sort would sort every match again for each batch.
+        events = events.where(mostly_true(and_(*conditions)))
+    if after is not None:
+        events = events.where(keyset_after(after))
+    if until is not None:
+        date, event_id = until
+        # The date alone first: the bound an index on the date can stop at.
+        events = events.where(
+            Event.date_start <= date,
+            or_(Event.date_start < date, Event.id <= event_id),
+        )
+    return events
 
 
 def _line(row) -> str:
@@ -132,11 +177,15 @@ def _number(value: float | None) -> str:
 
 
 def native_lines_query(
-    event_filter: EventFilter, after: tuple[dt.date, int] | None, batch_size: int
+    event_filter: EventFilter,
+    after: tuple | None,
+    batch_size: int,
+    until: tuple | None = None,
 ) -> Select:
     """The statement of one batch: up to `batch_size` events after `after`, each as
     stretches of its CSV line around the four fractional numbers (`_line`), then its
-    date and id for the next batch's keyset."""
+    date and id for the next batch's keyset. `after` is a date and an id, or
+    `AFTER` to bind them at each run; `until` (or `UNTIL`) the last key to read."""
     events = (
         select(
             *(getattr(Event, name) for name in _EVENT_FIELDS),
@@ -151,14 +200,7 @@ def native_lines_query(
         .order_by(Event.date_start, Event.id)
         .limit(batch_size)
     )
-    conditions = event_filter.conditions()
-    if conditions:
-        # Read in date order whatever the filter: the batches walk the date index
-        # once in all, where a sort would sort every match again for each batch.
-        events = events.where(mostly_true(and_(*conditions)))
-    if after is not None:
-        events = events.where(keyset_after(after))
-    batch = events.cte("batch")
+    batch = _matching(events, event_filter, after, until).cte("batch")
     e = batch.c
     actors, sources, links = _actors(batch), _sources(batch), _links(batch)
     text, a, s, k = _text, actors.c, sources.c, links.c

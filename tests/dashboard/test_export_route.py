@@ -35,6 +35,7 @@ from tracker.exporting import ROWS_PER_CHUNK, UTF8_BOM
 from tracker.formats.acled.write import ACLED_COLUMNS
 from tracker.formats.native.cells import CSV_COLUMNS
 from tracker.models import Event, EventCreate
+from tracker.native_export import WORKERS
 from tracker.seed import seed_database
 from tracker.store.events import create_event
 
@@ -187,7 +188,8 @@ def test_export_csv_ends_its_session_when_the_client_leaves_early(app, client):
     pool = app.server.config[ENGINE_KEY].pool
     response = client.get("/export.csv", buffered=False)
     next(iter(response.response))
-    assert pool.checkedout() == 1  # the stream holds its session open
+    # The stream holds its session open, and the readers of its snapshot.
+    assert pool.checkedout() == 1 + WORKERS
     response.close()
     assert pool.checkedout() == 0
 
@@ -408,7 +410,8 @@ def test_export_aborted_by_the_client_stops_and_frees_its_connection(app, live_s
     )
     assert client.recv(4096).startswith(b"HTTP/1.1 200")
     time.sleep(0.5)  # the server writes until the window is full
-    assert engine.pool.checkedout() == 1  # the export is under way, mid-stream
+    # The export is under way, mid-stream: its session and its snapshot's readers.
+    assert engine.pool.checkedout() == 1 + WORKERS
     # Leave without reading on: a reset, as a closed browser tab sends.
     client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     client.close()

@@ -9,11 +9,12 @@ import datetime as dt
 import io
 
 import pytest
+from sqlalchemy import update
 
-from tracker.db import session_scope
+from tracker.db import session_scope, snapshot_connections
 from tracker.exporting import iter_export_chunks, write_events_csv
 from tracker.formats import EXPORTS
-from tracker.models import EventCreate
+from tracker.models import Event, EventCreate
 from tracker.native_export import iter_native_lines
 from tracker.query.events import iter_event_records
 from tracker.query.filters import EventFilter
@@ -33,6 +34,9 @@ AWKWARD = {
     "sources": [{"title": "A report not online", "quote": "-3 killed"}],
     "tags": ["@night", "drone"],
 }
+
+# Written while an export runs; dated after every other event, so in its last batch.
+LATE = {"title": "Written late", "event_type": "ASSAULT", "date_start": "2030-01-01"}
 
 
 @pytest.fixture
@@ -75,3 +79,49 @@ def test_small_batches_split_days_without_losing_or_repeating_events(events):
         batched = list(iter_native_lines(session, EventFilter(), batch_size=2))
     ids = {line.split(",", 1)[0] for line in whole}
     assert batched == whole and len(whole) == len(ids) == 13
+
+
+def test_the_export_reads_batches_on_two_connections(events):
+    with session_scope(events) as session, snapshot_connections(session, 2) as readers:
+        assert len(readers) == 2
+        assert session.connection() not in readers
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_write_during_the_export_leaves_the_export_as_it_was(events, workers):
+    # Issue 19: batches read at once on several connections still read one snapshot.
+    with session_scope(events) as session:
+        expected = list(iter_native_lines(session, EventFilter(), batch_size=2))
+    with session_scope(events) as session:
+        lines = iter_native_lines(session, EventFilter(), batch_size=2, workers=workers)
+        exported = [next(lines)]
+        with session_scope(events) as writer:
+            writer.execute(update(Event).values(title="changed during the export"))
+            create_event(writer, EventCreate.model_validate(LATE))
+        exported += lines
+    assert exported == expected
+    with session_scope(events) as session:
+        after = list(iter_native_lines(session, EventFilter(), batch_size=2))
+    assert len(after) == len(expected) + 1
+    assert sum("changed during the export" in line for line in after) == len(expected)
+
+
+@pytest.mark.parametrize("batch_size", [2, 3])
+@pytest.mark.parametrize(
+    "event_filter",
+    [EventFilter(), EventFilter(countries=("UKR",))],
+    ids=lambda f: f.describe(),
+)
+def test_batches_read_at_once_are_those_read_one_by_one(
+    events, event_filter, batch_size
+):
+    with session_scope(events) as session:
+        lines = iter_native_lines(
+            session, event_filter, batch_size=batch_size, workers=2
+        )
+        at_once = list(lines)
+        lines = iter_native_lines(
+            session, event_filter, batch_size=batch_size, workers=1
+        )
+        one_by_one = list(lines)
+    assert at_once == one_by_one and one_by_one

@@ -61,6 +61,7 @@ WORKFLOWS = (
     "tracker.importing",
     "tracker.exporting",
     "tracker.native_export",
+    "tracker.export_batches",
     "tracker.review",
     "tracker.seed",
     "tracker.backup",

@@ -9,15 +9,18 @@ created again inside the transaction; PostgreSQL: a transaction-local setting th
 trigger function reads, migration 0009); `rollup_sums` sums the inserted events per
 rollup row as the trigger would, from the values the writer has in hand, and
 `add_sums_to_rollup` adds them in the same transaction. Updates and deletes keep
-their triggers. tests/storage/test_import_paths.py compares the rollup both ways."""
+their triggers. `roles_by_statement` does the same for the actor rollup's trigger on
+`event_actor` (migration 0011), whose writer counts the roles in with
+`tracker.store.actor_rollup.count_roles_in`. tests/storage/test_import_paths.py
+compares both rollups both ways."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, text
+from sqlalchemy import Table, UniqueConstraint, text
 from sqlmodel import Session
 
 from tracker.models import EventRollup
@@ -28,6 +31,7 @@ _UNIQUE = next(c for c in ROLLUP.constraints if isinstance(c, UniqueConstraint))
 KEY = tuple(_UNIQUE.columns.keys())
 SUMS = tuple(c.name for c in ROLLUP.columns if c.name not in {"id", *KEY})
 INSERT_TRIGGER = "event_rollup_insert"  # SQLite's (0006)
+ACTOR_ROLES_INSERT_TRIGGER = "actor_rollup_role_insert"  # SQLite's (0010)
 
 
 RollupKey = tuple[Any, Any, str, str, int, str, str]
@@ -60,19 +64,39 @@ def rollup_sums(rows: Iterable[RollupRow]) -> dict[RollupKey, list[Any]]:
 def add_sums_to_rollup(session: Session, sums: dict[RollupKey, list[Any]]) -> None:
     """Add rollup rows made by `rollup_sums` (events inserted while
     `rollup_by_statement` held) to the rollup, one upsert for them all."""
-    if not sums:
+    add_sums(session, ROLLUP, KEY, [(*key, *row) for key, row in sums.items()])
+
+
+def add_sums(
+    session: Session, table: Table, key: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Upsert `rows` (the key's columns, then every other column but an id) into
+    the rollup `table`: a new key is inserted, a stored one gets the row's values
+    added to its own.
+
+    PostgreSQL: one statement over arrays of each column (`unnest`): an
+    executemany sent a statement per row, as many as the rows of a chunk since the
+    rollups' keys hold a day or an actor. SQLite: one executemany of tuples."""
+    if not rows:
         return
-    columns = KEY + SUMS
-    adds = ", ".join(f"{s} = event_rollup.{s} + excluded.{s}" for s in SUMS)
-    statement = text(
-        f"INSERT INTO event_rollup ({', '.join(columns)}) "
-        f"VALUES ({', '.join(':' + c for c in columns)}) "
-        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {adds}"
-    )
-    session.execute(
-        statement,
-        [dict(zip(columns, (*key, *row), strict=True)) for key, row in sums.items()],
-    )
+    sums = [c.name for c in table.columns if c.name not in {"id", *key}]
+    columns = [*key, *sums]
+    adds = ", ".join(f"{s} = {table.name}.{s} + excluded.{s}" for s in sums)
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds}"
+    insert = f"INSERT INTO {table.name} ({', '.join(columns)})"
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        arrays = ", ".join(
+            f"%s::{table.c[c].type.compile(dialect=connection.dialect)}[]"
+            for c in columns
+        )
+        connection.exec_driver_sql(
+            f"{insert} SELECT * FROM unnest({arrays}) {conflict}",
+            tuple(list(column) for column in zip(*rows, strict=True)),
+        )
+        return
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"{insert} VALUES ({marks}) {conflict}", rows)
 
 
 @contextmanager
@@ -82,12 +106,29 @@ def rollup_by_statement(session: Session) -> Iterator[None]:
     For this transaction only; the trigger is back when the block ends. If the
     block raises, the transaction must roll back (the import's does), and nothing
     of this remains."""
+    with _by_statement(session, INSERT_TRIGGER):
+        yield
+
+
+@contextmanager
+def roles_by_statement(session: Session) -> Iterator[None]:
+    """Inserts into `event_actor` in this block leave the actor rollup to the
+    writer (`tracker.store.actor_rollup.count_roles_in`), as `rollup_by_statement`
+    does for events (PostgreSQL: migration 0011)."""
+    with _by_statement(session, ACTOR_ROLES_INSERT_TRIGGER):
+        yield
+
+
+@contextmanager
+def _by_statement(session: Session, sqlite_trigger: str) -> Iterator[None]:
+    # One setting for both rollups: it means "this writer counts what it inserts",
+    # and each block turns it on only around its own inserts.
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL tracker.rollup_by_statement = 'on'"))
         yield
         session.execute(text("SET LOCAL tracker.rollup_by_statement = 'off'"))
         return
-    with without_sqlite_trigger(session, INSERT_TRIGGER):
+    with without_sqlite_trigger(session, sqlite_trigger):
         yield
 
 

@@ -1,7 +1,7 @@
 """Time `tracker.importing.import_file` on a file into a fresh SQLite or PostgreSQL
 database.
 
-`python bench/import_speed.py /tmp/acled-100k.csv [--profile out.prof]
+`python -m bench.import_speed /tmp/acled-100k.csv [--profile out.prof]
 [--no-duplicate-check] [--keep DB] [--postgres SERVER_URL]`: migrates a new
 database in a temporary folder (or at --keep; with --postgres a scratch database on
 that server, dropped after), imports the file in one transaction as `tracker import`

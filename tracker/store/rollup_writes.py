@@ -74,29 +74,39 @@ def add_sums(
     the rollup `table`: a new key is inserted, a stored one gets the row's values
     added to its own.
 
-    PostgreSQL: one statement over arrays of each column (`unnest`): an
-    executemany sent a statement per row, as many as the rows of a chunk since the
-    rollups' keys hold a day or an actor. SQLite: one executemany of tuples."""
+    PostgreSQL: the rows are copied into a temporary table (COPY) and upserted
+    from it with one statement: an executemany sent a statement per row, as many
+    as the rows of a chunk since the rollups' keys hold a day or an actor, and
+    arrays for `unnest` cost the client six times what COPY does to send. SQLite:
+    one executemany of tuples."""
     if not rows:
         return
     sums = [c.name for c in table.columns if c.name not in {"id", *key}]
-    columns = [*key, *sums]
+    columns = ", ".join([*key, *sums])
     adds = ", ".join(f"{s} = {table.name}.{s} + excluded.{s}" for s in sums)
-    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds}"
-    insert = f"INSERT INTO {table.name} ({', '.join(columns)})"
+    upsert = (
+        f"INSERT INTO {table.name} ({columns}) {{}} "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds}"
+    )
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        arrays = ", ".join(
-            f"%s::{table.c[c].type.compile(dialect=connection.dialect)}[]"
-            for c in columns
-        )
+        staging = f"{table.name}_adding"
+        # Dropped with the transaction; emptied after each use (a table created in
+        # the same transaction is truncated in place, without dead rows).
         connection.exec_driver_sql(
-            f"{insert} SELECT * FROM unnest({arrays}) {conflict}",
-            tuple(list(column) for column in zip(*rows, strict=True)),
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table.name} WITH NO DATA"
         )
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor:
+            with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        connection.exec_driver_sql(upsert.format(f"SELECT {columns} FROM {staging}"))
+        connection.exec_driver_sql(f"TRUNCATE {staging}")
         return
-    marks = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(f"{insert} VALUES ({marks}) {conflict}", rows)
+    marks = ", ".join("?" for _ in rows[0])
+    connection.exec_driver_sql(upsert.format(f"VALUES ({marks})"), rows)
 
 
 @contextmanager

@@ -54,10 +54,11 @@ def run(path: Path, url: str, *, duplicate_check: bool) -> None:
     server = server_cpu_seconds(backend) - server
     engine.dispose()
     print(f"{report.summary()}; {report.duplicate_candidates} candidates")  # noqa: T201
+    # SQLite works in this process: its CPU is all "here".
+    on_server = f", {server:.1f} s on the server" if backend is not None else ""
     print(  # noqa: T201
         f"{report.rows} rows in {seconds:.1f} s: {report.rows / seconds:,.0f} rows/s; "
-        f"CPU {cpu:.1f} s here, {server:.1f} s on the server; "
-        f"load {os.getloadavg()[0]:.2f}"
+        f"CPU {cpu:.1f} s here{on_server}; load {os.getloadavg()[0]:.2f}"
     )
 
 

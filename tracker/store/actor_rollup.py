@@ -1,8 +1,11 @@
 """Set-based upkeep of the `actor_rollup` table, for a bulk writer that bypasses its
-triggers (migration 0009): PostgreSQL's `session_replication_role = replica`, or a
-loader that drops them. Such a writer counts the roles of the events it wrote in
+triggers: PostgreSQL's `session_replication_role = replica`, the bulk importer's
+`tracker.store.rollup_writes.roles_by_statement` (migration 0011), or a loader that
+drops them. Such a writer counts the roles of the events it wrote in
 (`count_roles_in`), those it is about to delete or rewrite out first
-(`count_roles_out`), or rebuilds whole years from the events (`rebuild_years`).
+(`count_roles_out`), or rebuilds whole years from the events (`rebuild_years`). A
+writer that has the new events' roles and keys in hand sums them itself
+(`role_sums`) and adds the sums with one upsert (`add_role_sums`), reading nothing.
 
 Every other write is kept exact by the triggers: calling these as well would count
 twice."""
@@ -11,15 +14,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Integer, cast, delete, distinct, extract, func, or_, select
+from sqlalchemy import (
+    Integer,
+    cast,
+    delete,
+    distinct,
+    extract,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from tracker.models import ActorRollup, Event, EventActor, Location
+from tracker.store.rollup_writes import add_sums
 
 CHUNK = 5000  # event ids per statement, within every driver's parameter limit
 KEY = ("actor_id", "year_start", "year_last", "country", "event_type", "status")
+
+# An event's part of the rollup key: start year, last year, country, type, status.
+EventKey = tuple[int, int, str, str, str]
 
 
 def _roles_by_key(sign: int):
@@ -94,3 +111,30 @@ def rebuild_years(session: Session, years: Sequence[int]) -> None:
         )
     )
     _add(session, _roles_by_key(1).where(starting))
+
+
+def role_sums(
+    roles: Iterable[tuple[int, int, EventKey]],
+) -> dict[tuple[Any, ...], list[int]]:
+    """The rollup rows (key -> [events, marks]) of the roles of new events, given
+    as (event id, actor id, the event's key) once per role: what the triggers would
+    count (migration 0010), an event once per actor however many its roles."""
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    pairs: set[tuple[int, int]] = set()
+    for event_id, actor_id, event_key in roles:
+        key = (actor_id, *event_key)
+        row = sums.get(key)
+        if row is None:
+            row = sums[key] = [0, 0]
+        if (event_id, actor_id) not in pairs:
+            pairs.add((event_id, actor_id))
+            row[0] += 1
+        row[1] += 1
+    return sums
+
+
+def add_role_sums(session: Session, sums: dict[tuple[Any, ...], list[int]]) -> None:
+    """Add rollup rows made by `role_sums` (roles inserted with the triggers off)
+    to the rollup, one upsert for them all."""
+    rows = [(*key, *row) for key, row in sums.items()]
+    add_sums(session, ActorRollup.__table__, KEY, rows)

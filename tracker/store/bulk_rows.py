@@ -35,19 +35,18 @@ from tracker.models import (
     SourceRecord,
     utc_now,
 )
-from tracker.store.actor_rollup import count_roles_in
+from tracker.store.actor_rollup import EventKey, add_role_sums, role_sums
 from tracker.store.bulk import BatchWriter, _chunks
 from tracker.store.registry import Resolved, resolve_actor_names
 from tracker.store.rollup_writes import (
     RollupRow,
     add_sums_to_rollup,
+    roles_by_statement,
     rollup_by_statement,
     rollup_sums,
-    without_sqlite_trigger,
 )
 from tracker.vocab.actor_names import name_key
 
-ACTOR_ROLLUP_ROLE_TRIGGER = "actor_rollup_role_insert"  # SQLite's (migration 0010)
 # SQLite's page cache while a bulk import writes, in KiB (2 MiB by default): the
 # indexes of a million events are visited all over, and with the default cache the
 # event insert cost grew from 18 to 38 us a row between 20,000 and 200,000 rows
@@ -191,7 +190,9 @@ class RowWriter:
     def _write_roles(self, ids: list[int], events: list[NewEvent]) -> None:
         actors = self._actor_ids(events)
         roles: dict[tuple[int, int, str], str | None] = {}
+        keys: dict[int, EventKey] = {}
         for event_id, event in zip(ids, events, strict=True):
+            keys[event_id] = _actor_rollup_key(event)
             for name, role, _, _ in event.actors:
                 actor = actors[name_key(name)]
                 roles.setdefault(
@@ -199,14 +200,13 @@ class RowWriter:
                 )
         rows = [(*key, given) for key, given in roles.items()]
         columns = ("event_id", "actor_id", "role", "name_as_given")
-        if self.dialect.name != "sqlite":  # its trigger runs once per statement
+        # The actor rollup's trigger (per row on SQLite; per statement on PostgreSQL,
+        # but looking each new role up again) cost more than writing the roles: they
+        # are summed here from the values in hand instead, as the event rollup is.
+        with roles_by_statement(self.session):
             self._execute(EventActor.__table__, columns, rows)
-            return
-        # SQLite's actor-rollup trigger runs once per row (10% of the import):
-        # the roles are counted into the rollup set-based instead.
-        with without_sqlite_trigger(self.session, ACTOR_ROLLUP_ROLE_TRIGGER):
-            self._execute(EventActor.__table__, columns, rows)
-            count_roles_in(self.session, ids)
+        sums = role_sums((e, a, keys[e]) for e, a, _ in roles)
+        add_role_sums(self.session, sums)
 
     def _write_citations(self, ids: list[int], events: list[NewEvent]) -> None:
         sources = self._source_ids(events)
@@ -331,6 +331,14 @@ def _rollup_row(event: NewEvent) -> RollupRow:
         values["fatalities_high"],
         values["children_killed"],
     )
+
+
+def _actor_rollup_key(event: NewEvent) -> EventKey:
+    """The event's part of its roles' actor-rollup key (`role_sums`)."""
+    values = dict(zip(NEW_EVENT_COLUMNS, event.values, strict=True))
+    start, end = values["date_start"], values["date_end"] or values["date_start"]
+    country = (event.place[2] if event.place else None) or ""
+    return start.year, end.year, country, values["event_type"], values["status"]
 
 
 def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:

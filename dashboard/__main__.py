@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import threading
 
-from dashboard.app import create_app
+from dashboard.app import create_app, read_gazetteer_in_background
 from dashboard.server import auth
-from tracker.vocab import gazetteer
 
 
 def main() -> None:
@@ -17,9 +15,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    # Seconds of reading, done while the server waits for its first visitor
-    # rather than in the first "Find place".
-    threading.Thread(target=gazetteer.load_gazetteer, daemon=True).start()
+    read_gazetteer_in_background()
     app = create_app(args.database_url)
     with app.server.app_context():
         auth.warn_if_no_accounts()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import dash
 from dash import Dash, dcc, html
 from flask import Flask
@@ -26,6 +28,7 @@ from dashboard.server.summary_route import register_summary_route
 from dashboard.services import ENGINE_KEY
 from tracker.config import dashboard_statement_timeout
 from tracker.db import make_engine
+from tracker.vocab import gazetteer
 
 # (module, path or template, name, layout); /events/new is registered before the
 # /events/<event_id> template so that "new" is never read as an id.
@@ -113,8 +116,24 @@ def app_layout() -> html.Div:
     )
 
 
+def read_gazetteer_in_background() -> threading.Thread:
+    """Start reading the gazetteer in a daemon thread and return that thread.
+
+    Seconds of reading (issue 19), done while a server waits for its first visitor
+    rather than in the first "Find place"; a search arriving meanwhile waits for it."""
+    reading = threading.Thread(
+        target=gazetteer.load_gazetteer, name="read-gazetteer", daemon=True
+    )
+    reading.start()
+    return reading
+
+
 def create_server(database_url: str | None = None) -> Flask:
-    """The WSGI app for gunicorn: `gunicorn 'dashboard.app:create_server()'`."""
+    """The WSGI app for gunicorn: `gunicorn 'dashboard.app:create_server()'`.
+
+    gunicorn builds it in each worker (no `--preload` in the README's command), so
+    each worker reads its own gazetteer as it starts, as `python -m dashboard` does."""
+    read_gazetteer_in_background()
     server = create_app(database_url).server
     with server.app_context():
         auth.warn_if_no_accounts()

@@ -5,6 +5,8 @@ No browser is involved."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import plotly.graph_objects as go
 import pytest
@@ -20,6 +22,7 @@ from dashboard.figures.timeline import (
 )
 from dashboard.pages import timeline
 from dashboard.pages.timeline import precision_note
+from tests.conftest import REPO_ROOT
 from tests.dashboard.conftest import client_as
 from tracker.db import make_engine, session_scope
 from tracker.query.stats import Period, PeriodCount
@@ -178,6 +181,25 @@ def test_create_server_is_a_wsgi_app_serving_the_dashboard(database_url):
     response = client_as(server, "viewer").get("/events")
     assert response.status_code == 200
     assert b"<title>" in response.data
+
+
+def test_create_server_reads_the_gazetteer_before_any_search(database_url):
+    # Issue 19: under gunicorn the first "Find place" waited seconds for the
+    # gazetteer, which `python -m dashboard` already read as it started. A process
+    # of its own, so no other test's search has read it already.
+    code = (
+        "import sys, tracker.vocab.gazetteer as g\n"
+        "from dashboard.app import create_server\n"
+        "create_server(sys.argv[1])\n"
+        "import threading\n"
+        "names = {t.name: t for t in threading.enumerate()}\n"
+        "reading = names['read-gazetteer']\n"
+        "reading.join(timeout=300)\n"
+        "assert g._read_gazetteer.cache_info().currsize == 1\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, database_url], check=True, cwd=REPO_ROOT
+    )
 
 
 # --- Axes that say what they measure, with 0, 1, 2 and many periods (#12) ---------

@@ -102,6 +102,7 @@ def app_layout() -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Store(id=ids.DATA_VERSION, data=0),
             shell.top_bar(),
             html.Div(
                 [

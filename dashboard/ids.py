@@ -4,6 +4,8 @@ Each page keeps its ids in its own section below."""
 
 # --- shell (top bar, navigation, URL) ---
 URL = "app-url"
+# Bumped by a write that changes the events (an import): the top bar recounts.
+DATA_VERSION = "app-data-version"
 NAV = "app-nav"
 NAV_EVENT_COUNT = "app-nav-event-count"
 ACCOUNT_MENU = "app-account-menu"  # the logged-in account and Log out
@@ -74,6 +76,8 @@ EVENTS_COUNT = "events-count"
 EVENTS_FILTER = "events-filter"
 EVENTS_EXPORT = "events-export"
 EVENTS_EXPORT_ACLED = "events-export-acled"
+# pattern id: {"type": EVENTS_EXPORT_OTHER, "format": "jsonl" | "geojson" | "xlsx"}
+EVENTS_EXPORT_OTHER = "events-export-other"
 EVENTS_CURSORS = "events-cursors"  # keyset cursor of each block read
 EVENTS_LOCATION = "events-location"  # a row click navigates through it
 
@@ -156,6 +160,7 @@ REVIEW_TEXT = "review-text"  # the article's text, pasted or read from the uploa
 REVIEW_UPLOAD = "review-upload"
 REVIEW_PUBLISHED = "review-published"
 REVIEW_URL = "review-url"
+REVIEW_RUNNING = "review-running"  # "Extracting…" while the server works
 REVIEW_EXTRACT = "review-extract"  # the Extract events button
 REVIEW_FIELD_ERROR = "review-field-error"  # pattern id: {"type": ..., "field": key}
 REVIEW_MESSAGE = "review-message"  # what the last action did, or why it failed

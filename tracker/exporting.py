@@ -121,6 +121,23 @@ def iter_row_chunks(
         yield buffer.getvalue()
 
 
+def iter_piece_chunks(
+    pieces: Iterable[str], *, chunk_characters: int = 1 << 16
+) -> Iterator[str]:
+    """Pieces of text joined into chunks of about `chunk_characters`; the first
+    chunk comes after the first records are read, as for `iter_row_chunks`."""
+    pending: list[str] = []
+    size = 0
+    for piece in pieces:
+        pending.append(piece)
+        size += len(piece)
+        if size >= chunk_characters:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
 def iter_line_chunks(
     lines: Iterable[str],
     columns: Sequence[str],
@@ -211,8 +228,11 @@ def iter_export_chunks(
     rows_per_chunk: int = ROWS_PER_CHUNK,
     byte_order_mark: bool = False,
 ) -> Iterator[str]:
-    """A CSV export of the filter's events as text chunks (header with the first
-    rows), one held at a time (see `iter_row_chunks`)."""
+    """An export of the filter's events as text chunks (a CSV's header with its
+    first rows), one held at a time (see `iter_row_chunks`). A format written in
+    pieces (JSON Lines, GeoJSON) gets no byte order mark: JSON has none."""
+    if fmt.pieces is not None:
+        return iter_piece_chunks(fmt.pieces(iter_event_records(session, event_filter)))
     if fmt.rows_from_sql:
         columns = export_columns(session, event_filter, fmt)
         return iter_line_chunks(

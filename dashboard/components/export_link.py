@@ -26,3 +26,30 @@ def export_link(event_filter: EventFilter, component_id: str) -> html.A:
         download="",
         rel="nofollow",
     )
+
+
+# The other downloads of the filtered events, by extension, with their labels.
+OTHER_EXPORTS = {"jsonl": "JSON Lines", "geojson": "GeoJSON", "xlsx": "Excel"}
+
+
+def other_export_links(event_filter: EventFilter, component_id: str) -> html.Span:
+    """Links to the filtered events as JSON Lines, GeoJSON and an Excel workbook."""
+    query = event_filter.to_query_string()
+    suffix = "?" + query if query else ""
+    return html.Span(
+        [
+            html.Span("Also as ", className="note"),
+            *[
+                html.A(
+                    label,
+                    id={"type": component_id, "format": name},
+                    href=f"/export.{name}{suffix}",
+                    download="",
+                    rel="nofollow",
+                    className="data-link",
+                )
+                for name, label in OTHER_EXPORTS.items()
+            ],
+        ],
+        className="other-exports",
+    )

@@ -91,8 +91,9 @@ def account_menu() -> html.Div:
     Output({"type": ids.NAV, "path": ALL}, "href"),
     Input(ids.URL, "search"),
     Input(ids.URL, "pathname"),  # recount after a save moves to the event's page
+    Input(ids.DATA_VERSION, "data"),  # and after an import
 )
-def update_nav(search: str | None, _pathname: str | None = None):
+def update_nav(search: str | None, _pathname: str | None = None, _version=None):
     """Count the matching events, and keep the filters when moving between pages."""
     shown = [output["id"]["path"] for output in ctx.outputs_list[1]]
     known = {path for _, path, _ in NAV_LINKS}

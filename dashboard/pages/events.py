@@ -17,7 +17,11 @@ from dash.exceptions import PreventUpdate
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
 from dashboard import ids
-from dashboard.components.export_link import export_href, export_link
+from dashboard.components.export_link import (
+    export_href,
+    export_link,
+    other_export_links,
+)
 from dashboard.components.filter_panel import ignored_notice
 from dashboard.services import reads
 from tracker.query.events import EventRow
@@ -104,6 +108,7 @@ def layout(**query: Any) -> html.Div:
                                 download="",
                                 rel="nofollow",
                             ),
+                            other_export_links(event_filter, ids.EVENTS_EXPORT_OTHER),
                         ],
                         className="actions",
                     ),

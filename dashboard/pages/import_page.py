@@ -8,6 +8,7 @@ read from the file is shown as text by Dash components, never as HTML."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from dash import (
@@ -199,6 +200,7 @@ def update_dry_run(
     Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
     Output(ids.IMPORT_UPLOADED, "data", allow_duplicate=True),
     Output(ids.IMPORT_FILE, "children", allow_duplicate=True),
+    Output(ids.DATA_VERSION, "data", allow_duplicate=True),
     Input(ids.IMPORT_RUN, "n_clicks"),
     State(ids.IMPORT_UPLOADED, "data"),
     State(ids.IMPORT_FORMAT, "value"),
@@ -210,7 +212,7 @@ def on_import(
     uploaded: UploadedFile | None,
     format_name: str | None,
     skip: list[str] | None,
-) -> tuple[Any, Any, Any]:
+) -> tuple[Any, Any, Any, Any]:
     """Import the file; on success forget it and link to the events written."""
     if not n_clicks or not uploaded:
         raise PreventUpdate
@@ -219,16 +221,17 @@ def on_import(
         report = writes.run_import(token, format_name or AUTO, skip_invalid)
     except PermissionDenied as error:  # a viewer: refused on the server
         refusal = html.Div(html.P(str(error)), className="import-error", role="alert")
-        return refusal, no_update, no_update
+        return refusal, no_update, no_update, no_update
     except ImportFailed as failure:
-        return failure_summary(failure.report), no_update, no_update
+        return failure_summary(failure.report), no_update, no_update, no_update
     except (InvalidInput, NotFound) as error:
-        return unreadable(error), no_update, no_update
+        return unreadable(error), no_update, no_update, no_update
     titles = reads.event_titles(report.event_ids[:LINKS_SHOWN])
     uncounted = reads.uncounted_statuses(report.event_ids)
     done = html.P("Imported. Choose another file to import more.")
     summary = import_summary(uploaded["name"], report, titles, uncounted)
-    return summary, None, done
+    # The top bar's count changes with the events written.
+    return summary, None, done, time.time() if report.written else no_update
 
 
 # A file over the limit is refused in the browser, saying why, before it is sent.

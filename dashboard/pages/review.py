@@ -34,6 +34,9 @@ TOO_LARGE = (
 )
 
 
+EXTRACTING = " Extracting events from the article…"
+
+
 def layout(article: str | None = None, **_query: Any) -> html.Div:
     """The article form, then the queue (of one article when `article` is given)."""
     refused = access.refusal(Action.REVIEW)  # the server refuses it anyway
@@ -94,6 +97,8 @@ def article_form() -> html.Form:
                 type="button",
                 className="button primary",
             ),
+            # Says the work is under way while the server reads the article.
+            html.Span(id=ids.REVIEW_RUNNING, className="note", role="status"),
         ],
         className="review-form",
     )
@@ -177,6 +182,14 @@ def on_upload(
     State(ids.REVIEW_PUBLISHED, "value"),
     State(ids.REVIEW_URL, "value"),
     State({"type": ids.REVIEW_FIELD_ERROR, "field": ALL}, "id"),
+    running=[
+        (Output(ids.REVIEW_EXTRACT, "disabled"), True, False),
+        (
+            Output(ids.REVIEW_RUNNING, "children"),
+            EXTRACTING,
+            "",
+        ),
+    ],
     prevent_initial_call=True,
 )
 def on_extract(

@@ -24,16 +24,21 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, send_file
 
 from dashboard.services import reads
 from tracker.errors import Problem, StatementTimeout
 from tracker.formats import EXPORTS
+from tracker.formats.xlsx import MAX_XLSX_ROWS
 from tracker.query.filters import EventFilter, parse_filter
 
 log = logging.getLogger(__name__)
 
 EXPORT_PATH = "/export.csv"  # the export links of every page point here
+XLSX_PATH = "/export.xlsx"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The exports streamed as text besides CSV, by extension, with their media type.
+STREAMED = {"jsonl": "application/x-ndjson", "geojson": "application/geo+json"}
 NATIVE_COLUMNS = "native"
 # The CSV exports of `tracker.formats.EXPORTS`, by the name `columns=` takes.
 CSV_EXPORTS = {name: fmt for name, fmt in EXPORTS.items() if fmt.is_csv}
@@ -45,8 +50,67 @@ EARLY_FAILURE = (
 
 
 def register_export_route(server: Flask) -> None:
-    """Add `GET /export.csv` to the Flask server behind the dashboard."""
+    """Add `GET /export.csv`, `.jsonl`, `.geojson` and `.xlsx` to the Flask server
+    behind the dashboard."""
     server.add_url_rule(EXPORT_PATH, "export_csv", export_csv, methods=["GET"])
+    for name, media_type in STREAMED.items():
+        server.add_url_rule(
+            f"/export.{name}",
+            f"export_{name}",
+            lambda name=name, media_type=media_type: export_streamed(name, media_type),
+            methods=["GET"],
+        )
+    server.add_url_rule(XLSX_PATH, "export_xlsx", export_xlsx, methods=["GET"])
+
+
+def export_streamed(name: str, media_type: str) -> Response:
+    """Stream the matching events as JSON Lines or GeoJSON, with the CSV export's
+    guarantees (a refused filter is a 400; a failure mid-stream aborts it)."""
+    event_filter, problems = parse_filter(request.args.to_dict(flat=False))
+    if problems:
+        return Response(refusal(problems), 400, mimetype="text/plain")
+    chunks = reads.export_chunks(event_filter, EXPORTS[name])
+    try:
+        first = next(chunks, "")
+    except StatementTimeout:
+        raise
+    except Exception:
+        log.exception("%s export of %s failed", name, event_filter.describe())
+        return Response(EARLY_FAILURE, 500, mimetype="text/plain")
+    response = Response(
+        _rest_of_stream(first, chunks, event_filter),
+        mimetype=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_filename(name)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+    response.call_on_close(chunks.close)
+    return response
+
+
+def export_xlsx() -> Response:
+    """The matching events in the native columns as an Excel workbook; more rows
+    than a sheet holds is a 400 saying so, before any is read."""
+    event_filter, problems = parse_filter(request.args.to_dict(flat=False))
+    if problems:
+        return Response(refusal(problems), 400, mimetype="text/plain")
+    count = reads.count_matching_events(event_filter)
+    if count > MAX_XLSX_ROWS:
+        return Response(
+            f"Nothing was exported: {count:,} events match, and an Excel sheet holds "
+            f"at most {MAX_XLSX_ROWS:,}. Narrow the filter, or export CSV.\n",
+            400,
+            mimetype="text/plain",
+        )
+    workbook = reads.export_workbook(event_filter)
+    return send_file(
+        workbook,
+        mimetype=XLSX_TYPE,
+        as_attachment=True,
+        download_name=export_filename("xlsx"),
+        max_age=0,
+    )
 
 
 def export_csv() -> Response:
@@ -94,8 +158,11 @@ def refusal(problems: list[Problem]) -> str:
 
 
 def export_filename(columns: str, today: dt.date | None = None) -> str:
-    """The download's file name: tracker-events-YYYYMMDD.csv, "-acled" for ACLED."""
+    """The download's file name: tracker-events-YYYYMMDD.csv, "-acled" for ACLED,
+    .jsonl, .geojson or .xlsx for those."""
     today = today or dt.datetime.now(dt.UTC).date()
+    if columns in (*STREAMED, "xlsx"):
+        return f"tracker-events-{today:%Y%m%d}.{columns}"
     suffix = "" if columns == NATIVE_COLUMNS else f"-{columns}"
     return f"tracker-events{suffix}-{today:%Y%m%d}.csv"
 

@@ -5,16 +5,24 @@ Nothing here writes, so nothing here asks for a permission."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
 from dashboard.services import engine
 from tracker import review
 from tracker.config import bulk_statement_timeout
 from tracker.db import limit_statements, session_scope
 from tracker.errors import NotFound
-from tracker.exporting import count_events_without_acled_type, iter_export_chunks
+from tracker.exporting import (
+    count_events_without_acled_type,
+    export_rows,
+    iter_export_chunks,
+)
+from tracker.formats import EXPORTS
 from tracker.formats.base import ExportFormat
+from tracker.formats.xlsx import write_xlsx
 from tracker.matching.candidates import (
     ALL_STATUSES,
     DuplicateRow,
@@ -295,6 +303,18 @@ def export_chunks(event_filter: EventFilter, fmt: ExportFormat) -> Iterator[str]
             )
 
     return chunks()
+
+
+def export_workbook(event_filter: EventFilter) -> IO[bytes]:
+    """The matching events in the native columns as an Excel workbook, in a
+    temporary file (rewound) the caller sends and closes."""
+    workbook = tempfile.TemporaryFile()
+    with session_scope(engine()) as session:
+        limit_statements(session, bulk_statement_timeout())
+        columns, rows = export_rows(session, event_filter, EXPORTS["native"])
+        write_xlsx(columns, rows, workbook)
+    workbook.seek(0)
+    return workbook
 
 
 def count_without_acled_type(event_filter: EventFilter) -> int:

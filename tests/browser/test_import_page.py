@@ -19,9 +19,9 @@ DATA = REPO_ROOT / "tests" / "data" / "import_page"
 DEPOT = "Example: drone strike on a grain depot near Kupiansk"
 
 
-def choose_file(page: Page, server: str, name: str) -> None:
+def choose_file(page: Page, server: str, name: str, query: str = "") -> None:
     """Open the Import page and upload tests/data/import_page/<name>."""
-    page.goto(server + "/import")
+    page.goto(server + "/import" + query)
     page.get_by_label("Choose a file to import").set_input_files(DATA / name)
     expect(page.get_by_text(f"File: {name}")).to_be_visible()
 
@@ -52,7 +52,12 @@ def test_upload_dry_run_import_then_open_an_imported_event(
     page: Page, server: str, seeded_url: str, console_errors
 ):
     before = count_events(seeded_url)
-    choose_file(page, server, "new_events.jsonl")
+    # The top bar counts proposed events here: the file's are, and it recounts
+    # after the import (issue 14).
+    choose_file(page, server, "new_events.jsonl", "?statuses=proposed")
+    top_bar_count = page.locator("#app-nav-event-count")
+    expect(top_bar_count).to_have_text(re.compile(r"^\d+ events?$"))
+    proposed_before = int(top_bar_count.inner_text().split()[0].replace(",", ""))
     dry_run = page.locator("#import-dry-run")
     expect(dry_run).to_contain_text(re.compile(r"Detected: native"))
     expect(dry_run).to_contain_text("Every row is valid: importing adds 3 events")
@@ -74,6 +79,7 @@ def test_upload_dry_run_import_then_open_an_imported_event(
     assert proposed.get_attribute("href") == "/events?statuses=proposed"
     assert count_events(seeded_url) == before + 3
     expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()
+    expect(top_bar_count).to_have_text(f"{proposed_before + 3:,} events")
 
     result.get_by_role("link", name=DEPOT).click()
     page.wait_for_url(re.compile(r"/events/\d+$"))

@@ -210,7 +210,7 @@ def test_choosing_a_format_runs_the_dry_run_as_chosen(app, engine, seed_export):
 
 def test_import_writes_the_events_and_links_to_each(app, engine, seed_export, uploads):
     data = upload(seed_export)
-    result, store, note = import_page.on_import(1, data, "auto", [])
+    result, store, note, _version = import_page.on_import(1, data, "auto", [])
     assert counts(result)["Added"] == "12"
     assert count_events(engine) == 12
     with session_scope(engine) as session:
@@ -234,7 +234,7 @@ def test_reimporting_the_same_file_reports_every_row_unchanged(
     data = upload(seed_export)
     report, _ = import_page.update_dry_run(data, "auto")
     assert counts(report)["Unchanged"] == "12"
-    result, _store, _note = import_page.on_import(2, data, "auto", [])
+    result, _store, _note, _version = import_page.on_import(2, data, "auto", [])
     assert counts(result) == {
         "Rows": "12",
         "Added": "0",
@@ -259,7 +259,7 @@ def test_atomic_import_with_one_bad_row_writes_nothing_and_names_its_line(
     assert "month" in reason
     assert disabled is False  # Import may still be tried: it will refuse
 
-    result, store, note = import_page.on_import(1, data, "auto", [])
+    result, store, note, _version = import_page.on_import(1, data, "auto", [])
     assert "Nothing was written: 1 of 12 rows is invalid." in text(result)
     assert result.role == "alert"
     assert problem_rows(result)[0][1:4] == [str(BAD_LINE), "date_start", "2025-13-45"]
@@ -272,7 +272,7 @@ def test_skip_invalid_rows_imports_the_others_and_lists_the_bad_one(
     app, engine, seed_export_bad_row
 ):
     data = upload(seed_export_bad_row)
-    result, store, _note = import_page.on_import(1, data, "auto", ["skip"])
+    result, store, _note, _version = import_page.on_import(1, data, "auto", ["skip"])
     assert counts(result)["Added"] == "11"
     assert counts(result)["Rejected"] == "1"
     assert "These rows were left out:" in text(result)
@@ -348,7 +348,7 @@ def test_text_from_the_file_is_shown_as_text_not_html(app, engine, tmp_path):
     record["title"] = "<img src=x onerror=alert(1)> strike"
     path = tmp_path / "html.jsonl"
     path.write_text(json.dumps(record) + "\n")
-    result, _, _ = import_page.on_import(1, upload(path), "auto", [])
+    result, _, _, _ = import_page.on_import(1, upload(path), "auto", [])
     [(_href, title)] = [
         link for link in links(result) if link[0].startswith("/events/")
     ]
@@ -370,7 +370,7 @@ def test_dry_run_and_import_of_a_wild_acled_file_say_what_was_assumed(app, engin
     assert "1 row left without coordinates" in shown
     assert disabled is False
 
-    result, _store, _note = import_page.on_import(1, data, "auto", [])
+    result, _store, _note, _version = import_page.on_import(1, data, "auto", [])
     assert "no actor1 or actor2 column: events have no actors" in text(result)
     with path.open(encoding="utf-8", newline="") as handle:
         rows = len(list(csv.DictReader(handle)))

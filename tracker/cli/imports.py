@@ -24,6 +24,19 @@ from tracker.query.filters import COUNTED_STATUSES
 MAX_PROBLEMS_SHOWN = 20
 
 
+def estimated_rows(path: Path) -> int | None:
+    """About how many rows the file holds, for the progress bar's time left: its
+    lines less a header, for the line-based formats (a quoted cell may hold a line
+    break, so it is an estimate); None for a JSON document."""
+    if path.suffix.lower() == ".json":
+        return None
+    lines = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 22):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0) or None
+
+
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -73,6 +86,9 @@ def import_command(
         mode = ImportMode.SKIP_INVALID
     engine = open_engine(ctx)
     with tqdm(unit=" rows", disable=None, file=sys.stderr, leave=False) as bar:
+        if not bar.disable:  # on a terminal: rows, rate and time left
+            bar.total = estimated_rows(path)
+            bar.refresh()
         try:
             with session_scope(engine) as session:
                 report = import_file(

@@ -15,10 +15,11 @@ from tracker.formats.acled.verbatim import acled_export_row
 from tracker.formats.acled.write import ACLED_COLUMNS, ACLED_DATASET
 from tracker.formats.base import ExportFormat, ImportFormat
 from tracker.formats.gdelt.read import GDELT_FORMAT
-from tracker.formats.geojson import write_geojson
+from tracker.formats.geojson import geojson_pieces, write_geojson
 from tracker.formats.native.cells import (
     CSV_COLUMNS,
     csv_row,
+    jsonl_pieces,
     write_events_jsonl,
 )
 from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
@@ -77,8 +78,15 @@ EXPORTS: dict[str, ExportFormat] = {
             row=acled_export_row,
             source_columns=ACLED_DATASET,
         ),
-        ExportFormat("jsonl", "JSON Lines", write=write_events_jsonl),
-        ExportFormat("geojson", "a GeoJSON FeatureCollection", write=write_geojson),
+        ExportFormat(
+            "jsonl", "JSON Lines", write=write_events_jsonl, pieces=jsonl_pieces
+        ),
+        ExportFormat(
+            "geojson",
+            "a GeoJSON FeatureCollection",
+            write=write_geojson,
+            pieces=geojson_pieces,
+        ),
     )
 }
 EXPORT_NAMES: dict[str, ExportFormat] = {

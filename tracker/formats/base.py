@@ -110,6 +110,19 @@ class ImportFormat(Protocol):
     # of the others, which `tracker.importing` reads one by one with `to_record`.
 
 
+class Counted:
+    """An iterable that counts the items taken from it (a writer's return value)."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self._items:
+            self.count += 1
+            yield item
+
+
 @dataclass(frozen=True)
 class ExportFormat:
     """An export: its name, label and what one event becomes.
@@ -129,6 +142,8 @@ class ExportFormat:
     rows_from_sql: bool = False
     source_columns: str | None = None
     write: Callable[[Iterable[EventRecord], TextIO], int] | None = None
+    # The same text as `write`, piece by piece, for a streamed download.
+    pieces: Callable[[Iterable[EventRecord]], Iterator[str]] | None = None
 
     @property
     def is_csv(self) -> bool:

@@ -6,9 +6,10 @@ How it maps, and the decisions behind it: docs/formats.md,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from tracker.formats.base import Counted
 from tracker.models import EventRecord
 
 
@@ -60,14 +61,19 @@ def feature(record: EventRecord) -> dict[str, Any]:
     }
 
 
+def geojson_pieces(records: Iterable[EventRecord]) -> Iterator[str]:
+    """A FeatureCollection of the records, as pieces of text in order (a feature
+    each), so it can be streamed without holding the whole of it."""
+    yield '{"type": "FeatureCollection", "features": [\n'
+    for index, record in enumerate(records):
+        yield ("" if index == 0 else ",\n") + json.dumps(
+            feature(record), ensure_ascii=False
+        )
+    yield "\n]}\n"
+
+
 def write_geojson(records: Iterable[EventRecord], stream: TextIO) -> int:
     """Stream a FeatureCollection to `stream`; return the number of events."""
-    stream.write('{"type": "FeatureCollection", "features": [\n')
-    count = 0
-    for record in records:
-        if count:
-            stream.write(",\n")
-        stream.write(json.dumps(feature(record), ensure_ascii=False))
-        count += 1
-    stream.write("\n]}\n")
-    return count
+    counted = Counted(records)
+    stream.writelines(geojson_pieces(counted))
+    return counted.count

@@ -6,9 +6,10 @@ How it maps, and the decisions behind it: docs/formats.md,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from tracker.formats.base import Counted
 from tracker.models import ActorRole, EventRecord
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -189,10 +190,13 @@ def record_json(record: EventRecord) -> str:
     return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
 
 
+def jsonl_pieces(records: Iterable[EventRecord]) -> Iterator[str]:
+    """JSON Lines of the records: one line of text an event."""
+    return (record_json(record) + "\n" for record in records)
+
+
 def write_events_jsonl(records: Iterable[EventRecord], stream: TextIO) -> int:
     """Write one JSON object per line; return the number of events."""
-    count = 0
-    for record in records:
-        stream.write(record_json(record) + "\n")
-        count += 1
-    return count
+    counted = Counted(records)
+    stream.writelines(jsonl_pieces(counted))
+    return counted.count

@@ -271,7 +271,10 @@ def _locate(path: list[str], reason: str, draft: Draft) -> tuple[str | None, int
             "links": draft.link_rows,
         }[head]
         if int(rest[0]) < len(rows):
-            return head, rows[int(rest[0])], rest[1] if len(rest) > 1 else None
+            part = rest[1] if len(rest) > 1 else None
+            if head == "links" and part is None:  # a whole link's rules: its event
+                part = "id"
+            return head, rows[int(rest[0])], part
     if head == "sources":  # none given at all: the first source row says so
         return "sources", 0, None
     if head == "location":  # without a part: the coordinates-in-pairs rule

@@ -154,7 +154,7 @@ def test_several_mistakes_are_all_shown_at_once_and_nothing_is_saved(
             message
         )
     expect(page.locator(".repeat-row .field-error").last).to_have_text(
-        "Link: choose the event it links to"
+        "Linked event: choose the event it links to"
     )
     assert page.url.endswith("/events/new")
     assert count_events(seeded_url) == before

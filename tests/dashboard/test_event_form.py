@@ -637,8 +637,8 @@ def test_on_save_shows_every_problem_at_once_and_saves_nothing(app, engine):
         "Children killed (9) exceeds the fatalities given (3)"
     )
     assert result["links"] == [
-        "Link: no event with that id",
-        "Link: choose the event it links to",
+        "Linked event: no event with that id",
+        "Linked event: choose the event it links to",
     ]
     assert str(result["summary"][0].children).startswith("7 problems; nothing was")
     assert count(engine) == before
@@ -653,5 +653,5 @@ def test_on_save_a_link_to_the_edited_event_itself_is_refused_on_its_row(app, en
         editing,
         [{"relation": "follows_up", "id": "6"}],
     )
-    assert result["links"] == ["Link: an event cannot link to itself"]
+    assert result["links"] == ["Linked event: an event cannot link to itself"]
     assert record(engine, 6).version == 1

@@ -341,7 +341,7 @@ def what_part(values: dict[str, Any]) -> html.Fieldset:
         ),
         html.P(
             "Left blank, the ACLED type and sub-type follow the event type and mode "
-            "where ACLED has a match.",
+            "(where ACLED has a match) on a new event, or when either changes.",
             className="hint",
         ),
         contexts,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic import Field as PydanticField
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -530,7 +531,10 @@ class EventCreate(InputModel):
     mode: str | None = None
     contexts: list[str] = Field(default_factory=list)
     acled_event_type: str | None = None
-    acled_sub_event_type: str | None = None
+    # Checked even when left out: the pair's type alone is refused.
+    acled_sub_event_type: Annotated[
+        str | None, PydanticField(validate_default=True)
+    ] = None
     date_start: dt.date
     date_end: dt.date | None = None
     date_precision: DatePrecision = DatePrecision.DAY
@@ -608,40 +612,83 @@ class EventCreate(InputModel):
     def _clean_tags(cls, values: list[str]) -> list[str]:
         return sorted({v.strip() for v in values if v.strip()})
 
-    @model_validator(mode="after")
-    def _consistent(self) -> EventCreate:
-        if self.mode is not None and not taxonomy.is_valid_mode(
-            self.event_type, self.mode
-        ):
-            valid = ", ".join(taxonomy.modes_for(self.event_type)) or "none"
+    # Rules across fields are checked on the later field, not after the whole model:
+    # pydantic runs a model's "after" check only when every field passed, and stops
+    # at its first error, so a form with several mistakes would learn of them one
+    # save at a time. Each check here reads the earlier fields that passed
+    # (`info.data`) and skips a rule whose other field is itself refused.
+
+    @field_validator("mode")
+    @classmethod
+    def _mode_of_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        event_type = info.data.get("event_type")
+        if value is not None and event_type is not None:
+            if not taxonomy.is_valid_mode(event_type, value):
+                valid = ", ".join(taxonomy.modes_for(event_type)) or "none"
+                raise ValueError(
+                    f"mode {value!r} is not valid for {event_type}; "
+                    f"valid modes: {valid}"
+                )
+        return value
+
+    @field_validator("acled_event_type")
+    @classmethod
+    def _known_acled_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in taxonomy.acled_event_types():
+            known = ", ".join(taxonomy.acled_event_types())
             raise ValueError(
-                f"mode {self.mode!r} is not valid for {self.event_type}; "
-                f"valid modes: {valid}"
+                f"unknown ACLED event type {value!r}; expected one of {known}"
             )
-        if self.date_end is not None and self.date_end < self.date_start:
-            raise ValueError(
-                f"date_end ({self.date_end}) must not be before "
-                f"date_start ({self.date_start})"
-            )
-        if (self.acled_event_type is None) != (self.acled_sub_event_type is None):
+        return value
+
+    @field_validator("acled_sub_event_type", mode="after")
+    @classmethod
+    def _acled_pair(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if "acled_event_type" not in info.data:  # refused itself: said there
+            return value
+        event_type = info.data["acled_event_type"]
+        if (event_type is None) != (value is None):
             raise ValueError("acled_event_type and acled_sub_event_type go together")
-        if self.acled_event_type is not None:
-            subs = taxonomy.acled_event_types().get(self.acled_event_type)
-            if subs is None or self.acled_sub_event_type not in subs:
-                raise ValueError(
-                    f"unknown ACLED pair {self.acled_event_type!r} / "
-                    f"{self.acled_sub_event_type!r}"
-                )
-        ceiling = self.fatalities.most()
-        for name in ("civilians_killed", "children_killed"):
-            value = getattr(self, name)
-            if value is not None and ceiling is not None and value > ceiling:
-                raise ValueError(
-                    f"{name} ({value}) exceeds the fatalities given ({ceiling})"
-                )
-        if self.external_id and not self.dataset:
+        subs = taxonomy.acled_event_types().get(event_type or "", ())
+        if value is not None and value not in subs:
+            raise ValueError(
+                f"unknown ACLED pair {event_type!r} / {value!r}; the sub-event "
+                f"types of {event_type} are {', '.join(subs)}"
+            )
+        return value
+
+    @field_validator("date_end")
+    @classmethod
+    def _end_not_before_start(
+        cls, value: dt.date | None, info: ValidationInfo
+    ) -> dt.date | None:
+        start = info.data.get("date_start")
+        if value is not None and start is not None and value < start:
+            raise ValueError(
+                f"date_end ({value}) must not be before date_start ({start})"
+            )
+        return value
+
+    @field_validator("civilians_killed", "children_killed")
+    @classmethod
+    def _within_fatalities(cls, value: int | None, info: ValidationInfo) -> int | None:
+        figures = info.data.get("fatalities")
+        ceiling = figures.most() if figures is not None else None
+        if value is not None and ceiling is not None and value > ceiling:
+            raise ValueError(
+                f"{info.field_name} ({value}) exceeds the fatalities given ({ceiling})"
+            )
+        return value
+
+    @field_validator("external_id")
+    @classmethod
+    def _external_id_with_dataset(
+        cls, value: str | None, info: ValidationInfo
+    ) -> str | None:
+        # A refused dataset is said on its own field; only a missing one here.
+        if value and "dataset" in info.data and not info.data["dataset"]:
             raise ValueError("external_id needs the dataset it comes from")
-        return self
+        return value
 
 
 # Keys of an exported record that are derived or assigned by the database: accepted on

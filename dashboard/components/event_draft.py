@@ -1,10 +1,10 @@
 """The event form's pure half: the draft an analyst typed, and tracker's answer to it.
 
 `record_from_form` reads the form's values and rows into an event record (a `Draft`,
-which remembers the form row of each actor and source); `form_from_record` fills the
-form from a stored event. `place_problems` puts each problem tracker finds in a draft
-next to the field it is about, in words a person can act on (`Messages`). No Dash
-callbacks or layout: the page `dashboard.pages.event_form` holds those."""
+which remembers the form row of each actor, source and link); `form_from_record`
+fills the form from a stored event. `place_problems` puts each problem tracker finds
+in a draft next to the field it is about, in words a person can act on (`Messages`).
+No Dash callbacks or layout: the page `dashboard.pages.event_form` holds those."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tracker.vocab import taxonomy
 # A new event starts with the two roles most reports name, and one source.
 NEW_ACTORS = [{"role": ActorRole.INITIATOR.value}, {"role": ActorRole.TARGET.value}]
 NEW_SOURCES = [{}]
+NEW_LINKS: list[dict[str, Any]] = []
 LOCATION_PARTS = {
     "name": "location",
     "country": "country",
@@ -34,6 +35,8 @@ FIELD_WORDS = {
     "date_start": "the start date",
     "civilians_killed": "civilians killed",
     "children_killed": "children killed",
+    "acled_event_type": "the ACLED type",
+    "acled_sub_event_type": "the ACLED sub-type",
 }
 
 
@@ -42,11 +45,12 @@ FIELD_WORDS = {
 
 @dataclass
 class Draft:
-    """An event read from the form, and the form row of each actor and source."""
+    """An event read from the form, and the form row of each actor, source and link."""
 
     record: dict[str, Any]
     actor_rows: list[int] = field(default_factory=list)
     source_rows: list[int] = field(default_factory=list)
+    link_rows: list[int] = field(default_factory=list)
 
 
 def _clean(value: Any) -> Any:
@@ -65,11 +69,13 @@ def record_from_form(
     actors: list[dict[str, Any]],
     sources: list[dict[str, Any]],
     kept: dict[str, Any] | None = None,
+    links: list[dict[str, Any]] | None = None,
 ) -> Draft:
     """The event record the form describes; blank fields and blank rows are left out.
 
-    `kept` holds what the edit form does not show (tags, links, the ACLED pair) so an
-    edit keeps them; the ACLED pair is derived again when the type or mode changed."""
+    Tags are typed as words separated by commas. A blank ACLED pair follows the
+    PLOVER type and mode when they differ from `kept`'s (the stored event's: on Add,
+    none), so an edit that leaves all three alone keeps an event without a pair."""
     v = {key: _clean(value) for key, value in values.items()}
     kept = kept or {}
     draft = Draft(
@@ -88,8 +94,9 @@ def record_from_form(
                 "injured": v.get("injured"),
                 "status": v.get("status"),
                 "confidence": v.get("confidence"),
-                "tags": kept.get("tags"),
-                "links": kept.get("links"),
+                "acled_event_type": v.get("acled_event_type"),
+                "acled_sub_event_type": v.get("acled_sub_event_type"),
+                "tags": tags_in(v.get("tags")),
             }
         )
     )
@@ -99,7 +106,8 @@ def record_from_form(
     draft.record["fatalities"] = _present(
         {n: v.get(f"fatalities_{n}") for n in ("low", "best", "high")}
     )
-    draft.record.update(_acled_pair(v.get("event_type"), v.get("mode"), kept))
+    if not {"acled_event_type", "acled_sub_event_type"} & set(draft.record):
+        draft.record.update(_acled_pair(v.get("event_type"), v.get("mode"), kept))
     for index, actor in enumerate(actors):
         if _clean(actor.get("name")) is not None:
             draft.actor_rows.append(index)
@@ -110,13 +118,26 @@ def record_from_form(
         if cleaned:
             draft.source_rows.append(index)
             draft.record.setdefault("sources", []).append(cleaned)
+    for index, link in enumerate(links or []):
+        cleaned = _present({k: _clean(link.get(k)) for k in fields.LINK_PARTS})
+        if cleaned:
+            draft.link_rows.append(index)
+            draft.record.setdefault("links", []).append(cleaned)
     return draft
 
 
+def tags_in(text: Any) -> list[str] | None:
+    """The tags typed as words separated by commas, in order, each once."""
+    if not isinstance(text, str):
+        return None
+    words = (word.strip() for word in text.split(fields.TAG_SEPARATOR))
+    return list(dict.fromkeys(word for word in words if word)) or None
+
+
 def _acled_pair(event_type: str | None, mode: str | None, kept: dict) -> dict:
-    """The ACLED pair as coded before if type and mode are unchanged, else derived."""
+    """For a blank ACLED pair: none if type and mode are unchanged, else derived."""
     if (event_type, mode) == (kept.get("event_type"), kept.get("mode")):
-        pair = (kept.get("acled_event_type"), kept.get("acled_sub_event_type"))
+        pair = (None, None)
     elif event_type in taxonomy.event_types() and taxonomy.is_valid_mode(
         event_type, mode
     ):
@@ -141,22 +162,18 @@ def form_from_record(record: EventRecord) -> dict[str, Any]:
     values = {
         k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()
     }
+    values["tags"] = f"{fields.TAG_SEPARATOR} ".join(record.tags)
     sources = [
         {k: s[k].isoformat() if isinstance(s[k], dt.date) else s[k] for k in s}
         for s in record.sources
     ]
-    kept = {
-        **record.model_dump(
-            include={"event_type", "mode", "acled_event_type", "acled_sub_event_type"}
-        ),
-        "tags": record.tags,
-        "links": [{"relation": x["relation"], "id": x["id"]} for x in record.links],
-    }
+    kept = record.model_dump(include={"event_type", "mode"})
     return {
         "values": values,
         "actors": [{"name": a["name"], "role": a["role"]} for a in record.actors]
         or NEW_ACTORS[:1],
         "sources": sources or NEW_SOURCES,
+        "links": [{"relation": x["relation"], "id": x["id"]} for x in record.links],
         "kept": kept,
         "figures_flag": record.figures_flag,
     }
@@ -167,12 +184,22 @@ def form_from_record(record: EventRecord) -> dict[str, Any]:
 
 @dataclass
 class Messages:
-    """Where each problem shows: by field key, by actor or source row, and on top."""
+    """Where each problem shows: by field key, by actor, source or link row, and on
+    top."""
 
     summary: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     actors: dict[int, str] = field(default_factory=dict)
     sources: dict[int, str] = field(default_factory=dict)
+    links: dict[int, str] = field(default_factory=dict)
+
+
+# The rows a problem can be about: (where, its word, its parts).
+ROW_KINDS = {
+    "actors": ("Actor", fields.ACTOR_PARTS),
+    "sources": ("Source", fields.SOURCE_PARTS),
+    "links": ("Link", fields.LINK_PARTS),
+}
 
 
 def friendly_reason(reason: str) -> str:
@@ -180,6 +207,12 @@ def friendly_reason(reason: str) -> str:
     # (pydantic's start, our words, keep the rest: "... to 90" yes, parser details no)
     rewrites = [
         ("Field required", "is required", False),
+        (
+            "acled_event_type and acled_sub_event_type go together",
+            "choose both the ACLED type and its sub-type, or neither",
+            False,
+        ),
+        ("a link needs the target's id", "choose the event it links to", False),
         ("String should have at least 1 character", "is required", False),
         (
             "Input should be a valid date",
@@ -207,12 +240,8 @@ def place_problems(problems: list[Problem], draft: Draft) -> Messages:
     for problem in problems:
         reason = friendly_reason(problem.reason)
         where, row, part = _locate(problem.field.split("."), problem.reason, draft)
-        if where in ("actors", "sources"):
-            kind, parts = (
-                ("Actor", fields.ACTOR_PARTS)
-                if where == "actors"
-                else ("Source", fields.SOURCE_PARTS)
-            )
+        if where in ROW_KINDS:
+            kind, parts = ROW_KINDS[where]
             text = f"{parts[part][0] if part in parts else kind}: {reason}"
             _add(getattr(messages, where), row, text)
             messages.summary.append(f"{kind} {row + 1}, {text}")
@@ -232,13 +261,20 @@ def _add(messages: dict, where: Any, text: str) -> None:
 
 
 def _locate(path: list[str], reason: str, draft: Draft) -> tuple[str | None, int, Any]:
-    """Where a problem shows: ("actors" or "sources", row, part) for a row's problem,
-    else (the field's key, or None for the summary only, 0, None)."""
+    """Where a problem shows: ("actors", "sources" or "links", row, part) for a row's
+    problem, else (the field's key, or None for the summary only, 0, None)."""
     head, rest = path[0], path[1:]
-    if head in ("actors", "sources") and rest and rest[0].isdigit():
-        rows = draft.actor_rows if head == "actors" else draft.source_rows
+    if head in ROW_KINDS and rest and rest[0].isdigit():
+        rows = {
+            "actors": draft.actor_rows,
+            "sources": draft.source_rows,
+            "links": draft.link_rows,
+        }[head]
         if int(rest[0]) < len(rows):
-            return head, rows[int(rest[0])], rest[1] if len(rest) > 1 else None
+            part = rest[1] if len(rest) > 1 else None
+            if head == "links" and part is None:  # a whole link's rules: its event
+                part = "id"
+            return head, rows[int(rest[0])], part
     if head == "sources":  # none given at all: the first source row says so
         return "sources", 0, None
     if head == "location":  # without a part: the coordinates-in-pairs rule
@@ -246,6 +282,8 @@ def _locate(path: list[str], reason: str, draft: Draft) -> tuple[str | None, int
     if head == "fatalities":
         key = f"fatalities_{rest[0] if rest else reason.split(' ', 1)[0]}"
         return (key if key in fields.FIELD_BY_KEY else "fatalities_best"), 0, None
+    if head == "tags":  # "tags.2": one of the words
+        return "tags", 0, None
     if head == "record":  # a rule across fields names its first field
         head = reason.split(" ", 1)[0]
     return (head if head in fields.FIELD_BY_KEY else None), 0, None

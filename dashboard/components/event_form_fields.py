@@ -21,7 +21,13 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from tracker.models import ActorRole, DatePrecision, EventStatus, GeoPrecision
+from tracker.models import (
+    ActorRole,
+    DatePrecision,
+    EventStatus,
+    GeoPrecision,
+    LinkRelation,
+)
 from tracker.vocab import taxonomy
 
 DATE_HINT = "YYYY-MM-DD"
@@ -43,6 +49,8 @@ FIELDS = (
     FormField("title", "Title", ids.FORM_TITLE),
     FormField("event_type", "Event type", ids.FORM_TYPE),
     FormField("mode", "Mode", ids.FORM_MODE),
+    FormField("acled_event_type", "ACLED type", ids.FORM_ACLED_TYPE),
+    FormField("acled_sub_event_type", "ACLED sub-type", ids.FORM_ACLED_SUB_TYPE),
     FormField("contexts", "Contexts", ids.FORM_CONTEXTS),
     FormField("notes", "Notes", ids.FORM_NOTES),
     FormField("date_start", "Start date", ids.FORM_DATE_START),
@@ -62,6 +70,7 @@ FIELDS = (
     FormField("injured", "Injured", ids.FORM_INJURED),
     FormField("status", "Status", ids.FORM_STATUS),
     FormField("confidence", "Confidence (0-1)", ids.FORM_CONFIDENCE),
+    FormField("tags", "Tags", ids.FORM_TAGS),
 )
 FIELD_BY_KEY = {field.key: field for field in FIELDS}
 
@@ -77,6 +86,20 @@ SOURCE_PARTS = {
     "published": ("Publication date", ids.FORM_SOURCE_PUBLISHED),
     "quote": ("Quote", ids.FORM_SOURCE_QUOTE),
 }
+
+
+LINK_PARTS = {
+    "relation": ("Relation", ids.FORM_LINK_RELATION),
+    "id": ("Linked event", ids.FORM_LINK_TARGET),
+}
+# How the analyst reads a link from this event to the one chosen.
+RELATION_WORDS = {
+    LinkRelation.WALKS_BACK.value: "walks back",
+    LinkRelation.FOLLOWS_UP.value: "follows up",
+    LinkRelation.RESPONDS_TO.value: "responds to",
+    LinkRelation.DUPLICATE_OF.value: "duplicate of",
+}
+TAG_SEPARATOR = ","
 
 
 def dom_id(component_id: str | dict) -> str:
@@ -133,6 +156,7 @@ def dropdown(
     key: str | None,
     *,
     clearable: bool = False,
+    placeholder: str = "Choose…",
 ) -> html.Div:
     """A single-choice dropdown named by its visible label (see the module notes)."""
     control = dcc.Dropdown(
@@ -140,7 +164,7 @@ def dropdown(
         options=options,
         value=value,
         clearable=clearable,
-        placeholder="Choose…",
+        placeholder=placeholder,
     )
     name_id = dom_id(component_id) + "-value-count"
     parts = [html.Label(label, htmlFor=dom_id(component_id), id=name_id), control]
@@ -181,6 +205,16 @@ def mode_options(event_type: str | None) -> list[dict]:
         {"label": mode.name, "value": mode.name, "title": mode.description}
         for mode in taxonomy.plover_type(event_type).modes
     ]
+
+
+def acled_type_options() -> list[dict]:
+    """ACLED's six event types, in ACLED's order."""
+    return choices(taxonomy.acled_event_types())
+
+
+def acled_sub_type_options(acled_type: str | None) -> list[dict]:
+    """The sub-event types of `acled_type` (none for an unknown or missing type)."""
+    return choices(taxonomy.acled_event_types().get(acled_type or "", ()))
 
 
 def actor_row(index: int, name: str | None, role: str | None) -> html.Div:
@@ -257,7 +291,7 @@ def row(*children: Any) -> html.Div:
 
 
 def what_part(values: dict[str, Any]) -> html.Fieldset:
-    """What happened: title, type and mode, contexts, notes."""
+    """What happened: title, type and mode, ACLED's pair, contexts, notes."""
     contexts = html.Div(
         [
             html.Div(
@@ -290,6 +324,25 @@ def what_part(values: dict[str, Any]) -> html.Fieldset:
                 values.get("mode"),
                 clearable=True,
             ),
+        ),
+        row(
+            field_dropdown(
+                "acled_event_type",
+                acled_type_options(),
+                values.get("acled_event_type"),
+                clearable=True,
+            ),
+            field_dropdown(
+                "acled_sub_event_type",
+                acled_sub_type_options(values.get("acled_event_type")),
+                values.get("acled_sub_event_type"),
+                clearable=True,
+            ),
+        ),
+        html.P(
+            "Left blank, the ACLED type and sub-type follow the event type and mode "
+            "(where ACLED has a match) on a new event, or when either changes.",
+            className="hint",
         ),
         contexts,
         labelled(

@@ -16,7 +16,19 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
+from dash import (
+    ALL,
+    MATCH,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
 from dashboard import ids
@@ -24,12 +36,15 @@ from dashboard.components import event_form_fields as fields
 from dashboard.components.duplicate_warning import duplicate_warning
 from dashboard.components.event_draft import (
     NEW_ACTORS,
+    NEW_LINKS,
     NEW_SOURCES,
+    Draft,
     Messages,
     form_from_record,
     place_problems,
     record_from_form,
 )
+from dashboard.components.event_form_links import link_row, tags_and_links_part
 from dashboard.components.history_panel import conflict_message
 from dashboard.components.proposal_review import accept_mode
 from dashboard.services import access, reads, writes
@@ -48,7 +63,12 @@ from tracker.query.filter_values import event_id_in
 
 def add_layout(**_query: Any) -> html.Div:
     """The empty form for a new event."""
-    contents = {"values": {}, "actors": NEW_ACTORS, "sources": NEW_SOURCES}
+    contents = {
+        "values": {},
+        "actors": NEW_ACTORS,
+        "sources": NEW_SOURCES,
+        "links": NEW_LINKS,
+    }
     return form_page("Add event", contents, editing=None)
 
 
@@ -110,6 +130,9 @@ def form_page(
             fields.how_many_part(values),
             published_figures_note(contents.get("figures_flag")),
             fields.sources_part(contents["sources"]),
+            tags_and_links_part(
+                values, contents["links"], link_options(contents["links"], editing_id)
+            ),
             fields.review_part(values),
             # Filled by on_save when the event looks like one already recorded; its
             # "Save anyway" is always here (hidden), so it never appears as a new
@@ -142,6 +165,12 @@ def form_page(
     )
 
 
+def link_options(links: list[dict[str, Any]], editing_id: int | None) -> list[dict]:
+    """The first choices of the link rows: their events, then the latest ones."""
+    chosen = [str(link["id"]) for link in links if link.get("id") is not None]
+    return reads.event_choices("", chosen, exclude_id=editing_id)
+
+
 def published_figures_note(flag: str | None) -> html.P | None:
     """What editing flagged figures does, said next to them (issue 17)."""
     if not flag:
@@ -171,6 +200,49 @@ def update_mode_options(
     """Offer the chosen type's modes; keep the mode only if the new type has it."""
     options = fields.mode_options(event_type)
     return options, mode if mode in {o["value"] for o in options} else None
+
+
+@callback(
+    Output(ids.FORM_ACLED_SUB_TYPE, "options"),
+    Output(ids.FORM_ACLED_SUB_TYPE, "value"),
+    Input(ids.FORM_ACLED_TYPE, "value"),
+    State(ids.FORM_ACLED_SUB_TYPE, "value"),
+    prevent_initial_call=True,
+)
+def update_acled_sub_type_options(
+    acled_type: str | None, sub_type: str | None
+) -> tuple[list[dict], str | None]:
+    """Offer the ACLED type's sub-types; keep the sub-type only if the type has it."""
+    options = fields.acled_sub_type_options(acled_type)
+    return options, sub_type if sub_type in {o["value"] for o in options} else None
+
+
+@callback(
+    Output(ids.FORM_LINKS, "children"),
+    Input(ids.FORM_LINK_ADD, "n_clicks"),
+    State({"type": ids.FORM_LINK_TARGET, "index": ALL}, "id"),
+    prevent_initial_call=True,
+)
+def on_add_link(_clicks: int, row_ids: list[dict]) -> Patch:
+    """Add an empty link row below the others."""
+    rows = Patch()
+    rows.append(link_row(max((i["index"] for i in row_ids), default=-1) + 1))
+    return rows
+
+
+@callback(
+    Output({"type": ids.FORM_LINK_TARGET, "index": MATCH}, "options"),
+    Input({"type": ids.FORM_LINK_TARGET, "index": MATCH}, "search_value"),
+    State({"type": ids.FORM_LINK_TARGET, "index": MATCH}, "value"),
+    State(ids.FORM_EDITING, "data"),
+)
+def update_link_choices(
+    search: str | None, chosen: str | None, editing: dict[str, Any] | None
+) -> list[dict]:
+    """Events whose title or id matches what is typed, and the one chosen; never
+    the event being edited."""
+    exclude = (editing or {}).get("event_id")
+    return reads.event_choices(search or "", [chosen] if chosen else [], exclude)
 
 
 @callback(
@@ -254,6 +326,10 @@ def form_states() -> dict[str, Any]:
             part: State({"type": kind, "index": ALL}, "value")
             for part, (_label, kind) in fields.SOURCE_PARTS.items()
         },
+        "links": {
+            part: State({"type": kind, "index": ALL}, "value")
+            for part, (_label, kind) in fields.LINK_PARTS.items()
+        },
     }
     values = {f.key: State(f.component_id, "value") for f in fields.FIELDS}
     return {"values": values, **rows}
@@ -274,6 +350,7 @@ def rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
         "fields": Output({"type": ids.FORM_FIELD_ERROR, "field": ALL}, "children"),
         "actors": Output({"type": ids.FORM_ACTOR_ERROR, "index": ALL}, "children"),
         "sources": Output({"type": ids.FORM_SOURCE_ERROR, "index": ALL}, "children"),
+        "links": Output({"type": ids.FORM_LINK_ERROR, "index": ALL}, "children"),
         "warning": Output(ids.FORM_DUPLICATES, "children"),
         "anyway_hidden": Output(ids.FORM_SAVE_ANYWAY, "hidden"),
     },
@@ -289,6 +366,7 @@ def rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
             "fields": State({"type": ids.FORM_FIELD_ERROR, "field": ALL}, "id"),
             "actors": State({"type": ids.FORM_ACTOR_ERROR, "index": ALL}, "id"),
             "sources": State({"type": ids.FORM_SOURCE_ERROR, "index": ALL}, "id"),
+            "links": State({"type": ids.FORM_LINK_ERROR, "index": ALL}, "id"),
         },
     },
     prevent_initial_call=True,
@@ -309,8 +387,7 @@ def on_save(
         raise PreventUpdate  # outside the page, so Dash calls this anyway
     save_anyway = _saving_anyway(clicks, anyway)
     editing = editing or {}
-    actors, sources = rows_of(form["actors"]), rows_of(form["sources"])
-    draft = record_from_form(form["values"], actors, sources, editing.get("kept"))
+    draft = draft_of(form, editing)
     try:
         event_id = writes.save_event_form(
             draft.record,
@@ -355,15 +432,23 @@ def on_cite_on(
     if not isinstance(ctx.triggered_id, dict) or not any(clicks):
         raise PreventUpdate  # the warning just appeared
     into = ctx.triggered_id["event"]
-    actors, sources = rows_of(form["actors"]), rows_of(form["sources"])
-    draft = record_from_form(
-        form["values"], actors, sources, (editing or {}).get("kept")
-    )
+    draft = draft_of(form, editing or {})
     try:
         writes.cite_form_sources_on(draft.record, into)
     except TrackerError as error:  # a viewer, or the form no longer validates
         return no_update, html.P(f"Not added: {error}", className="form-summary")
     return f"/events/{into}", None
+
+
+def draft_of(form: dict[str, Any], editing: dict[str, Any]) -> Draft:
+    """The draft the form's states describe (a form without link rows has none)."""
+    return record_from_form(
+        form["values"],
+        rows_of(form["actors"]),
+        rows_of(form["sources"]),
+        editing.get("kept"),
+        links=rows_of(form.get("links") or {}),
+    )
 
 
 def _saving_anyway(clicks: int | None, anyway: int | None) -> bool:
@@ -399,6 +484,7 @@ def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:
         "fields": [messages.fields.get(i["field"]) for i in places["fields"]],
         "actors": [messages.actors.get(i["index"]) for i in places["actors"]],
         "sources": [messages.sources.get(i["index"]) for i in places["sources"]],
+        "links": [messages.links.get(i["index"]) for i in places.get("links", [])],
         "warning": None,
         "anyway_hidden": True,
     }

@@ -34,6 +34,8 @@ from pydantic import PydanticUserError, TypeAdapter, ValidationError
 
 CALLBACK_ROUTE = "_dash-update-component"
 WILDCARDS = (["ALL"], ["MATCH"], ["ALLSMALLER"])
+# Wildcards that stand for a list of components; MATCH stands for one.
+GROUP_WILDCARDS = (["ALL"], ["ALLSMALLER"])
 SHOWN_CHARACTERS = 80  # of an id or value quoted in a reason
 
 
@@ -207,7 +209,7 @@ def check_items(section: str, specs: Sequence[Mapping[str, str]], items: Any) ->
     values = []
     for spec, item in zip(specs, items, strict=True):
         component, prop = _pattern(spec["id"]), spec["property"]
-        if isinstance(component, dict) and _has_wildcard(component):
+        if _is_group(component):
             group = item if isinstance(item, list) else None
             if group is None or not all(_is_item(i, component, prop) for i in group):
                 raise BadCallbackInput(f"{section}: {_name(spec)} must be a list")
@@ -240,7 +242,7 @@ def check_property(spec: Mapping[str, str], value: Any) -> None:
     if known is None:
         return
     kind, fits = known
-    group = _has_wildcard(_pattern(spec["id"]))
+    group = _is_group(_pattern(spec["id"]))
     for each in value if group else [value]:
         if each is None and spec["property"] in NEVER_NONE:
             raise BadCallbackInput(f"{_name(spec)} must be {kind}, not null")
@@ -303,9 +305,11 @@ def _pattern(component: str) -> str | dict:
     return json.loads(component) if component.startswith("{") else component
 
 
-def _has_wildcard(component: str | dict) -> bool:
+def _is_group(component: str | dict) -> bool:
+    """Whether a declared id takes a list of components (ALL, ALLSMALLER); one with
+    MATCH only takes the one component that fires, as a plain id takes its own."""
     return isinstance(component, dict) and any(
-        value in WILDCARDS for value in component.values()
+        value in GROUP_WILDCARDS for value in component.values()
     )
 
 

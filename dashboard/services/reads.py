@@ -49,6 +49,7 @@ from tracker.query.facets import (
     Choice,
     search_actors,
     search_admin1,
+    search_events,
     search_places,
 )
 from tracker.query.facets import country_choices as country_choices_in
@@ -169,6 +170,17 @@ def tag_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
     typed = search.strip() if isinstance(search, str) else ""
     choices = [Choice(typed, typed)] if typed and len(typed) <= MAX_TAG_LENGTH else []
     return _options(choices, chosen)
+
+
+def event_choices(
+    search: str, chosen: list[str], exclude_id: int | None = None
+) -> list[dict[str, str]]:
+    """Events to link to, for the form: those the typed title or id finds, and the
+    ones already chosen (by id, as text); never `exclude_id`, the edited event."""
+    wanted = tuple(int(c) for c in chosen if str(c).isdigit())
+    with session_scope(engine()) as session:
+        found = search_events(session, search, exclude_id=exclude_id, chosen=wanted)
+    return _options(found, [])
 
 
 def country_choices() -> list[dict[str, str]]:

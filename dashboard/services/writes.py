@@ -48,8 +48,17 @@ def save_event_form(
         "review queue" if accept else "dashboard form",
     )
     stored = event_record(event_id) if event_id is not None and not accept else None
-    data = _validated_form_record(record, stored)
+    problems: list[errors.Problem] = []
+    try:
+        data = _validated_form_record(record, stored)
+    except errors.InvalidInput as error:  # told with the links' problems, below
+        problems = list(error.problems)
     with session_scope(engine()) as session:
+        # A link to a missing event is otherwise found only while writing, after
+        # everything else validates: the analyst would fix the form twice.
+        problems += event_store.link_problems(session, record, event_id=event_id)
+        if problems:
+            raise errors.InvalidInput(problems)
         if check_duplicates and (event_id is None or accept):
             found = likely_duplicates.find_likely_duplicates(
                 session, data, exclude_id=event_id

@@ -22,6 +22,14 @@ def choose(page: Page, label: str, option: str) -> None:
     expect(page.get_by_role("dialog")).to_have_count(0)
 
 
+def offered_options(page: Page) -> list[str]:
+    """The options of the open dropdown, once the server has sent them: they follow
+    another field, so they come in a moment after that field was chosen."""
+    options = page.get_by_role("dialog").get_by_role("option")
+    expect(options.first).to_be_visible()
+    return options.all_inner_texts()
+
+
 def open_form(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.get_by_label("Title")).to_be_visible()
@@ -35,8 +43,7 @@ def test_add_event_by_labels_then_find_it_on_its_page_and_in_the_table(
     page.get_by_label("Title").fill("Drone strike on a village near Kupiansk")
     choose(page, "Event type", "ASSAULT")
     page.get_by_label("Mode", exact=True).click()
-    offered = page.get_by_role("dialog").get_by_role("option").all_inner_texts()
-    assert offered == list(taxonomy.modes_for("ASSAULT"))
+    assert offered_options(page) == list(taxonomy.modes_for("ASSAULT"))
     page.get_by_role("dialog").get_by_role("option", name="drone", exact=True).click()
     page.get_by_label("Start date").fill("2025-06-02")
     page.get_by_label("Location").fill("Village near Kupiansk")
@@ -96,16 +103,111 @@ def test_invalid_input_names_the_field_and_reason_next_to_it_and_saves_nothing(
     assert page.url.endswith("/events/new")
     assert count_events(seeded_url) == before
 
-    # Fixing the latitude brings the next rule up: the end date before the start.
-    page.get_by_label("Latitude").fill("49.71")
+
+def field_error(page: Page, label: str):
+    """The message place next to the control labelled `label`."""
+    return page.locator(".field").filter(has=page.get_by_label(label, exact=True))
+
+
+def choose_link(page: Page, row: int, relation: str, search: str, event: str) -> None:
+    """In link row `row`, choose `relation`, then the event found by typing `search`."""
+    page.get_by_label("Relation", exact=True).nth(row).click()
+    page.get_by_role("dialog").get_by_role("option", name=relation).click()
+    page.get_by_label("Linked event", exact=True).nth(row).click()
+    page.get_by_role("dialog").locator(".dash-dropdown-search").fill(search)
+    option = page.get_by_role("dialog").get_by_role("option", name=re.compile(event))
+    expect(option).to_have_count(1)
+    option.click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_several_mistakes_are_all_shown_at_once_and_nothing_is_saved(
+    page: Page, server: str, seeded_url: str, console_errors
+):
+    before = count_events(seeded_url)
+    open_form(page, server + "/events/new")
+    choose(page, "Event type", "ASSAULT")
+    page.get_by_label("Start date").fill("2025-06-02")
     page.get_by_label("End date").fill("2025-06-01")
+    page.get_by_label("Location").fill("Nowhere")
+    page.get_by_label("Latitude").fill("123")
+    page.get_by_label("Longitude").fill("37.61")
+    page.get_by_label("Fatalities (best)").fill("1")
+    page.get_by_label("Children killed").fill("4")
+    page.get_by_label("Source URL").fill("https://example.org/nowhere")
+    page.get_by_role("button", name="Add link").click()
+    page.get_by_label("Relation", exact=True).click()
+    page.get_by_role("dialog").get_by_role("option", name="walks back").click()
     page.get_by_role("button", name="Save event").click()
-    end_field = page.locator(".field").filter(has=page.get_by_label("End date"))
-    expect(end_field.locator(".field-error")).to_contain_text(
-        "must not be before the start date (2025-06-02)"
+
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "5 problems; nothing was saved"
     )
-    expect(latitude_field.locator(".field-error")).to_be_empty()
+    expected = {
+        "Title": "Title: is required",
+        "End date": "End date (2025-06-01) must not be before the start date",
+        "Latitude": "Latitude: must be at most 90",
+        "Children killed": "Children killed (4) exceeds the fatalities given (1)",
+    }
+    for label, message in expected.items():
+        expect(field_error(page, label).locator(".field-error")).to_contain_text(
+            message
+        )
+    expect(page.locator(".repeat-row .field-error").last).to_have_text(
+        "Linked event: choose the event it links to"
+    )
+    assert page.url.endswith("/events/new")
     assert count_events(seeded_url) == before
+
+
+def test_add_with_acled_pair_tags_and_a_link_then_edit_them(
+    page: Page, server: str, seeded_url: str, console_errors
+):
+    open_form(page, server + "/events/new")
+    page.get_by_label("Title").fill("Shelling of the Kupiansk bridge")
+    choose(page, "Event type", "ASSAULT")
+    choose(page, "ACLED type", "Explosions/Remote violence")
+    page.get_by_label("ACLED sub-type", exact=True).click()
+    subs = taxonomy.acled_event_types()["Explosions/Remote violence"]
+    assert offered_options(page) == list(subs)
+    page.get_by_role("dialog").get_by_role(
+        "option", name="Shelling/artillery/missile attack"
+    ).click()
+    page.get_by_label("Start date").fill("2025-06-03")
+    page.get_by_label("Source URL").fill("https://example.org/bridge")
+    page.get_by_label("Quote").fill("Shells hit the bridge.")
+    page.get_by_label("Tags").fill("bridge, Istanbul talks")
+    page.get_by_role("button", name="Add link").click()
+    choose_link(page, 0, "follows up", "large prisoner", r"^#3 Russia and Ukraine")
+    page.get_by_role("button", name="Save event").click()
+
+    page.wait_for_url(re.compile(r"/events/\d+$"))
+    event_url = page.url
+    facts = page.locator(".facts")
+    expect(facts).to_contain_text(
+        "Explosions/Remote violence — Shelling/artillery/missile attack"
+    )
+    expect(facts).to_contain_text("Istanbul talks, bridge")
+    expect(page.locator("ul.links").first).to_contain_text(
+        "follows up #3 Russia and Ukraine agree a large prisoner swap"
+    )
+
+    page.goto(event_url + "/edit")
+    expect(page.get_by_label("Tags")).to_have_value("Istanbul talks, bridge")
+    expect(page.get_by_label("Linked event", exact=True)).to_contain_text("#3 Russia")
+    choose(page, "ACLED type", "Battles")
+    choose(page, "ACLED sub-type", "Armed clash")
+    page.get_by_label("Tags").fill("bridge, ceasefire")
+    page.get_by_role("button", name="Add link").click()
+    choose_link(page, 1, "responds to", "1", r"^#1 Russian and Ukrainian delegations")
+    page.get_by_role("button", name="Save event").click()
+
+    page.wait_for_url(event_url)
+    expect(facts).to_contain_text("Battles — Armed clash")
+    expect(facts).to_contain_text("bridge, ceasefire")
+    links = page.locator("ul.links").first
+    expect(links).to_contain_text("follows up #3 Russia and Ukraine agree")
+    expect(links).to_contain_text("responds to #1 Russian and Ukrainian delegations")
 
 
 def test_edit_an_event_title_and_see_it_on_its_page(

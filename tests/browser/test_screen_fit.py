@@ -17,6 +17,7 @@ PAGES = [
     "/events/1",
     "/events/new",
     "/events/1/edit",
+    "/events/3/edit",  # with a link row
     "/review",
     "/import",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from dash import _callback
 
-from dashboard import services
+from dashboard import ids, services
 from dashboard.app import create_app
 from dashboard.server import uploads
 from tests.conftest import REPO_ROOT, table_counts
@@ -78,8 +78,8 @@ def concrete(component: str) -> tuple[str | dict, bool]:
     if not component.startswith("{"):
         return component, False
     pattern = json.loads(component)
-    wild = any(value == ["ALL"] for value in pattern.values())
-    return {k: 1 if v == ["ALL"] else v for k, v in pattern.items()}, wild
+    wild = any(value == ["ALL"] for value in pattern.values())  # MATCH: one item
+    return {k: 1 if v in (["ALL"], ["MATCH"]) else v for k, v in pattern.items()}, wild
 
 
 def item(spec: dict[str, str], value: Any = None) -> Any:
@@ -242,6 +242,23 @@ def test_the_bodies_the_renderer_sends_still_work(app, client):
     )
     assert page.status_code == 200
     assert "Timeline" in page.get_data(as_text=True)
+
+
+def test_a_match_callback_takes_the_one_component_that_fired(app, client):
+    # The form's link rows search events through a MATCH callback: its inputs are
+    # one item each, not a list as for ALL (issue 14).
+    output = json.dumps(
+        {"index": ["MATCH"], "type": ids.FORM_LINK_TARGET}, separators=(",", ":")
+    )
+    body = valid_body(app, output + ".options")
+    body["inputs"][0]["value"] = "1"
+    answer = post(client, body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    [answered] = answer.get_json()["response"].values()
+    assert answered == {"options": []}  # an empty database has no event to offer
+    body["inputs"][0] = [body["inputs"][0]]  # a list where one item belongs
+    refused = post(client, body)
+    assert refused.status_code == 400
 
 
 # About 1,300 requests: on SQLite only, since the guard refuses most before any

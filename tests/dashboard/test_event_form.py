@@ -20,6 +20,8 @@ from dashboard.pages import event_form
 from dashboard.pages.event_form import (
     on_find_place,
     on_save,
+    update_acled_sub_type_options,
+    update_link_choices,
     update_mode_options,
 )
 from tests.dashboard.conftest import request_as
@@ -92,11 +94,12 @@ def label_texts(page) -> dict[str, html.Label]:
     return {c.children: c for c in walk(page) if isinstance(c, html.Label)}
 
 
-def submit(values=None, actors=(), sources=(SOURCE,), editing=None):
+def submit(values=None, actors=(), sources=(SOURCE,), editing=None, links=()):
     """Call on_save as the Save event button does, with the form holding these."""
     values = {f.key: "" for f in fields.FIELDS} | (values or {})
     actor_parts = {p: [a.get(p, "") for a in actors] for p in fields.ACTOR_PARTS}
     source_parts = {p: [s.get(p, "") for s in sources] for p in fields.SOURCE_PARTS}
+    link_parts = {p: [x.get(p) for x in links] for p in fields.LINK_PARTS}
     places = {
         "fields": [
             {"type": ids.FORM_FIELD_ERROR, "field": f.key} for f in fields.FIELDS
@@ -107,8 +110,14 @@ def submit(values=None, actors=(), sources=(SOURCE,), editing=None):
         "sources": [
             {"type": ids.FORM_SOURCE_ERROR, "index": i} for i in range(len(sources))
         ],
+        "links": [{"type": ids.FORM_LINK_ERROR, "index": i} for i in range(len(links))],
     }
-    form = {"values": values, "actors": actor_parts, "sources": source_parts}
+    form = {
+        "values": values,
+        "actors": actor_parts,
+        "sources": source_parts,
+        "links": link_parts,
+    }
     return on_save(1, form, editing, places)
 
 
@@ -326,7 +335,7 @@ def test_place_problems_puts_row_problems_on_the_row_they_came_from():
         [
             Problem("actors.1.role", "Field required"),
             Problem("sources.0.url", "must be an absolute http:// or https:// address"),
-            Problem("acled_event_type", "unknown ACLED pair"),
+            Problem("external_id", "external_id needs the dataset it comes from"),
         ],
         draft,
     )
@@ -335,7 +344,9 @@ def test_place_problems_puts_row_problems_on_the_row_they_came_from():
         1: "Source URL: must be an absolute http:// or https:// address"
     }
     assert messages.fields == {}
-    assert messages.summary[-1] == "acled_event_type: unknown ACLED pair"
+    assert messages.summary[-1] == (
+        "external_id: external_id needs the dataset it comes from"
+    )
 
 
 # --- Saving ---------------------------------------------------------------------------
@@ -423,7 +434,13 @@ def test_on_save_edit_changes_the_event_and_bumps_its_version(app, engine):
 def test_on_save_unchanged_edit_keeps_every_part_of_the_event(app, engine):
     before = record(engine, 9)  # has a link, an ACLED-less type and several actors
     contents, editing = edit_form(engine, 9)
-    submit(contents["values"], contents["actors"], contents["sources"], editing)
+    submit(
+        contents["values"],
+        contents["actors"],
+        contents["sources"],
+        editing,
+        contents["links"],
+    )
     after = record(engine, 9)
     ignore = {"version", "updated_at"}
     assert after.model_dump(exclude=ignore) == before.model_dump(exclude=ignore)
@@ -461,3 +478,180 @@ def test_on_save_stale_edit_is_refused_and_changes_nothing(app, engine):
 def test_on_save_before_any_click_does_nothing():
     with pytest.raises(PreventUpdate):
         on_save(None, {}, None, {})
+
+
+# --- ACLED pair, tags and links (issue 14, point 5) -----------------------------------
+
+SHELLING = "Shelling/artillery/missile attack"
+EXPLOSIONS = "Explosions/Remote violence"
+
+
+def test_record_from_form_reads_the_acled_pair_tags_and_link_rows():
+    draft = record_from_form(
+        VALID
+        | {
+            "acled_event_type": EXPLOSIONS,
+            "acled_sub_event_type": SHELLING,
+            "tags": " bridge, Istanbul talks,,bridge ",
+        },
+        [],
+        [SOURCE],
+        links=[
+            {"relation": "follows_up", "id": "3"},
+            {"relation": None, "id": None},  # a blank row is left out
+            {"relation": "walks_back", "id": None},
+        ],
+    )
+    assert (
+        draft.record["acled_event_type"],
+        draft.record["acled_sub_event_type"],
+    ) == (EXPLOSIONS, SHELLING)
+    assert draft.record["tags"] == ["bridge", "Istanbul talks"]
+    assert draft.record["links"] == [
+        {"relation": "follows_up", "id": "3"},
+        {"relation": "walks_back"},
+    ]
+    assert draft.link_rows == [0, 2]
+
+
+def test_record_from_form_blank_acled_pair_follows_type_and_mode_on_add_only():
+    added = record_from_form(VALID | {"mode": "heavy-weapons"}, [], [SOURCE])
+    assert added.record["acled_sub_event_type"] == SHELLING
+    kept = {"event_type": "ASSAULT", "mode": "heavy-weapons"}
+    edited = record_from_form(VALID | {"mode": "heavy-weapons"}, [], [SOURCE], kept)
+    assert "acled_event_type" not in edited.record  # left blank on purpose
+
+
+def test_update_acled_sub_type_options_follows_the_acled_type():
+    options, sub = update_acled_sub_type_options(EXPLOSIONS, SHELLING)
+    assert [o["value"] for o in options] == list(
+        taxonomy.acled_event_types()[EXPLOSIONS]
+    )
+    assert sub == SHELLING
+    options, sub = update_acled_sub_type_options("Battles", SHELLING)
+    assert SHELLING not in [o["value"] for o in options] and sub is None
+    assert update_acled_sub_type_options(None, SHELLING) == ([], None)
+
+
+def test_update_link_choices_finds_by_title_or_id_but_not_the_edited_event(app):
+    found = update_link_choices("large prisoner swap", None, None)
+    assert [o["value"] for o in found] == ["3"]
+    assert found[0]["label"].startswith("#3 Russia and Ukraine agree")
+    assert update_link_choices("#3", None, None)[0]["value"] == "3"
+    assert "3" not in [
+        o["value"] for o in update_link_choices("3", None, {"event_id": 3})
+    ]
+    assert [o["value"] for o in update_link_choices("zzz", "5", None)] == ["5"]
+
+
+def test_add_layout_has_the_acled_pair_tags_and_add_link(app):
+    page = event_form.add_layout()
+    labels = label_texts(page)
+    assert labels["ACLED type"].htmlFor == ids.FORM_ACLED_TYPE
+    assert labels["ACLED sub-type"].htmlFor == ids.FORM_ACLED_SUB_TYPE
+    assert labels["Tags"].htmlFor == ids.FORM_TAGS
+    buttons = [c.children for c in walk(page) if isinstance(c, html.Button)]
+    assert "Add link" in buttons
+
+
+def test_edit_layout_shows_the_stored_pair_tags_and_links(app):
+    page = event_form.edit_layout(event_id="3")
+    values = {
+        fields.dom_id(c.id): c.value
+        for c in walk(page)
+        if hasattr(c, "value") and getattr(c, "id", None) is not None
+    }
+    assert values[ids.FORM_ACLED_TYPE] == "Strategic developments"
+    assert values[ids.FORM_ACLED_SUB_TYPE] == "Agreement"
+    assert values[ids.FORM_TAGS] == "seed"
+    relation = fields.dom_id({"type": ids.FORM_LINK_RELATION, "index": 0})
+    target = fields.dom_id({"type": ids.FORM_LINK_TARGET, "index": 0})
+    assert (values[relation], values[target]) == ("follows_up", "1")
+
+
+def test_on_save_new_event_with_acled_pair_tags_and_link_then_edit_them(app, engine):
+    result = submit(
+        VALID
+        | {
+            "acled_event_type": EXPLOSIONS,
+            "acled_sub_event_type": SHELLING,
+            "tags": "bridge, Istanbul talks",
+        },
+        links=[{"relation": "follows_up", "id": "3"}],
+    )
+    event_id = int(result["page"].rsplit("/", 1)[1])
+    saved = record(engine, event_id)
+    assert (saved.acled_event_type, saved.acled_sub_event_type) == (
+        EXPLOSIONS,
+        SHELLING,
+    )
+    assert saved.tags == ["Istanbul talks", "bridge"]
+    assert [(x["relation"], x["id"]) for x in saved.links] == [("follows_up", 3)]
+
+    contents, editing = edit_form(engine, event_id)
+    assert contents["values"]["tags"] == "Istanbul talks, bridge"
+    result = submit(
+        contents["values"]
+        | {"acled_event_type": "Battles", "acled_sub_event_type": "Armed clash"}
+        | {"tags": "bridge"},
+        contents["actors"],
+        contents["sources"],
+        editing,
+        [{"relation": "responds_to", "id": "1"}, {"relation": "walks_back", "id": "3"}],
+    )
+    assert result["page"] == f"/events/{event_id}"
+    after = record(engine, event_id)
+    assert (after.acled_event_type, after.version, after.tags) == (
+        "Battles",
+        2,
+        ["bridge"],
+    )
+    assert [(x["relation"], x["id"]) for x in after.links] == [
+        ("responds_to", 1),
+        ("walks_back", 3),
+    ]
+
+
+def test_on_save_shows_every_problem_at_once_and_saves_nothing(app, engine):
+    before = count(engine)
+    result = submit(
+        VALID
+        | {
+            "title": "",
+            "date_start": "2025-06-05",
+            "date_end": "2025-06-01",
+            "latitude": "123",
+            "acled_event_type": "Battles",
+            "acled_sub_event_type": SHELLING,
+            "children_killed": "9",
+        },
+        links=[{"relation": "follows_up", "id": "9999"}, {"relation": "walks_back"}],
+    )
+    assert field_message(result, "title") == "Title: is required"
+    assert "must not be before the start date" in field_message(result, "date_end")
+    assert field_message(result, "latitude") == "Latitude: must be at most 90"
+    assert "unknown ACLED pair 'Battles'" in field_message(
+        result, "acled_sub_event_type"
+    )
+    assert field_message(result, "children_killed") == (
+        "Children killed (9) exceeds the fatalities given (3)"
+    )
+    assert result["links"] == [
+        "Linked event: no event with that id",
+        "Linked event: choose the event it links to",
+    ]
+    assert str(result["summary"][0].children).startswith("7 problems; nothing was")
+    assert count(engine) == before
+
+
+def test_on_save_a_link_to_the_edited_event_itself_is_refused_on_its_row(app, engine):
+    contents, editing = edit_form(engine, 6)
+    result = submit(
+        contents["values"],
+        contents["actors"],
+        contents["sources"],
+        editing,
+        [{"relation": "follows_up", "id": "6"}],
+    )
+    assert result["links"] == ["Linked event: an event cannot link to itself"]
+    assert record(engine, 6).version == 1

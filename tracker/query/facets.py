@@ -1,4 +1,5 @@
-"""Facets: the values a filter can take (actors, countries, places), found in SQL.
+"""Facets: the values a filter or form can take (actors, countries, places, events to
+link to), found in SQL.
 
 Choices are searched in the database rather than shipped whole to the browser, so
 the filter panel stays light with thousands of actors and places."""
@@ -6,12 +7,13 @@ the filter panel stays light with thousands of actors and places."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pycountry
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlmodel import Session
 
-from tracker.models import Actor, ActorAlias, Location
+from tracker.models import Actor, ActorAlias, Event, Location
 
 
 @dataclass(frozen=True)
@@ -129,3 +131,45 @@ def search_places(
     places = names.union(regions).subquery()
     query = select(places.c.place).order_by(places.c.place).limit(limit)
     return [Choice(place, place) for place in session.execute(query).scalars()]
+
+
+# Ids the database hands out fit in a 64-bit integer; a longer run of digits is text.
+EVENT_ID_DIGITS = 18
+
+
+def search_events(
+    session: Session,
+    search: str = "",
+    *,
+    exclude_id: int | None = None,
+    chosen: tuple[int, ...] = (),
+    limit: int = 20,
+) -> list[Choice]:
+    """Events to link to: the one whose id is `search` (a leading "#" allowed), then
+    those whose title contains it, latest first; the `chosen` ones always included.
+
+    Labelled "#12 Title (2025-05-24)", valued by the id as text. `exclude_id` (the
+    event being edited) is never offered: an event cannot link to itself. Latest
+    first along the (date_start, id) index, so a common word stops after `limit`."""
+    text = search.strip().removeprefix("#").strip()
+    rows: list[Any] = []
+    if chosen:
+        rows += session.execute(_event_choice_query().where(Event.id.in_(chosen)))
+    if text.isdigit() and len(text) <= EVENT_ID_DIGITS:
+        rows += session.execute(_event_choice_query().where(Event.id == int(text)))
+    if not _too_long(text):
+        query = _event_choice_query().order_by(Event.date_start.desc(), Event.id.desc())
+        if text:
+            pattern = _pattern(text)
+            query = query.where(func.lower(Event.title).like(pattern, escape="\\"))
+        rows += session.execute(query.limit(limit))
+    choices, seen = [], {exclude_id}
+    for event_id, title, date_start in rows:
+        if event_id not in seen:
+            seen.add(event_id)
+            choices.append(Choice(str(event_id), f"#{event_id} {title} ({date_start})"))
+    return choices
+
+
+def _event_choice_query() -> Select:
+    return select(Event.id, Event.title, Event.date_start)

@@ -131,6 +131,37 @@ def validate_event_records(
     return events
 
 
+def link_problems(
+    session: Session, record: Mapping[str, Any], *, event_id: int | None = None
+) -> list[Problem]:
+    """The links by id of `record` that its write would refuse: a target that is not
+    there, or `event_id` itself (the event being edited).
+
+    Found before writing, so a form hears of them with its other problems in one
+    round rather than after they are all fixed; the write checks again. Ids that are
+    not whole numbers are left to validation, and links by external id to the write."""
+    links = record.get("links")
+    wanted = {
+        index: int(link["id"])
+        for index, link in enumerate(links if isinstance(links, list) else [])
+        if isinstance(link, Mapping) and str(link.get("id", "")).strip().isdigit()
+    }
+    found = set(
+        session.exec(select(Event.id).where(Event.id.in_(set(wanted.values()))))
+        if wanted
+        else ()
+    )
+    problems = []
+    for index, target in wanted.items():
+        if target == event_id:
+            problems.append(Problem(f"links.{index}", "an event cannot link to itself"))
+        elif target not in found:
+            problems.append(
+                Problem(f"links.{index}", "no event with that id", value=target)
+            )
+    return problems
+
+
 # --- Batches of events ----------------------------------------------------------------
 
 

@@ -29,8 +29,8 @@ from tracker.models import (
     utc_now,
 )
 from tracker.query.filters import EventFilter
-from tracker.store.events import UNKNOWN_AUTHOR
-from tracker.store.history import Author, record_change
+from tracker.store.events import UNKNOWN_AUTHOR, note_decision
+from tracker.store.history import Author
 from tracker.store.merging import merge_events
 from tracker.tables import event as event_table
 
@@ -216,13 +216,7 @@ def dismiss_candidate(
     pair = (candidate.event_id, candidate.other_id)
     for event_id, other in (pair, pair[::-1]):
         noted = Author(author.username, via=f"{said}not a duplicate of event {other}")
-        record_change(
-            session,
-            event_id,
-            version=session.get(Event, event_id).version,
-            action=ChangeAction.DISMISS,
-            author=noted,
-        )
+        note_decision(session, event_id, action=ChangeAction.DISMISS, author=noted)
     session.flush()
     return candidate
 

@@ -39,6 +39,7 @@ def pair_card(
             className="pair-head",
         ),
         html.P(f"Why: {row.reasons}.", className="pair-reasons"),
+        retracted_note(row),
         html.Div(sides, className="pair-sides"),
     ]
     if can_decide:
@@ -56,6 +57,21 @@ def pair_card(
         )
     return html.Article(
         children, id=f"duplicates-candidate-{row.id}", className="duplicate-pair"
+    )
+
+
+def retracted_note(row: DuplicateRow) -> html.P | None:
+    """A pair with an event retracted since it was flagged (merged into a third
+    event, say): which one, and that "Not a duplicate" closes the pair."""
+    gone = [e.id for e in (row.event, row.other) if e.status == "retracted"]
+    if not gone:
+        return None
+    named = " and ".join(f"#{i}" for i in gone)
+    verb = "is" if len(gone) == 1 else "are"
+    return html.P(
+        f"{named} {verb} retracted already (merged into another event, or "
+        'withdrawn): "Not a duplicate" closes this pair.',
+        className="note",
     )
 
 
@@ -81,7 +97,8 @@ def side(
         ),
     ]
     body: list[Any] = [facts(event, record)]
-    if can_decide:
+    # A retracted event cannot be kept (merge_candidate refuses it): no button.
+    if can_decide and event.status != "retracted":
         body.append(
             html.Button(
                 f"Keep #{event.id}, merge #{other.id} into it",

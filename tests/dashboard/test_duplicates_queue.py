@@ -178,6 +178,10 @@ def test_on_decide_merges_keeping_the_chosen_event_and_records_history(app, engi
         f"duplicate of #{STRIKE_ID}, which gained 1 source."
     )
     assert cards(queue) == [f"duplicates-candidate-{open_[CAMPAIGN_ID]}"]
+    # The report's other pair stays open, saying the report is gone already.
+    assert f"#{REPORT_ID} is retracted already" in texts(queue)
+    kept = [b.get("keep") for b in buttons(html.Div(queue))]
+    assert kept == [CAMPAIGN_ID, None]  # the report cannot be kept; dismiss
     with session_scope(engine) as session:
         assert get_event_record(session, REPORT_ID).status == "retracted"
         [merged, _] = event_history(session, REPORT_ID)

@@ -11,6 +11,7 @@ from flask import Flask
 from dashboard import ids
 from dashboard.components import filter_panel, shell
 from dashboard.pages import (
+    duplicates,
     event,
     event_form,
     events,
@@ -38,6 +39,12 @@ PAGES = [
     (events.__name__, "/events", "Events", events.layout),
     (summary.__name__, summary.SUMMARY_PATH, "Summary", summary.layout),
     (f"{event_form.__name__}.add", "/events/new", "Add event", event_form.add_layout),
+    (
+        duplicates.__name__,
+        duplicates.DUPLICATES_PATH,
+        "Duplicates",
+        duplicates.layout,
+    ),
     (review.__name__, "/review", "Review", review.layout),
     (import_page.__name__, "/import", "Import", import_page.layout),
     (

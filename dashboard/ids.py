@@ -183,3 +183,10 @@ SUMMARY_TABLE = "summary-table"
 SUMMARY_COUNT = "summary-count"
 SUMMARY_DOWNLOAD = "summary-download"
 SUMMARY_CHOICES = "summary-choices"
+
+# --- duplicates queue (issue 14) ---
+DUPLICATES_COUNT = "duplicates-count"  # "Candidates 1–20 of 345", with page links
+DUPLICATES_QUEUE = "duplicates-queue"  # the page's candidates, drawn again after one
+DUPLICATES_MESSAGE = "duplicates-message"  # what the last decision did, or why not
+DUPLICATES_KEEP = "duplicates-keep"  # pattern id: {"type": ..., "candidate", "keep"}
+DUPLICATES_DISMISS = "duplicates-dismiss"  # pattern id: {"type": ..., "candidate": id}

@@ -835,6 +835,9 @@ class ChangeAction(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     PURGE = "purge"
+    # Judged not a duplicate of another event: a note in the event's history at its
+    # current version, not a new version (the event itself did not change).
+    DISMISS = "dismiss"
 
 
 class EventChange(SQLModel, table=True):

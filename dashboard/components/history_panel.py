@@ -27,7 +27,10 @@ ACTION_WORDS = {
     "accept": "accepted",
     "reject": "rejected",
     "purge": "purged",
+    "dismiss": "marked not a duplicate",
 }
+# Entries that note a decision about the event without making a new version.
+NOTES = frozenset({"dismiss"})
 EMPTY = "(empty)"
 
 
@@ -58,8 +61,9 @@ def describe_entry(entry: HistoryEntry) -> str:
     (dashboard form)"."""
     action = ACTION_WORDS.get(entry.action, entry.action)
     via = f" ({entry.via})" if entry.via else ""
+    version = "At version" if entry.action in NOTES else "Version"
     return (
-        f"Version {entry.version} · {entry.at:%Y-%m-%d %H:%M} UTC · "
+        f"{version} {entry.version} · {entry.at:%Y-%m-%d %H:%M} UTC · "
         f"{action} by {entry.username}{via}"
     )
 
@@ -97,7 +101,11 @@ def history_section(
             children.append(html.Ul(lines, className="history-changes"))
         elif entry.action in ("create", "import"):
             children.append(html.P("The first version.", className="note"))
-        restorable = entry.version < current_version and entry.version not in offered
+        restorable = (
+            entry.version < current_version
+            and entry.version not in offered
+            and entry.action not in NOTES  # the entry that made the version offers it
+        )
         if can_restore and restorable:
             offered.add(entry.version)
             children.append(

@@ -18,6 +18,7 @@ NAV_LINKS: list[tuple[str, str, Action | None]] = [
     ("Map", "/map", None),
     ("Events", "/events", None),
     ("Summary", "/summary", None),
+    ("Duplicates", "/duplicates", Action.MERGE),
     ("Review", "/review", Action.REVIEW),
     ("Import", "/import", Action.IMPORT),
 ]

@@ -27,6 +27,7 @@ from tracker.matching.candidates import (
     ALL_STATUSES,
     DuplicateRow,
     OpenDuplicates,
+    count_duplicate_candidates,
     count_events_with_open_candidates,
     list_duplicate_candidates,
 )
@@ -295,6 +296,47 @@ def possible_duplicates(event_id: int) -> list[DuplicateRow]:
         return list_duplicate_candidates(
             session, status=ALL_STATUSES, event_id=event_id, limit=DUPLICATE_LIMIT
         )
+
+
+# --- duplicates queue -------------------------------------------------------------
+
+QUEUE_PAGE_SIZE = 20  # candidates on one page of the queue
+
+
+@dataclass(frozen=True)
+class DuplicatesPage:
+    """One page of the open duplicate candidates, with both events' whole records."""
+
+    rows: list[DuplicateRow]
+    records: dict[int, EventRecord]
+    total: int  # open candidates the filter keeps, on every page
+    page: int  # 1-based; the last page when the one asked for is past the end
+    pages: int
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first candidate in the queue, from 1."""
+        return (self.page - 1) * QUEUE_PAGE_SIZE + 1 if self.rows else 0
+
+
+def duplicates_page(event_filter: EventFilter, page: int) -> DuplicatesPage:
+    """Page `page` of the open candidates with an event matching the filter.
+
+    Read with an offset: the queue is sorted by score, and a page past the end
+    (after the last pairs were decided) shows the last one instead."""
+    with session_scope(engine()) as session:
+        total = count_duplicate_candidates(session, event_filter=event_filter)
+        pages = max(1, -(-total // QUEUE_PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        rows = list_duplicate_candidates(
+            session,
+            event_filter=event_filter,
+            limit=QUEUE_PAGE_SIZE,
+            offset=(page - 1) * QUEUE_PAGE_SIZE,
+        )
+        event_ids = sorted({i for row in rows for i in (row.event.id, row.other.id)})
+        records = {r.id: r for r in event_records(session, event_ids)}
+    return DuplicatesPage(rows, records, total, page, pages)
 
 
 # --- CSV export route -------------------------------------------------------------

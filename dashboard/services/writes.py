@@ -17,6 +17,7 @@ from tracker.config import bulk_statement_timeout
 from tracker.db import limit_statements, session_scope
 from tracker.extraction.proposals import Article
 from tracker.matching import likely_duplicates
+from tracker.matching.candidates import Merge, dismiss_candidate, merge_candidate
 from tracker.models import EventCreate, EventRecord
 from tracker.store import events as event_store
 from tracker.store import history
@@ -213,3 +214,29 @@ def revert_event(event_id: int, *, to_version: int, expected_version: int) -> in
             author=author,
         )
         return event.version
+
+
+# --- duplicates queue -------------------------------------------------------------
+
+QUEUE_VIA = "duplicates queue"
+
+
+def merge_duplicate(candidate_id: int, keep: int) -> Merge:
+    """Merge a duplicate candidate into its event `keep` (see `merge_candidate`).
+
+    PermissionDenied when the account may not merge; InvalidInput when the
+    candidate was decided meanwhile or `keep` is not one of its events."""
+    author = allowed(Action.MERGE, QUEUE_VIA)
+    with session_scope(engine()) as session:
+        return merge_candidate(session, candidate_id, keep=keep, author=author)
+
+
+def dismiss_duplicate(candidate_id: int) -> tuple[int, int]:
+    """Mark a duplicate candidate as two distinct events; the pair's event ids.
+
+    PermissionDenied when the account may not merge (deciding a pair is part of
+    merging); InvalidInput when it was decided meanwhile."""
+    author = allowed(Action.MERGE, QUEUE_VIA)
+    with session_scope(engine()) as session:
+        candidate = dismiss_candidate(session, candidate_id, author=author)
+        return candidate.event_id, candidate.other_id

@@ -20,6 +20,7 @@ PAGES = [
     "/events/3/edit",  # with a link row
     "/review",
     "/import",
+    "/duplicates",
 ]
 
 
@@ -72,6 +73,7 @@ def test_a_viewer_is_offered_no_page_for_writing(anonymous_context, server: str)
     expect(nav.get_by_role("link", name="Summary")).to_be_visible()
     expect(nav.get_by_role("link", name="Review")).to_have_count(0)
     expect(nav.get_by_role("link", name="Import")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Duplicates")).to_have_count(0)
     expect(page.get_by_role("link", name="Add event")).to_have_count(0)
     # The links that are there still carry the filter.
     page.get_by_role("option", name="ASSAULT").click()
@@ -85,3 +87,4 @@ def test_an_editor_is_offered_review_and_import(page: Page, server: str):
     nav = page.locator("nav.nav")
     expect(nav.get_by_role("link", name="Review")).to_be_visible()
     expect(nav.get_by_role("link", name="Import")).to_be_visible()
+    expect(nav.get_by_role("link", name="Duplicates")).to_be_visible()

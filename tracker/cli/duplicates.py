@@ -110,9 +110,11 @@ def merge(ctx: click.Context, candidate_id: int, keep: int) -> None:
 def dismiss(ctx: click.Context, candidate_id: int) -> None:
     """Dismiss a candidate: its two events are distinct.
 
-    The pair is never raised again."""
+    The pair is never raised again; both events' history notes the decision."""
     with session_scope(open_engine(ctx)) as session:
-        candidate = dismiss_candidate(session, candidate_id)
+        candidate = dismiss_candidate(
+            session, candidate_id, author=cli_author("tracker duplicates")
+        )
         click.echo(
             f"Dismissed candidate #{candidate_id}: #{candidate.event_id} and "
             f"#{candidate.other_id} stay separate events."

@@ -3,9 +3,11 @@
 `tracker.matching.duplicates` only flags pairs; here an analyst lists them
 (`list_duplicate_candidates`), merges one (`merge_candidate`, through
 `tracker.store.merging.merge_events`, so both events' histories record it) or dismisses
-it (`dismiss_candidate`: both events stay and the pair is never raised again). The
-timeline's banner counts, with `count_events_with_open_candidates`, the events of a
-filter that the scan flagged and nobody has decided yet."""
+it (`dismiss_candidate`: both events stay, both histories note who judged them
+distinct, and the pair is never raised again). The dashboard's duplicates queue pages
+through them (`count_duplicate_candidates`, `offset`), narrowed by the filter panel.
+The timeline's banner counts, with `count_events_with_open_candidates`, the events of
+a filter that the scan flagged and nobody has decided yet."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from sqlmodel import Session
 
 from tracker.errors import InvalidInput, NotFound, Problem
 from tracker.models import (
+    ChangeAction,
     DuplicateCandidate,
     DuplicateStatus,
     Event,
@@ -26,9 +29,10 @@ from tracker.models import (
     utc_now,
 )
 from tracker.query.filters import EventFilter
-from tracker.store.events import UNKNOWN_AUTHOR
+from tracker.store.events import UNKNOWN_AUTHOR, note_decision
 from tracker.store.history import Author
 from tracker.store.merging import merge_events
+from tracker.tables import event as event_table
 
 ALL_STATUSES = "all"
 
@@ -70,11 +74,15 @@ def list_duplicate_candidates(
     *,
     status: str | None = DuplicateStatus.OPEN.value,
     event_id: int | None = None,
+    event_filter: EventFilter | None = None,
     limit: int = 100,
+    offset: int = 0,
 ) -> list[DuplicateRow]:
     """Candidates with `status` ("all" or None: any), likeliest first.
 
-    `event_id` keeps the pairs that event is part of."""
+    `event_id` keeps the pairs that event is part of; `event_filter` the pairs with
+    at least one event it matches (see `_candidate_conditions`). `offset` skips that
+    many, for a page of a long queue."""
     a, b = aliased(Event, name="a"), aliased(Event, name="b")
     la, lb = aliased(Location, name="la"), aliased(Location, name="lb")
     query = (
@@ -87,18 +95,11 @@ def list_duplicate_candidates(
         .join(b, b.id == DuplicateCandidate.other_id)
         .outerjoin(la, la.id == a.location_id)
         .outerjoin(lb, lb.id == b.location_id)
+        .where(*_candidate_conditions(status, event_id, event_filter))
         .order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id)
         .limit(limit)
+        .offset(offset)
     )
-    if status not in (None, ALL_STATUSES):
-        query = query.where(DuplicateCandidate.status == _check_status(status))
-    if event_id is not None:
-        query = query.where(
-            or_(
-                DuplicateCandidate.event_id == event_id,
-                DuplicateCandidate.other_id == event_id,
-            )
-        )
     rows = []
     for candidate, *values in session.execute(query):
         rows.append(
@@ -114,6 +115,50 @@ def list_duplicate_candidates(
             )
         )
     return rows
+
+
+def count_duplicate_candidates(
+    session: Session,
+    *,
+    status: str | None = DuplicateStatus.OPEN.value,
+    event_id: int | None = None,
+    event_filter: EventFilter | None = None,
+) -> int:
+    """How many candidates `list_duplicate_candidates` would list without a limit."""
+    query = select(func.count(DuplicateCandidate.id)).where(
+        *_candidate_conditions(status, event_id, event_filter)
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def _candidate_conditions(
+    status: str | None, event_id: int | None, event_filter: EventFilter | None
+) -> list[ColumnElement[bool]]:
+    """The conditions on DuplicateCandidate that the listing and its count share.
+
+    A pair is kept when either of its events matches the filter: "ACLED only" must
+    still show the ACLED event's GDELT twin, or nothing would ever be merged. An empty
+    filter keeps every pair: the queue is there to be emptied, so without a filter it
+    shows pairs of proposed events too, which the default statuses would hide."""
+    where: list[ColumnElement[bool]] = []
+    if status not in (None, ALL_STATUSES):
+        where.append(DuplicateCandidate.status == _check_status(status))
+    if event_id is not None:
+        where.append(
+            or_(
+                DuplicateCandidate.event_id == event_id,
+                DuplicateCandidate.other_id == event_id,
+            )
+        )
+    if event_filter is not None and not event_filter.is_empty():
+        matching = select(event_table.c.id).where(*event_filter.conditions())
+        where.append(
+            or_(
+                DuplicateCandidate.event_id.in_(matching),
+                DuplicateCandidate.other_id.in_(matching),
+            )
+        )
+    return where
 
 
 def _listed_columns(event, location) -> list[ColumnElement]:
@@ -156,11 +201,22 @@ def _open_candidate(session: Session, candidate_id: int) -> DuplicateCandidate:
     return candidate
 
 
-def dismiss_candidate(session: Session, candidate_id: int) -> DuplicateCandidate:
-    """Mark a candidate as not a duplicate; both events stay, the pair never returns."""
+def dismiss_candidate(
+    session: Session, candidate_id: int, *, author: Author = UNKNOWN_AUTHOR
+) -> DuplicateCandidate:
+    """Mark a candidate as not a duplicate; both events stay, the pair never returns.
+
+    Each event's history notes who judged it distinct from which event. The note
+    stays at the event's current version rather than making a new one: neither
+    event changed, and a new version would refuse an editor's save begun before."""
     candidate = _open_candidate(session, candidate_id)
     candidate.status = DuplicateStatus.DISMISSED.value
     candidate.decided_at = utc_now()
+    said = f"{author.via}: " if author.via else ""
+    pair = (candidate.event_id, candidate.other_id)
+    for event_id, other in (pair, pair[::-1]):
+        noted = Author(author.username, via=f"{said}not a duplicate of event {other}")
+        note_decision(session, event_id, action=ChangeAction.DISMISS, author=noted)
     session.flush()
     return candidate
 

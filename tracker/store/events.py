@@ -4,7 +4,8 @@ version and records its history in this module, which the door test
 (`tests/unit/test_event_write_door.py`) holds to.
 
 Every write to a stored event (create, update, retract, restore, import, accept,
-reject, merge, purge) goes through this module, which records its history itself: a
+reject, merge, purge) goes through this module, and so does a note of a decision
+that changes no field (`note_decision`), which records its history itself: a
 write to one event claims the next version in `recorded_write` and records the
 fields it changed there, so no caller can change an event without its history entry.
 The rows an event is made of are written by `tracker.store.event_rows`, called only
@@ -448,6 +449,22 @@ def retract_event(
     ) as event:
         mark_retracted(event, tag)
     return event
+
+
+def note_decision(
+    session: Session, event_id: int, *, action: ChangeAction, author: Author
+) -> None:
+    """Record in the event's history a decision about it that changes none of its
+    fields (a pair judged not to be duplicates), at its current version.
+
+    No new version: the record is what it was, and claiming one would refuse an
+    editor's save already begun. NotFound if there is no such event."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"there is no event with id {event_id}")
+    record_change(
+        session, event_id, version=event.version, action=action, author=author
+    )
 
 
 def mark_retracted(event: Event, tag: str | None) -> None:

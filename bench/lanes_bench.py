@@ -32,11 +32,16 @@ def swimlanes_body(query: str, lanes: int = 8) -> str:
     return json.dumps(
         {
             "output": "..timeline-swimlanes.figure...timeline-swimlanes-note.children"
-            "...timeline-actors-involved.children..",
+            "...timeline-actors-involved.children..."
+            '{"chart":"swimlanes","type":"timeline-chart-data"}.href..',
             "outputs": [
                 {"id": "timeline-swimlanes", "property": "figure"},
                 {"id": "timeline-swimlanes-note", "property": "children"},
                 {"id": "timeline-actors-involved", "property": "children"},
+                {
+                    "id": {"chart": "swimlanes", "type": "timeline-chart-data"},
+                    "property": "href",
+                },
             ],
             "inputs": [{"id": "timeline-lanes", "property": "value", "value": lanes}],
             "state": [{"id": "timeline-filter", "property": "data", "value": query}],

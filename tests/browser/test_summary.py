@@ -80,17 +80,28 @@ def test_the_question_built_in_the_panel_is_the_same_in_summary_table_and_export
 
     page.goto(server + "/summary?period=month&by=admin1")
     page.wait_for_load_state("networkidle")
-    page.get_by_role("option", name="ASSAULT").click()
-    choose(
-        page,
-        "filter-acled-sub-types",
-        "Shelling",
-        f"{SHELLING} (Explosions/Remote violence)",
-    )
-    choose(page, "filter-admin1", "Donetsk", "Donetsk")
-    choose(page, "filter-datasets", "ACLED", "ACLED")
-    set_date(page, "filter-since", "2023-01-01")
-    set_date(page, "filter-until", "2023-12-31")
+    # Each step waits for the URL to take it: the page redraws after each, and a
+    # control changed meanwhile would be reset by that redraw.
+    steps = [
+        (lambda: page.get_by_role("option", name="ASSAULT").click(), "event_types"),
+        (
+            lambda: choose(
+                page,
+                "filter-acled-sub-types",
+                "Shelling",
+                f"{SHELLING} (Explosions/Remote violence)",
+            ),
+            "acled_sub_event_types",
+        ),
+        (lambda: choose(page, "filter-admin1", "Donetsk", "Donetsk"), "admin1"),
+        (lambda: choose(page, "filter-datasets", "ACLED", "ACLED"), "datasets"),
+        (lambda: set_date(page, "filter-since", "2023-01-01"), "since=2023-01-01"),
+        (lambda: set_date(page, "filter-until", "2023-12-31"), "until=2023-12-31"),
+    ]
+    for step, in_url in steps:
+        step()
+        expect(page).to_have_url(re.compile(re.escape(in_url)))
+        page.wait_for_load_state("networkidle")
     counted = page.locator("#summary-count")
     expect(counted).to_contain_text(f"{total:,} events")
     # The page keeps its own settings while the panel writes the filter.

@@ -102,7 +102,11 @@ def answer(
         if any(f"{i['id']}.{i['property']}" == trigger for i in s["inputs"])
     )
     parts = [p.rpartition(".") for p in spec["output"].strip(".").split("...")]
-    outputs = [{"id": component, "property": prop} for component, _, prop in parts]
+    outputs = [
+        # A pattern id is written as its JSON in the spec.
+        {"id": json.loads(c) if c.startswith("{") else c, "property": prop}
+        for c, _, prop in parts
+    ]
     body = {
         "output": spec["output"],
         "outputs": outputs if len(outputs) > 1 else outputs[0],
@@ -178,13 +182,15 @@ def grid_rows(client: Browser, dependencies: list[dict], query: str) -> list[int
 
 
 def swimlanes(client: Browser, dependencies: list[dict], query: str) -> dict:
-    """The swimlanes figure and the actors-involved count for `query`."""
-    return answer(
+    """The swimlanes figure and the actors-involved count for `query` (without the
+    chart's data link, which repeats the filter as given)."""
+    response = answer(
         client,
         dependencies,
         f"{ids.TIMELINE_LANES}.value",
         {f"{ids.TIMELINE_LANES}.value": 8, f"{ids.TIMELINE_FILTER}.data": query},
     )
+    return {k: v for k, v in response.items() if ids.TIMELINE_CHART_DATA not in k}
 
 
 def map_markers(client: Browser, dependencies: list[dict], query: str) -> list:

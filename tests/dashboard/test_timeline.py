@@ -119,7 +119,7 @@ def test_timeline_headlines_sum_fatalities_children_actors_and_span(app):
     with app.server.test_request_context("/"):
         page = timeline.layout()
         # The actors are counted with the swimlanes, drawn once the page is up.
-        _figure, _note, actors = timeline.update_swimlanes(8, "")
+        _figure, _note, actors, _data = timeline.update_swimlanes(8, "")
     text = all_text(find(page, "timeline-headlines"))
     assert "12 Confirmed and disputed events" in text
     assert "14 Fatalities (best)" in text
@@ -130,8 +130,8 @@ def test_timeline_headlines_sum_fatalities_children_actors_and_span(app):
 
 def test_timeline_swimlanes_draw_busiest_actors_and_reopen_events(app):
     with app.server.test_request_context("/"):
-        lanes, _note, _actors = timeline.update_swimlanes(8, "")
-        figure, _note, _actors = timeline.update_swimlanes(2, "")
+        lanes, _note, _actors, _data = timeline.update_swimlanes(8, "")
+        figure, _note, _actors, _data = timeline.update_swimlanes(2, "")
     # The callback gives the figure as plain data; read it through Plotly's objects.
     lanes, figure = go.Figure(lanes), go.Figure(figure)
     actors = list(lanes.layout.yaxis.ticktext)

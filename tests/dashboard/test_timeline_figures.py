@@ -142,7 +142,7 @@ def test_timeline_page_figures_equal_an_independent_count(app, query, where):
     assert expected["events"] > 0, "each filter selects something to count"
     with request_as(app, "/", "viewer"):
         page = timeline.layout(**query)
-        lanes_figure, _, actors = timeline.update_swimlanes(
+        lanes_figure, _, actors, _ = timeline.update_swimlanes(
             50, find(page, "timeline-filter").data
         )
     shown = _headlines(page)

@@ -25,6 +25,7 @@ from dashboard.server.chart_data_route import register_chart_data_route
 from dashboard.server.export_route import register_export_route
 from dashboard.server.plotly_bundle import register_plotly_routes
 from dashboard.server.summary_route import register_summary_route
+from dashboard.server.views_route import register_views_route
 from dashboard.services import ENGINE_KEY
 from tracker.config import dashboard_statement_timeout
 from tracker.db import make_engine
@@ -91,6 +92,7 @@ def create_app(database_url: str | None = None) -> Dash:
     register_export_route(app.server)
     register_summary_route(app.server)
     register_chart_data_route(app.server)
+    register_views_route(app.server)
     register_plotly_routes(app)
     app.layout = app_layout
     return app

@@ -11,7 +11,8 @@ from tests.conftest import table_counts
 from tracker.db import session_scope
 from tracker.errors import InvalidInput, NotFound, PermissionDenied
 from tracker.models import Role
-from tracker.store import annotations, views
+from tracker.store import annotations as annotation_store
+from tracker.store import views
 from tracker.store.accounts import Principal
 
 OLENA = Principal("olena", Role.EDITOR)
@@ -121,18 +122,18 @@ def test_validated_view_refuses_bad_values(values, field, reason):
 
 
 def pin(engine, principal: Principal, label: str, starts: str, ends: str | None):
-    data = annotations.validated_annotation(
+    data = annotation_store.validated_annotation(
         {"label": label, "starts": starts, "ends": ends}
     )
     with session_scope(engine) as session:
-        return annotations.pin_annotation(session, data, principal=principal)
+        return annotation_store.pin_annotation(session, data, principal=principal)
 
 
 def test_pin_annotation_by_an_editor_is_listed_for_everyone_by_date(engine):
     pin(engine, OLENA, "June round", "2025-06-02", None)
     talks = pin(engine, OLENA, "Istanbul talks", "2025-05-16", "2025-05-16")
     with session_scope(engine) as session:
-        pins = annotations.list_annotations(session)
+        pins = annotation_store.list_annotations(session)
     assert [(p.label, p.starts, p.ends, p.created_by) for p in pins] == [
         ("Istanbul talks", dt.date(2025, 5, 16), None, "olena"),
         ("June round", dt.date(2025, 6, 2), None, "olena"),
@@ -145,7 +146,7 @@ def test_list_annotations_keeps_those_touching_the_window(engine):
     pin(engine, OLENA, "Istanbul talks", "2025-05-16", None)
     pin(engine, OLENA, "Winter", "2025-01-10", None)
     with session_scope(engine) as session:
-        pins = annotations.list_annotations(
+        pins = annotation_store.list_annotations(
             session, since=dt.date(2025, 5, 1), until=dt.date(2025, 5, 31)
         )
     assert [p.label for p in pins] == ["Spring offensive", "Istanbul talks"]
@@ -153,16 +154,18 @@ def test_list_annotations_keeps_those_touching_the_window(engine):
 
 def test_pin_annotation_by_a_viewer_is_refused_and_writes_nothing(engine):
     before = table_counts(engine)
-    data = annotations.validated_annotation({"label": "Mine", "starts": "2025-05-16"})
+    data = annotation_store.validated_annotation(
+        {"label": "Mine", "starts": "2025-05-16"}
+    )
     with session_scope(engine) as session:
         with pytest.raises(PermissionDenied, match="viewer and may not pin"):
-            annotations.pin_annotation(session, data, principal=TARAS)
+            annotation_store.pin_annotation(session, data, principal=TARAS)
     assert table_counts(engine) == before
 
 
 def test_validated_annotation_names_every_problem():
     with pytest.raises(InvalidInput) as error:
-        annotations.validated_annotation(
+        annotation_store.validated_annotation(
             {"label": " ", "starts": "2025-05-16", "ends": "2025-05-01", "event_id": 0}
         )
     assert [p.field for p in error.value.problems] == ["label", "ends", "event_id"]
@@ -172,7 +175,7 @@ def test_delete_annotation_by_an_editor(engine):
     talks = pin(engine, OLENA, "Istanbul talks", "2025-05-16", None)
     with session_scope(engine) as session:
         with pytest.raises(PermissionDenied):
-            annotations.delete_annotation(session, talks.id, principal=TARAS)
+            annotation_store.delete_annotation(session, talks.id, principal=TARAS)
     with session_scope(engine) as session:
-        annotations.delete_annotation(session, talks.id, principal=ADMIN)
-        assert annotations.list_annotations(session) == []
+        annotation_store.delete_annotation(session, talks.id, principal=ADMIN)
+        assert annotation_store.list_annotations(session) == []

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from tracker.store.annotations import Pin
+from tracker.query.annotations import Pin
 
 PIN_COLOUR = "#5b4a8b"  # apart from the PLOVER quad colours of the marks
 # Labels of pins close together are drawn at staggered heights, so they do not

@@ -22,9 +22,9 @@ from dashboard.figures.palette import (
     type_colour,
 )
 from dashboard.figures.pins import add_pin_marks
+from tracker.query.annotations import Pin
 from tracker.query.stats import Period, PeriodCount
 from tracker.query.timeline import FatalityPoint, ScorePoint
-from tracker.store.annotations import Pin
 from tracker.vocab import taxonomy
 
 PERIOD_DAYS = {Period.DAY: 1, Period.WEEK: 7, Period.MONTH: 30, Period.YEAR: 365}

@@ -27,6 +27,7 @@ from tracker.matching.candidates import (
 from tracker.matching.similar_events import SimilarEvent
 from tracker.matching.similar_events import similar_events as similar_events_of
 from tracker.models import EventRecord
+from tracker.query.annotations import Pin, list_annotations
 from tracker.query.events import (
     EventRow,
     LinkedEvent,
@@ -72,9 +73,7 @@ from tracker.query.timeline import (
     headline_figures,
     score_by_period,
 )
-from tracker.store import annotations as annotation_store
 from tracker.store import history, views
-from tracker.store.annotations import Pin
 from tracker.store.history import HistoryEntry
 from tracker.vocab import gazetteer
 
@@ -461,4 +460,4 @@ def saved_view_href(view_id: int) -> str:
 def timeline_pins(since: dt.date | None, until: dt.date | None) -> list[Pin]:
     """The annotations touching the timeline's dates, for everyone."""
     with session_scope(engine()) as session:
-        return annotation_store.list_annotations(session, since=since, until=until)
+        return list_annotations(session, since=since, until=until)

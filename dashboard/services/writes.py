@@ -18,11 +18,11 @@ from tracker.db import limit_statements, session_scope
 from tracker.extraction.proposals import Article
 from tracker.matching import likely_duplicates
 from tracker.models import EventCreate, EventRecord
+from tracker.query.annotations import Pin
 from tracker.store import annotations as annotation_store
 from tracker.store import events as event_store
 from tracker.store import history, views
 from tracker.store.accounts import Action
-from tracker.store.annotations import Pin
 from tracker.store.merging import cite_sources
 
 # --- add / edit form --------------------------------------------------------------

@@ -20,12 +20,12 @@ from tests.dashboard.conftest import add_account, client_as, request_as
 from tests.dashboard.test_timeline import find
 from tracker.db import make_engine, session_scope
 from tracker.models import Role
+from tracker.query.annotations import Pin
 from tracker.query.stats import Period, PeriodCount
 from tracker.seed import seed_database
 from tracker.store import annotations as annotation_store
 from tracker.store import views
 from tracker.store.accounts import Principal
-from tracker.store.annotations import Pin
 
 QUERY = "event_types=ASSAULT&period=month&by=admin1"
 

@@ -11,6 +11,7 @@ from tests.conftest import table_counts
 from tracker.db import session_scope
 from tracker.errors import InvalidInput, NotFound, PermissionDenied
 from tracker.models import Role
+from tracker.query.annotations import list_annotations
 from tracker.store import annotations as annotation_store
 from tracker.store import views
 from tracker.store.accounts import Principal
@@ -133,7 +134,7 @@ def test_pin_annotation_by_an_editor_is_listed_for_everyone_by_date(engine):
     pin(engine, OLENA, "June round", "2025-06-02", None)
     talks = pin(engine, OLENA, "Istanbul talks", "2025-05-16", "2025-05-16")
     with session_scope(engine) as session:
-        pins = annotation_store.list_annotations(session)
+        pins = list_annotations(session)
     assert [(p.label, p.starts, p.ends, p.created_by) for p in pins] == [
         ("Istanbul talks", dt.date(2025, 5, 16), None, "olena"),
         ("June round", dt.date(2025, 6, 2), None, "olena"),
@@ -146,7 +147,7 @@ def test_list_annotations_keeps_those_touching_the_window(engine):
     pin(engine, OLENA, "Istanbul talks", "2025-05-16", None)
     pin(engine, OLENA, "Winter", "2025-01-10", None)
     with session_scope(engine) as session:
-        pins = annotation_store.list_annotations(
+        pins = list_annotations(
             session, since=dt.date(2025, 5, 1), until=dt.date(2025, 5, 31)
         )
     assert [p.label for p in pins] == ["Spring offensive", "Istanbul talks"]
@@ -178,4 +179,4 @@ def test_delete_annotation_by_an_editor(engine):
             annotation_store.delete_annotation(session, talks.id, principal=TARAS)
     with session_scope(engine) as session:
         annotation_store.delete_annotation(session, talks.id, principal=ADMIN)
-        assert annotation_store.list_annotations(session) == []
+        assert list_annotations(session) == []

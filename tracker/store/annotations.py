@@ -2,32 +2,18 @@
 as "Istanbul talks", drawn on its charts as labelled markers.
 
 Editors pin and remove them (`Action.ANNOTATE`, checked here as well as by the
-caller); everyone reads them. Flushes, never commits."""
+caller); everyone reads them (`tracker.query.annotations`). Flushes, never
+commits."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from pydantic import ValidationError
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from tracker.errors import InvalidInput, NotFound, problems_from_validation_error
 from tracker.models import Annotation, AnnotationCreate
+from tracker.query.annotations import Pin, pin_of
 from tracker.store.accounts import Action, Principal, authorize
-
-
-@dataclass(frozen=True)
-class Pin:
-    """One annotation as the charts and lists take it: plain values."""
-
-    id: int
-    label: str
-    starts: dt.date
-    ends: dt.date | None
-    event_id: int | None
-    created_by: str
 
 
 def validated_annotation(values: dict) -> AnnotationCreate:
@@ -48,24 +34,7 @@ def pin_annotation(
     )
     session.add(row)
     session.flush()
-    return _pin(row)
-
-
-def list_annotations(
-    session: Session,
-    *,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> list[Pin]:
-    """Every annotation touching the dates from `since` to `until` (either open),
-    by date."""
-    query = select(Annotation)
-    if until is not None:
-        query = query.where(Annotation.starts <= until)
-    if since is not None:
-        query = query.where(func.coalesce(Annotation.ends, Annotation.starts) >= since)
-    query = query.order_by(Annotation.starts, Annotation.id)
-    return [_pin(row) for row in session.exec(query)]
+    return pin_of(row)
 
 
 def delete_annotation(session: Session, annotation_id: int, *, principal: Principal):
@@ -76,14 +45,3 @@ def delete_annotation(session: Session, annotation_id: int, *, principal: Princi
         raise NotFound(f"there is no annotation {annotation_id}")
     session.delete(row)
     session.flush()
-
-
-def _pin(row: Annotation) -> Pin:
-    return Pin(
-        id=row.id,
-        label=row.label,
-        starts=row.starts,
-        ends=row.ends,
-        event_id=row.event_id,
-        created_by=row.created_by,
-    )

@@ -16,22 +16,26 @@ def pin_form() -> html.Details | None:
     if not access.may(Action.ANNOTATE):
         return None
     return html.Details(
-        [
-            html.Summary("Pin an annotation"),
-            html.Div(
-                [
-                    _field("Label", ids.TIMELINE_PIN_LABEL, "text"),
-                    _field("Date", ids.TIMELINE_PIN_STARTS, "date"),
-                    _field("Until (optional)", ids.TIMELINE_PIN_ENDS, "date"),
-                    _field("Event id (optional)", ids.TIMELINE_PIN_EVENT, "number"),
-                    html.Button("Pin", id=ids.TIMELINE_PIN_SAVE, className="button"),
-                ],
-                className="pin-fields",
-            ),
-            html.P(id=ids.TIMELINE_PIN_MESSAGE, className="note", role="status"),
-        ],
-        className="pin-form",
+        [html.Summary("Pin an annotation"), *pin_fields()], className="pin-form"
     )
+
+
+def pin_fields() -> list:
+    """The form's fields, button and message, whoever asks (Dash's check of the
+    callbacks' ids is built from these too: see `dashboard.app`)."""
+    return [
+        html.Div(
+            [
+                _field("Label", ids.TIMELINE_PIN_LABEL, "text"),
+                _field("Date", ids.TIMELINE_PIN_STARTS, "date"),
+                _field("Until (optional)", ids.TIMELINE_PIN_ENDS, "date"),
+                _field("Event id (optional)", ids.TIMELINE_PIN_EVENT, "number"),
+                html.Button("Pin", id=ids.TIMELINE_PIN_SAVE, className="button"),
+            ],
+            className="pin-fields",
+        ),
+        html.P(id=ids.TIMELINE_PIN_MESSAGE, className="note", role="status"),
+    ]
 
 
 def _field(label: str, component_id: str, kind: str) -> html.Div:

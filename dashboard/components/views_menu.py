@@ -22,16 +22,16 @@ def views_menu() -> html.Details:
     return html.Details(
         [
             html.Summary("Views", className="button link-light"),
-            html.Div(
-                [
-                    html.Ul(view_items(reads.saved_views()), id=ids.ACCOUNT_VIEWS),
-                    save_form(),
-                ],
-                className="views-panel",
-            ),
+            html.Div(views_parts(reads.saved_views()), className="views-panel"),
         ],
         className="views-menu",
     )
+
+
+def views_parts(views: list[ViewLink]) -> list:
+    """The list of views and the save form (Dash's check of the callbacks' ids is
+    built from these too: see `dashboard.app`)."""
+    return [html.Ul(view_items(views), id=ids.ACCOUNT_VIEWS), save_form()]
 
 
 def view_items(views: list[ViewLink]) -> list[html.Li]:

@@ -94,7 +94,14 @@ def save_form() -> html.Div:
     State(ids.URL, "search"),
     prevent_initial_call=True,
 )
-def on_save_view(clicks, name, note, shared, pathname, search):
+def on_save_view(
+    clicks: int | None,
+    name: str | None,
+    note: str | None,
+    shared: list[str] | None,
+    pathname: str | None,
+    search: str | None,
+):
     """Save the page as it is now, then list the views again (the form emptied
     once saved)."""
     if not clicks:

@@ -306,7 +306,14 @@ def on_swimlane_click(click: dict | None):
     State(ids.TIMELINE_FILTER, "data"),
     prevent_initial_call=True,
 )
-def on_pin_annotation(clicks, label, starts, ends, event_id, query: str | None):
+def on_pin_annotation(
+    clicks: int | None,
+    label: str | None,
+    starts: str | None,
+    ends: str | None,
+    event_id: int | float | None,
+    query: str | None,
+):
     """Pin the annotation (refused on the server for a viewer), then redraw the
     two date charts with it."""
     if not clicks:

@@ -9,7 +9,7 @@ from dash import Dash, dcc, html
 from flask import Flask
 
 from dashboard import ids
-from dashboard.components import filter_panel, shell
+from dashboard.components import filter_panel, pin_form, shell, views_menu
 from dashboard.pages import (
     duplicates,
     event,
@@ -26,6 +26,7 @@ from dashboard.server.chart_data_route import register_chart_data_route
 from dashboard.server.export_route import register_export_route
 from dashboard.server.plotly_bundle import register_plotly_routes
 from dashboard.server.summary_route import register_summary_route
+from dashboard.server.views_route import register_views_route
 from dashboard.services import ENGINE_KEY
 from tracker.config import dashboard_statement_timeout
 from tracker.db import make_engine
@@ -98,9 +99,48 @@ def create_app(database_url: str | None = None) -> Dash:
     register_export_route(app.server)
     register_summary_route(app.server)
     register_chart_data_route(app.server)
+    register_views_route(app.server)
     register_plotly_routes(app)
     app.layout = app_layout
+    check_callbacks_of_every_role(app)
     return app
+
+
+def check_callbacks_of_every_role(app: Dash) -> None:
+    """Let Dash check the callbacks of forms some accounts are not shown.
+
+    Dash builds the layout it checks callback ids against once, from the first
+    request, whoever makes it (often nobody: a health check). The account menu's
+    "Save view" form and the timeline's "Pin" form are then missing from it, and
+    their callbacks would be reported as wired to nothing in every browser. So,
+    after Dash has built it, their components are added, once."""
+
+    checked: list[bool] = []  # [True] once done: Dash builds its layout once
+
+    def add_forms_of_every_role() -> None:
+        layout = app.validation_layout
+        if checked or layout is None:
+            return
+        missing = [
+            part
+            for part in [*views_menu.views_parts([]), *pin_form.pin_fields()]
+            if not any(i in layout for i in component_ids(part))
+        ]
+        if missing:
+            layout.children.append(html.Div(missing))
+        checked.append(True)
+
+    app.server.before_request(add_forms_of_every_role)
+
+
+def component_ids(component) -> list[str]:
+    """Every id in a component tree."""
+    found = [component.id] if getattr(component, "id", None) else []
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            found.extend(component_ids(child))
+    return found
 
 
 def app_layout() -> html.Div:

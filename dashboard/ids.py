@@ -10,6 +10,13 @@ NAV = "app-nav"
 NAV_EVENT_COUNT = "app-nav-event-count"
 ACCOUNT_MENU = "app-account-menu"  # the logged-in account and Log out
 ACCOUNT_NAME = "app-account-name"
+# Saved views in the account menu: the list, and the "Save view" form (issue 14).
+ACCOUNT_VIEWS = "app-account-views"
+ACCOUNT_VIEW_NAME = "app-account-view-name"
+ACCOUNT_VIEW_NOTE = "app-account-view-note"
+ACCOUNT_VIEW_SHARED = "app-account-view-shared"
+ACCOUNT_VIEW_SAVE = "app-account-view-save"
+ACCOUNT_VIEW_MESSAGE = "app-account-view-message"
 
 # --- filter panel (shared by every list and chart page) ---
 FILTER_PANEL = "filter-panel"
@@ -58,6 +65,13 @@ TIMELINE_NAVIGATE = "timeline-navigate"
 TIMELINE_SWIMLANES_NOTE = "timeline-swimlanes-note"
 TIMELINE_WINDOW_NOTE = "timeline-window-note"
 TIMELINE_ACTORS_INVOLVED = "timeline-actors-involved"
+# The "Pin an annotation" form of editors (issue 14).
+TIMELINE_PIN_LABEL = "timeline-pin-label"
+TIMELINE_PIN_STARTS = "timeline-pin-starts"
+TIMELINE_PIN_ENDS = "timeline-pin-ends"
+TIMELINE_PIN_EVENT = "timeline-pin-event"
+TIMELINE_PIN_SAVE = "timeline-pin-save"
+TIMELINE_PIN_MESSAGE = "timeline-pin-message"
 TIMELINE_DUPLICATES = "timeline-duplicates"  # banner: events maybe counted twice
 
 # --- map page ---

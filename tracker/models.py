@@ -861,6 +861,138 @@ class EventChange(SQLModel, table=True):
     changes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONList))
 
 
+# --- Saved views and annotations (issue 14) -----------------------------------------
+
+VIEW_NAME_LENGTH = 120
+VIEW_QUERY_LENGTH = 4000
+ANNOTATION_LABEL_LENGTH = 120
+
+
+class SavedView(SQLModel, table=True):
+    """Table: a page with its query string (filter and page settings), named and
+    kept by its owner, for themself or shared with the team."""
+
+    __tablename__ = "saved_view"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(VIEW_NAME_LENGTH))
+    page: str = Field(sa_type=String(200))  # a path of the dashboard: "/summary"
+    query: str = Field(default="", sa_type=Text)  # without its "?"
+    note: str | None = Field(default=None, sa_type=Text)
+    # A username, not a foreign key: as in history, who made it outlives the account.
+    owner: str = Field(sa_type=String(64), index=True)
+    shared: bool = False
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class SavedViewCreate(InputModel):
+    """Input: a view to save, as the dashboard's "Save view" form sends it."""
+
+    name: str
+    page: str
+    query: str = ""
+    note: str | None = None
+    shared: bool = False
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> Any:
+        value = clean_text(value)
+        if value is None:
+            raise ValueError("give the view a name")
+        if isinstance(value, str) and len(value) > VIEW_NAME_LENGTH:
+            raise ValueError(f"at most {VIEW_NAME_LENGTH} characters")
+        return value
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: Any) -> Any:
+        return clean_text(value)
+
+    @field_validator("page")
+    @classmethod
+    def _page(cls, value: str) -> str:
+        # The permalink redirects here: only a path of this site, never another host.
+        parts = urlsplit(value)
+        local = (
+            value.startswith("/")
+            and not value.startswith("//")
+            and "\\" not in value
+            and not parts.scheme
+            and not parts.netloc
+            and not parts.query
+            and len(value) <= 200
+        )
+        if not local:
+            raise ValueError("must be a page of the dashboard, such as /summary")
+        return value
+
+    @field_validator("query", mode="before")
+    @classmethod
+    def _query(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().removeprefix("?")
+            if len(value) > VIEW_QUERY_LENGTH:
+                raise ValueError(f"at most {VIEW_QUERY_LENGTH} characters")
+        return value
+
+
+class Annotation(SQLModel, table=True):
+    """Table: a key date (or span) pinned on the timeline for everyone, such as
+    "Istanbul talks", optionally naming the event it stands for."""
+
+    __tablename__ = "annotation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(sa_type=String(ANNOTATION_LABEL_LENGTH))
+    starts: dt.date = Field(index=True)
+    ends: dt.date | None = None  # None: a single day
+    # Not a foreign key: a pin stays on the timeline when its event is purged.
+    event_id: int | None = None
+    created_by: str = Field(sa_type=String(64))
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class AnnotationCreate(InputModel):
+    """Input: a date or span to pin, with its label."""
+
+    label: str
+    starts: dt.date
+    ends: dt.date | None = None
+    event_id: int | None = None
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _label(cls, value: Any) -> Any:
+        value = clean_text(value)
+        if value is None:
+            raise ValueError("give the annotation a label")
+        if isinstance(value, str) and len(value) > ANNOTATION_LABEL_LENGTH:
+            raise ValueError(f"at most {ANNOTATION_LABEL_LENGTH} characters")
+        return value
+
+    @field_validator("ends", "event_id", mode="before")
+    @classmethod
+    def _optional(cls, value: Any) -> Any:
+        return clean_text(value)
+
+    @field_validator("event_id")
+    @classmethod
+    def _event_id(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError("must be the number of an event")
+        return value
+
+    @field_validator("ends")
+    @classmethod
+    def _span(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        starts = info.data.get("starts")
+        if value is not None and starts is not None and value < starts:
+            raise ValueError("must be on or after the start date")
+        return None if value == starts else value
+
+
 # --- Validated events as plain rows, for bulk imports (issue 19) --------------------
 
 # The event table's columns a `NewEvent` gives, in its `values` order; the writer adds

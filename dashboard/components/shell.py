@@ -1,11 +1,12 @@
 """The top bar: product name, pages, the count of matching events, Add event and the
-account menu (who is logged in, with which role, and Log out)."""
+account menu (who is logged in, with which role, their saved views, and Log out)."""
 
 from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html
 
 from dashboard import ids
+from dashboard.components.views_menu import views_menu
 from dashboard.server import auth
 from dashboard.server.request_guard import BadCallbackInput
 from dashboard.services import access, reads
@@ -58,7 +59,8 @@ def top_bar() -> html.Header:
 
 
 def account_menu() -> html.Div:
-    """The logged-in account and a Log out button; Log in for an anonymous reader."""
+    """The logged-in account, its saved views and a Log out button; Log in for an
+    anonymous reader."""
     principal = access.current_principal()
     if principal is None:
         return html.Div(
@@ -75,6 +77,7 @@ def account_menu() -> html.Div:
                 ],
                 className="account-who",
             ),
+            views_menu(),
             # A plain form POST: logging out is a full page load to the login page.
             html.Form(
                 html.Button("Log out", type="submit", className="button link-light"),

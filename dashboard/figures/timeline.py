@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -20,6 +21,8 @@ from dashboard.figures.palette import (
     empty_figure,
     type_colour,
 )
+from dashboard.figures.pins import add_pin_marks
+from tracker.query.annotations import Pin
 from tracker.query.stats import Period, PeriodCount
 from tracker.query.timeline import FatalityPoint, ScorePoint
 from tracker.vocab import taxonomy
@@ -47,6 +50,7 @@ def events_over_time_figure(
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    pins: Sequence[Pin] = (),
 ) -> go.Figure:
     """Stacked bars of events per period, one trace per PLOVER type, by quad class.
 
@@ -87,7 +91,7 @@ def events_over_time_figure(
         showlegend=True,
         legend={"groupclick": "toggleitem"},
     )
-    return figure
+    return add_pin_marks(figure, pins, span)
 
 
 def score_figure(
@@ -96,6 +100,7 @@ def score_figure(
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    pins: Sequence[Pin] = (),
 ) -> go.Figure:
     """The mean conflict-cooperation score per period above, and below it the
     number of violent events (bars) and of cooperation events (talks, agreements,
@@ -104,7 +109,8 @@ def score_figure(
     Two panels, not two y axes over one another: the score is centred on zero and
     the counts start from zero, and one plot for both made the bars seem to start
     at the score's -10. A period without events has no score: the line breaks
-    there (a gap), it is not drawn across; counts tick on whole numbers from zero."""
+    there (a gap), it is not drawn across; counts tick on whole numbers from zero.
+    `pins` (annotations) are drawn across both panels."""
     if not points or period is None:
         return empty_figure("No events match these filters.")
     by_start = {p.period_start: p for p in points}
@@ -166,7 +172,7 @@ def score_figure(
         yaxis2=count_axis(largest, "Events (count)"),
         legend={"orientation": "h", "y": -0.3},
     )
-    return figure
+    return add_pin_marks(figure, pins, span)
 
 
 def fatalities_figure(

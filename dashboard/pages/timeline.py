@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components.duplicate_banner import duplicate_banner
 from dashboard.components.export_link import export_link
 from dashboard.components.filter_panel import ignored_notice
+from dashboard.components.pin_form import pin_form
 from dashboard.figures.swimlanes import swimlane_figure
 from dashboard.figures.timeline import (
     events_over_time_figure,
@@ -20,7 +22,8 @@ from dashboard.figures.timeline import (
     score_figure,
 )
 from dashboard.server.chart_data_route import chart_csv_href
-from dashboard.services import reads
+from dashboard.services import reads, writes
+from tracker.errors import InvalidInput, PermissionDenied
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.query.stats import Period
 from tracker.query.timeline import Headlines, Swimlanes
@@ -38,6 +41,7 @@ def layout(**query: Any) -> html.Div:
     # The charts cover the dates asked for, not the whole span of events that
     # overlap them.
     window = date_window(event_filter)
+    pins = reads.timeline_pins(event_filter.since, event_filter.until)
     return html.Div(
         [
             dcc.Store(id=ids.TIMELINE_FILTER, data=event_filter.to_query_string()),
@@ -62,9 +66,12 @@ def layout(**query: Any) -> html.Div:
                 described,
                 dcc.Graph(
                     id=ids.TIMELINE_EVENTS_OVER_TIME,
-                    figure=events_over_time_figure(data.counts, data.period, **window),
+                    figure=events_over_time_figure(
+                        data.counts, data.period, pins=pins, **window
+                    ),
                     config=GRAPH_CONFIG,
                 ),
+                pin_form(),
                 precision_note(data.by_precision, data.period),
                 html.P(
                     window_note(data.started_before_window, event_filter),
@@ -106,7 +113,7 @@ def layout(**query: Any) -> html.Div:
                 "count talks, agreements and releases; bars, strikes and assaults.",
                 dcc.Graph(
                     id=ids.TIMELINE_SCORE,
-                    figure=score_figure(data.scores, data.period, **window),
+                    figure=score_figure(data.scores, data.period, pins=pins, **window),
                     config=GRAPH_CONFIG,
                 ),
                 data_link=data_link(event_filter, "score"),
@@ -285,3 +292,49 @@ def on_swimlane_click(click: dict | None):
     if not click or not click.get("points"):
         return no_update
     return f"/events/{click['points'][0]['customdata'][0]}"
+
+
+@callback(
+    Output(ids.TIMELINE_PIN_MESSAGE, "children"),
+    Output(ids.TIMELINE_EVENTS_OVER_TIME, "figure"),
+    Output(ids.TIMELINE_SCORE, "figure"),
+    Input(ids.TIMELINE_PIN_SAVE, "n_clicks"),
+    State(ids.TIMELINE_PIN_LABEL, "value"),
+    State(ids.TIMELINE_PIN_STARTS, "value"),
+    State(ids.TIMELINE_PIN_ENDS, "value"),
+    State(ids.TIMELINE_PIN_EVENT, "value"),
+    State(ids.TIMELINE_FILTER, "data"),
+    prevent_initial_call=True,
+)
+def on_pin_annotation(
+    clicks: int | None,
+    label: str | None,
+    starts: str | None,
+    ends: str | None,
+    event_id: int | float | None,
+    query: str | None,
+):
+    """Pin the annotation (refused on the server for a viewer), then redraw the
+    two date charts with it."""
+    if not clicks:
+        raise PreventUpdate
+    values = {"label": label, "starts": starts, "ends": ends, "event_id": event_id}
+    try:
+        pinned = writes.pin_annotation(values)
+    except PermissionDenied as error:
+        return str(error), no_update, no_update
+    except InvalidInput as error:
+        return (
+            "Not pinned: " + "; ".join(map(str, error.problems)),
+            no_update,
+            no_update,
+        )
+    event_filter = EventFilter.from_query_string(query or "")
+    data = reads.timeline_data(event_filter)
+    window = date_window(event_filter)
+    pins = reads.timeline_pins(event_filter.since, event_filter.until)
+    return (
+        f"Pinned “{pinned.label}” for everyone.",
+        events_over_time_figure(data.counts, data.period, pins=pins, **window),
+        score_figure(data.scores, data.period, pins=pins, **window),
+    )

@@ -1,16 +1,18 @@
 """What the pages show: each function reads in one unit of work and returns plain
 results (dataclasses of tracker's queries, or the small ones below).
 
-Nothing here writes, so nothing here asks for a permission."""
+Nothing here writes, so nothing here asks for a permission; a saved view is read
+only by whom its owner let (`tracker.store.views.fetch_view`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from dashboard.services import engine
+from dashboard.services import access, engine
 from tracker import review
 from tracker.config import bulk_statement_timeout
 from tracker.db import limit_statements, session_scope
@@ -34,6 +36,7 @@ from tracker.matching.candidates import (
 from tracker.matching.similar_events import SimilarEvent
 from tracker.matching.similar_events import similar_events as similar_events_of
 from tracker.models import EventRecord
+from tracker.query.annotations import Pin, list_annotations
 from tracker.query.events import (
     EventRow,
     LinkedEvent,
@@ -80,7 +83,7 @@ from tracker.query.timeline import (
     headline_figures,
     score_by_period,
 )
-from tracker.store import history
+from tracker.store import history, views
 from tracker.store.history import HistoryEntry
 from tracker.vocab import gazetteer
 
@@ -492,3 +495,43 @@ def summary_table(
     """The summary (pivot) table of the filter."""
     with session_scope(engine()) as session:
         return summarise(session, event_filter, period, group_by)
+
+
+# --- saved views and annotations ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewLink:
+    """A saved view as the account menu lists it."""
+
+    id: int
+    name: str
+    owner: str
+    shared: bool
+    note: str | None
+
+
+def saved_views() -> list[ViewLink]:
+    """The logged-in account's views and the team's shared ones (none for nobody)."""
+    principal = access.current_principal()
+    if principal is None:
+        return []
+    with session_scope(engine()) as session:
+        return [
+            ViewLink(v.id, v.name, v.owner, v.shared, v.note)
+            for v in views.list_views(session, principal)
+        ]
+
+
+def saved_view_href(view_id: int) -> str:
+    """Where saved view `view_id` opens, if the logged-in account may open it:
+    NotFound or PermissionDenied otherwise."""
+    with session_scope(engine()) as session:
+        view = views.fetch_view(session, view_id, principal=access.current_principal())
+        return views.view_href(view)
+
+
+def timeline_pins(since: dt.date | None, until: dt.date | None) -> list[Pin]:
+    """The annotations touching the timeline's dates, for everyone."""
+    with session_scope(engine()) as session:
+        return list_annotations(session, since=since, until=until)

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from dashboard.server import uploads
 from dashboard.services import engine
-from dashboard.services.access import allowed, form_action
+from dashboard.services.access import allowed, current_principal, form_action
 from dashboard.services.reads import event_record
 from tracker import errors, importing, review
 from tracker.config import bulk_statement_timeout
@@ -19,8 +19,10 @@ from tracker.extraction.proposals import Article
 from tracker.matching import likely_duplicates
 from tracker.matching.candidates import Merge, dismiss_candidate, merge_candidate
 from tracker.models import EventCreate, EventRecord
+from tracker.query.annotations import Pin
+from tracker.store import annotations as annotation_store
 from tracker.store import events as event_store
-from tracker.store import history
+from tracker.store import history, views
 from tracker.store.accounts import Action
 from tracker.store.merging import cite_sources
 
@@ -240,3 +242,26 @@ def dismiss_duplicate(candidate_id: int) -> tuple[int, int]:
     with session_scope(engine()) as session:
         candidate = dismiss_candidate(session, candidate_id, author=author)
         return candidate.event_id, candidate.other_id
+
+
+# --- saved views and annotations ----------------------------------------------------
+
+
+def save_view(values: dict[str, Any]) -> int:
+    """Save the page and query string in `values` (name, note, shared) as a view of
+    the logged-in account; its id. InvalidInput naming every problem."""
+    allowed(Action.SAVE_VIEWS, "save view form")
+    data = views.validated_view(values)
+    with session_scope(engine()) as session:
+        return views.save_view(session, data, owner=current_principal()).id
+
+
+def pin_annotation(values: dict[str, Any]) -> Pin:
+    """Pin an annotation (label, starts, ends, event_id) for everyone; editors only.
+    PermissionDenied for a viewer, InvalidInput naming every problem."""
+    allowed(Action.ANNOTATE, "timeline")
+    data = annotation_store.validated_annotation(values)
+    with session_scope(engine()) as session:
+        return annotation_store.pin_annotation(
+            session, data, principal=current_principal()
+        )

@@ -101,7 +101,7 @@ def test_a_disabled_account_cannot_log_in(database_url):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        (Role.VIEWER, set()),
+        (Role.VIEWER, {Action.SAVE_VIEWS}),
         (Role.EDITOR, set(Action) - {Action.PURGE, Action.MANAGE_ACCOUNTS}),
         (Role.ADMIN, set(Action)),
     ],

@@ -291,7 +291,11 @@ def test_every_callback_answers_mutated_bodies_below_500_without_a_traceback(
     assert failures == []
     assert sum(answered.values()) > 1200
     assert answered[400] > 500  # most mutations are refused, not just survived
-    assert counts() == before
+    # A saved view needs only a name: the body naming it "x" is a real save by the
+    # editor (issue 14), not a mutation let through. Nothing else may change.
+    after = counts()
+    assert after.pop("saved_view") == before["saved_view"] + 1
+    assert after == {k: v for k, v in before.items() if k != "saved_view"}
     assert client.get("/_dash-layout").status_code == 200
 
 

@@ -1,7 +1,8 @@
 """Accounts, roles and the permission check every write goes through.
 
-Viewers read; editors add, edit, retract, revert, import, review and merge events;
-admins may also manage accounts and purge. `authorize` is called by the service layer
+Viewers read (and keep saved views); editors add, edit, retract, revert, import,
+review and merge events and pin annotations; admins may also manage accounts and
+purge. `authorize` is called by the service layer
 before each write, so a refused request changes nothing whatever the client sent.
 Passwords are stored only as Werkzeug's standard salted scrypt hashes.
 """
@@ -38,10 +39,13 @@ class Action(StrEnum):
     MERGE = "merge events"
     PURGE = "purge events"
     MANAGE_ACCOUNTS = "manage accounts"
+    ANNOTATE = "pin annotations"
+    # A saved view is a bookmark of what one reads: any account may keep one.
+    SAVE_VIEWS = "save views"
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.VIEWER: frozenset(),
+    Role.VIEWER: frozenset({Action.SAVE_VIEWS}),
     Role.EDITOR: frozenset(Action) - {Action.PURGE, Action.MANAGE_ACCOUNTS},
     Role.ADMIN: frozenset(Action),
 }

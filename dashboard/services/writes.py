@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from dashboard.server import uploads
 from dashboard.services import engine
-from dashboard.services.access import allowed, form_action
+from dashboard.services.access import allowed, current_principal, form_action
 from dashboard.services.reads import event_record
 from tracker import errors, importing, review
 from tracker.config import bulk_statement_timeout
@@ -21,6 +21,7 @@ from tracker.models import EventCreate, EventRecord
 from tracker.store import events as event_store
 from tracker.store import history
 from tracker.store.accounts import Action
+from tracker.store.bulk_edit import BulkEdit, edit_events
 from tracker.store.merging import cite_sources
 
 # --- add / edit form --------------------------------------------------------------
@@ -184,6 +185,22 @@ def merge_proposal(event_id: int, into: int) -> review.ProposalMerge:
     author = allowed(Action.MERGE, "review queue")
     with session_scope(engine()) as session:
         return review.merge_proposal(session, event_id, into=into, author=author)
+
+
+# --- events table ---------------------------------------------------------------
+
+
+def bulk_edit_events(versions: dict[int, int], edit: BulkEdit) -> list[int]:
+    """Apply one change to the ticked events (id -> the version the table showed),
+    all or nothing; the ids written.
+
+    PermissionDenied (worded for the reader) when the account may not; otherwise
+    what `tracker.store.bulk_edit.edit_events` raises."""
+    allowed(edit.action(), "events table")
+    with session_scope(engine()) as session:
+        return edit_events(
+            session, versions, edit, principal=current_principal(), via="events table"
+        )
 
 
 # --- edit history -----------------------------------------------------------------

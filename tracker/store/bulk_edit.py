@@ -16,13 +16,13 @@ from sqlmodel import Session, select
 
 from tracker.errors import EditConflict, InvalidInput, NotFound, Problem
 from tracker.models import ChangeAction, Event, EventStatus
+from tracker.query.filter_values import MAX_TAG_LENGTH
 from tracker.store.accounts import Action, Principal, authorize
 from tracker.store.events import mark_retracted, recorded_write
 from tracker.store.history import Author
 
 # Enough for a screenful of selected rows; a larger change is an import's job.
 MAX_BULK_EVENTS = 500
-MAX_TAG_LENGTH = 100
 # Statuses a bulk action may set; retracting has its own action (and permission).
 SETTABLE_STATUSES = (EventStatus.CONFIRMED.value, EventStatus.DISPUTED.value)
 

@@ -129,9 +129,9 @@ def cursor_token(text: str | None) -> list[Any] | None:
     return [int(v) if _WHOLE.fullmatch(v) else v for v in text.split(",")]
 
 
-def last_page(total: int, size: int = PAGE_SIZE) -> int:
+def last_page(total: int, size: int | None = None) -> int:
     """The number of the last page (1 for an empty table)."""
-    return max(1, -(-total // size))
+    return max(1, -(-total // (size or PAGE_SIZE)))
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,9 @@ class PageSpan:
         return f"rows {self.first:,}–{self.last:,} of {self.total:,}"
 
 
-def page_span(page: int, total: int, size: int = PAGE_SIZE) -> PageSpan:
+def page_span(page: int, total: int, size: int | None = None) -> PageSpan:
     """The rows of `page` (clamped to the pages there are) of a `total`-row table."""
+    size = size or PAGE_SIZE
     page = min(max(page, 1), last_page(total, size))
     first = (page - 1) * size + 1
     return PageSpan(page, min(first, total), min(page * size, total), total)

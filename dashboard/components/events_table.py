@@ -146,7 +146,7 @@ def grid_row(row: EventRow, record: EventRecord | None = None) -> dict[str, Any]
         "flagged": row.figures_flag is not None,
         "figures_flag": row.figures_flag,
         "status": row.status,
-        "version": record.version if record else None,
+        "version": row.version,
         "initiators": _actors(record, ("initiator",)),
         "targets": _actors(record, ("target",)),
         "other_actors": _actors(record, ("participant", "mediator", "host")),

@@ -95,7 +95,7 @@ def layout(**query: Any) -> html.Div:
                 ],
                 className="table-bar",
             ),
-            events_table.bulk_controls() if editor else None,
+            events_table.bulk_controls() if editor and total else None,
             events_table.grid(state, page_rows, selectable=editor),
             html.P(
                 "Open ↗ opens an event in a new tab; a click on a row opens it here.",
@@ -121,6 +121,7 @@ def read_page(
         total=span.total,
         after=cursor_token(state.after),
         before=cursor_token(state.before),
+        with_records=bool(state.columns),
     )
     grid_rows = [events_table.grid_row(r, page.records.get(r.id)) for r in page.rows]
     return grid_rows, page.rows
@@ -210,16 +211,18 @@ class CellClick(TypedDict, total=False):
 
 @callback(
     Output(ids.EVENTS_LOCATION, "pathname"),
+    Output(ids.EVENTS_LOCATION, "search", allow_duplicate=True),
     Input(ids.EVENTS_GRID, "cellClicked"),
+    State(ids.EVENTS_FILTER, "data"),
     prevent_initial_call=True,
 )
-def on_row_click(cell: CellClick | None) -> str:
+def on_row_click(cell: CellClick | None, query: str | None) -> tuple[str, str]:
     """Open the page of the event whose row was clicked (not its link or tick box,
-    which do their own thing)."""
+    which do their own thing), keeping the filter but not the table's settings."""
     row_id = str((cell or {}).get("rowId") or "")
     if not row_id.isdigit() or (cell or {}).get("colId") in events_table.NOT_OPENING:
         raise PreventUpdate
-    return f"/events/{row_id}"
+    return f"/events/{row_id}", f"?{query}" if query else ""
 
 
 class SelectedRow(TypedDict, total=False):

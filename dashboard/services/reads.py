@@ -201,7 +201,7 @@ def map_data(event_filter: EventFilter, *, limit: int = MAP_MARKER_LIMIT) -> Map
 @dataclass(frozen=True)
 class TablePage:
     """One page of the events table: its rows in order, and each row's whole record
-    (for the extra columns and the version a bulk edit checks)."""
+    when the extra columns need it."""
 
     rows: list[EventRow]
     records: dict[int, EventRecord]
@@ -217,6 +217,7 @@ def event_table_page(
     total: int,
     after: list | None = None,
     before: list | None = None,
+    with_records: bool = False,
 ) -> TablePage:
     """The `size` rows from row `start` (0-based) of `total`, in the order asked.
 
@@ -224,7 +225,8 @@ def event_table_page(
     it; with `before` (the cursor of the row after the page), read back from it in
     the reverse order: keyset paging either way. Without a cursor that fits the
     order, the page is read by OFFSET from the nearer end, so "last page" reads the
-    reverse order from its start instead of skipping every row before it."""
+    reverse order from its start instead of skipping every row before it. The
+    whole records (a few queries more) are read only `with_records`."""
     forward = _cursor(sort, after)
     backward = None if forward is not None else _cursor(sort, before)
     count = max(0, min(size, total - start))
@@ -255,7 +257,8 @@ def event_table_page(
                 descending=not descending,
                 **listing,
             )[::-1]
-        records = {r.id: r for r in event_records(session, [row.id for row in rows])}
+        ids = [row.id for row in rows] if with_records else []
+        records = {r.id: r for r in event_records(session, ids)} if ids else {}
     return TablePage(rows, records)
 
 

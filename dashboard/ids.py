@@ -92,8 +92,18 @@ EVENTS_EXPORT = "events-export"
 EVENTS_EXPORT_ACLED = "events-export-acled"
 # pattern id: {"type": EVENTS_EXPORT_OTHER, "format": "jsonl" | "geojson" | "xlsx"}
 EVENTS_EXPORT_OTHER = "events-export-other"
-EVENTS_CURSORS = "events-cursors"  # keyset cursor of each block read
-EVENTS_LOCATION = "events-location"  # a row click navigates through it
+EVENTS_STATE = "events-state"  # the URL query string the page was read for
+EVENTS_COLUMNS = "events-columns"
+EVENTS_ROWS = "events-rows"  # "rows 1–50 of 12,345"
+EVENTS_PAGE_LINKS = {  # the pager's links, by the page they go to
+    name: f"events-{name}" for name in ("first", "previous", "next", "last")
+}
+# Pattern-matched ids (a "type" key, below), since only editors' pages have them:
+EVENTS_SELECTED = "events-selected"  # {"type", "table"}: how many rows are ticked
+EVENTS_BULK_ACTION = "events-bulk-action"  # {"type", "kind"}: a bulk action's button
+EVENTS_BULK_VALUE = "events-bulk-value"  # {"type", "field"}: the tag or the status
+EVENTS_BULK_MESSAGE = "events-bulk-message"  # {"type", "table"}: what it did
+EVENTS_LOCATION = "events-location"  # a row click, a sort, a column choice
 
 # --- event page ---
 EVENT_CARD = "event-card"

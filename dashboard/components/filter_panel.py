@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.components.table_state import PAGE_KEYS
 from dashboard.server.request_guard import BadCallbackInput
 from dashboard.services import reads
 from tracker.errors import Problem
@@ -344,11 +345,16 @@ def ignored_notice(problems: list[Problem]) -> html.Div | None:
 
 def search_with(search: str | None, event_filter: EventFilter) -> str:
     """The URL query string with `event_filter` in place of the filter it held; the
-    page's own settings (the summary's period and rows, say) are kept, after it."""
+    page's own settings (the summary's period and rows, say) are kept, after it,
+    but for the table's page and cursor when the filter changes: a new filter starts
+    at its first page (the same filter, as controls set from the URL send it, keeps
+    the page)."""
+    changed = event_filter != EventFilter.from_query_string(search or "")
+    dropped = set(FILTER_FIELDS) | (set(PAGE_KEYS) if changed else set())
     kept = [
         (key, value)
         for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
-        if key not in FILTER_FIELDS
+        if key not in dropped
     ]
     query = "&".join(q for q in (event_filter.to_query_string(), urlencode(kept)) if q)
     return "?" + query if query else ""

@@ -43,7 +43,6 @@ from tracker.query.events import (
     count_by_status,
     count_events,
     cursor_from_token,
-    cursor_to_token,
     event_records,
     get_event_record,
     list_events,
@@ -224,45 +223,77 @@ def map_data(event_filter: EventFilter, *, limit: int = MAP_MARKER_LIMIT) -> Map
 
 
 @dataclass(frozen=True)
-class EventBlock:
-    """One block of rows of the events table, and the cursor that resumes after it."""
+class TablePage:
+    """One page of the events table: its rows in order, and each row's whole record
+    when the extra columns need it."""
 
     rows: list[EventRow]
-    next_cursor: list | None  # JSON-friendly, see tracker.query.events.cursor_to_token
+    records: dict[int, EventRecord]
 
 
-def event_block(
+def event_table_page(
     event_filter: EventFilter,
     *,
     sort: str,
     descending: bool,
+    start: int,
     size: int,
-    start: int = 0,
-    cursor: list | None = None,
-) -> EventBlock:
-    """The `size` rows after `cursor`, or, without one, from row `start` by OFFSET.
+    total: int,
+    after: list | None = None,
+    before: list | None = None,
+    with_records: bool = False,
+) -> TablePage:
+    """The `size` rows from row `start` (0-based) of `total`, in the order asked.
 
-    Blocks read in order always have the cursor of the block before; OFFSET is only
-    for a jump to a block whose predecessor was never read (or a cursor that no
-    longer fits the order), where it is the only way to know where to start."""
-    after = None
-    if cursor is not None:
-        try:
-            after = cursor_from_token(sort, cursor)
-        except ValueError:
-            after = None
+    With `after` (the cursor of the row before the page) the rows are read on from
+    it; with `before` (the cursor of the row after the page), read back from it in
+    the reverse order: keyset paging either way. Without a cursor that fits the
+    order, the page is read by OFFSET from the nearer end, so "last page" reads the
+    reverse order from its start instead of skipping every row before it. The
+    whole records (a few queries more) are read only `with_records`."""
+    forward = _cursor(sort, after)
+    backward = None if forward is not None else _cursor(sort, before)
+    count = max(0, min(size, total - start))
+    listing = {"sort": sort, "limit": size}
     with session_scope(engine()) as session:
-        rows = list_events(
-            session,
-            event_filter,
-            limit=size,
-            after=after,
-            sort=sort,
-            descending=descending,
-            offset=0 if after is not None else start,
-        )
-    next_cursor = cursor_to_token(rows[-1].cursor(sort)) if rows else None
-    return EventBlock(rows, next_cursor)
+        if forward is not None:
+            rows = list_events(
+                session, event_filter, after=forward, descending=descending, **listing
+            )
+        elif backward is not None:
+            rows = list_events(
+                session,
+                event_filter,
+                after=backward,
+                descending=not descending,
+                **listing,
+            )[::-1]
+        elif start <= total - start - count:
+            rows = list_events(
+                session, event_filter, offset=start, descending=descending, **listing
+            )
+        else:
+            listing["limit"] = count
+            rows = list_events(
+                session,
+                event_filter,
+                offset=total - start - count,
+                descending=not descending,
+                **listing,
+            )[::-1]
+        ids = [row.id for row in rows] if with_records else []
+        records = {r.id: r for r in event_records(session, ids)} if ids else {}
+    return TablePage(rows, records)
+
+
+def _cursor(sort: str, token: list | None) -> tuple | None:
+    """The cursor a token stands for in this order; None for none or a misfit."""
+    if not token:
+        return None
+    try:
+        return cursor_from_token(sort, token)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from tracker.store import annotations as annotation_store
 from tracker.store import events as event_store
 from tracker.store import history, views
 from tracker.store.accounts import Action
+from tracker.store.bulk_edit import BulkEdit, edit_events
 from tracker.store.merging import cite_sources
 
 # --- add / edit form --------------------------------------------------------------
@@ -196,6 +197,22 @@ def merge_proposal(event_id: int, into: int) -> review.ProposalMerge:
     author = allowed(Action.MERGE, "review queue")
     with session_scope(engine()) as session:
         return review.merge_proposal(session, event_id, into=into, author=author)
+
+
+# --- events table ---------------------------------------------------------------
+
+
+def bulk_edit_events(versions: dict[int, int], edit: BulkEdit) -> list[int]:
+    """Apply one change to the ticked events (id -> the version the table showed),
+    all or nothing; the ids written.
+
+    PermissionDenied (worded for the reader) when the account may not; otherwise
+    what `tracker.store.bulk_edit.edit_events` raises."""
+    allowed(edit.action(), "events table")
+    with session_scope(engine()) as session:
+        return edit_events(
+            session, versions, edit, principal=current_principal(), via="events table"
+        )
 
 
 # --- edit history -----------------------------------------------------------------

@@ -13,6 +13,7 @@ PAGES = [
     "/",
     "/map",
     "/events",
+    "/events?cols=initiators%2Cnotes%2Csource&sort=fatalities_best&desc=1",
     "/summary?period=week&by=actor",
     "/events/1",
     "/events/new",

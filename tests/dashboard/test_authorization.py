@@ -371,3 +371,54 @@ def test_public_read_lets_anyone_read_but_not_write(public_server, engine):
     assert status == 200, text
     assert "You are not logged in: log in as an editor to add events" in text
     assert count(engine) == before
+
+
+# --- the events table's bulk actions (issue #14) -------------------------------------
+
+
+def bulk_retract(browser: Browser, event_ids: list[int]) -> tuple[int, str]:
+    """POST a click on Retract with `event_ids` ticked (at version 1), as the
+    renderer would from an editor's page (one message box)."""
+    button = {"kind": "retract", "type": ids.EVENTS_BULK_ACTION}
+    status, text = browser.get("/_dash-dependencies")
+    assert status == 200, text
+    trigger = f"{ids.EVENTS_BULK_ACTION}.n_clicks"
+    spec = next(
+        s for s in json.loads(text) if any(_type_key(i) == trigger for i in s["inputs"])
+    )
+    values = {
+        trigger: [{"id": button, "property": "n_clicks", "value": 1}],
+        f"{ids.EVENTS_GRID}.selectedRows": [{"id": i, "version": 1} for i in event_ids],
+        f"{ids.EVENTS_STATE}.data": "",
+    }
+    body = dash_request(spec, trigger, values)
+    message = {"type": ids.EVENTS_BULK_MESSAGE, "table": "events"}
+    body["outputs"][0] = [{"id": message, "property": "children"}]
+    return browser.post(
+        "/_dash-update-component", json.dumps(body).encode(), "application/json"
+    )
+
+
+def test_a_viewers_forged_bulk_retract_is_refused_and_changes_nothing(server, engine):
+    retracted = Event.status == EventStatus.RETRACTED.value
+    before = (count(engine, retracted), history_rows(engine))
+
+    status, text = bulk_retract(logged_in(server, "viewer"), [9, 10])
+
+    assert status == 200, text
+    assert "viewers cannot retract events. Nothing was changed." in text
+    assert (count(engine, retracted), history_rows(engine)) == before
+
+
+def test_the_same_bulk_retract_by_an_editor_retracts_and_records_both(server, engine):
+    retracted = Event.status == EventStatus.RETRACTED.value
+    before = (count(engine, retracted), history_rows(engine))
+
+    status, text = bulk_retract(logged_in(server, "editor"), [9, 10])
+
+    assert status == 200, text
+    assert "2 events retracted." in text
+    assert (count(engine, retracted), history_rows(engine)) == (
+        before[0] + 2,
+        before[1] + 2,
+    )

@@ -166,19 +166,9 @@ def texts(tree: Any) -> str:
 
 
 def grid_rows(client: Browser, dependencies: list[dict], query: str) -> list[int]:
-    """The ids of the first block of the events table for `query`."""
-    response = answer(
-        client,
-        dependencies,
-        f"{ids.EVENTS_GRID}.getRowsRequest",
-        {
-            f"{ids.EVENTS_GRID}.getRowsRequest": {"startRow": 0, "endRow": 100},
-            f"{ids.EVENTS_FILTER}.data": query,
-            f"{ids.EVENTS_CURSORS}.data": {},
-        },
-    )
-    rows = response[ids.EVENTS_GRID]["getRowsResponse"]["rowData"]
-    return [row["id"] for row in rows]
+    """The ids of the first page of the events table for `query`."""
+    grid = find(page(client, dependencies, f"/events?{query}"), ids.EVENTS_GRID)
+    return [row["id"] for row in grid["props"]["rowData"]]
 
 
 def swimlanes(client: Browser, dependencies: list[dict], query: str) -> dict:

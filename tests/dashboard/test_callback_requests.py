@@ -155,30 +155,26 @@ def tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 # The bodies issue 18 found answered 500; each now gets 400 and its reason.
-def grid_body(app, request: Any = None, cursors: Any = None) -> dict:
-    output = "..events-grid.getRowsResponse...events-cursors.data.."
-    body = valid_body(app, output)
-    if request is not None:
-        body = with_value(body, "inputs", 0, request)
-    return with_value(body, "state", 1, cursors)
+SELECTED = '{"table":["ALL"],"type":"events-selected"}.children'
+
+
+def selected_body(app, selected: Any) -> dict:
+    return with_value(valid_body(app, SELECTED), "inputs", 0, selected)
+
+
+def page_body(app, path: str, search: str = "") -> dict:
+    body = valid_body(app, ".._pages_content.children..._pages_store.data..")
+    return with_value(with_value(body, "inputs", 0, path), "inputs", 1, search)
 
 
 ISSUE_BODIES = {
-    "a string where the grid expects a row number": (
-        lambda app: grid_body(app, {"startRow": "100", "endRow": 200}),
-        "events-grid.getRowsRequest['startRow']: input should be a valid integer",
+    "a string where the table expects an event id": (
+        lambda app: selected_body(app, [{"id": "6", "version": 1}]),
+        "events-grid.selectedRows[0]['id']: input should be a valid integer",
     ),
-    "a list where the grid expects an object": (
-        lambda app: grid_body(app, [{"startRow": 0}]),
-        'events-grid.getRowsRequest must be an object, not [{"startRow": 0}]',
-    ),
-    "an integer cursor": (
-        lambda app: grid_body(
-            app,
-            {"startRow": 100, "endRow": 200},
-            {"order": "date_start asc ?", "blocks": {"100": 7}},
-        ),
-        "events-cursors.data['blocks']['100']: input should be a valid list",
+    "an object where the table expects its ticked rows": (
+        lambda app: selected_body(app, {"id": 6}),
+        "events-grid.selectedRows: input should be a valid list",
     ),
     "an upload whose contents is a number": (
         lambda app: with_value(
@@ -235,7 +231,7 @@ def test_the_malformed_bodies_from_the_issue_are_answered_400_with_their_reason(
 
 def test_the_bodies_the_renderer_sends_still_work(app, client):
     assert (
-        post(client, grid_body(app, {"startRow": 0, "endRow": 50})).status_code == 200
+        post(client, selected_body(app, [{"id": 6, "version": 1}])).status_code == 200
     )
     page = post(
         client, valid_body(app, ".._pages_content.children..._pages_store.data..")
@@ -456,7 +452,7 @@ def test_callback_past_the_time_limit_is_answered_503_saying_why(
     engine = app.server.config[services.ENGINE_KEY]
     # Words no title holds: SQLite reads every event (the first rows of a plain
     # listing come from the date index in fewer steps than its clock checks).
-    body = with_value(grid_body(app), "state", 0, "text=no+such+words")
+    body = page_body(app, "/events", "?text=no+such+words")
     with slow_event_table(engine):
         answer = post(client, body)
     assert answer.status_code == 503

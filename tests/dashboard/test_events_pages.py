@@ -5,10 +5,14 @@ Layouts and callbacks are called directly, without a browser."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
-from dash import dcc, html
+from dash import dcc, html, no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
@@ -23,6 +27,7 @@ from tracker.models import EventCreate
 from tracker.query.events import find_event_by_external_id
 from tracker.seed import seed_database
 from tracker.store.events import create_event
+from tracker.store.history import event_history
 
 STRIKE_ID = 6  # the ballistic-missile attack: 14 killed, 6 children, week precision
 THREAT_ID, WALK_BACK_ID = 8, 11
@@ -84,8 +89,8 @@ def text(component) -> str:
     return text(children)
 
 
-def request(start=0, end=100, sort=None):
-    return {"startRow": start, "endRow": end, "sortModel": sort or []}
+def grid_rows(page) -> list[dict]:
+    return find(page, ids.EVENTS_GRID).rowData
 
 
 # --- events page ----------------------------------------------------------------
@@ -98,10 +103,23 @@ def test_events_layout_counts_the_matching_events_and_keeps_the_filter(app):
         "13 events · confirmed and disputed events"
     )
     assert find(page, ids.EVENTS_FILTER).data == ""
+    assert find(page, ids.EVENTS_STATE).data == ""
+    assert text(find(page, ids.EVENTS_ROWS)) == "rows 1–13 of 13"
     grid = find(page, ids.EVENTS_GRID)
-    assert grid.rowModelType == "infinite"
     assert grid.getRowId == "params.data.id.toString()"
-    assert grid.style["height"] == "600px"
+    assert grid.style["height"].startswith("calc(100vh")
+    # Date order is 1-5, 12 (May), 6-11 (24 May), 13 (June).
+    assert [r["id"] for r in grid.rowData] == [1, 2, 3, 4, 5, 12, *range(6, 12), 13]
+    strike = next(r for r in grid.rowData if r["id"] == STRIKE_ID)
+    assert strike["date"] == "24–25 May 2025 (week)"
+    assert strike["type"] == "ASSAULT / heavy-weapons"
+    assert (strike["fatalities_best"], strike["quad_class"]) == (14, 4)
+    assert (strike["place"], strike["country"], strike["version"]) == (
+        "Ukraine",
+        "UKR",
+        1,
+    )
+    assert strike["initiators"] == ""  # extra columns are read only when chosen
 
 
 def test_events_layout_with_a_type_filter_exports_exactly_that_filter(app):
@@ -112,6 +130,7 @@ def test_events_layout_with_a_type_filter_exports_exactly_that_filter(app):
         == "4 events · confirmed and disputed events type ASSAULT"
     )
     assert find(page, ids.EVENTS_FILTER).data == "event_types=ASSAULT"
+    assert {r["type"].split(" / ")[0] for r in grid_rows(page)} == {"ASSAULT"}
     export = find(page, ids.EVENTS_EXPORT)
     acled = find(page, ids.EVENTS_EXPORT_ACLED)
     assert (export.children, export.href) == (
@@ -131,102 +150,208 @@ def test_events_layout_with_no_match_says_what_to_change(app):
     empty = next(c for c in walk(page) if getattr(c, "className", "") == "empty")
     assert empty.hidden is False
     assert "No events match these filters" in text(empty)
+    assert (grid_rows(page), text(find(page, ids.EVENTS_ROWS))) == ([], "no rows")
 
 
-def test_update_grid_rows_answers_the_first_block_in_date_order(app):
-    with app.server.test_request_context("/"):
-        response, cursors = events.update_grid_rows(
-            request(sort=[{"colId": "date_start", "sort": "asc"}]), "", {}
-        )
-    rows = response["rowData"]
-    assert response["rowCount"] == 13  # a short block: the end is known
-    assert [r["id"] for r in rows[:2]] == [1, 2]
-    assert rows[-1]["title"] == "Drone strike on Odesa port"
-    strike = next(r for r in rows if r["id"] == STRIKE_ID)
-    assert strike["date"] == "24–25 May 2025 (week)"
-    assert strike["type"] == "ASSAULT / heavy-weapons"
-    assert (strike["fatalities_best"], strike["quad_class"]) == (14, 4)
-    assert (strike["place"], strike["country"]) == ("Ukraine", "UKR")
-    assert cursors["blocks"] == {"13": ["2025-06-02", 13]}
-
-
-def test_update_grid_rows_sorts_by_fatalities_descending_with_unknown_last(app):
-    sort = [{"colId": "fatalities_best", "sort": "desc"}]
-    with app.server.test_request_context("/"):
-        response, _ = events.update_grid_rows(request(sort=sort), "", {})
-    killed_column = [r["fatalities_best"] for r in response["rowData"]]
-    assert response["rowData"][0]["id"] == STRIKE_ID
+def test_events_layout_sorts_by_fatalities_descending_with_unknown_last(app):
+    with app.server.test_request_context("/events"):
+        page = events.layout(sort="fatalities_best", desc="1")
+    killed_column = [r["fatalities_best"] for r in grid_rows(page)]
+    assert grid_rows(page)[0]["id"] == STRIKE_ID
     assert killed_column[:2] == [14, 3]
     assert killed_column[2:] == [None] * 11
-
-
-def test_update_grid_rows_continues_from_the_remembered_cursor(app):
-    sort = [{"colId": "event_type", "sort": "asc"}]
-    with app.server.test_request_context("/"):
-        first, cursors = events.update_grid_rows(request(0, 5, sort), "", {})
-        second, cursors = events.update_grid_rows(request(5, 10, sort), "", cursors)
-        third, cursors = events.update_grid_rows(request(10, 15, sort), "", cursors)
-        everything, _ = events.update_grid_rows(request(0, 100, sort), "", {})
-    assert (first["rowCount"], second["rowCount"], third["rowCount"]) == (
-        None,
-        None,
-        13,
+    killed = next(
+        c
+        for c in find(page, ids.EVENTS_GRID).columnDefs
+        if c.get("colId") == "fatalities_best"
     )
-    paged = [r["id"] for r in first["rowData"] + second["rowData"] + third["rowData"]]
-    assert paged == [r["id"] for r in everything["rowData"]]
-    assert sorted(cursors["blocks"]) == ["10", "13", "5"]
+    assert killed["sort"] == "desc"
 
 
-def test_update_grid_rows_uses_the_cursor_rather_than_the_row_number(app):
-    # Date order is 1-5, 12 (May), 6-11 (24 May), 13 (June). The cursor stored for
-    # row 5 really ends at event 7: keyset paging resumes after it, OFFSET would not.
-    moved = {"order": "date_start asc ?", "blocks": {"5": ["2025-05-24", 7]}}
-    with app.server.test_request_context("/"):
-        everything, _ = events.update_grid_rows(request(), "", {})
-        response, _ = events.update_grid_rows(request(5, 10), "", moved)
-    assert [r["id"] for r in everything["rowData"]] == [
-        *(1, 2, 3, 4, 5, 12),
-        *(6, 7, 8, 9, 10, 11, 13),
+def test_events_layout_shows_the_chosen_columns_only(app):
+    with app.server.test_request_context("/events"):
+        page = events.layout(cols="notes,admin1,nonsense")
+    headers = [c["headerName"] for c in find(page, ids.EVENTS_GRID).columnDefs]
+    assert headers[-2:] == ["Admin1", "Notes"]
+    assert find(page, ids.EVENTS_COLUMNS).value == ["admin1", "notes"]
+    assert find(page, ids.EVENTS_STATE).data == "?cols=admin1%2Cnotes"
+    with app.server.test_request_context("/events"):
+        actors = events.layout(cols="initiators")
+    strike = next(r for r in grid_rows(actors) if r["id"] == STRIKE_ID)
+    assert "Military Forces of Russia" in strike["initiators"]
+
+
+def page_through(app, query: dict) -> tuple[list[int], dict]:
+    """The ids of the page `query` asks for, and its pager's links."""
+    with app.server.test_request_context("/events"):
+        page = events.layout(**query)
+    links = {
+        name: getattr(find(page, link_id), "href", None)
+        for name, link_id in ids.EVENTS_PAGE_LINKS.items()
+    }
+    return [r["id"] for r in grid_rows(page)], links
+
+
+def query_of(href: str) -> dict:
+    return {k: v[0] for k, v in parse_qs(href.split("?", 1)[1]).items()}
+
+
+def test_pages_follow_their_cursors_forward_back_and_from_the_end(app, monkeypatch):
+    sort = {"sort": "event_type"}
+    with app.server.test_request_context("/events"):
+        everything = [r["id"] for r in grid_rows(events.layout(**sort))]
+    monkeypatch.setattr(events, "PAGE_SIZE", 5)
+    monkeypatch.setattr("dashboard.components.table_state.PAGE_SIZE", 5)
+    first, links = page_through(app, sort)
+    assert links["first"] is links["previous"] is None
+    second, links = page_through(app, query_of(links["next"]))
+    assert "after=" in links["next"] and "before=" not in links["previous"]
+    third, last_links = page_through(app, query_of(links["next"]))
+    assert last_links["next"] is None
+    assert first + second + third == everything
+    # From the last page (read by the reverse order), back by its first row's cursor.
+    last, links = page_through(app, query_of(links["last"]))
+    assert last == third
+    assert "before=" in links["previous"]
+    back, _ = page_through(app, query_of(links["previous"]))
+    assert back == second
+
+
+def test_a_page_cursor_is_followed_rather_than_the_row_number(app):
+    # Date order is 1-5, 12, 6-11, 13: after event 7's cursor come 8-11 and 13,
+    # whatever page number the URL claims.
+    with app.server.test_request_context("/events"):
+        page = events.layout(page="1", after="2025-05-24,7")
+    assert [r["id"] for r in grid_rows(page)] == [8, 9, 10, 11, 13]
+
+
+def test_a_page_from_another_sort_or_nonsense_falls_back_to_the_row_number(app):
+    with app.server.test_request_context("/events"):
+        page = events.layout(sort="event_type", after="2025-05-24,7", page="x")
+        wild = events.layout(sort="zzz", desc="maybe", page="99999999999")
+    assert len(grid_rows(page)) == 13
+    assert text(find(wild, ids.EVENTS_ROWS)) == "rows 1–13 of 13"
+
+
+def test_on_sort_puts_the_new_sort_in_the_url_from_its_first_page():
+    state = [
+        {"colId": "date_start", "sort": None},
+        {"colId": "fatalities_best", "sort": "desc"},
     ]
-    assert [r["id"] for r in response["rowData"]] == [8, 9, 10, 11, 13]
+    search = "?event_types=ASSAULT&page=3&after=2025-05-24%2C7&cols=admin1"
+    assert events.on_sort(state, search) == (
+        "?event_types=ASSAULT&sort=fatalities_best&desc=1&cols=admin1"
+    )
+    with pytest.raises(PreventUpdate):  # the sort the page already has
+        events.on_sort([{"colId": "date_start", "sort": "asc"}], "")
+    with pytest.raises(PreventUpdate):  # not a sort the server offers
+        events.on_sort([{"colId": "title", "sort": "asc"}], "")
 
 
-def test_update_grid_rows_ignores_cursors_of_another_sort_or_filter(app):
-    stale = {"order": "event_type asc ?", "blocks": {"5": ["ZZZ", "2025-01-01", 1]}}
-    with app.server.test_request_context("/"):
-        everything, _ = events.update_grid_rows(request(), "", {})
-        response, cursors = events.update_grid_rows(request(5, 10), "", stale)
-        filtered, _ = events.update_grid_rows(request(), "event_types=ASSAULT", {})
-    expected = [r["id"] for r in everything["rowData"]][5:10]
-    assert [r["id"] for r in response["rowData"]] == expected
-    assert cursors["order"] == "date_start asc ?"
-    assert {r["type"].split(" / ")[0] for r in filtered["rowData"]} == {"ASSAULT"}
-    assert filtered["rowCount"] == 4
-
-
-def test_update_grid_rows_without_a_request_does_nothing(app):
-    with app.server.test_request_context("/"), pytest.raises(PreventUpdate):
-        events.update_grid_rows(None, "", {})
-
-
-@pytest.mark.parametrize(
-    ("sort_model", "expected"),
-    [
-        (None, ("date_start", False)),
-        ([], ("date_start", False)),
-        ([{"colId": "fatalities_best", "sort": "desc"}], ("fatalities_best", True)),
-        ([{"colId": "event_type", "sort": "asc"}], ("event_type", False)),
-        ([{"colId": "title", "sort": "asc"}], ("date_start", False)),
-    ],
-)
-def test_read_sort_maps_the_grid_sort_model_to_a_tracker_sort(sort_model, expected):
-    assert events.read_sort(sort_model) == expected
-
-
-def test_on_row_click_opens_the_clicked_event():
-    assert events.on_row_click({"rowId": "6", "colId": "title"}) == "/events/6"
+def test_on_columns_keeps_the_page_and_its_cursor():
+    search = "?page=2&after=2025-05-24%2C7"
+    assert events.on_columns(["notes", "initiators"], search) == (
+        "?page=2&after=2025-05-24%2C7&cols=initiators%2Cnotes"
+    )
     with pytest.raises(PreventUpdate):
-        events.on_row_click({"rowId": None})
+        events.on_columns([], "")
+
+
+def test_on_row_click_opens_the_clicked_event_but_not_from_its_link_or_tick():
+    cell = {"rowId": "6", "colId": "title"}
+    assert events.on_row_click(cell, "") == ("/events/6", "")
+    assert events.on_row_click(cell, "countries=UKR") == ("/events/6", "?countries=UKR")
+    for cell in ({"rowId": None}, {"rowId": "6", "colId": "link"}):
+        with pytest.raises(PreventUpdate):
+            events.on_row_click(cell, "")
+
+
+def click_bulk(kind: str, messages: int = 1) -> None:
+    """Set the callback context of a click on the bulk action `kind`."""
+    button = json.dumps(
+        {"kind": kind, "type": ids.EVENTS_BULK_ACTION}, separators=(",", ":")
+    )
+    message = {
+        "id": {"type": ids.EVENTS_BULK_MESSAGE, "table": "events"},
+        "property": "children",
+    }
+    context_value.set(
+        AttributeDict(
+            triggered_inputs=[{"prop_id": f"{button}.n_clicks", "value": 1}],
+            outputs_list=[[message] * messages, {}, {}],
+        )
+    )
+
+
+def bulk(kind: str, selected, tag=None, status=None, search="") -> tuple:
+    click_bulk(kind)
+    values, fields = [tag, status], [{"field": "tag"}, {"field": "status"}]
+    return events.on_bulk_action([1], selected, values, fields, search)
+
+
+def history_of(app, event_id):
+    engine = app.server.config[ENGINE_KEY]
+    with session_scope(engine) as session:
+        return [
+            (h.version, h.action, h.username, h.via, h.changes)
+            for h in event_history(session, event_id)
+        ]
+
+
+def test_on_bulk_action_tags_the_ticked_rows_and_shows_the_page_anew(app):
+    ticked = [{"id": STRIKE_ID, "version": 1}, {"id": THREAT_ID, "version": 1}]
+    with request_as(app, "/events", "editor"):
+        message, rows, selected = bulk("add_tag", ticked, tag=" checked ")
+    assert message == ["2 events tagged 'checked'."]
+    assert selected == []
+    versions = {r["id"]: r["version"] for r in rows}
+    assert (versions[STRIKE_ID], versions[THREAT_ID], versions[1]) == (2, 2, 1)
+    assert history_of(app, STRIKE_ID)[0] == (
+        2,
+        "update",
+        "editor",
+        "events table",
+        {"tags": [["seed"], ["checked", "seed"]]},
+    )
+
+
+def test_on_bulk_action_sets_status_then_retracts(app):
+    with request_as(app, "/events", "editor"):
+        said, _, _ = bulk("set_status", [{"id": 1, "version": 1}], status="disputed")
+        retracted, rows, _ = bulk("retract", [{"id": 1, "version": 2}])
+    assert said == ["1 event set to disputed."]
+    assert retracted == ["1 event retracted."]
+    assert 1 not in {r["id"] for r in rows}  # retracted events are not listed
+    assert [h[1] for h in history_of(app, 1)] == ["retract", "update", "create"]
+
+
+def test_on_bulk_action_refuses_a_viewer_and_a_stale_row_changing_nothing(app):
+    ticked = [{"id": STRIKE_ID, "version": 1}]
+    with request_as(app, "/events", "viewer"):
+        refused = bulk("retract", ticked)
+    with request_as(app, "/events", "editor"):
+        stale = bulk("add_tag", [{"id": THREAT_ID, "version": 7}], tag="x")
+        empty = bulk("add_tag", [], tag="x")
+    assert refused[0] == [
+        "You are logged in as viewer (viewer): viewers cannot retract events. "
+        "Nothing was changed."
+    ]
+    assert refused[1:] == (no_update, no_update)
+    assert "was saved by someone else" in stale[0][0]
+    assert "select at least one event" in empty[0][0]
+    assert len(history_of(app, STRIKE_ID)) == len(history_of(app, THREAT_ID)) == 1
+
+
+def test_the_bulk_controls_are_for_editors_only(app):
+    with request_as(app, "/events", "viewer"):
+        viewer = events.layout()
+    with request_as(app, "/events", "editor"):
+        editor = events.layout()
+    assert "Add tag" not in text(viewer) and "Add tag" in text(editor)
+    assert "rowSelection" not in find(viewer, ids.EVENTS_GRID).dashGridOptions
+    assert find(editor, ids.EVENTS_GRID).dashGridOptions["rowSelection"]["mode"] == (
+        "multiRow"
+    )
 
 
 # --- event page -----------------------------------------------------------------

@@ -13,8 +13,8 @@ from dashboard.app import create_app
 from dashboard.components import filter_panel
 from dashboard.components.event_card import event_card
 from dashboard.components.event_draft import record_from_form
+from dashboard.components.events_table import grid_row
 from dashboard.pages import event_form
-from dashboard.pages.events import grid_row
 from dashboard.services import reads, writes
 from tests.dashboard.conftest import request_as
 from tests.dashboard.test_event_form import (

@@ -50,6 +50,7 @@ class EventRow:
     fatalities_best: int | None
     status: str
     figures_flag: str | None = None  # why the figures are out of order, if they are
+    version: int = 1  # what a write checks it started from (the table's bulk edit)
 
     def cursor(self, sort: str = "date_start") -> Cursor:
         """The keyset cursor that resumes a listing sorted by `sort` after this row."""
@@ -110,6 +111,7 @@ def list_events(
             event.c.fatalities_best,
             event.c.status,
             event.c.figures_flag,
+            event.c.version,
         )
         .outerjoin(location, location.c.id == event.c.location_id)
         .where(*_listing_conditions(event_filter))

@@ -103,6 +103,24 @@ def _matches(pattern: Any, ident: Any) -> bool:
     return all(p in wild or p == ident[k] for k, p in pattern.items())
 
 
+def _id_text(ident: Any) -> str:
+    """A component id as Dash writes it in changedPropIds (a dict id as its JSON)."""
+    if isinstance(ident, dict):
+        return json.dumps(ident, sort_keys=True, separators=(",", ":"))
+    return ident
+
+
+def _is_match(pattern: Any) -> bool:
+    """A MATCH pattern: the browser sends one component's entry, not a list."""
+    return isinstance(pattern, dict) and ["MATCH"] in pattern.values()
+
+
+def _one_match(pattern: dict[str, Any], layout: list[dict[str, Any]]) -> Any:
+    """The id of the first component a MATCH pattern takes (else its keys at 0)."""
+    found = next((p["id"] for p in layout if _matches(pattern, p["id"])), None)
+    return found or {k: 0 if v == ["MATCH"] else v for k, v in pattern.items()}
+
+
 def _is_wild(pattern: Any) -> bool:
     return isinstance(pattern, dict) and any(
         isinstance(v, list) for v in pattern.values()
@@ -127,6 +145,13 @@ def valid_body(callback: Callback, layout: list[dict[str, Any]]) -> dict[str, An
         found: list[Any] = []
         for spec in specs:
             pattern = _parse_id(spec["id"])
+            if _is_match(pattern):
+                ident = _one_match(pattern, layout)
+                props = next((p for p in layout if p["id"] == ident), {})
+                value = _value(props, spec["property"])
+                entry = {"id": ident, "property": spec["property"], "value": value}
+                found.append(entry)
+                continue
             if _is_wild(pattern):
                 found.append(
                     [
@@ -147,7 +172,9 @@ def valid_body(callback: Callback, layout: list[dict[str, Any]]) -> dict[str, An
 
     outputs: list[Any] = []
     for out in split_outputs(callback.output):
-        if _is_wild(out["id"]):
+        if _is_match(out["id"]):
+            outputs.append({**out, "id": _one_match(out["id"], layout)})
+        elif _is_wild(out["id"]):
             matching = [p for p in layout if _matches(out["id"], p["id"])]
             outputs.append(
                 [{"id": p["id"], "property": out["property"]} for p in matching]
@@ -161,9 +188,9 @@ def valid_body(callback: Callback, layout: list[dict[str, Any]]) -> dict[str, An
         "inputs": inputs,
         "state": entries(callback.state),
         "changedPropIds": [
-            f"{spec['id']}.{spec['property']}"
-            for spec in callback.inputs
-            if not _is_wild(_parse_id(spec["id"]))
+            f"{_id_text(entry['id'])}.{entry['property']}"
+            for entry in inputs
+            if isinstance(entry, dict)
         ][:1],
     }
 

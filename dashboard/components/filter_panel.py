@@ -558,6 +558,10 @@ def sync_filters(search: str | None, *values: Any):
         wanted = without(from_url, trigger["field"], trigger["value"])
     else:
         wanted = filter_from_controls(*values[: len(CONTROLS)])
+        if wanted == from_url:
+            # The controls echo the URL they were just set from: writing it back
+            # could undo a navigation made meanwhile (a summary's "Rows" link).
+            return no_update, *keep, no_update, *same_options
         return search_with(search, wanted), *keep, chip_list(wanted), *same_options
     return (
         search_with(search, wanted),

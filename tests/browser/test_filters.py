@@ -144,10 +144,12 @@ def test_acled_type_and_dataset_from_the_panel_reach_url_count_and_chips(
     open_page(page, server + "/")
     choose(page, "filter-acled-types", "Explosions/Remote violence")
     expect(summary(page)).to_have_text(count_is(2))
+    page.wait_for_load_state("networkidle")  # the panel set from the new URL
     choose(
         page, "filter-acled-sub-types", "Air/drone strike (Explosions/Remote violence)"
     )
     expect(summary(page)).to_have_text(count_is(1))
+    page.wait_for_load_state("networkidle")
     expect(page).to_have_url(
         re.compile(
             r"\?acled_event_types=Explosions%2FRemote\+violence"
@@ -156,6 +158,7 @@ def test_acled_type_and_dataset_from_the_panel_reach_url_count_and_chips(
     )
     choose(page, "filter-datasets", "ACLED")
     expect(summary(page)).to_have_text(count_is(0))
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name=re.compile("dataset: acled")).click()
     expect(summary(page)).to_have_text(count_is(1))
     assert console_errors == []

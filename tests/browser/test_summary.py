@@ -83,6 +83,8 @@ def test_the_question_built_in_the_panel_is_the_same_in_summary_table_and_export
     # Each step waits for the URL to take it: the page redraws after each, and a
     # control changed meanwhile would be reset by that redraw.
     steps = [
+        (lambda: set_date(page, "filter-until", "2023-12-31"), "until=2023-12-31"),
+        (lambda: set_date(page, "filter-since", "2023-01-01"), "since=2023-01-01"),
         (lambda: page.get_by_role("option", name="ASSAULT").click(), "event_types"),
         (
             lambda: choose(
@@ -95,8 +97,6 @@ def test_the_question_built_in_the_panel_is_the_same_in_summary_table_and_export
         ),
         (lambda: choose(page, "filter-admin1", "Donetsk", "Donetsk"), "admin1"),
         (lambda: choose(page, "filter-datasets", "ACLED", "ACLED"), "datasets"),
-        (lambda: set_date(page, "filter-since", "2023-01-01"), "since=2023-01-01"),
-        (lambda: set_date(page, "filter-until", "2023-12-31"), "until=2023-12-31"),
     ]
     for step, in_url in steps:
         step()

@@ -20,12 +20,13 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_form_fields as fields
+from dashboard.components import events_table
 from dashboard.components.event_draft import form_from_record
 from dashboard.components.proposal_review import evidence_segments
+from dashboard.components.table_state import TableState
 from dashboard.figures.swimlanes import swimlane_figure
 from dashboard.pages import event as event_page
 from dashboard.pages import event_form, review
-from dashboard.pages import events as events_page
 from dashboard.services import reads
 from tests.dashboard.conftest import request_as
 from tracker import review as reviewing
@@ -390,7 +391,8 @@ def test_a_proposal_carries_a_proposed_badge_on_its_page_and_in_the_table(
     ]
     assert [b.className for b in badges] == ["status-badge proposed"]
     assert badges[0].children.startswith("proposed")
-    [status] = [c for c in events_page.COLUMNS if c["field"] == "status"]
+    grid_columns = events_table.columns(TableState())
+    [status] = [c for c in grid_columns if c.get("field") == "status"]
     assert status["cellClassRules"] == {
         "status-proposed": "params.value === 'proposed'"
     }

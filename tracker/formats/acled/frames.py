@@ -107,6 +107,8 @@ def map_chunk(chunk: CsvChunk) -> tuple[list[NewEvent], list[int]]:
     header, records = chunk.header, chunk.records
     width = len(header)
     positions = [i for i, r in enumerate(records) if len(r) == width]
+    if not positions:  # no row as wide as the header: all go the row way
+        return [], list(range(len(records)))
     rows = [records[i] for i in positions]
     columns = dict(zip(header, map(list, zip(*rows, strict=True)), strict=False))
     blank = [""] * len(rows)

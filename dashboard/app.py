@@ -112,14 +112,16 @@ def check_callbacks_of_every_role(app: Dash) -> None:
     Dash builds the layout it checks callback ids against once, from the first
     request, whoever makes it (often nobody: a health check). The account menu's
     "Save view" form and the timeline's "Pin" form are then missing from it, and
-    their callbacks would be reported as wired to nothing in every browser. So,
-    after Dash has built it, their components are added, once."""
+    their callbacks would be reported as wired to nothing in every browser. So
+    their components are added to each layout Dash builds for the check."""
 
-    checked: list[bool] = []  # [True] once done: Dash builds its layout once
+    patched: list[object] = []  # the validation layout the forms were added to
 
     def add_forms_of_every_role() -> None:
         layout = app.validation_layout
-        if checked or layout is None:
+        # Dash builds it when the layout is set and again as its pages set up on a
+        # first request: each new one gets the forms (a check of identity after).
+        if layout is None or (patched and patched[0] is layout):
             return
         missing = [
             part
@@ -128,7 +130,7 @@ def check_callbacks_of_every_role(app: Dash) -> None:
         ]
         if missing:
             layout.children.append(html.Div(missing))
-        checked.append(True)
+        patched[:] = [layout]
 
     app.server.before_request(add_forms_of_every_role)
 

@@ -11,6 +11,7 @@ repeat the other's ids and that order."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -616,44 +617,28 @@ def update_acled_sub_type_options(
     return acled_sub_type_options(_listed(acled_types), _listed(chosen))
 
 
-@callback(
-    Output(ids.FILTER_ADMIN1, "options"),
-    Input(ids.FILTER_ADMIN1, "search_value"),
-    Input(ids.FILTER_ADMIN1, "value"),
-)
-def update_admin1_options(search: str | None, chosen: list[str] | None):
-    """Regions matching what is typed, plus those already chosen."""
-    return reads.admin1_choices(search or "", chosen or [])
+def searched_options(
+    control_id: str, choices: Callable[[str, list[str]], list[dict[str, str]]]
+) -> Callable[[str | None, list[str] | None], list[dict[str, str]]]:
+    """Register the callback that offers a searchable dropdown's options: the
+    values matching what is typed, plus those already chosen."""
+
+    @callback(
+        Output(control_id, "options"),
+        Input(control_id, "search_value"),
+        Input(control_id, "value"),
+    )
+    def update_options(search: str | None, chosen: list[str] | None):
+        return choices(search or "", chosen or [])
+
+    return update_options
 
 
-@callback(
-    Output(ids.FILTER_TAGS, "options"),
-    Input(ids.FILTER_TAGS, "search_value"),
-    Input(ids.FILTER_TAGS, "value"),
-)
-def update_tag_options(search: str | None, chosen: list[str] | None):
-    """The tag being typed, plus those already chosen."""
-    return reads.tag_choices(search or "", chosen or [])
-
-
-@callback(
-    Output(ids.FILTER_ACTORS, "options"),
-    Input(ids.FILTER_ACTORS, "search_value"),
-    Input(ids.FILTER_ACTORS, "value"),
-)
-def update_actor_options(search: str | None, chosen: list[str] | None):
-    """Actors matching what is typed, plus those already chosen."""
-    return reads.actor_choices(search or "", chosen or [])
-
-
-@callback(
-    Output(ids.FILTER_PLACES, "options"),
-    Input(ids.FILTER_PLACES, "search_value"),
-    Input(ids.FILTER_PLACES, "value"),
-)
-def update_place_options(search: str | None, chosen: list[str] | None):
-    """Places matching what is typed, plus those already chosen."""
-    return reads.place_choices(search or "", chosen or [])
+# Actors, places and regions are looked up in the registries; tags are free words.
+update_actor_options = searched_options(ids.FILTER_ACTORS, reads.actor_choices)
+update_place_options = searched_options(ids.FILTER_PLACES, reads.place_choices)
+update_admin1_options = searched_options(ids.FILTER_ADMIN1, reads.admin1_choices)
+update_tag_options = searched_options(ids.FILTER_TAGS, reads.tag_choices)
 
 
 @callback(Output(ids.FILTER_COUNTRIES, "options"), Input(ids.URL, "pathname"))

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from tracker.query.stats import Period
+from tracker.query.stats import Period, next_period, period_floor
 
 DAY_MS = 86_400_000
 MAX_TICKS = 8  # more labels than this overlap on a card's width
@@ -28,34 +28,6 @@ HOVER_FORMATS = {
     Period.MONTH: "%B %Y",
     Period.YEAR: "%Y",
 }
-
-
-def period_floor(day: dt.date, period: Period) -> dt.date:
-    """The first day of the period holding `day`, as `tracker.query.stats.period_start`
-    computes it in SQL (weeks start on Monday)."""
-    match period:
-        case Period.DAY:
-            return day
-        case Period.WEEK:
-            return day - dt.timedelta(days=day.weekday())
-        case Period.MONTH:
-            return day.replace(day=1)
-        case Period.YEAR:
-            return day.replace(month=1, day=1)
-
-
-def next_period(start: dt.date, period: Period) -> dt.date:
-    """The first day of the period after the one starting on `start`."""
-    match period:
-        case Period.DAY:
-            return start + dt.timedelta(days=1)
-        case Period.WEEK:
-            return start + dt.timedelta(days=7)
-        case Period.MONTH:
-            year, month = divmod(start.month, 12)
-            return start.replace(year=start.year + year, month=month + 1, day=1)
-        case Period.YEAR:
-            return start.replace(year=start.year + 1, month=1, day=1)
 
 
 def periods_between(first: dt.date, last: dt.date, period: Period) -> list[dt.date]:

@@ -19,11 +19,10 @@ from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.importing import import_file
 from tracker.query.events import count_events
 from tracker.query.filters import EventFilter, parse_filter
-from tracker.query.stats import Period
+from tracker.query.stats import Period, period_end
 from tracker.query.summary import (
     Cell,
     GroupBy,
-    period_end,
     period_filter,
     row_filter,
     summarise,
@@ -120,7 +119,7 @@ def test_every_cell_and_total_equals_an_independent_count(
     assert starts[0] == since
     assert starts[-1] == _first_day(period, until)
     for before, after in zip(starts, starts[1:], strict=False):
-        assert after == period_end(period, before) + dt.timedelta(days=1)
+        assert after == period_end(before, period) + dt.timedelta(days=1)
     assert summary.total.events > 500  # the sample's 2023-24 events are here
 
 

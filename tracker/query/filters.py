@@ -70,6 +70,16 @@ class json_array_values(FunctionElement):  # noqa: N801 - named as SQL functions
 
     inherit_cache = True
     name = "json_array_values"
+    postgres_function = "json_array_elements_text"
+
+
+class jsonb_array_values(json_array_values):  # noqa: N801
+    """The same rows from a JSON list column (the tags), which PostgreSQL stores
+    as JSONB and unnests with its own function."""
+
+    inherit_cache = True
+    name = "jsonb_array_values"
+    postgres_function = "jsonb_array_elements_text"
 
 
 @compiles(json_array_values)
@@ -78,31 +88,11 @@ def _json_each(element: json_array_values, compiler: SQLCompiler, **kw: Any) -> 
 
 
 @compiles(json_array_values, "postgresql")
-def _json_array_elements_text(
+def _json_array_elements(
     element: json_array_values, compiler: SQLCompiler, **kw: Any
 ) -> str:
-    return f"json_array_elements_text({compiler.process(element.clauses, **kw)})"
-
-
-class json_list_values(FunctionElement):  # noqa: N801 - named as SQL functions are
-    """The elements of a JSON list column (the tags) as rows of text, in a column
-    `value`: json_each on SQLite, jsonb_array_elements_text on PostgreSQL (where
-    the column is JSONB)."""
-
-    inherit_cache = True
-    name = "json_list_values"
-
-
-@compiles(json_list_values)
-def _json_list_each(element: json_list_values, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_each({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(json_list_values, "postgresql")
-def _jsonb_array_elements_text(
-    element: json_list_values, compiler: SQLCompiler, **kw: Any
-) -> str:
-    return f"jsonb_array_elements_text({compiler.process(element.clauses, **kw)})"
+    arguments = compiler.process(element.clauses, **kw)
+    return f"{element.postgres_function}({arguments})"
 
 
 def one_of(column: ColumnElement, values: Sequence[str]) -> ColumnElement[bool]:
@@ -302,7 +292,7 @@ class EventFilter:
             value = literal_column("value")
             return exists(
                 select(value)
-                .select_from(json_list_values(event.c.tags))
+                .select_from(jsonb_array_values(event.c.tags))
                 .where(one_of(func.lower(value), keys))
             )
 

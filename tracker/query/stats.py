@@ -60,6 +60,40 @@ def period_start(
             return func.date(date, "start of year")
 
 
+def period_floor(day: dt.date, period: Period) -> dt.date:
+    """The first day of the period holding `day`: `period_start` in Python, for
+    the axes and columns drawn around what SQL binned (weeks start on Monday)."""
+    match period:
+        case Period.DAY:
+            return day
+        case Period.WEEK:
+            return day - dt.timedelta(days=day.weekday())
+        case Period.MONTH:
+            return day.replace(day=1)
+        case Period.YEAR:
+            return day.replace(month=1, day=1)
+
+
+def next_period(day: dt.date, period: Period) -> dt.date:
+    """The first day of the period after the one holding `day`."""
+    start = period_floor(day, period)
+    match period:
+        case Period.DAY:
+            return start + dt.timedelta(days=1)
+        case Period.WEEK:
+            return start + dt.timedelta(days=7)
+        case Period.MONTH:
+            year, month = divmod(start.month, 12)
+            return start.replace(year=start.year + year, month=month + 1)
+        case Period.YEAR:
+            return start.replace(year=start.year + 1)
+
+
+def period_end(day: dt.date, period: Period) -> dt.date:
+    """The last day of the period holding `day`."""
+    return next_period(day, period) - dt.timedelta(days=1)
+
+
 def placed_start(event_filter: EventFilter, date_start: ColumnElement) -> ColumnElement:
     """SQL for the day an event is counted at on a time axis: its start, or the
     window's first day when it began before the filter's `since`.

@@ -25,7 +25,13 @@ from sqlmodel import Session
 from tracker.models import Actor, Event, EventActor, EventRollup, Location
 from tracker.query.filters import EventFilter, without_status_index
 from tracker.query.rollup import tally, uses_rollup
-from tracker.query.stats import Period, as_date, bin_start
+from tracker.query.stats import (
+    Period,
+    as_date,
+    bin_start,
+    period_end,
+    period_floor,
+)
 
 # Rows beyond this many are left off the page (the busiest are kept); the CSV
 # download has them all.
@@ -245,7 +251,7 @@ def _column_span(
     if event_filter.since is not None:
         first = event_filter.since  # its bin starts there (stats.bin_start)
     if event_filter.until is not None:
-        last = max(last, _period_start(period, event_filter.until))
+        last = max(last, period_floor(event_filter.until, period))
     return first, last
 
 
@@ -259,20 +265,8 @@ def _every_period(
     first, last = span
     periods = [first]
     while periods[-1] < last:
-        periods.append(period_end(period, periods[-1]) + dt.timedelta(days=1))
+        periods.append(period_end(periods[-1], period) + dt.timedelta(days=1))
     return periods
-
-
-def _period_start(period: Period, day: dt.date) -> dt.date:
-    match period:
-        case Period.DAY:
-            return day
-        case Period.WEEK:
-            return day - dt.timedelta(days=day.weekday())
-        case Period.MONTH:
-            return day.replace(day=1)
-        case Period.YEAR:
-            return day.replace(month=1, day=1)
 
 
 def row_filter(event_filter: EventFilter, group_by: GroupBy, value: str) -> EventFilter:
@@ -285,25 +279,10 @@ def period_filter(
     event_filter: EventFilter, period: Period, start: dt.date
 ) -> EventFilter:
     """The filter narrowed to one period's dates (inside the filter's own)."""
-    end = period_end(period, start)
+    end = period_end(start, period)
     since = max(start, event_filter.since) if event_filter.since else start
     until = min(end, event_filter.until) if event_filter.until else end
     return replace(event_filter, since=since, until=until)
-
-
-def period_end(period: Period, start: dt.date) -> dt.date:
-    """The last day of the period beginning at (or, for a window's first bin,
-    holding) `start`."""
-    match period:
-        case Period.DAY:
-            return start
-        case Period.WEEK:
-            return start + dt.timedelta(days=6 - start.weekday())
-        case Period.MONTH:
-            following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
-        case Period.YEAR:
-            return dt.date(start.year, 12, 31)
 
 
 def period_label(period: Period, start: dt.date) -> str:

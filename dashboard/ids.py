@@ -17,6 +17,7 @@ ACCOUNT_VIEW_NOTE = "app-account-view-note"
 ACCOUNT_VIEW_SHARED = "app-account-view-shared"
 ACCOUNT_VIEW_SAVE = "app-account-view-save"
 ACCOUNT_VIEW_MESSAGE = "app-account-view-message"
+ACCOUNT_VIEW_DELETE = "app-account-view-delete"  # pattern: {"type", "view"}
 
 # --- filter panel (shared by every list and chart page) ---
 FILTER_PANEL = "filter-panel"

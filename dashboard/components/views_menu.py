@@ -4,14 +4,14 @@ is now (its path and query string: the filter and the page's settings)."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.server.views_route import view_path
 from dashboard.services import reads, writes
 from dashboard.services.reads import ViewLink
-from tracker.errors import InvalidInput, PermissionDenied
+from tracker.errors import InvalidInput, NotFound, PermissionDenied
 from tracker.models import VIEW_NAME_LENGTH
 
 SHARED = "shared"
@@ -43,10 +43,25 @@ def view_items(views: list[ViewLink]) -> list[html.Li]:
             [
                 html.A(view.name, href=view_path(view.id), title=view.note or None),
                 html.Span(_whose(view), className="view-owner"),
+                *([_delete_button(view)] if view.deletable else []),
             ]
         )
         for view in views
     ]
+
+
+def _delete_button(view: ViewLink) -> dcc.ConfirmDialogProvider:
+    """Delete, after the browser's confirmation (a shared view is the team's too)."""
+    team = " It is shared: the team loses it too." if view.shared else ""
+    return dcc.ConfirmDialogProvider(
+        html.Button(
+            "Delete",
+            className="button link-light view-delete",
+            title=f"Delete the view \u201c{view.name}\u201d",
+        ),
+        id={"type": ids.ACCOUNT_VIEW_DELETE, "view": view.id},
+        message=f"Delete the view \u201c{view.name}\u201d?{team}",
+    )
 
 
 def _whose(view: ViewLink) -> str:
@@ -122,3 +137,21 @@ def on_save_view(
         return f"Not saved: {problems}", no_update, no_update, no_update
     saved = f"Saved \u201c{values['name'].strip()}\u201d."
     return saved, view_items(reads.saved_views()), "", ""
+
+
+@callback(
+    Output(ids.ACCOUNT_VIEW_MESSAGE, "children", allow_duplicate=True),
+    Output(ids.ACCOUNT_VIEWS, "children", allow_duplicate=True),
+    Input({"type": ids.ACCOUNT_VIEW_DELETE, "view": ALL}, "submit_n_clicks"),
+    prevent_initial_call=True,
+)
+def on_delete_view(confirmed: list[int | None]):
+    """Delete the view whose deletion was confirmed, then list the views again."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
+        raise PreventUpdate  # a button just drawn, not confirmed
+    try:
+        writes.delete_view(int(trigger["view"]))
+    except (NotFound, PermissionDenied) as error:
+        return str(error), view_items(reads.saved_views())
+    return "View deleted.", view_items(reads.saved_views())

@@ -540,6 +540,7 @@ class ViewLink:
     owner: str
     shared: bool
     note: str | None
+    deletable: bool  # by the logged-in account (its owner or an admin)
 
 
 def saved_views() -> list[ViewLink]:
@@ -549,7 +550,14 @@ def saved_views() -> list[ViewLink]:
         return []
     with session_scope(engine()) as session:
         return [
-            ViewLink(v.id, v.name, v.owner, v.shared, v.note)
+            ViewLink(
+                v.id,
+                v.name,
+                v.owner,
+                v.shared,
+                v.note,
+                views.may_delete(v.owner, principal),
+            )
             for v in views.list_views(session, principal)
         ]
 

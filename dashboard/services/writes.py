@@ -273,6 +273,13 @@ def save_view(values: dict[str, Any]) -> int:
         return views.save_view(session, data, owner=current_principal()).id
 
 
+def delete_view(view_id: int) -> None:
+    """Delete saved view `view_id`: only its owner or an admin may (NotFound,
+    PermissionDenied otherwise)."""
+    with session_scope(engine()) as session:
+        views.delete_view(session, view_id, principal=current_principal())
+
+
 def pin_annotation(values: dict[str, Any]) -> Pin:
     """Pin an annotation (label, starts, ends, event_id) for everyone; editors only.
     PermissionDenied for a viewer, InvalidInput naming every problem."""

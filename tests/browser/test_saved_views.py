@@ -57,6 +57,18 @@ def test_a_shared_view_saved_by_an_editor_opens_for_a_viewer(
     refused = viewer.goto(server + private_href)
     assert refused.status == 403
     expect(viewer.get_by_text("private to editor")).to_be_visible()
+    viewer.go_back()
+    viewer.locator(".views-menu summary").click()
+    # Only its owner (or an admin) is offered to delete a view.
+    expect(viewer.locator(".view-delete")).to_have_count(0)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    views.get_by_role("listitem").filter(has_text="My own draft").get_by_role(
+        "button", name="Delete"
+    ).click()
+    expect(page.get_by_role("status").filter(has_text="View deleted")).to_be_visible()
+    expect(views.get_by_role("link", name="My own draft")).to_have_count(0)
+    expect(views.get_by_role("link", name="Assaults by actor, weekly")).to_be_visible()
 
 
 def test_a_pinned_annotation_is_drawn_on_the_timeline_for_everyone(

@@ -85,12 +85,19 @@ def rename_view(
     return view
 
 
+def may_delete(owner: str, principal: Principal | None) -> bool:
+    """Whether `principal` may delete a view `owner` saved: its owner or an admin."""
+    if principal is None:
+        return False
+    return owner == principal.username or principal.role is Role.ADMIN
+
+
 def delete_view(session: Session, view_id: int, *, principal: Principal) -> None:
     """Delete the view; only its owner or an admin may."""
     view = session.get(SavedView, view_id)
     if view is None:
         raise NotFound(f"there is no saved view {view_id}")
-    if view.owner != principal.username and principal.role is not Role.ADMIN:
+    if not may_delete(view.owner, principal):
         raise PermissionDenied(
             f"only {view.owner} or an admin may delete saved view {view_id}"
         )

@@ -83,6 +83,17 @@ def list_duplicate_candidates(
     `event_id` keeps the pairs that event is part of; `event_filter` the pairs with
     at least one event it matches (see `_candidate_conditions`). `offset` skips that
     many, for a page of a long queue."""
+    likeliest_first = (DuplicateCandidate.score.desc(), DuplicateCandidate.id)
+    # The page's ids first, from the queue's index alone: a deep page skips its
+    # OFFSET over index entries, not over rows joined to both events and places.
+    page = (
+        select(DuplicateCandidate.id)
+        .where(*_candidate_conditions(status, event_id, event_filter))
+        .order_by(*likeliest_first)
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
     a, b = aliased(Event, name="a"), aliased(Event, name="b")
     la, lb = aliased(Location, name="la"), aliased(Location, name="lb")
     query = (
@@ -91,14 +102,12 @@ def list_duplicate_candidates(
             *_listed_columns(a, la),
             *_listed_columns(b, lb),
         )
+        .join(page, page.c.id == DuplicateCandidate.id)
         .join(a, a.id == DuplicateCandidate.event_id)
         .join(b, b.id == DuplicateCandidate.other_id)
         .outerjoin(la, la.id == a.location_id)
         .outerjoin(lb, lb.id == b.location_id)
-        .where(*_candidate_conditions(status, event_id, event_filter))
-        .order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id)
-        .limit(limit)
-        .offset(offset)
+        .order_by(*likeliest_first)
     )
     rows = []
     for candidate, *values in session.execute(query):

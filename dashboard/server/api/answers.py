@@ -61,11 +61,24 @@ def plain(value: Any) -> Any:
     return value
 
 
+def json_text(data: Any) -> str:
+    """`data` as JSON text (UTF-8 characters as they are)."""
+    return json.dumps(plain(data), ensure_ascii=False, separators=(",", ":"))
+
+
 def json_answer(
-    data: Any, status: int = 200, headers: dict[str, str] | None = None
+    data: dict[str, Any] | Any,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    *,
+    spliced: dict[str, str] | None = None,
 ) -> Response:
-    """`data` as a JSON response."""
-    body = json.dumps(plain(data), ensure_ascii=False, separators=(",", ":"))
+    """`data` as a JSON response; `spliced` adds members already written as JSON
+    text (a page of records serialised in one pass) to the object `data`."""
+    body = json_text(data)
+    if spliced:
+        members = ",".join(f"{json.dumps(k)}:{v}" for k, v in spliced.items())
+        body = "{" + members + ("," + body[1:] if body != "{}" else "}")
     return Response(body, status=status, mimetype=JSON_TYPE, headers=headers)
 
 

@@ -9,12 +9,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, request
+from pydantic import TypeAdapter
 
 from dashboard.server.api import access, params
-from dashboard.server.api.answers import ApiError, json_answer
+from dashboard.server.api.answers import ApiError, json_answer, json_text
 from dashboard.services import engine
 from tracker.db import session_scope
 from tracker.errors import NotFound, Problem
+from tracker.models import EventRecord
 from tracker.query.events import (
     event_records,
     get_event_record,
@@ -43,6 +45,7 @@ ROW_FIELDS = (
     "version",
 )
 SEARCH_LIMIT = 50
+RECORD_LIST = TypeAdapter(list[EventRecord])
 
 
 def list_events_endpoint() -> Response:
@@ -60,27 +63,24 @@ def list_events_endpoint() -> Response:
         rows = list_events(session, event_filter, limit=limit + 1, after=cursor)
         more, rows = len(rows) > limit, rows[:limit]
         if chosen is not None and set(chosen) <= set(ROW_FIELDS):
-            items = [{name: getattr(row, name) for name in chosen} for row in rows]
+            items = json_text(
+                [{name: getattr(r, name) for name in chosen} for r in rows]
+            )
         else:
             records = event_records(session, [row.id for row in rows])
-            items = [_selected(r.model_dump(mode="json"), chosen) for r in records]
+            # Written by pydantic's serializer in one pass: walking 500 records'
+            # dicts in Python took longer than reading them.
+            include = {"__all__": set(chosen)} if chosen is not None else None
+            items = RECORD_LIST.dump_json(records, include=include).decode()
     following = None
     if more:
         pairs = [(k, v) for k, vs in query.items() if k != "cursor" for v in vs]
         pairs.append(("cursor", params.encode_cursor(rows[-1].cursor())))
         following = f"{request.base_url}?{urlencode(pairs)}"
     return json_answer(
-        {
-            "data": items,
-            "next": following,
-            "limit": limit,
-            "filter": event_filter.describe(),
-        }
+        {"next": following, "limit": limit, "filter": event_filter.describe()},
+        spliced={"data": items},
     )
-
-
-def _selected(record: dict[str, Any], chosen: tuple[str, ...] | None) -> dict:
-    return record if chosen is None else {name: record[name] for name in chosen}
 
 
 def event_id_of(text: str) -> int:

@@ -57,6 +57,7 @@ def api_database(
 
 
 def prepare(url: str) -> None:
+    """Migrate and seed the database at `url` and add the three accounts."""
     engine = make_engine(url)
     upgrade_database(engine)
     with session_scope(engine) as session:
@@ -88,6 +89,8 @@ def api_server(
 
 @dataclass(frozen=True)
 class Answer:
+    """An HTTP answer: status, headers, the JSON body (else the text)."""
+
     status: int
     headers: dict[str, str]
     body: Any

@@ -37,6 +37,7 @@ def openapi_endpoint() -> Response:
 
 
 def not_found(rest: str = "") -> Response:
+    """Any other path under /api/: a 404 in JSON, not the dashboard's page."""
     raise ApiError(404, f"there is no API endpoint {request.path[:100]}")
 
 
@@ -98,6 +99,7 @@ def too_many(error: RateLimitExceeded) -> Response:
 
 
 def too_slow(error: StatementTimeout) -> Response:
+    """503 in JSON when a statement ran past the time limit; nothing changed."""
     return error_answer(
         ApiError(
             503,

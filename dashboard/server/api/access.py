@@ -37,6 +37,7 @@ def bearer_secret() -> str | None:
 
 
 def unauthorized(reason: str) -> ApiError:
+    """The 401 refusal, with the challenge naming the bearer scheme."""
     return ApiError(
         401,
         "authentication required",

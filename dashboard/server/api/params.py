@@ -142,6 +142,7 @@ def read_search(query: Query, problems: list[Problem]) -> str:
 
 
 def raise_problems(problems: list[Problem]) -> None:
+    """ApiError 400 naming every problem, if there is any."""
     if problems:
         raise invalid(problems)
 

@@ -22,6 +22,7 @@ from dashboard.pages import (
 )
 from dashboard.pages import map as map_page
 from dashboard.server import auth, request_guard, timeouts, uploads
+from dashboard.server.api import register_api
 from dashboard.server.chart_data_route import register_chart_data_route
 from dashboard.server.export_route import register_export_route
 from dashboard.server.plotly_bundle import register_plotly_routes
@@ -100,6 +101,7 @@ def create_app(database_url: str | None = None) -> Dash:
     register_summary_route(app.server)
     register_chart_data_route(app.server)
     register_views_route(app.server)
+    register_api(app.server)
     register_plotly_routes(app)
     app.layout = app_layout
     check_callbacks_of_every_role(app)

@@ -864,6 +864,31 @@ class EventChange(SQLModel, table=True):
     changes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONList))
 
 
+# --- API tokens (issue 15) -----------------------------------------------------------
+
+TOKEN_NAME_LENGTH = 120
+
+
+class ApiToken(SQLModel, table=True):
+    """Table: a secret a script sends as `Authorization: Bearer`, acting as one
+    account with that account's role as it is now.
+
+    Only `secret_hash` (SHA-256 of the secret) is kept: the secret is shown once,
+    when made. `prefix` is the secret's first characters, so a person can tell their
+    tokens apart in a listing without the table holding anything usable."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    name: str | None = Field(default=None, sa_type=String(TOKEN_NAME_LENGTH))
+    prefix: str = Field(sa_type=String(16))
+    secret_hash: str = Field(sa_type=String(64), unique=True)
+    created_at: dt.datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    expires_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 # --- Saved views and annotations (issue 14) -----------------------------------------
 
 VIEW_NAME_LENGTH = 120

@@ -1,6 +1,7 @@
 """Logging in to the dashboard: Flask-Login on the Flask server behind Dash.
 
-Every request but the login page and static files needs a logged-in account, unless
+Every request but the login page, static files and the JSON API (which checks its
+tokens itself, `dashboard.server.api.access`) needs a logged-in account, unless
 TRACKER_PUBLIC_READ=1 lets anonymous visitors read. This gate only decides who may
 *see* the dashboard: whether a write is allowed is checked again, per action, in
 `dashboard.services.access`, so a crafted callback request is refused there whatever
@@ -50,6 +51,7 @@ THROTTLE_KEY = "tracker_login_throttle"  # app.extensions entry
 # Reachable without logging in: the login page needs its styles and Dash's scripts
 # carry no data.
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+API_PREFIX = "/api/"  # the JSON API, which checks tokens itself
 WRONG_LOGIN = "Wrong username or password."
 TOO_MANY = (
     "Too many failed logins for this username from your address. "
@@ -189,6 +191,10 @@ def require_login() -> Response | None:
     script cannot follow a login page, and a POST must not turn into a GET."""
     path = request.path
     if path in (LOGIN_PATH, LOGOUT_PATH) or path.startswith(OPEN_PREFIXES):
+        return None
+    if path.startswith(API_PREFIX):
+        # The API decides for itself (tokens, the session, public reading) and
+        # answers 401 in JSON: a script cannot follow a login page.
         return None
     if current_user.is_authenticated or public_read():
         return None

@@ -102,17 +102,9 @@ def cite_form_sources_on(record: dict[str, Any], into: int) -> int:
 def _validated_form_record(
     record: dict[str, Any], stored: EventRecord | None = None
 ) -> EventCreate:
-    """The form's record validated, or InvalidInput with every problem at once (a
-    form event must cite a source: `validate_event_records(require_source=True)`).
-
-    Figures are checked strictly: only an edit of `stored` that leaves its flagged
-    figures as the dataset published them keeps the flag (and so the figures)."""
-    if stored is not None:
-        record = event_store.published_figures_kept(record, stored)
-    else:
-        record = {k: v for k, v in record.items() if k != "figures_flag"}
-    [data] = event_store.validate_event_records([(1, record)], require_source=True)
-    return data
+    """The form's record validated as every event entered by hand is
+    (`tracker.store.events.validated_entered_event`)."""
+    return event_store.validated_entered_event(record, stored)
 
 
 # --- import page ------------------------------------------------------------------

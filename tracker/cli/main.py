@@ -88,6 +88,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "show",
         "Show one event with its actors, place, casualties, sources and links.",
     ),
+    "token": (
+        "tracker.cli.tokens",
+        "token",
+        "API tokens: a script sends one as `Authorization: Bearer` and acts as its "
+        "account, with that account's role.",
+    ),
     "user": (
         "tracker.cli.users",
         "user",

@@ -6,12 +6,15 @@ compares; nothing here writes."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from tracker.models import Actor, ActorAlias, EventActor, Location
+from tracker.query.facets import search_actors
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -67,3 +70,35 @@ def event_actor_names(
         for event_id, actor_id, name in session.execute(query):
             names.setdefault(event_id, {})[actor_id] = name
     return names
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """A registry actor with every other name it goes by."""
+
+    id: int
+    name: str
+    kind: str
+    country: str | None
+    aliases: list[str]
+
+
+def actors_with_aliases(
+    session: Session, search: str = "", *, limit: int = 50
+) -> list[ActorEntry]:
+    """Registry actors whose name or an alias contains `search` (as the filter
+    panel offers them, `search_actors`), alphabetically, each with all its aliases."""
+    names = [choice.value for choice in search_actors(session, search, limit=limit)]
+    if not names:
+        return []
+    actors = list(
+        session.exec(select(Actor).where(Actor.name.in_(names)).order_by(Actor.name))
+    )
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for actor_id, alias in session.execute(
+        select(ActorAlias.actor_id, ActorAlias.alias)
+        .where(ActorAlias.actor_id.in_([a.id for a in actors]))
+        .order_by(ActorAlias.alias)
+    ):
+        aliases[actor_id].append(alias)
+    return [ActorEntry(a.id, a.name, a.kind, a.country, aliases[a.id]) for a in actors]

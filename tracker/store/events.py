@@ -365,6 +365,23 @@ def published_figures_kept(
     return edited | {"figures_flag": stored.figures_flag} if unchanged else edited
 
 
+def validated_entered_event(
+    record: Mapping[str, Any], stored: EventRecord | None = None
+) -> EventCreate:
+    """An event a person entered (the dashboard's form, the API), validated; or
+    InvalidInput with every problem at once. It must cite a source
+    (`validate_event_records(require_source=True)`).
+
+    Figures are checked strictly: only an edit of `stored` that leaves its flagged
+    figures as the dataset published them keeps the flag (and so the figures)."""
+    if stored is not None:
+        record = published_figures_kept(record, stored)
+    else:
+        record = {k: v for k, v in record.items() if k != "figures_flag"}
+    [data] = validate_event_records([(1, record)], require_source=True)
+    return data
+
+
 def _figure(value: Any) -> Any:
     """A figure as a form sends it (5294, 5294.0, " 5294 ", "" or None) as a whole
     number or None; anything else as it is, for validation to refuse."""

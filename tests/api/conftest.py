@@ -1,0 +1,141 @@
+"""The JSON API's tests: the real dashboard server over real HTTP, on SQLite and on
+PostgreSQL (each module gets its own seeded database and one server per backend).
+
+Accounts `editor`, `viewer` and `admin` exist in every database, each with an API
+token (`api_tokens`: role -> secret); requests go through `call`."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from tests.browser.conftest import running_server
+from tests.conftest import BACKENDS, POSTGRES_URL, REPO_ROOT, postgres_unavailable
+from tracker.db import make_engine, session_scope, upgrade_database
+from tracker.models import Role
+from tracker.seed import seed_database
+from tracker.store import accounts, tokens
+
+PASSWORD = "api tests only"
+ROLES = {"editor": Role.EDITOR, "viewer": Role.VIEWER, "admin": Role.ADMIN}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def api_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated, seeded database of this module's own, with the three accounts."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'tracker.db'}"
+        prepare(url)
+        yield url
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"tracker_api_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        postgres_unavailable(f"cannot reach {POSTGRES_URL}: {error.orig}")
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    prepare(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def prepare(url: str) -> None:
+    """Migrate and seed the database at `url` and add the three accounts."""
+    engine = make_engine(url)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        seed_database(session, REPO_ROOT / "seed_data")
+        for username, role in ROLES.items():
+            accounts.create_user(session, username, PASSWORD, role)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def api_tokens(api_database: str) -> dict[str, str]:
+    """A token for each account: role name -> secret."""
+    engine = make_engine(api_database)
+    with session_scope(engine) as session:
+        made = {name: tokens.create_token(session, name).secret for name in ROLES}
+    engine.dispose()
+    return made
+
+
+@pytest.fixture(scope="module")
+def api_server(
+    api_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The dashboard (and so the API) served over this module's database."""
+    log_path = tmp_path_factory.mktemp("api-server") / "server.log"
+    with running_server(api_database, log_path) as base:
+        yield base
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: status, headers, the JSON body (else the text)."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+    content_type: str
+
+
+def call(
+    url: str,
+    *,
+    token: str | None = None,
+    method: str = "GET",
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    opener: urllib.request.OpenerDirector | None = None,
+) -> Answer:
+    """One request; the answer's JSON body (the text when it is not JSON)."""
+    sent = dict(headers or {})
+    if token is not None:
+        sent["Authorization"] = f"Bearer {token}"
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        sent["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, headers=sent, method=method)
+    open_url = opener.open if opener is not None else urllib.request.urlopen
+    try:
+        with open_url(request, timeout=60) as response:
+            status, raw = response.status, response.read()
+            answer_headers = dict(response.headers.items())
+    except urllib.error.HTTPError as error:
+        status, raw, answer_headers = error.code, error.read(), dict(error.headers)
+    content_type = answer_headers.get("Content-Type", "")
+    text_body = raw.decode()
+    parsed = json.loads(text_body) if "json" in content_type else text_body
+    return Answer(status, answer_headers, parsed, content_type)
+
+
+def all_event_ids(base: str, query: str, token: str, *, limit: int = 1000) -> list[int]:
+    """The ids of every page of GET /api/v1/events?query, following `next`."""
+    separator = "&" if query else ""
+    url: str | None = f"{base}/api/v1/events?{query}{separator}limit={limit}&fields=id"
+    ids: list[int] = []
+    while url:
+        answer = call(url, token=token)
+        assert answer.status == 200, answer.body
+        ids.extend(item["id"] for item in answer.body["data"])
+        url = answer.body["next"]
+    return ids

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlmodel import Session
@@ -208,9 +208,19 @@ def export_rows(
 
 
 def write_export(
-    session: Session, event_filter: EventFilter, fmt: ExportFormat, stream: TextIO
+    session: Session,
+    event_filter: EventFilter,
+    fmt: ExportFormat,
+    stream: TextIO | BinaryIO,
 ) -> int:
-    """Write the filter's events in `fmt` to `stream`; return the number written."""
+    """Write the filter's events in `fmt` to `stream` (a byte stream for a binary
+    format); return the number written."""
+    if fmt.write_frames is not None:
+        # Imported here: pandas is slow to load, and only these exports need it.
+        from tracker.frames import iter_event_frames
+
+        frames = iter_event_frames(session, event_filter)
+        return fmt.write_frames(frames, stream)  # type: ignore[arg-type]
     if fmt.write is not None:
         return fmt.write(iter_event_records(session, event_filter), stream)
     if fmt.rows_from_sql:
@@ -230,7 +240,10 @@ def iter_export_chunks(
 ) -> Iterator[str]:
     """An export of the filter's events as text chunks (a CSV's header with its
     first rows), one held at a time (see `iter_row_chunks`). A format written in
-    pieces (JSON Lines, GeoJSON) gets no byte order mark: JSON has none."""
+    pieces (JSON Lines, GeoJSON) gets no byte order mark: JSON has none. A binary
+    format (Parquet) has no text: `write_export` writes it."""
+    if fmt.is_binary:
+        raise ValueError(f"{fmt.name} is a binary format: write it with write_export")
     if fmt.pieces is not None:
         return iter_piece_chunks(fmt.pieces(iter_event_records(session, event_filter)))
     if fmt.rows_from_sql:

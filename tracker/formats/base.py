@@ -19,9 +19,12 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO
 
 from tracker.models import EventRecord
+
+if TYPE_CHECKING:  # pandas is imported by the exports that write frames
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -131,8 +134,10 @@ class ExportFormat:
     `rows_from_sql` the database assembles the same cells (`tracker.native_export`),
     and the export takes that path.
     `source_columns` names the format of the source records whose other columns
-    follow `columns`. Any other export has `write`: records to a stream, returning
-    the count. `tracker.exporting` runs the queries and writes the file."""
+    follow `columns`. A binary export (Parquet) has `write_frames`: the native
+    columns as typed DataFrames (`tracker.frames`) to a binary stream. Any other
+    export has `write`: records to a stream. Each returns the count;
+    `tracker.exporting` runs the queries and writes the file."""
 
     name: str  # `tracker export --format`, `/export.csv?columns=`
     label: str
@@ -144,6 +149,12 @@ class ExportFormat:
     write: Callable[[Iterable[EventRecord], TextIO], int] | None = None
     # The same text as `write`, piece by piece, for a streamed download.
     pieces: Callable[[Iterable[EventRecord]], Iterator[str]] | None = None
+    write_frames: Callable[[Iterable[pd.DataFrame], BinaryIO], int] | None = None
+
+    @property
+    def is_binary(self) -> bool:
+        """Whether the export is a binary file (written to a byte stream)."""
+        return self.write_frames is not None
 
     @property
     def is_csv(self) -> bool:

@@ -22,6 +22,13 @@ from sqlalchemy import select
 
 from tracker.event_columns import iter_event_rows
 from tracker.formats.native.cells import CSV_COLUMNS
+from tracker.formats.native.kinds import (
+    CATEGORY_COLUMNS,
+    DATE_COLUMNS,
+    FLOAT_COLUMNS,
+    INTEGER_COLUMNS,
+    TIMESTAMP_COLUMNS,
+)
 from tracker.models import Event
 from tracker.query.filters import EventFilter
 from tracker.query.stats import Period, count_events_by_period
@@ -32,41 +39,6 @@ from tracker.vocab.codes import DatePrecision, EventStatus, GeoPrecision
 if TYPE_CHECKING:  # an annotation only: sqlmodel (pydantic) is slow to import
     from sqlmodel import Session
 
-# The kind of each column; every column not named is text.
-INTEGER_COLUMNS = (
-    "quad_class",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "civilians_killed",
-    "children_killed",
-    "injured",
-    "version",
-)
-FLOAT_COLUMNS = ("score", "latitude", "longitude", "confidence")
-DATE_COLUMNS = ("date_start", "date_end")
-TIMESTAMP_COLUMNS = ("created_at", "updated_at")
-CATEGORY_COLUMNS = (
-    "event_type",
-    "mode",
-    "status",
-    "date_precision",
-    "geo_precision",
-    "dataset",
-)
-TEXT_COLUMNS = tuple(
-    c
-    for c in CSV_COLUMNS
-    if c
-    not in (
-        "id",
-        *INTEGER_COLUMNS,
-        *FLOAT_COLUMNS,
-        *DATE_COLUMNS,
-        *TIMESTAMP_COLUMNS,
-        *CATEGORY_COLUMNS,
-    )
-)
 DATE_DTYPE = "datetime64[s]"  # a day: what pandas makes of a date
 TIMESTAMP_DTYPE = "datetime64[us, UTC]"
 DEFAULT_CHUNK_ROWS = 10_000

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tracker.formats.native.cells import CSV_COLUMNS
-from tracker.frames import (
+from tracker.formats.native.kinds import (
     CATEGORY_COLUMNS,
     DATE_COLUMNS,
     FLOAT_COLUMNS,

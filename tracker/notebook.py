@@ -20,13 +20,14 @@ from tracker.db import make_engine, session_scope
 from tracker.errors import InvalidFilter, Problem
 from tracker.query.events import count_events
 from tracker.query.filters import EventFilter, parse_filter
-from tracker.query.stats import Period
+from tracker.query.stats import Period, choose_period, date_bounds
 
 if TYPE_CHECKING:  # pandas is imported by the calls that make DataFrames
     import pandas as pd
 
 FILTER_FIELDS = tuple(item.name for item in fields(EventFilter))
 REMOTE_PREFIXES = ("http://", "https://")
+AUTO_PERIOD = "auto"  # the period the dashboard would choose
 
 
 class RemoteNotAvailable(NotImplementedError):
@@ -135,15 +136,16 @@ class Tracker:
 
     def timeline(self, period: str = "week", **filters: Any) -> pd.DataFrame:
         """The dashboard's timeline figures per period (`day`, `week`, `month` or
-        `year`; weeks start on Monday): events, mean conflict-cooperation score,
+        `year`; weeks start on Monday; `auto`: the dashboard's choice for the span
+        of the matching events): events, mean conflict-cooperation score,
         cooperation and material-conflict counts, fatalities (best, low, high) and
         the count of each PLOVER type, indexed by the period's first day."""
         from tracker.frames import timeline_frame
 
         try:
-            bins = Period(str(period).lower())
+            bins = None if period == AUTO_PERIOD else Period(str(period).lower())
         except ValueError:
-            choices = ", ".join(p.value for p in Period)
+            choices = ", ".join([*(p.value for p in Period), AUTO_PERIOD])
             raise InvalidFilter(
                 [
                     Problem(
@@ -153,6 +155,9 @@ class Tracker:
             ) from None
         event_filter = read_filter(filters)
         with session_scope(self._engine) as session:
+            if bins is None:
+                bounds = date_bounds(session, event_filter)
+                bins = choose_period(*bounds) if bounds else Period.DAY
             return timeline_frame(session, event_filter, bins)
 
 

@@ -135,7 +135,8 @@ def _column(values: tuple, dtype: object) -> pd.Series:
         return pd.Series(pd.to_datetime(pd.Series(values, dtype=object))).astype(dtype)
     if dtype == TIMESTAMP_DTYPE:
         # SQLite gives UTC timestamps without a zone, PostgreSQL with one.
-        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object), utc=True))
+        moments = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+        return pd.Series(moments).astype(dtype)
     series = pd.Series(values, dtype=object if dtype == "string" else dtype)
     if dtype == "string":
         # An empty text is an empty cell in the CSV: missing, as there.

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import fields
+from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,10 +113,11 @@ class Tracker:
         if as_records and chunksize is not None:
             raise ValueError("give as_records or chunksize, not both")
         if chunksize is not None:
-            if isinstance(chunksize, bool) or not isinstance(chunksize, int):
+            if isinstance(chunksize, bool) or not isinstance(chunksize, Integral):
                 raise ValueError(
                     f"chunksize must be a whole number (got {chunksize!r})"
                 )
+            chunksize = int(chunksize)
             if chunksize < 1:
                 raise ValueError(f"chunksize must be 1 or more (got {chunksize})")
             return self._chunks(event_filter, chunksize)

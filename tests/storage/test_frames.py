@@ -172,6 +172,18 @@ def test_events_have_the_promised_dtypes(loaded_url: str):
     assert frame["fatalities_best"].isna().any()  # missing stays missing
 
 
+def test_no_match_is_an_empty_frame_with_the_same_dtypes(loaded_url: str):
+    with tracker.open(loaded_url) as db:
+        some = db.events(datasets="seed")
+        none = db.events(text="words no event holds")
+        chunks = list(db.events(chunksize=10, text="words no event holds"))
+        timeline = db.timeline(text="words no event holds")
+    assert len(none) == 0 and list(none.columns) == list(some.columns)
+    pd.testing.assert_series_equal(none.dtypes, some.dtypes)
+    assert len(chunks) == 1 and chunks[0].dtypes.equals(some.dtypes)
+    assert len(timeline) == 0 and "events" in timeline.columns
+
+
 def test_chunks_give_the_rows_of_one_read(loaded_url: str):
     with tracker.open(loaded_url) as db:
         whole = db.events(countries="UKR")

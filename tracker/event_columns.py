@@ -2,7 +2,8 @@
 
 The same events, in the same order and the same `CSV_COLUMNS`, as the native CSV
 export (`tracker.native_export`), but each cell a value of its own: dates as dates,
-counts as whole numbers or None, text as it is stored (no apostrophe before a
+counts as whole numbers or None, timestamps as the database gives them (UTC text on
+SQLite, aware datetimes on PostgreSQL), text as it is stored (no apostrophe before a
 formula, which only a spreadsheet needs). The cells a record joins (each role's
 actors, source URLs, quotes, links, the JSON columns, contexts and tags) come from
 the very same SQL as the CSV's; only the quoting and joining into a line is left
@@ -127,8 +128,10 @@ def event_values_query(
         "notes": e.notes,
         "dataset": e.dataset,
         "external_id": e.external_id,
-        "created_at": e.created_at,
-        "updated_at": e.updated_at,
+        # As the database gives them (SQLite: UTC as text): parsing each in Python
+        # took a fifth of the read; pandas parses a column at once.
+        "created_at": type_coerce(e.created_at, String()),
+        "updated_at": type_coerce(e.updated_at, String()),
         "version": e.version,
         "actors_json": a.json,
         "sources_json": s.json,

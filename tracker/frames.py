@@ -13,6 +13,7 @@ figure is computed in SQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -111,10 +112,22 @@ def event_frame(session: Session, event_filter: EventFilter) -> pd.DataFrame:
 def iter_event_dicts(
     session: Session, event_filter: EventFilter
 ) -> Iterator[dict[str, object]]:
-    """The matching events as plain dicts of `CSV_COLUMNS` (dates as dates, missing
-    values as None), in date order."""
+    """The matching events as plain dicts of `CSV_COLUMNS` (dates as dates,
+    timestamps as aware datetimes in UTC, missing values as None), in date order."""
     for row in iter_event_rows(session, event_filter):
-        yield dict(zip(CSV_COLUMNS, row, strict=True))
+        record = dict(zip(CSV_COLUMNS, row, strict=True))
+        for column in TIMESTAMP_COLUMNS:
+            record[column] = _utc(record[column])
+        yield record
+
+
+def _utc(value: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def frame_of_rows(rows: Sequence[tuple], dtypes: dict[str, object]) -> pd.DataFrame:
@@ -134,8 +147,11 @@ def _column(values: tuple, dtype: object) -> pd.Series:
     if dtype == DATE_DTYPE:
         return pd.Series(pd.to_datetime(pd.Series(values, dtype=object))).astype(dtype)
     if dtype == TIMESTAMP_DTYPE:
-        # SQLite gives UTC timestamps without a zone, PostgreSQL with one.
-        moments = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+        # SQLite gives UTC timestamps as text without a zone, PostgreSQL as
+        # datetimes with one.
+        moments = pd.to_datetime(
+            pd.Series(values, dtype=object), utc=True, format="ISO8601"
+        )
         return pd.Series(moments).astype(dtype)
     series = pd.Series(values, dtype=object if dtype == "string" else dtype)
     if dtype == "string":

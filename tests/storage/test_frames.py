@@ -202,6 +202,8 @@ def test_records_are_plain_python_values(loaded_url: str):
     assert [r["id"] for r in records] == frame["id"].tolist()
     first = records[0]
     assert isinstance(first["date_start"], dt.date)
+    assert first["created_at"].tzinfo is not None
+    assert pd.Timestamp(first["created_at"]) == frame["created_at"].iloc[0]
     assert first["title"] == frame["title"].iloc[0]
     assert all(type(r["fatalities_best"]) in (int, type(None)) for r in records)
 

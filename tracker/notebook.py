@@ -16,9 +16,12 @@ from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
 from tracker.config import normalise_database_url
-from tracker.db import make_engine, session_scope
-from tracker.errors import InvalidFilter, Problem
+from tracker.db import current_revision, make_engine, session_scope
+from tracker.errors import ConfigurationError, InvalidFilter, Problem
 from tracker.query.events import count_events
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.query.stats import Period, choose_period, date_bounds
@@ -42,7 +45,9 @@ def open_tracker(
     URL (`sqlite:///events.db`, `postgresql+psycopg://user@host/db`).
 
     A server's URL (`https://...`, with `token=`) is for the HTTP API, which this
-    version cannot read yet: it raises `RemoteNotAvailable` saying so."""
+    version cannot read yet: it raises `RemoteNotAvailable` saying so. A database
+    that does not exist or was never initialised (`tracker init-db`) is refused
+    rather than made."""
     text = os.fspath(target)
     if text.startswith(REMOTE_PREFIXES):
         raise RemoteNotAvailable(
@@ -51,15 +56,30 @@ def open_tracker(
             "file or a postgresql+psycopg:// URL), or export a file on the server "
             "(tracker export --format parquet)"
         )
+    if token is not None:
+        raise ValueError("token= is for a server's URL: a database is opened without")
     if "://" in text:
         url = normalise_database_url(text)
+        path = _sqlite_file(url)
     else:
-        path = Path(text).expanduser()
-        if not path.is_file():
-            # SQLite would make an empty file there and answer "no events".
-            raise FileNotFoundError(f"no tracker database at {path}")
-        url = f"sqlite:///{path.resolve()}"
+        path = Path(text).expanduser().resolve()
+        url = f"sqlite:///{path}"
+    if path is not None and not path.is_file():
+        # SQLite would make an empty file there and answer "no events".
+        raise FileNotFoundError(f"no tracker database at {path}")
     return Tracker(url)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database or one in memory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (
+        None,
+        "",
+        ":memory:",
+    ):
+        return None
+    return Path(parsed.database)
 
 
 class Tracker:
@@ -73,6 +93,16 @@ class Tracker:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine = make_engine(url)
+        try:
+            revision = current_revision(self._engine)
+        except OperationalError as error:
+            self._engine.dispose()
+            raise ConfigurationError(f"cannot open {self}: {error.orig}") from error
+        if revision is None:
+            self._engine.dispose()
+            raise ConfigurationError(
+                f"{self} has no tracker schema yet: run `tracker init-db`"
+            )
 
     def __repr__(self) -> str:
         shown = self._engine.url.render_as_string(hide_password=True)

@@ -25,7 +25,7 @@ from tests.conftest import require_shared
 from tracker.cli.events import FILTER_OPTIONS
 from tracker.cli.main import main
 from tracker.db import session_scope
-from tracker.errors import InvalidFilter
+from tracker.errors import ConfigurationError, InvalidFilter
 from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.importing import import_file
 from tracker.seed import seed_database
@@ -291,3 +291,12 @@ def test_a_missing_file_is_not_made_into_an_empty_database(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="no tracker database"):
         tracker.open(tmp_path / "nothing.db")
     assert not (tmp_path / "nothing.db").exists()
+
+
+def test_a_database_without_the_schema_is_refused(tmp_path: Path):
+    (tmp_path / "empty.db").touch()
+    with pytest.raises(ConfigurationError, match="no tracker schema yet"):
+        tracker.open(tmp_path / "empty.db")
+    with pytest.raises(FileNotFoundError, match="no tracker database"):
+        tracker.open(f"sqlite:///{tmp_path / 'other.db'}")
+    assert not (tmp_path / "other.db").exists()

@@ -113,9 +113,11 @@ def iter_event_dicts(
     session: Session, event_filter: EventFilter
 ) -> Iterator[dict[str, object]]:
     """The matching events as plain dicts of `CSV_COLUMNS` (dates as dates,
-    timestamps as aware datetimes in UTC, missing values as None), in date order."""
+    timestamps as aware datetimes in UTC, missing values and empty texts as None,
+    as in the DataFrames), in date order."""
     for row in iter_event_rows(session, event_filter):
-        record = dict(zip(CSV_COLUMNS, row, strict=True))
+        values = (None if value == "" else value for value in row)
+        record = dict(zip(CSV_COLUMNS, values, strict=True))
         for column in TIMESTAMP_COLUMNS:
             record[column] = _utc(record[column])
         yield record

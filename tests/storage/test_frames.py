@@ -204,6 +204,10 @@ def test_records_are_plain_python_values(loaded_url: str):
     assert isinstance(first["date_start"], dt.date)
     assert first["created_at"].tzinfo is not None
     assert pd.Timestamp(first["created_at"]) == frame["created_at"].iloc[0]
+    # The same values as the frame, missing as None where the frame has <NA>.
+    for column in ("title", "mode", "fatalities_best", "notes", "latitude"):
+        expected = [None if pd.isna(v) else v for v in frame[column]]
+        assert [r[column] for r in records] == expected, column
     assert first["title"] == frame["title"].iloc[0]
     assert all(type(r["fatalities_best"]) in (int, type(None)) for r in records)
 

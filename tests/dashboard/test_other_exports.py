@@ -144,6 +144,13 @@ def test_parquet_holds_the_csv_exports_events_typed(app, query):
     assert (TRICKY_TITLE in titles) == (query in ("", "countries=TUR"))
 
 
+def test_no_match_is_a_parquet_file_of_no_rows(app):
+    response = client_as(app, "viewer").get("/export.parquet?datasets=ucdp")
+    table = pq.read_table(io.BytesIO(response.get_data()))
+    assert table.num_rows == 0
+    assert table.schema.field("fatalities_best").type == pa.int64()
+
+
 def test_a_refused_filter_is_no_parquet_file(app):
     response = client_as(app, "viewer").get("/export.parquet?since=yesterday")
     assert response.status_code == 400

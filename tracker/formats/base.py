@@ -16,15 +16,12 @@ counts the rows behind each wording and drops the key).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 
 from tracker.models import EventRecord
-
-if TYPE_CHECKING:  # pandas is imported by the exports that write frames
-    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -134,8 +131,9 @@ class ExportFormat:
     `rows_from_sql` the database assembles the same cells (`tracker.native_export`),
     and the export takes that path.
     `source_columns` names the format of the source records whose other columns
-    follow `columns`. A binary export (Parquet) has `write_frames`: the native
-    columns as typed DataFrames (`tracker.frames`) to a binary stream. Any other
+    follow `columns`. A binary export (Parquet) has `write_rows`: chunks of rows of
+    the native columns as typed values (`tracker.event_columns`) to a byte
+    stream. Any other
     export has `write`: records to a stream. Each returns the count;
     `tracker.exporting` runs the queries and writes the file."""
 
@@ -149,12 +147,12 @@ class ExportFormat:
     write: Callable[[Iterable[EventRecord], TextIO], int] | None = None
     # The same text as `write`, piece by piece, for a streamed download.
     pieces: Callable[[Iterable[EventRecord]], Iterator[str]] | None = None
-    write_frames: Callable[[Iterable[pd.DataFrame], BinaryIO], int] | None = None
+    write_rows: Callable[[Iterable[Sequence[tuple]], BinaryIO], int] | None = None
 
     @property
     def is_binary(self) -> bool:
         """Whether the export is a binary file (written to a byte stream)."""
-        return self.write_frames is not None
+        return self.write_rows is not None
 
     @property
     def is_csv(self) -> bool:

@@ -63,13 +63,14 @@ def write_parquet(chunks: Iterable[Sequence[tuple]], target: BinaryIO | str) -> 
     count = 0
     with pq.ParquetWriter(target, PARQUET_SCHEMA, compression="zstd") as writer:
         for rows in chunks:
-            writer.write_table(parquet_table(rows))
+            writer.write_table(arrow_table(rows))
             count += len(rows)
     return count
 
 
-def parquet_table(rows: Sequence[tuple]) -> pa.Table:
-    """An Arrow table of `PARQUET_SCHEMA` holding `rows`."""
+def arrow_table(rows: Sequence[tuple]) -> pa.Table:
+    """An Arrow table of `PARQUET_SCHEMA` holding `rows` (also the way rows become
+    a DataFrame, `tracker.frames`)."""
     columns = zip(*rows, strict=True) if rows else [()] * len(CSV_COLUMNS)
     arrays = [
         _array(values, field.type)

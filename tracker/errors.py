@@ -60,6 +60,16 @@ class InvalidInput(TrackerError):
         return head + "".join(f"\n  - {problem}" for problem in self.problems)
 
 
+class InvalidFilter(TrackerError, ValueError):
+    """Filter values were refused, so nothing was read: `problems` names each field
+    and why. A ValueError too, as Python code expects of a bad argument."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        lines = "".join(f"\n  - {problem}" for problem in self.problems)
+        super().__init__("the filter has values it cannot use" + lines)
+
+
 class NotFound(TrackerError):
     """The event (or other record) asked for does not exist."""
 

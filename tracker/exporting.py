@@ -16,11 +16,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TextIO
+from itertools import islice
+from typing import BinaryIO, TextIO
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlmodel import Session
 
+from tracker.event_columns import iter_event_rows
 from tracker.formats.base import ExportFormat
 from tracker.formats.native.cells import CSV_COLUMNS, csv_row
 from tracker.models import Event, EventRecord, SourceRecord
@@ -32,6 +34,8 @@ from tracker.vocab import taxonomy
 # Excel reads a CSV as UTF-8 (not the local code page) only when it starts with this.
 UTF8_BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
+# Rows a binary export (Parquet) takes at once: one row group, held in memory.
+ROWS_PER_GROUP = 10_000
 
 
 def write_csv(
@@ -208,9 +212,16 @@ def export_rows(
 
 
 def write_export(
-    session: Session, event_filter: EventFilter, fmt: ExportFormat, stream: TextIO
+    session: Session,
+    event_filter: EventFilter,
+    fmt: ExportFormat,
+    stream: TextIO | BinaryIO,
 ) -> int:
-    """Write the filter's events in `fmt` to `stream`; return the number written."""
+    """Write the filter's events in `fmt` to `stream` (a byte stream for a binary
+    format); return the number written."""
+    if fmt.write_rows is not None:
+        rows = iter_event_rows(session, event_filter)
+        return fmt.write_rows(_chunks_of(rows, ROWS_PER_GROUP), stream)  # type: ignore[arg-type]
     if fmt.write is not None:
         return fmt.write(iter_event_records(session, event_filter), stream)
     if fmt.rows_from_sql:
@@ -218,6 +229,13 @@ def write_export(
         return write_lines(iter_native_lines(session, event_filter), stream, columns)
     columns, rows = export_rows(session, event_filter, fmt)
     return write_rows(rows, stream, columns)
+
+
+def _chunks_of(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    """`rows` in lists of `size` (the last may be shorter), one held at a time."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
 
 
 def iter_export_chunks(
@@ -230,7 +248,10 @@ def iter_export_chunks(
 ) -> Iterator[str]:
     """An export of the filter's events as text chunks (a CSV's header with its
     first rows), one held at a time (see `iter_row_chunks`). A format written in
-    pieces (JSON Lines, GeoJSON) gets no byte order mark: JSON has none."""
+    pieces (JSON Lines, GeoJSON) gets no byte order mark: JSON has none. A binary
+    format (Parquet) has no text: `write_export` writes it."""
+    if fmt.is_binary:
+        raise ValueError(f"{fmt.name} is a binary format: write it with write_export")
     if fmt.pieces is not None:
         return iter_piece_chunks(fmt.pieces(iter_event_records(session, event_filter)))
     if fmt.rows_from_sql:

@@ -186,23 +186,13 @@ def native_lines_query(
     stretches of its CSV line around the four fractional numbers (`_line`), then its
     date and id for the next batch's keyset. `after` is a date and an id, or
     `AFTER` to bind them at each run; `until` (or `UNTIL`) the last key to read."""
-    events = (
-        select(
-            *(getattr(Event, name) for name in _EVENT_FIELDS),
-            Location.name.label("place_name"),
-            Location.admin1,
-            Location.country,
-            Location.latitude,
-            Location.longitude,
-            Location.geo_precision,
-        )
-        .outerjoin(Location, Location.id == Event.location_id)
-        .order_by(Event.date_start, Event.id)
-        .limit(batch_size)
-    )
-    batch = _matching(events, event_filter, after, until).cte("batch")
+    batch = batch_of_events(event_filter, after, batch_size, until)
     e = batch.c
-    actors, sources, links = _actors(batch), _sources(batch), _links(batch)
+    actors, sources, links = (
+        actors_of_batch(batch),
+        sources_of_batch(batch),
+        links_of_batch(batch),
+    )
     text, a, s, k = _text, actors.c, sources.c, links.c
     stretches = [
         [_whole(e.id), text(e.title), _plain(e.event_type), text(e.mode)]
@@ -283,6 +273,31 @@ CSV_ROLES = (
 )
 
 
+def batch_of_events(
+    event_filter: EventFilter,
+    after: tuple | None,
+    batch_size: int,
+    until: tuple | None = None,
+) -> CTE:
+    """The events of one batch with their place's columns, as the common table
+    expression `batch` that the actors, sources and links of the batch join."""
+    events = (
+        select(
+            *(getattr(Event, name) for name in _EVENT_FIELDS),
+            Location.name.label("place_name"),
+            Location.admin1,
+            Location.country,
+            Location.latitude,
+            Location.longitude,
+            Location.geo_precision,
+        )
+        .outerjoin(Location, Location.id == Event.location_id)
+        .order_by(Event.date_start, Event.id)
+        .limit(batch_size)
+    )
+    return _matching(events, event_filter, after, until).cte("batch")
+
+
 def _joined_fields(fields: list[ColumnElement[str]]) -> ColumnElement[str]:
     line = fields[0]
     for field in fields[1:]:
@@ -348,7 +363,7 @@ def _json_array(items: ColumnElement[str], *order: ColumnElement) -> ColumnEleme
     return sql_string("[") + joined_text(items, ",", *order) + sql_string("]")
 
 
-def _actors(batch: CTE) -> Subquery:
+def actors_of_batch(batch: CTE) -> Subquery:
     """Per event of the batch: each role's actor names, and the actors as JSON."""
     given = EventActor.name_as_given
     rows = _grouped(
@@ -390,7 +405,7 @@ def _actors(batch: CTE) -> Subquery:
     )
 
 
-def _sources(batch: CTE) -> Subquery:
+def sources_of_batch(batch: CTE) -> Subquery:
     """Per event of the batch: its source URLs, its quotes, its sources as JSON."""
     rows = _grouped(
         select(
@@ -428,7 +443,7 @@ def _sources(batch: CTE) -> Subquery:
 LINK_TARGET = aliased(Event, name="target")
 
 
-def _links(batch: CTE) -> Subquery:
+def links_of_batch(batch: CTE) -> Subquery:
     """Per event of the batch: its links as "relation:id", and as JSON."""
     target = LINK_TARGET
     rows = _grouped(

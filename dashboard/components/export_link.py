@@ -29,11 +29,17 @@ def export_link(event_filter: EventFilter, component_id: str) -> html.A:
 
 
 # The other downloads of the filtered events, by extension, with their labels.
-OTHER_EXPORTS = {"jsonl": "JSON Lines", "geojson": "GeoJSON", "xlsx": "Excel"}
+OTHER_EXPORTS = {
+    "jsonl": "JSON Lines",
+    "geojson": "GeoJSON",
+    "xlsx": "Excel",
+    "parquet": "Parquet",
+}
 
 
 def other_export_links(event_filter: EventFilter, component_id: str) -> html.Span:
-    """Links to the filtered events as JSON Lines, GeoJSON and an Excel workbook."""
+    """Links to the filtered events as JSON Lines, GeoJSON, an Excel workbook and
+    Parquet."""
     query = event_filter.to_query_string()
     suffix = "?" + query if query else ""
     return html.Span(

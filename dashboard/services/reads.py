@@ -21,6 +21,7 @@ from tracker.exporting import (
     count_events_without_acled_type,
     export_rows,
     iter_export_chunks,
+    write_export,
 )
 from tracker.formats import EXPORTS
 from tracker.formats.base import ExportFormat
@@ -403,6 +404,17 @@ def export_workbook(event_filter: EventFilter) -> IO[bytes]:
         write_xlsx(columns, rows, workbook)
     workbook.seek(0)
     return workbook
+
+
+def export_parquet(event_filter: EventFilter) -> IO[bytes]:
+    """The matching events in the native columns as a typed Parquet file, in a
+    temporary file (rewound) the caller sends and closes."""
+    parquet = tempfile.TemporaryFile()
+    with session_scope(engine()) as session:
+        limit_statements(session, bulk_statement_timeout())
+        write_export(session, event_filter, EXPORTS["parquet"], parquet)
+    parquet.seek(0)
+    return parquet
 
 
 def count_without_acled_type(event_filter: EventFilter) -> int:

@@ -378,6 +378,7 @@ def test_the_older_export_names_still_name_their_format():
         "acled-csv",
         "jsonl",
         "geojson",
+        "parquet",
     ]
 
 

@@ -65,6 +65,10 @@ WORKFLOWS = (
     "tracker.review",
     "tracker.seed",
     "tracker.backup",
+    # Reading for notebooks: typed rows, DataFrames, and `tracker.open()`.
+    "tracker.event_columns",
+    "tracker.frames",
+    "tracker.notebook",
 )
 SESSIONS = ("tracker.db", "sqlmodel.Session", "sqlalchemy.orm.Session")
 DATABASE = ("tracker.db", "sqlmodel", "sqlalchemy")

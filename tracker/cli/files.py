@@ -97,14 +97,17 @@ def export(
             return write_export(session, event_filter, fmt, stream)
 
         if output is None:
-            count = write(sys.stdout)
+            count = write(sys.stdout.buffer if fmt.is_binary else sys.stdout)
         else:
-            count = _write_atomically(output, write)
+            count = _write_atomically(output, write, binary=fmt.is_binary)
     click.echo(f"Exported {count} event{'s' if count != 1 else ''}.", err=True)
 
 
-def _write_atomically(path: Path, write: Callable[[Any], int]) -> int:
-    """Write to a temporary file beside `path`, then rename it to `path`.
+def _write_atomically(
+    path: Path, write: Callable[[Any], int], *, binary: bool = False
+) -> int:
+    """Write to a temporary file beside `path` (as bytes when `binary`), then
+    rename it to `path`.
 
     So `path` is never a half-written file."""
     directory = path.resolve().parent
@@ -114,8 +117,12 @@ def _write_atomically(path: Path, write: Callable[[Any], int]) -> int:
         dir=directory, prefix=f".{path.name}.", suffix=".part"
     )
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            count = write(stream)
+        if binary:
+            with os.fdopen(handle, "wb") as stream:
+                count = write(stream)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                count = write(stream)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

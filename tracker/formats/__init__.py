@@ -8,7 +8,9 @@ read them. `EXPORT_NAMES` adds the older export names that still work (`csv`,
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.formats.acled.verbatim import acled_export_row
@@ -57,6 +59,15 @@ IMPORTS: dict[str, Importable] = {
 }
 IMPORT_CHOICES: tuple[str, ...] = (AUTO, *IMPORTS)
 
+
+def write_parquet(chunks: Iterable[Sequence[tuple]], stream: BinaryIO) -> int:
+    """`tracker.formats.parquet.write_parquet`, imported when called: pyarrow
+    takes a while to load, and most commands never write Parquet."""
+    from tracker.formats.parquet import write_parquet as write
+
+    return write(chunks, stream)
+
+
 EXPORTS: dict[str, ExportFormat] = {
     entry.name: entry
     for entry in (
@@ -86,6 +97,11 @@ EXPORTS: dict[str, ExportFormat] = {
             "a GeoJSON FeatureCollection",
             write=write_geojson,
             pieces=geojson_pieces,
+        ),
+        ExportFormat(
+            "parquet",
+            "Parquet of the native columns, typed (for pandas, R arrow, DuckDB)",
+            write_rows=write_parquet,
         ),
     )
 }

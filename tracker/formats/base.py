@@ -16,10 +16,10 @@ counts the rows behind each wording and drops the key).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 
 from tracker.models import EventRecord
 
@@ -131,8 +131,11 @@ class ExportFormat:
     `rows_from_sql` the database assembles the same cells (`tracker.native_export`),
     and the export takes that path.
     `source_columns` names the format of the source records whose other columns
-    follow `columns`. Any other export has `write`: records to a stream, returning
-    the count. `tracker.exporting` runs the queries and writes the file."""
+    follow `columns`. A binary export (Parquet) has `write_rows`: chunks of rows of
+    the native columns as typed values (`tracker.event_columns`) to a byte
+    stream. Any other
+    export has `write`: records to a stream. Each returns the count;
+    `tracker.exporting` runs the queries and writes the file."""
 
     name: str  # `tracker export --format`, `/export.csv?columns=`
     label: str
@@ -144,6 +147,12 @@ class ExportFormat:
     write: Callable[[Iterable[EventRecord], TextIO], int] | None = None
     # The same text as `write`, piece by piece, for a streamed download.
     pieces: Callable[[Iterable[EventRecord]], Iterator[str]] | None = None
+    write_rows: Callable[[Iterable[Sequence[tuple]], BinaryIO], int] | None = None
+
+    @property
+    def is_binary(self) -> bool:
+        """Whether the export is a binary file (written to a byte stream)."""
+        return self.write_rows is not None
 
     @property
     def is_csv(self) -> bool:

@@ -1,0 +1,104 @@
+"""Parquet files of the native export's rows, with typed columns, through pyarrow.
+
+The columns are the native CSV's (`CSV_COLUMNS`), typed for pandas, R (arrow) and
+DuckDB: dates as date32, timestamps in UTC, counts as int64 with nulls, the
+vocabularies (event type, mode, status, precisions, dataset) as dictionaries, the
+rest as text; an empty text is null, as it is an empty cell in the CSV. Each chunk
+of rows becomes one row group, so a big export is written in bounded memory.
+
+The rows come as tuples of plain values (`tracker.event_columns` reads them), and
+go into Arrow arrays column by column without pandas: three times faster than
+through a DataFrame (30,000 events), and pandas is not loaded. Imported only when
+a Parquet file is written: pyarrow takes a while to load."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from tracker.formats.native.cells import CSV_COLUMNS
+from tracker.formats.native.kinds import (
+    CATEGORY_COLUMNS,
+    DATE_COLUMNS,
+    FLOAT_COLUMNS,
+    INTEGER_COLUMNS,
+    TIMESTAMP_COLUMNS,
+)
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+NO_TEXT = pa.scalar(None, pa.string())
+
+
+def parquet_type(column: str) -> pa.DataType:
+    """The Arrow type of a native column in a Parquet export."""
+    if column == "id" or column in INTEGER_COLUMNS:
+        return pa.int64()
+    if column in FLOAT_COLUMNS:
+        return pa.float64()
+    if column in DATE_COLUMNS:
+        return pa.date32()
+    if column in TIMESTAMP_COLUMNS:
+        return TIMESTAMP
+    if column in CATEGORY_COLUMNS:
+        return pa.dictionary(pa.int32(), pa.string())
+    return pa.string()
+
+
+PARQUET_SCHEMA = pa.schema(
+    [
+        pa.field(column, parquet_type(column), nullable=column != "id")
+        for column in CSV_COLUMNS
+    ]
+)
+
+
+def write_parquet(chunks: Iterable[Sequence[tuple]], target: BinaryIO | str) -> int:
+    """Write chunks of rows (tuples of values in `CSV_COLUMNS` order) to `target`
+    as one Parquet file, a row group a chunk; return the number of rows."""
+    count = 0
+    with pq.ParquetWriter(target, PARQUET_SCHEMA, compression="zstd") as writer:
+        for rows in chunks:
+            writer.write_table(arrow_table(rows))
+            count += len(rows)
+    return count
+
+
+def arrow_table(rows: Sequence[tuple]) -> pa.Table:
+    """An Arrow table of `PARQUET_SCHEMA` holding `rows` (also the way rows become
+    a DataFrame, `tracker.frames`)."""
+    columns = zip(*rows, strict=True) if rows else [()] * len(CSV_COLUMNS)
+    arrays = [
+        _array(values, field.type)
+        for field, values in zip(PARQUET_SCHEMA, columns, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=PARQUET_SCHEMA)
+
+
+def _array(values: Sequence, kind: pa.DataType) -> pa.Array:
+    if kind == TIMESTAMP:
+        return _moments(values)
+    if kind == pa.string() or pa.types.is_dictionary(kind):
+        texts = pa.array(values, pa.string())
+        texts = pc.if_else(pc.equal(texts, ""), NO_TEXT, texts)
+        return texts.dictionary_encode() if kind != pa.string() else texts
+    return pa.array(values, kind)
+
+
+def _moments(values: Sequence) -> pa.Array:
+    """UTC timestamps from what the database gives: text without a zone (SQLite,
+    in UTC) or aware datetimes (PostgreSQL)."""
+    if not any(isinstance(value, str) for value in values):
+        return pa.array(values, TIMESTAMP)
+    try:
+        return pa.array(values, pa.string()).cast(pa.timestamp("us")).cast(TIMESTAMP)
+    except pa.ArrowInvalid:  # a shape Arrow does not parse: Python does
+        moments = [
+            None if v is None else dt.datetime.fromisoformat(v).replace(tzinfo=dt.UTC)
+            for v in values
+        ]
+        return pa.array(moments, TIMESTAMP)

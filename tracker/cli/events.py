@@ -56,6 +56,10 @@ FILTER_OPTIONS: dict[str, tuple[str, str]] = {
         f"{HAND_ENTERED}: entered by hand).",
     ),
     "admin1": ("--admin1", "First-level region (province, oblast)."),
+    "admin2": (
+        "--admin2",
+        "Second-level unit (district, raion, municipality), where the data names it.",
+    ),
     "actor_kinds": (
         "--actor-kind",
         f"An actor of this kind ({', '.join(k.value for k in ActorKind)}).",

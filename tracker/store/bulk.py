@@ -42,7 +42,7 @@ from tracker.models import (
 from tracker.store.event_rows import content_hash, event_values, write_links
 from tracker.store.events import record_imported
 from tracker.store.history import Author, state_of, states_of
-from tracker.store.registry import Resolved, resolve_actor_names
+from tracker.store.registry import Resolved, fill_in_admin2, resolve_actor_names
 from tracker.vocab.actor_names import name_key
 
 # What a bulk write fills, in dependency order; PostgreSQL's statistics of them are
@@ -391,9 +391,15 @@ class BatchWriter:
 
     def location_ids(self, wanted: dict[str, dict[str, Any]]) -> dict[str, int]:
         """Registry ids of places by key, `wanted` giving each new place's row."""
+
+        def stored(keys: dict[str, dict[str, Any]]) -> dict[str, int]:
+            found = self._stored_keys(LOCATIONS.c.location_key, keys)
+            fill_in_admin2(self.session, {k: keys[k].get("admin2") for k in found})
+            return found
+
         return self.locations.ids(
             wanted,
-            lambda keys: self._stored_keys(LOCATIONS.c.location_key, keys),
+            stored,
             lambda missing: self._add_keyed(LOCATIONS.c.location_key, missing),
         )
 

@@ -138,13 +138,14 @@ class RowWriter:
         wanted: dict[str, dict[str, Any]] = {}
         for event in events:
             if event.place is not None and event.place[0] not in wanted:
-                key, name, country, admin1, latitude, longitude, precision = event.place
+                key, name, country, admin1, admin2, lat, lon, precision = event.place
                 wanted[key] = {
                     "name": name,
                     "country": country,
                     "admin1": admin1,
-                    "latitude": latitude,
-                    "longitude": longitude,
+                    "admin2": admin2,
+                    "latitude": lat,
+                    "longitude": lon,
                     "geo_precision": precision,
                     "location_key": key,
                 }

@@ -184,6 +184,13 @@ _FILL_IN_ADMIN2 = (
 )
 
 
+def first_admin2(place: dict[str, Any], admin2: str | None) -> None:
+    """Give a place row gathered for a batch the admin2 of a later event at it, when
+    the first event named none (the first named wins, in file order)."""
+    if admin2 and not place.get("admin2"):
+        place["admin2"] = admin2
+
+
 def fill_in_admin2(session: Session, admin2_by_key: Mapping[str, str | None]) -> None:
     """Give the places of these keys their admin2 where they have none yet.
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.components import event_draft, event_form_fields
+from dashboard.components.event_card import where
 from dashboard.components.filter_panel import (
     CONTROLS,
     chip_list,
@@ -110,3 +111,16 @@ def test_the_form_shows_a_places_district_and_reads_it_back():
     values = {"title": "Shelling", "location": "Kupiansk", "admin2": " Kupianskyi "}
     draft = event_draft.record_from_form(values, [], [])
     assert draft.record["location"] == {"name": "Kupiansk", "admin2": "Kupianskyi"}
+
+
+def test_the_event_card_names_the_district_between_place_and_region():
+    location = {
+        "name": "Kupiansk",
+        "admin2": "Kupianskyi",
+        "admin1": "Kharkiv",
+        "country": "UKR",
+        "latitude": 49.7106,
+        "longitude": 37.6156,
+        "geo_precision": "exact",
+    }
+    assert where(location)[0].startswith("Kupiansk, Kupianskyi, Kharkiv, Ukraine")

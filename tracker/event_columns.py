@@ -108,6 +108,7 @@ def event_values_query(
         "date_precision": e.date_precision,
         "location": e.place_name,
         "admin1": e.admin1,
+        "admin2": e.admin2,
         "country": e.country,
         "latitude": e.latitude,
         "longitude": e.longitude,

@@ -178,6 +178,7 @@ class Location(SQLModel, table=True):
     name: str = Field(sa_column=tables.location.c.name)
     country: str | None = Field(default=None, sa_column=tables.location.c.country)
     admin1: str | None = Field(default=None, sa_column=tables.location.c.admin1)
+    admin2: str | None = Field(default=None, sa_column=tables.location.c.admin2)
     latitude: float | None = Field(default=None, sa_column=tables.location.c.latitude)
     longitude: float | None = Field(default=None, sa_column=tables.location.c.longitude)
     geo_precision: str = Field(
@@ -194,12 +195,14 @@ class LocationIn(InputModel):
     name: str = Field(min_length=1, max_length=200)
     country: str | None = None
     admin1: str | None = Field(default=None, max_length=200)
+    # A name (district, raion, municipality), never a code such as GDELT's ADM2Code.
+    admin2: str | None = Field(default=None, max_length=200)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     geo_precision: GeoPrecision = GeoPrecision.EXACT
 
     _country = field_validator("country")(validate_iso3)
-    _admin1 = field_validator("admin1", mode="before")(clean_text)
+    _admin1 = field_validator("admin1", "admin2", mode="before")(clean_text)
 
     @model_validator(mode="after")
     def _coordinates_in_pairs(self) -> LocationIn:
@@ -208,7 +211,9 @@ class LocationIn(InputModel):
         return self
 
     def key(self) -> str:
-        """The identity of this place in the registry."""
+        """The identity of this place in the registry.
+
+        Without admin2, so places stored before it keep their keys (migration 0013)."""
         coords = (
             f"{self.latitude:.4f},{self.longitude:.4f}"
             if self.latitude is not None and self.longitude is not None
@@ -1054,16 +1059,19 @@ NEW_EVENT_COLUMNS = (
 )
 
 
-# A place as a bulk import writes it: registry key, name, country, admin1, latitude,
-# longitude, precision.
-Place = tuple[str, str, str | None, str | None, float | None, float | None, str]
+# A place as a bulk import writes it: registry key, name, country, admin1, admin2,
+# latitude, longitude, precision.
+Place = tuple[
+    str, str, str | None, str | None, str | None, float | None, float | None, str
+]
 
 
 class NewEvent(NamedTuple):
     """One validated event as the rows a bulk import writes: what `EventCreate` and
     `tracker.store.event_rows.event_values` make of a record, without a model.
 
-    `place`: (registry key, name, country, admin1, latitude, longitude, precision);
+    `place`: (registry key, name, country, admin1, admin2, latitude, longitude,
+    precision);
     `actors`: (name as given, role, kind, country) each; `sources`: (url, publisher,
     title, published, quote) each; `record`: (format, columns, cells) of the source
     record, the cells as JSON text."""
@@ -1094,6 +1102,7 @@ def new_event(data: EventCreate, line: int, digest: str) -> NewEvent:
             location.name,
             location.country,
             location.admin1,
+            location.admin2,
             location.latitude,
             location.longitude,
             location.geo_precision.value,

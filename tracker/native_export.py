@@ -200,7 +200,7 @@ def native_lines_query(
         [_list_cell(e.contexts), text(e.acled_event_type)]
         + [text(e.acled_sub_event_type), _plain(iso_date(e.date_start))]
         + [_plain(iso_date(e.date_end)), _plain(e.date_precision), text(e.place_name)]
-        + [text(e.admin1), text(e.country)],
+        + [text(e.admin1), text(e.admin2), text(e.country)],
         [_plain(e.geo_precision), *(text(a[role.value]) for role in CSV_ROLES)]
         + [_whole(e.fatalities_low), _whole(e.fatalities_best)]
         + [_whole(e.fatalities_high), _whole(e.civilians_killed)]
@@ -286,6 +286,7 @@ def batch_of_events(
             *(getattr(Event, name) for name in _EVENT_FIELDS),
             Location.name.label("place_name"),
             Location.admin1,
+            Location.admin2,
             Location.country,
             Location.latitude,
             Location.longitude,

@@ -130,6 +130,9 @@ location = Table(
     Column("name", String(200), nullable=False),
     Column("country", String(3), index=True),
     Column("admin1", String(200)),
+    # District, raion or municipality by name, where the source names one. Not part
+    # of `location_key` (migration 0013 says why).
+    Column("admin2", String(200)),
     Column("latitude", Float),
     Column("longitude", Float),
     Column(

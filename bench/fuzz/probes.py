@@ -290,6 +290,7 @@ PANEL_FIELDS = {  # the filter panel's inputs and the filter field each holds
     "filter-statuses": "statuses",
     "filter-flagged": "flagged_figures",
     "filter-admin1": "admin1",
+    "filter-admin2": "admin2",
     "filter-acled-types": "acled_event_types",
     "filter-acled-sub-types": "acled_sub_event_types",
     "filter-datasets": "datasets",

@@ -157,14 +157,17 @@ def country_name(code: str | None) -> str | None:
 
 
 def where(location: dict[str, Any] | None) -> list[Any] | str:
-    """Place, region, country, coordinates and how precisely the event is placed."""
+    """Place, district, region, country, coordinates and how precisely the event is
+    placed."""
     if not location:
         return NOT_REPORTED
     name, region = location["name"], location.get("admin1")
     country = country_name(location.get("country"))
     if country and country.startswith(f"{name} ("):
         name = None  # placed at the country only: "Ukraine (UKR)", not twice
-    names = [name, region if region != name else None, country]
+    district = location.get("admin2")
+    names = [name, district if district != name else None]
+    names += [region if region != name else None, country]
     place = ", ".join(n for n in names if n)
     latitude, longitude = location.get("latitude"), location.get("longitude")
     coordinates = (

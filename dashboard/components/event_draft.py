@@ -25,6 +25,7 @@ LOCATION_PARTS = {
     "name": "location",
     "country": "country",
     "admin1": "admin1",
+    "admin2": "admin2",
     "latitude": "latitude",
     "longitude": "longitude",
     "geo_precision": "geo_precision",

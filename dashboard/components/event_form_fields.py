@@ -59,6 +59,7 @@ FIELDS = (
     FormField("location", "Location", ids.FORM_LOCATION),
     FormField("country", "Country (ISO3)", ids.FORM_COUNTRY),
     FormField("admin1", "Region (admin1)", ids.FORM_ADMIN1),
+    FormField("admin2", "District (admin2)", ids.FORM_ADMIN2),
     FormField("latitude", "Latitude", ids.FORM_LATITUDE),
     FormField("longitude", "Longitude", ids.FORM_LONGITUDE),
     FormField("geo_precision", "Geo precision", ids.FORM_GEO_PRECISION),
@@ -392,6 +393,7 @@ def where_part(values: dict[str, Any]) -> html.Fieldset:
         row(
             text_input("country", values.get("country"), maxLength=3, size="5"),
             text_input("admin1", values.get("admin1"), maxLength=200),
+            text_input("admin2", values.get("admin2"), maxLength=200),
         ),
         row(
             text_input("latitude", values.get("latitude"), inputMode="decimal"),

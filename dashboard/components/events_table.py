@@ -153,6 +153,7 @@ def grid_row(row: EventRow, record: EventRecord | None = None) -> dict[str, Any]
         "acled_event_type": record.acled_event_type if record else None,
         "acled_sub_event_type": record.acled_sub_event_type if record else None,
         "admin1": location.get("admin1"),
+        "admin2": location.get("admin2"),
         "dataset": record.dataset if record else None,
         "notes": record.notes if record else None,
         "source": _source(record),

@@ -50,6 +50,7 @@ LIST_FIELDS = {
     "acled_sub_event_types": "ACLED sub-event",
     "datasets": "dataset",
     "admin1": "admin1",
+    "admin2": "admin2",
     "actor_kinds": "actor kind",
     "tags": "tag",
 }
@@ -163,6 +164,16 @@ def panel() -> html.Aside:
                     id=ids.FILTER_ADMIN1,
                     multi=True,
                     placeholder="Any region",
+                    options=[],
+                ),
+            ),
+            labelled(
+                "Admin2 (district, raion)",
+                ids.FILTER_ADMIN2,
+                dcc.Dropdown(
+                    id=ids.FILTER_ADMIN2,
+                    multi=True,
+                    placeholder="Any district",
                     options=[],
                 ),
             ),
@@ -393,6 +404,7 @@ def filter_from_controls(
     statuses: list[str] | None,
     flagged: list[str] | None = None,
     admin1: list[str] | None = None,
+    admin2: list[str] | None = None,
     acled_types: list[str] | None = None,
     acled_sub_types: list[str] | None = None,
     datasets: list[str] | None = None,
@@ -416,6 +428,7 @@ def filter_from_controls(
         "statuses": _listed(statuses),
         "flagged_figures": "1" if FLAGGED in _listed(flagged) else None,
         "admin1": _listed(admin1),
+        "admin2": _listed(admin2),
         "acled_event_types": _listed(acled_types),
         "acled_sub_event_types": _listed(acled_sub_types),
         "datasets": _listed(datasets),
@@ -460,6 +473,7 @@ def controls_from_filter(event_filter: EventFilter) -> list[Any]:
         list(event_filter.statuses),
         [FLAGGED] if event_filter.flagged_figures else [],
         list(event_filter.admin1),
+        list(event_filter.admin2),
         list(event_filter.acled_event_types),
         list(event_filter.acled_sub_event_types),
         list(event_filter.datasets),
@@ -483,6 +497,7 @@ CONTROLS = [
     (ids.FILTER_STATUSES, "value"),
     (ids.FILTER_FLAGGED, "value"),
     (ids.FILTER_ADMIN1, "value"),
+    (ids.FILTER_ADMIN2, "value"),
     (ids.FILTER_ACLED_TYPES, "value"),
     (ids.FILTER_ACLED_SUB_TYPES, "value"),
     (ids.FILTER_DATASETS, "value"),
@@ -501,6 +516,7 @@ CHOSEN_OPTIONS = (
     ids.FILTER_ACTORS,
     ids.FILTER_PLACES,
     ids.FILTER_ADMIN1,
+    ids.FILTER_ADMIN2,
     ids.FILTER_ACLED_SUB_TYPES,
     ids.FILTER_TAGS,
 )
@@ -514,6 +530,7 @@ def options_holding(event_filter: EventFilter) -> list[list[dict[str, str]]]:
         reads.actor_choices("", list(event_filter.actors)),
         reads.place_choices("", list(event_filter.places)),
         reads.admin1_choices("", list(event_filter.admin1)),
+        reads.admin2_choices("", list(event_filter.admin2)),
         acled_sub_type_options(
             list(event_filter.acled_event_types),
             list(event_filter.acled_sub_event_types),
@@ -634,10 +651,11 @@ def searched_options(
     return update_options
 
 
-# Actors, places and regions are looked up in the registries; tags are free words.
+# Actors, places, regions and districts come from the registries; tags are free words.
 update_actor_options = searched_options(ids.FILTER_ACTORS, reads.actor_choices)
 update_place_options = searched_options(ids.FILTER_PLACES, reads.place_choices)
 update_admin1_options = searched_options(ids.FILTER_ADMIN1, reads.admin1_choices)
+update_admin2_options = searched_options(ids.FILTER_ADMIN2, reads.admin2_choices)
 update_tag_options = searched_options(ids.FILTER_TAGS, reads.tag_choices)
 
 

@@ -29,6 +29,7 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "acled_event_type": "ACLED event type",
     "acled_sub_event_type": "ACLED sub-event type",
     "admin1": "Admin1",
+    "admin2": "Admin2",
     "dataset": "Dataset",
     "notes": "Notes",
     "source": "Source",

@@ -294,6 +294,7 @@ def on_find_place(
     Output(ids.FORM_LOCATION, "value"),
     Output(ids.FORM_COUNTRY, "value"),
     Output(ids.FORM_ADMIN1, "value"),
+    Output(ids.FORM_ADMIN2, "value"),
     Output(ids.FORM_LATITUDE, "value"),
     Output(ids.FORM_LONGITUDE, "value"),
     Output(ids.FORM_GEO_PRECISION, "value"),
@@ -303,11 +304,12 @@ def on_find_place(
     prevent_initial_call=True,
 )
 def on_choose_place(clicks: list[int | None], hits: list[dict]) -> tuple:
-    """Fill the place's name, country, region and coordinates from the chosen hit."""
+    """Fill the place's name, country, region, district and coordinates from the
+    chosen hit."""
     if not ctx.triggered_id or not any(clicks):
-        return (no_update,) * 7
+        return (no_update,) * 8
     hit = hits[ctx.triggered_id["index"]]
-    parts = ("name", "country", "admin1", "latitude", "longitude")
+    parts = ("name", "country", "admin1", "admin2", "latitude", "longitude")
     filled = ["" if hit[p] is None else str(hit[p]) for p in parts]
     chosen = html.P(
         f"Filled in from the {hit['origin']}: {hit['name']}.", className="hint"

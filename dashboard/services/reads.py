@@ -53,6 +53,7 @@ from tracker.query.facets import (
     Choice,
     search_actors,
     search_admin1,
+    search_admin2,
     search_events,
     search_places,
 )
@@ -165,6 +166,12 @@ def admin1_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
     """Admin1 options for the filter: regions of known places matching `search`."""
     with session_scope(engine()) as session:
         return _options(search_admin1(session, search), chosen)
+
+
+def admin2_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
+    """Admin2 options for the filter: districts of known places matching `search`."""
+    with session_scope(engine()) as session:
+        return _options(search_admin2(session, search), chosen)
 
 
 def tag_choices(search: str, chosen: list[str]) -> list[dict[str, str]]:
@@ -451,6 +458,7 @@ class PlaceChoice:
     name: str
     country: str | None
     admin1: str | None
+    admin2: str | None
     latitude: float | None
     longitude: float | None
     geo_precision: str
@@ -466,6 +474,7 @@ def find_place_choices(name: str, *, limit: int = 8) -> list[PlaceChoice]:
                 place.name,
                 place.country,
                 place.admin1,
+                place.admin2,
                 place.latitude,
                 place.longitude,
                 place.geo_precision,
@@ -478,6 +487,7 @@ def find_place_choices(name: str, *, limit: int = 8) -> list[PlaceChoice]:
             town.name,
             town.country_iso3,
             town.admin1_name,
+            None,  # the gazetteer names no districts
             town.latitude,
             town.longitude,
             "exact",

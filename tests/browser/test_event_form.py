@@ -79,6 +79,7 @@ def test_choosing_a_gazetteer_town_fills_in_country_and_coordinates(
     expect(page.get_by_label("Latitude")).to_have_value(re.compile(r"^49\.98"))
     expect(page.get_by_label("Longitude")).to_have_value(re.compile(r"^36\.25"))
     expect(page.get_by_label("Country (ISO3)")).to_have_value("UKR")
+    expect(page.get_by_label("District (admin2)")).to_have_value("")  # none known
 
 
 def test_invalid_input_names_the_field_and_reason_next_to_it_and_saves_nothing(

@@ -4,6 +4,8 @@ nothing is listed or written. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.cli.test_cli import invoke
@@ -66,3 +68,30 @@ def test_min_fatalities_mode_and_place_options_narrow_the_listing(database_url):
     assert istanbul.count("[Istanbul, TUR]") == 3
     talks = invoke(database_url, "list", "--mode", "THIRD-PARTY").stdout
     assert "peace talks in Istanbul" in talks
+
+
+def test_the_admin2_option_lists_the_events_in_that_district(database_url, tmp_path):
+    # Issue 14: every field of the filter is an option, admin2 included.
+    path = tmp_path / "events.jsonl"
+    lines = [
+        {
+            "title": f"Shelling in {town}",
+            "event_type": "ASSAULT",
+            "date_start": "2025-05-14",
+            "location": {"name": town, "country": "UKR", "admin2": district},
+            "dataset": "test",
+            "external_id": town,
+        }
+        for town, district in (
+            ("Kupiansk", "Kupianskyi"),
+            ("Izium", "Iziumskyi"),
+            ("Balakliia", None),
+        )
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    assert invoke(database_url, "import", str(path)).exit_code == 0
+    listed = invoke(database_url, "list", "--admin2", "KUPIANSKYI").stdout
+    assert "Shelling in Kupiansk" in listed
+    assert "Izium" not in listed and "Balakliia" not in listed
+    help_text = invoke(database_url, "list", "--help").stdout
+    assert "--admin2" in help_text

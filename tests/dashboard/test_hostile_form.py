@@ -47,6 +47,7 @@ FORM_KEYS = [
     "location",
     "country",
     "admin1",
+    "admin2",
     "latitude",
     "longitude",
     "geo_precision",

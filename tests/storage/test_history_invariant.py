@@ -71,7 +71,8 @@ def fields(record: dict[str, Any]) -> dict[str, Any]:
         "date_start": record["date_start"],
         "date_end": record.get("date_end"),
         "date_precision": "day",
-        "location": location and {"admin1": None, "geo_precision": "exact"} | location,
+        "location": location
+        and {"admin1": None, "admin2": None, "geo_precision": "exact"} | location,
         "actors": record.get("actors", []),
         "fatalities": {"low": None, "best": None, "high": None}
         | record.get("fatalities", {}),

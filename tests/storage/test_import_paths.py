@@ -112,6 +112,12 @@ def mixed_file(path: Path) -> Path:
         row(event_id_cnty=" UKR25 ", latitude=" 49,5 ", longitude="36.1"),
         row(event_id_cnty="UKR26", iso="", country="Russia"),
         row(event_id_cnty="UKR27", fatalities="many"),
+        # admin2 (issue 14): trimmed, cut at 200, absent; a second admin2 for a
+        # place already registered leaves the place's first.
+        row(event_id_cnty="UKR29", admin2="  Izium raion  ", location="Izium"),
+        row(event_id_cnty="UKR30", admin2="C" * 201, location="Balakliia"),
+        row(event_id_cnty="UKR31", admin2="", location="Kupiansk"),
+        row(event_id_cnty="UKR32", admin2="Another district"),
     ]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -157,8 +163,8 @@ def stored(engine: Engine) -> dict[str, Any]:
             " e.fatalities_low, e.fatalities_best, e.fatalities_high,"
             " e.civilians_killed, e.children_killed, e.injured, e.status,"
             " e.confidence, e.tags, e.figures_flag, e.content_hash, e.version,"
-            " l.location_key, l.name, l.country, l.admin1, l.latitude, l.longitude,"
-            " l.geo_precision"
+            " l.location_key, l.name, l.country, l.admin1, l.admin2, l.latitude,"
+            " l.longitude, l.geo_precision"
             " FROM event e LEFT JOIN location l ON l.id = e.location_id"
         ),
         "roles": (
@@ -172,7 +178,7 @@ def stored(engine: Engine) -> dict[str, Any]:
         ),
         "actors": "SELECT name, kind, country FROM actor",
         "places": (
-            "SELECT location_key, name, country, admin1, latitude, longitude,"
+            "SELECT location_key, name, country, admin1, admin2, latitude, longitude,"
             " geo_precision FROM location"
         ),
         "citations": (
@@ -265,7 +271,8 @@ def test_the_chunked_way_vouches_for_ordinary_rows(engine, tmp_path):
     chunk = next(iter(ACLED_FORMAT.read_chunks(path)))
     events, left = ACLED_FORMAT.map_chunk(chunk)
     vouched = {event.key[1] for event in events}
-    assert {"UKR1", "UKR6", "UKR11", "UKR16", "UKR19", "UKR22"} <= vouched
+    assert {"UKR1", "UKR6", "UKR11", "UKR16", "UKR19", "UKR22", "UKR29"} <= vouched
+    assert {"UKR30", "UKR32"} <= vouched
     assert {"UKR2", "UKR3", "UKR4", "UKR5", "UKR7", "UKR8", "UKR9"}.isdisjoint(vouched)
     assert len(events) + len(left) == len(chunk.records)
 

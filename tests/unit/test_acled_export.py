@@ -407,3 +407,10 @@ def test_iter_csv_chunks_lets_an_error_in_the_records_propagate():
     assert next(chunks).count("\n") == 2  # header and the first row
     with pytest.raises(RuntimeError, match="database went away"):
         next(chunks)
+
+
+def test_acled_row_writes_the_places_admin2_into_acleds_admin2_column():
+    # Issue 14: admin2 is a place's district, read from ACLED and written back.
+    place = ISTANBUL | {"admin2": "Fatih"}
+    assert acled_row(record(location=place))["admin2"] == "Fatih"
+    assert acled_row(record(location=ISTANBUL))["admin2"] is None

@@ -237,6 +237,7 @@ def test_acled_row_maps_type_place_source_and_external_id():
         "name": "Testivka",
         "country": "UKR",
         "admin1": "Kharkiv",
+        "admin2": None,  # the row's admin2 is blank
         "latitude": 49.5,
         "longitude": 36.5,
         "geo_precision": "exact",
@@ -406,3 +407,12 @@ def test_acled_column_for_names_the_file_column():
     )
     assert ACLED_FORMAT.column_for("external_id") == "event_id_cnty"
     assert ACLED_FORMAT.column_for("record") == "record"
+
+
+def test_acled_admin2_is_the_places_district_trimmed_and_cut_not_refused():
+    # Issue 14: ACLED's admin2 names the place's district; a blank one is none, a
+    # long one is cut (rows with one imported before admin2 was read).
+    assert mapped(admin2="  Kharkivskyi ")["location"]["admin2"] == "Kharkivskyi"
+    assert mapped(admin2="   ")["location"]["admin2"] is None
+    long = mapped(admin2="D" * 250)["location"]["admin2"]
+    assert len(long) == 200 and long.startswith("DDD")

@@ -275,3 +275,20 @@ def test_plover_stream_reads_a_large_array_across_chunk_boundaries(tmp_path):
     rows = list(PLOVER_FORMAT.read(path))
     assert [row.line for row in rows] == [2 + 6 * n for n in range(3000)]
     assert [event(row).external_id for row in rows[-2:]] == ["TEST-2998", "TEST-2999"]
+
+
+def test_plover_location_district_is_the_places_admin2():
+    # Issue 14: Mordecai's `district` names the place's admin2; named alone, it is
+    # also the place's name.
+    town, district = (event(row).location for row in read("district.jsonl"))
+    assert (town.name, town.admin2, town.admin1) == (
+        "Kupiansk",
+        "Kupianskyi",
+        "Kharkiv Oblast",
+    )
+    assert (district.name, district.admin2, district.geo_precision) == (
+        "Kupianskyi",
+        "Kupianskyi",
+        "near",
+    )
+    assert PLOVER_FORMAT.column_for("location.admin2") == "event_loc.district"

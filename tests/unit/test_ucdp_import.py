@@ -298,6 +298,7 @@ def test_ucdp_row_maps_deaths_place_actors_and_ids():
         "name": "Testivka town",
         "country": "UKR",
         "admin1": "Kharkiv oblast",
+        "admin2": "Testivka raion",  # adm_2, a name (issue 14)
         "latitude": 49.5,
         "longitude": 36.5,
         "geo_precision": "exact",

@@ -56,6 +56,10 @@ FILTER_OPTIONS: dict[str, tuple[str, str]] = {
         f"{HAND_ENTERED}: entered by hand).",
     ),
     "admin1": ("--admin1", "First-level region (province, oblast)."),
+    "admin2": (
+        "--admin2",
+        "Second-level unit (district, raion, municipality), where the data names it.",
+    ),
     "actor_kinds": (
         "--actor-kind",
         f"An actor of this kind ({', '.join(k.value for k in ActorKind)}).",
@@ -175,7 +179,8 @@ def describe_record(record: EventRecord) -> str:
             if loc["latitude"] is not None
             else ""
         )
-        place = ", ".join(p for p in (loc["name"], loc["admin1"], loc["country"]) if p)
+        parts = (loc["name"], loc.get("admin2"), loc["admin1"], loc["country"])
+        place = ", ".join(p for p in parts if p)
         lines.append(f"  where:      {place}{coords} ({loc['geo_precision']})")
     for actor in record.actors:
         lines.append(f"  {actor['role'] + ':':<11} {actor['name']}")

@@ -35,6 +35,7 @@ def feature(record: EventRecord) -> dict[str, Any]:
         "date_precision": record.date_precision,
         "location": location.get("name"),
         "admin1": location.get("admin1"),
+        "admin2": location.get("admin2"),
         "country": location.get("country"),
         "geo_precision": location.get("geo_precision"),
         "initiators": "; ".join(roles.get("initiator", [])),

@@ -71,6 +71,7 @@ COLUMNS = {
     "location.name": "where_coordinates",
     "location.country": "country",
     "location.admin1": "adm_1",
+    "location.admin2": "adm_2",
     "location.latitude": "latitude",
     "location.longitude": "longitude",
     "location.geo_precision": "where_prec",
@@ -258,6 +259,7 @@ class UcdpFormat:
             "name": cut(name or "Unnamed place", 200),
             "country": country_iso3(text_of(values, "country")),
             "admin1": cut(text_of(values, "adm_1"), 200) or None,
+            "admin2": cut(text_of(values, "adm_2"), 200) or None,
             "latitude": latitude,
             "longitude": longitude,
             "geo_precision": parse_code(values, "where_prec", WHERE_PRECISIONS)

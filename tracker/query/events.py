@@ -273,7 +273,15 @@ _RECORD_COLUMNS = (
     Event.fatalities_best,
     Event.fatalities_high,
 )
-_PLACE_KEYS = ("name", "country", "admin1", "latitude", "longitude", "geo_precision")
+_PLACE_KEYS = (
+    "name",
+    "country",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+    "geo_precision",
+)
 _PLACE_COLUMNS = tuple(getattr(Location, key) for key in _PLACE_KEYS)
 _SOURCE_KEYS = ("url", "publisher", "title", "published", "quote")
 

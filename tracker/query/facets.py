@@ -106,13 +106,25 @@ def search_admin1(
     session: Session, search: str = "", *, limit: int = 50
 ) -> list[Choice]:
     """First-level regions (admin1) of known places containing `search`."""
+    return _search_admin(session, Location.admin1, search, limit)
+
+
+def search_admin2(
+    session: Session, search: str = "", *, limit: int = 50
+) -> list[Choice]:
+    """Second-level units (admin2: districts, raions) of known places containing
+    `search`."""
+    return _search_admin(session, Location.admin2, search, limit)
+
+
+def _search_admin(session: Session, column, search: str, limit: int) -> list[Choice]:
     if _too_long(search):
         return []
-    query = select(Location.admin1).where(Location.admin1.is_not(None)).distinct()
+    query = select(column).where(column.is_not(None)).distinct()
     if search.strip():
         pattern = _pattern(search)
-        query = query.where(func.lower(Location.admin1).like(pattern, escape="\\"))
-    query = query.order_by(Location.admin1).limit(limit)
+        query = query.where(func.lower(column).like(pattern, escape="\\"))
+    query = query.order_by(column).limit(limit)
     return [Choice(name, name) for name in session.execute(query).scalars()]
 
 

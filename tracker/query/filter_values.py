@@ -202,6 +202,7 @@ FIELD_READERS: dict[str, Callable[[str], Any]] = {
     "acled_sub_event_types": read_acled_sub_event_type,
     "datasets": read_dataset,
     "admin1": read_name,
+    "admin2": read_name,
     "actor_kinds": read_actor_kind,
     "max_fatalities": read_whole_number,
     "civilians_targeted": read_yes_no,
@@ -219,6 +220,7 @@ LIST_FIELDS = frozenset(
         "acled_sub_event_types",
         "datasets",
         "admin1",
+        "admin2",
         "actor_kinds",
         "tags",
     }

@@ -141,6 +141,7 @@ class EventFilter:
     acled_sub_event_types: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
     admin1: tuple[str, ...] = ()
+    admin2: tuple[str, ...] = ()  # district, raion, municipality, where known
     actor_kinds: tuple[str, ...] = ()
     max_fatalities: int | None = None
     civilians_targeted: bool = False
@@ -182,7 +183,9 @@ class EventFilter:
         if self.datasets:
             where.append(self._dataset_condition())
         if self.admin1:
-            where.append(self._admin1_condition())
+            where.append(self._admin_condition(location.c.admin1, self.admin1))
+        if self.admin2:
+            where.append(self._admin_condition(location.c.admin2, self.admin2))
         if self.actor_kinds:
             where.append(self._actor_kind_condition())
         if self.max_fatalities is not None:
@@ -263,13 +266,15 @@ class EventFilter:
             tests.append(event.c.dataset.is_(None))
         return or_(*tests)
 
-    def _admin1_condition(self) -> ColumnElement[bool]:
-        keys = [name.strip().lower() for name in self.admin1]
+    @staticmethod
+    def _admin_condition(column, names: Sequence[str]) -> ColumnElement[bool]:
+        """The event's place has one of `names` (in any case) in `column`."""
+        keys = [name.strip().lower() for name in names]
         return (
             exists()
             .where(
                 location.c.id == event.c.location_id,
-                one_of(func.lower(location.c.admin1), keys),
+                one_of(func.lower(column), keys),
             )
             .correlate_except(location)
         )
@@ -339,6 +344,7 @@ class EventFilter:
             "acled_sub_event_types": "ACLED sub-event type",
             "datasets": "dataset",
             "admin1": "admin1",
+            "admin2": "admin2",
             "actor_kinds": "actor kind",
             "tags": "tag",
         }

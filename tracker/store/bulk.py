@@ -42,7 +42,12 @@ from tracker.models import (
 from tracker.store.event_rows import content_hash, event_values, write_links
 from tracker.store.events import record_imported
 from tracker.store.history import Author, state_of, states_of
-from tracker.store.registry import Resolved, resolve_actor_names
+from tracker.store.registry import (
+    Resolved,
+    fill_in_admin2,
+    first_admin2,
+    resolve_actor_names,
+)
 from tracker.vocab.actor_names import name_key
 
 # What a bulk write fills, in dependency order; PostgreSQL's statistics of them are
@@ -89,6 +94,9 @@ class BatchWriter:
         self.actors = RegistryCache(CACHE_LIMIT)
         self.locations = RegistryCache(CACHE_LIMIT)
         self.sources = RegistryCache(CACHE_LIMIT)
+        # Places known to have an admin2 (written or filled in by this import), so
+        # each is filled in at most once (`location_ids`).
+        self.named_places: set[str] = set()
         self.written = 0  # events added or updated
         self.analysed_at = 0  # `written` when the statistics were last refreshed
         self.sampled_at = 0  # ... by a sample for the import's own look-ups
@@ -381,21 +389,46 @@ class BatchWriter:
         wanted: dict[str, dict[str, Any]] = {}
         for event in events:
             location = event.location
-            if location is not None and (key := location.key()) not in wanted:
+            if location is None:
+                continue
+            key = location.key()
+            if key not in wanted:
                 wanted[key] = {
                     **location.model_dump(exclude={"geo_precision"}),
                     "geo_precision": location.geo_precision.value,
                     "location_key": key,
                 }
+            else:
+                first_admin2(wanted[key], location.admin2)
         return self.location_ids(wanted)
 
     def location_ids(self, wanted: dict[str, dict[str, Any]]) -> dict[str, int]:
-        """Registry ids of places by key, `wanted` giving each new place's row."""
-        return self.locations.ids(
+        """Registry ids of places by key, `wanted` giving each new place's row.
+
+        A place gets the first admin2 the import names for it, in file order: a
+        place stored without one (a row without it, an import before admin2 was
+        read) is filled in, one that has one keeps it (migration 0013)."""
+        named = self.named_places
+        if len(named) > CACHE_LIMIT:
+            named.clear()  # bounded, as the caches are: a place is filled in again
+
+        def add(missing: dict[str, dict[str, Any]]) -> dict[str, int]:
+            named.update(k for k, row in missing.items() if row.get("admin2"))
+            return self._add_keyed(LOCATIONS.c.location_key, missing)
+
+        ids = self.locations.ids(
             wanted,
             lambda keys: self._stored_keys(LOCATIONS.c.location_key, keys),
-            lambda missing: self._add_keyed(LOCATIONS.c.location_key, missing),
+            add,
         )
+        unnamed = {
+            key: row["admin2"]
+            for key, row in wanted.items()
+            if row.get("admin2") and key not in named
+        }
+        fill_in_admin2(self.session, unnamed)
+        named.update(unnamed)
+        return ids
 
     def _source_ids(self, events: list[EventCreate]) -> dict[str, int]:
         wanted: dict[str, dict[str, Any]] = {}

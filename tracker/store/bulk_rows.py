@@ -37,7 +37,7 @@ from tracker.models import (
 )
 from tracker.store.actor_rollup import EventKey, add_role_sums, role_sums
 from tracker.store.bulk import BatchWriter, _chunks
-from tracker.store.registry import Resolved, resolve_actor_names
+from tracker.store.registry import Resolved, first_admin2, resolve_actor_names
 from tracker.store.rollup_writes import (
     RollupRow,
     add_sums_to_rollup,
@@ -137,14 +137,19 @@ class RowWriter:
     def _location_ids(self, events: list[NewEvent]) -> dict[str, int]:
         wanted: dict[str, dict[str, Any]] = {}
         for event in events:
-            if event.place is not None and event.place[0] not in wanted:
-                key, name, country, admin1, latitude, longitude, precision = event.place
+            if event.place is None:
+                continue
+            key, name, country, admin1, admin2, lat, lon, precision = event.place
+            if key in wanted:
+                first_admin2(wanted[key], admin2)
+            else:
                 wanted[key] = {
                     "name": name,
                     "country": country,
                     "admin1": admin1,
-                    "latitude": latitude,
-                    "longitude": longitude,
+                    "admin2": admin2,
+                    "latitude": lat,
+                    "longitude": lon,
                     "geo_precision": precision,
                     "location_key": key,
                 }

@@ -39,7 +39,12 @@ def content_hash(data: EventCreate) -> str:
     """A stable fingerprint of a validated event, to tell an unchanged re-import."""
     # Fields added since hashes were first stored count only when set, so an
     # unchanged re-import still hashes as before them.
-    later = {name for name in LATER_HASHED_FIELDS if getattr(data, name) is None}
+    later: dict[str, Any] = {
+        name: True for name in LATER_HASHED_FIELDS if getattr(data, name) is None
+    }
+    # A place's admin2 is the registry place's, not the event's (migration 0013):
+    # left out, every event hashes as it did before admin2 was read.
+    later["location"] = {"admin2"}
     canonical = json.dumps(
         data.model_dump(mode="json", exclude=later), sort_keys=True, ensure_ascii=False
     )

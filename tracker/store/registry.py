@@ -18,14 +18,17 @@ name resolves to the same actor whichever way it came in:
 Names are compared case-insensitively (`name_key`).
 
 Places and sources are found by their key (`LocationIn.key`, `SourceIn.key`) and
-created when new; `save_actor` writes a registry actor with its aliases (the seed)."""
+created when new; `save_actor` writes a registry actor with its aliases (the seed).
+A place's admin2 is not part of its key (migration 0013): an import fills it in on a
+place found without one and never overwrites it (`fill_in_admin2`), while a single
+save, an analyst's explicit word, sets it (`resolve_location`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -154,7 +157,8 @@ def _add_registry_row(session: Session, model: type, values: dict, *, key: str):
 def resolve_location(session: Session, data: LocationIn) -> Location:
     """The registry place matching `data`.
 
-    It has the same name, admin1, country, coordinates and precision."""
+    It has the same name, admin1, country, coordinates and precision; an admin2 in
+    `data` is written to it, the place keeping its own when `data` has none."""
     key = data.key()
     location = session.scalars(
         select(Location).where(Location.location_key == key)
@@ -163,7 +167,42 @@ def resolve_location(session: Session, data: LocationIn) -> Location:
         values = data.model_dump(exclude={"geo_precision"})
         values |= {"geo_precision": data.geo_precision.value, "location_key": key}
         location = _add_registry_row(session, Location, values, key="location_key")
+    elif data.admin2 is not None and location.admin2 != data.admin2:
+        location.admin2 = data.admin2
+        session.add(location)
+        session.flush()
     return location
+
+
+_FILL_IN_ADMIN2 = (
+    update(Location.__table__)
+    .where(
+        Location.__table__.c.location_key == bindparam("place_key"),
+        Location.__table__.c.admin2.is_(None),
+    )
+    .values(admin2=bindparam("place_admin2"))
+)
+
+
+def first_admin2(place: dict[str, Any], admin2: str | None) -> None:
+    """Give a place row gathered for a batch the admin2 of a later event at it, when
+    the first event named none (the first named wins, in file order)."""
+    if admin2 and not place.get("admin2"):
+        place["admin2"] = admin2
+
+
+def fill_in_admin2(session: Session, admin2_by_key: Mapping[str, str | None]) -> None:
+    """Give the places of these keys their admin2 where they have none yet.
+
+    An import finds places stored before admin2 was read (or by a format without
+    it) by their unchanged key; a place keeps the admin2 it has."""
+    rows = [
+        {"place_key": key, "place_admin2": admin2}
+        for key, admin2 in admin2_by_key.items()
+        if admin2
+    ]
+    if rows:
+        session.execute(_FILL_IN_ADMIN2, rows)
 
 
 def resolve_source(session: Session, data: SourceIn) -> Source:

@@ -85,6 +85,7 @@ class Location:
     name: str
     country: str | None
     admin1: str | None
+    admin2: str | None
     latitude: float
     longitude: float
     geo_precision: str
@@ -286,6 +287,7 @@ def _places(text: Callable[[str], list[str]]) -> list[Location | None]:
         names,
         text("country"),
         text("admin1"),
+        text("admin2"),
         text("latitude"),
         text("longitude"),
         text("geo_precision"),
@@ -296,7 +298,9 @@ def _places(text: Callable[[str], list[str]]) -> list[Location | None]:
 
 
 def _place(key: str) -> Location | None:
-    name, country_name, admin1, lat, lon, precision, iso, iso3 = key.split("\x1f")
+    name, country_name, admin1, admin2, lat, lon, precision, iso, iso3 = key.split(
+        "\x1f"
+    )
     latitude = parse_float({"c": lat}, "c")
     longitude = parse_float({"c": lon}, "c")
     if latitude is None or longitude is None:
@@ -316,6 +320,7 @@ def _place(key: str) -> Location | None:
     admin = admin1 or None
     coordinates = f"{latitude:.4f},{longitude:.4f}"
     parts = [place_name.casefold(), country or "-", (admin or "-").casefold()]
+    # Not in the hash: a place's admin2 is the registry place's (content_hash).
     fields = {
         "admin1": admin,
         "country": country,
@@ -328,6 +333,7 @@ def _place(key: str) -> Location | None:
         name=place_name,
         country=country,
         admin1=admin,
+        admin2=cut(admin2, MAX_NAME) or None,
         latitude=latitude,
         longitude=longitude,
         geo_precision=geo.value,
@@ -496,6 +502,7 @@ def _events(
                 place.name,
                 place.country,
                 place.admin1,
+                place.admin2,
                 place.latitude,
                 place.longitude,
                 place.geo_precision,

@@ -105,6 +105,7 @@ COLUMNS = {
     "location.name": "location",
     "location.country": "country",
     "location.admin1": "admin1",
+    "location.admin2": "admin2",
     "location.latitude": "latitude",
     "location.longitude": "longitude",
     "location.geo_precision": "geo_precision",
@@ -288,6 +289,8 @@ class AcledFormat:
             "name": cut(name or country_name or "Unnamed place", 200),
             "country": self._country(values),
             "admin1": text_of(values, "admin1") or None,
+            # Cut, not refused: rows with a long admin2 imported before it was read.
+            "admin2": cut(text_of(values, "admin2"), 200) or None,
             "latitude": latitude,
             "longitude": longitude,
             "geo_precision": parse_code(values, "geo_precision", GEO_PRECISIONS)

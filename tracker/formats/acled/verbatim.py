@@ -128,7 +128,7 @@ HOLDS: dict[str, Holds] = {
     "region": _same_place("name", "admin1", "country"),
     "country": _same_place("country"),
     "admin1": _same_place("admin1"),
-    "admin2": _same_place("name", "admin1", "country"),
+    "admin2": _same_place("name", "admin1", "admin2", "country"),
     "admin3": _same_place("name", "admin1", "country"),
     "location": _same_place("name"),
     "latitude": _same_place("latitude", "longitude"),

@@ -244,6 +244,7 @@ def acled_row(record: EventRecord) -> dict[str, object]:
         "civilian_targeting": CIVILIANS_TARGETED if civilians else None,
         "country": country,
         "admin1": location.get("admin1"),
+        "admin2": location.get("admin2"),
         "location": location.get("name"),
         "source": acled_sources(record),
         "notes": acled_notes(record),

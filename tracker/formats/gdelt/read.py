@@ -193,6 +193,7 @@ def _location(values: Mapping[str, Any]) -> dict[str, Any] | None:
         "name": cut(name, 200),
         "country": country.iso3 if country else None,
         "admin1": cut(admin1, 200) if admin1 else None,
+        # No admin2: ActionGeo_ADM2Code is a code, and admin2 holds names only.
         "latitude": latitude,
         "longitude": longitude,
         "geo_precision": precision.value,

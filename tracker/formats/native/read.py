@@ -40,6 +40,7 @@ LOCATION_COLUMNS = {
     "location": "name",
     "country": "country",
     "admin1": "admin1",
+    "admin2": "admin2",
     "latitude": "latitude",
     "longitude": "longitude",
     "geo_precision": "geo_precision",

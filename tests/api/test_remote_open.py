@@ -15,13 +15,14 @@ from sqlalchemy import text
 
 import tracker
 from tests.api.conftest import call
+from tests.browser.conftest import running_server
 from tests.conftest import require_shared
 from tests.dashboard.conftest import insert_plain_events
 from tracker.db import make_engine, session_scope
 from tracker.errors import InvalidFilter, PermissionDenied
 from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.importing import import_file
-from tracker.remote import RemoteTracker
+from tracker.remote import RateLimited, RemoteTracker
 from tracker.store import tokens
 
 ACLED_SAMPLE = "real_data/acled/peacerep_ukraine-map_ACLED-Ukraine.csv"
@@ -39,6 +40,11 @@ FILTERS = [
     {"since": dt.date(2025, 5, 20), "datasets": ["seed"]},
     {"event_types": "CONSULT"},  # mostly the bare events: several pages
 ]
+# Texts the CSV export puts an apostrophe before (a spreadsheet would run them).
+SPREADSHEET_TEXTS = [
+    ('=HYPERLINK("http://x")', "-3 wounded"),
+    ("'quoted' title", "+1 more"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +56,15 @@ def loaded(api_database: str) -> str:
         import_file(session, sample, format_name=ACLED_FORMAT.name)
     for day in BULK_DAYS:
         insert_plain_events(engine, 1500, day)
+    with engine.begin() as connection:
+        for title, notes in SPREADSHEET_TEXTS:
+            connection.execute(
+                text(
+                    "UPDATE event SET title = :title, notes = :notes WHERE id ="
+                    " (SELECT min(id) FROM event WHERE title LIKE 'Bulk event %')"
+                ),
+                {"title": title, "notes": notes},
+            )
     engine.dispose()
     return api_database
 
@@ -93,6 +108,13 @@ def test_the_whole_database_pages_through_and_matches(remote, local):
     assert len(got) > 3000
     pd.testing.assert_frame_equal(got, local.events(statuses=statuses))
     assert remote.count(statuses=statuses) == len(got)
+
+
+def test_text_comes_as_stored_without_the_csv_apostrophe(remote):
+    frame = remote.events(since=BULK_DAYS[0], until=BULK_DAYS[0])
+    stored = dict(zip(frame["title"], frame["notes"], strict=True))
+    for title, notes in SPREADSHEET_TEXTS:
+        assert stored[title] == notes
 
 
 def test_remote_records_equal_the_local_records(remote, local):
@@ -157,6 +179,20 @@ def test_a_revoked_token_is_refused(loaded, api_server):
         tracker.open(api_server, token=made.secret)
     with pytest.raises(PermissionDenied, match="401"):
         tracker.open(api_server, token=None)
+
+
+def test_too_many_requests_raise_rate_limited(loaded, api_tokens, tmp_path):
+    log_path = tmp_path / "server.log"
+    limit = {"TRACKER_API_RATE_LIMIT": "3 per minute"}
+    with running_server(loaded, log_path, env=limit) as base:
+        server = tracker.open(base, token=api_tokens["viewer"])
+        for _ in range(3):
+            server.timeline("year")
+        with pytest.raises(RateLimited) as refused:
+            server.timeline("year")
+        server.close()
+    assert refused.value.status == 429 and refused.value.retry_after
+    assert "too many requests" in str(refused.value)
 
 
 def test_the_datasets_endpoint_lists_the_datasets_of_the_events(

@@ -42,10 +42,14 @@ TIMEOUT_SECONDS = 60.0
 
 
 class RemoteError(TrackerError):
-    """The server answered with an error that is not about the filter."""
+    """The server answered with an error that is not about the filter, or could not
+    be reached (`status` None)."""
 
-    def __init__(self, status: int, message: str):
-        super().__init__(f"the server answered {status}: {message}")
+    def __init__(self, status: int | None, message: str):
+        # No status: the server was not reached at all.
+        super().__init__(
+            message if status is None else f"the server answered {status}: {message}"
+        )
         self.status = status
 
 
@@ -188,7 +192,7 @@ class RemoteTracker:
         try:
             response = self._client.get(path, params=query)
         except httpx.HTTPError as error:
-            raise RemoteError(0, f"cannot reach {self.url}: {error}") from error
+            raise RemoteError(None, f"cannot reach {self.url}: {error}") from error
         if response.status_code == 200:
             return response.json()
         raise refusal(response)

@@ -15,14 +15,14 @@ from sqlalchemy import text
 
 import tracker
 from tests.api.conftest import call
-from tests.browser.conftest import running_server
+from tests.browser.conftest import free_port, running_server
 from tests.conftest import require_shared
 from tests.dashboard.conftest import insert_plain_events
 from tracker.db import make_engine, session_scope
 from tracker.errors import InvalidFilter, PermissionDenied
 from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.importing import import_file
-from tracker.remote import RateLimited, RemoteTracker
+from tracker.remote import RateLimited, RemoteError, RemoteTracker
 from tracker.store import tokens
 
 ACLED_SAMPLE = "real_data/acled/peacerep_ukraine-map_ACLED-Ukraine.csv"
@@ -193,6 +193,12 @@ def test_too_many_requests_raise_rate_limited(loaded, api_tokens, tmp_path):
         server.close()
     assert refused.value.status == 429 and refused.value.retry_after
     assert "too many requests" in str(refused.value)
+
+
+def test_a_server_that_does_not_answer_is_named():
+    address = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(RemoteError, match=f"cannot reach {address}"):
+        tracker.open(address, token="trk_any")
 
 
 def test_the_datasets_endpoint_lists_the_datasets_of_the_events(

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import select
 
 from tracker.event_columns import iter_event_rows
 from tracker.formats.native.cells import CSV_COLUMNS
@@ -32,10 +31,15 @@ from tracker.formats.native.kinds import (
     TIMESTAMP_COLUMNS,
 )
 from tracker.formats.parquet import arrow_table
-from tracker.models import Event
 from tracker.query.filters import EventFilter
-from tracker.query.stats import Period, count_events_by_period
-from tracker.query.timeline import fatalities_by_period, score_by_period
+from tracker.query.registry import list_datasets
+from tracker.query.stats import Period, PeriodCount, count_events_by_period
+from tracker.query.timeline import (
+    FatalityPoint,
+    ScorePoint,
+    fatalities_by_period,
+    score_by_period,
+)
 from tracker.vocab import taxonomy
 from tracker.vocab.codes import DatePrecision, EventStatus, GeoPrecision
 
@@ -52,10 +56,13 @@ Categories = dict[str, list[str]]
 def event_categories(session: Session) -> Categories:
     """The categories of each categorical column: the vocabularies, and the
     datasets the database holds (read once, so every chunk has the same dtype)."""
+    return categories_of_datasets(list_datasets(session))
+
+
+def categories_of_datasets(datasets: list[str]) -> Categories:
+    """The categories of each categorical column, given the database's datasets
+    (a server's reader asks the API for them: `tracker.remote`)."""
     modes = sorted({m for t in taxonomy.event_types() for m in taxonomy.modes_for(t)})
-    datasets = session.execute(
-        select(Event.dataset).distinct().where(Event.dataset.is_not(None))
-    ).scalars()
     return {
         "event_type": list(taxonomy.event_types()),
         "mode": modes,
@@ -118,11 +125,16 @@ def iter_event_dicts(
     timestamps as aware datetimes in UTC, missing values and empty texts as None,
     as in the DataFrames), in date order."""
     for row in iter_event_rows(session, event_filter):
-        values = (None if value == "" else value for value in row)
-        record = dict(zip(CSV_COLUMNS, values, strict=True))
-        for column in TIMESTAMP_COLUMNS:
-            record[column] = _utc(record[column])
-        yield record
+        yield record_of_row(row)
+
+
+def record_of_row(row: Sequence[object]) -> dict[str, object]:
+    """A row of `CSV_COLUMNS` values as the plain dict `iter_event_dicts` gives."""
+    values = (None if value == "" else value for value in row)
+    record = dict(zip(CSV_COLUMNS, values, strict=True))
+    for column in TIMESTAMP_COLUMNS:
+        record[column] = _utc(record[column])
+    return record
 
 
 def _utc(value: object) -> dt.datetime | None:
@@ -188,11 +200,21 @@ def timeline_frame(
 
     Bins as the dashboard's: an event begun before the filter's `since` counts in
     the first period, and no period starts before `since`."""
-    counts = count_events_by_period(session, event_filter, period)
-    scores = score_by_period(session, event_filter, period)
-    fatalities = {
-        p.period_start: p for p in fatalities_by_period(session, event_filter, period)
-    }
+    return timeline_frame_of(
+        count_events_by_period(session, event_filter, period),
+        score_by_period(session, event_filter, period),
+        fatalities_by_period(session, event_filter, period),
+    )
+
+
+def timeline_frame_of(
+    counts: Sequence[PeriodCount],
+    scores: Sequence[ScorePoint],
+    fatalities_points: Sequence[FatalityPoint],
+) -> pd.DataFrame:
+    """The timeline DataFrame of the figures read (from the database, or from a
+    server's /api/v1/timeline: `tracker.remote`)."""
+    fatalities = {p.period_start: p for p in fatalities_points}
     types = [
         t for t in taxonomy.event_types() if any(c.event_type == t for c in counts)
     ]

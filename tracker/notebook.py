@@ -29,33 +29,29 @@ from tracker.query.stats import Period, choose_period, date_bounds
 if TYPE_CHECKING:  # pandas is imported by the calls that make DataFrames
     import pandas as pd
 
+    from tracker.remote import RemoteTracker
+
 FILTER_FIELDS = tuple(item.name for item in fields(EventFilter))
 REMOTE_PREFIXES = ("http://", "https://")
 AUTO_PERIOD = "auto"  # the period the dashboard would choose
 
 
-class RemoteNotAvailable(NotImplementedError):
-    """A server URL was given: reading through the HTTP API is not built yet."""
-
-
 def open_tracker(
     target: str | os.PathLike[str], *, token: str | None = None
-) -> Tracker:
+) -> Tracker | RemoteTracker:
     """A `Tracker` over the database `target` names: a SQLite file's path, or a
     URL (`sqlite:///events.db`, `postgresql+psycopg://user@host/db`).
 
-    A server's URL (`https://...`, with `token=`) is for the HTTP API, which this
-    version cannot read yet: it raises `RemoteNotAvailable` saying so. A database
-    that does not exist or was never initialised (`tracker init-db`) is refused
-    rather than made."""
+    A server's URL (`https://tracker.example.org`, with `token=` from `tracker
+    token create`) is read through its JSON API: a `tracker.remote.RemoteTracker`,
+    whose reads give the same records and DataFrames. A database that does not
+    exist or was never initialised (`tracker init-db`) is refused rather than
+    made."""
     text = os.fspath(target)
     if text.startswith(REMOTE_PREFIXES):
-        raise RemoteNotAvailable(
-            f"cannot open {text}: reading a tracker server over HTTP (the /api/v1 API "
-            "with a token) is not built yet; open the database itself (a SQLite "
-            "file or a postgresql+psycopg:// URL), or export a file on the server "
-            "(tracker export --format parquet)"
-        )
+        from tracker.remote import RemoteTracker
+
+        return RemoteTracker(text, token=token)
     if token is not None:
         raise ValueError("token= is for a server's URL: a database is opened without")
     if "://" in text:
@@ -140,16 +136,8 @@ class Tracker:
         from tracker.frames import event_frame, iter_event_dicts
 
         event_filter = read_filter(filters)
-        if as_records and chunksize is not None:
-            raise ValueError("give as_records or chunksize, not both")
+        chunksize = read_chunksize(chunksize, as_records=as_records)
         if chunksize is not None:
-            if isinstance(chunksize, bool) or not isinstance(chunksize, Integral):
-                raise ValueError(
-                    f"chunksize must be a whole number (got {chunksize!r})"
-                )
-            chunksize = int(chunksize)
-            if chunksize < 1:
-                raise ValueError(f"chunksize must be 1 or more (got {chunksize})")
             return self._chunks(event_filter, chunksize)
         with session_scope(self._engine) as session:
             if as_records:
@@ -174,23 +162,39 @@ class Tracker:
         the count of each PLOVER type, indexed by the period's first day."""
         from tracker.frames import timeline_frame
 
-        try:
-            bins = None if period == AUTO_PERIOD else Period(str(period).lower())
-        except ValueError:
-            choices = ", ".join([*(p.value for p in Period), AUTO_PERIOD])
-            raise InvalidFilter(
-                [
-                    Problem(
-                        field="period", reason=f"must be one of {choices}", value=period
-                    )
-                ]
-            ) from None
+        bins = read_period(period)
         event_filter = read_filter(filters)
         with session_scope(self._engine) as session:
             if bins is None:
                 bounds = date_bounds(session, event_filter)
                 bins = choose_period(*bounds) if bounds else Period.DAY
             return timeline_frame(session, event_filter, bins)
+
+
+def read_chunksize(chunksize: Any, *, as_records: bool) -> int | None:
+    """`events()`'s `chunksize`: None, or a whole number of rows from 1."""
+    if as_records and chunksize is not None:
+        raise ValueError("give as_records or chunksize, not both")
+    if chunksize is None:
+        return None
+    if isinstance(chunksize, bool) or not isinstance(chunksize, Integral):
+        raise ValueError(f"chunksize must be a whole number (got {chunksize!r})")
+    if chunksize < 1:
+        raise ValueError(f"chunksize must be 1 or more (got {chunksize})")
+    return int(chunksize)
+
+
+def read_period(period: Any) -> Period | None:
+    """`timeline()`'s period; None for `auto`; InvalidFilter naming `period`."""
+    if period == AUTO_PERIOD:
+        return None
+    try:
+        return Period(str(period).lower())
+    except ValueError:
+        choices = ", ".join([*(p.value for p in Period), AUTO_PERIOD])
+        raise InvalidFilter(
+            [Problem(field="period", reason=f"must be one of {choices}", value=period)]
+        ) from None
 
 
 def read_filter(values: Mapping[str, Any]) -> EventFilter:

@@ -286,11 +286,6 @@ def test_refused_filters_name_the_field_and_read_nothing(loaded_url: str):
             db.events(chunksize=0)
 
 
-def test_a_server_url_says_the_remote_mode_is_not_built():
-    with pytest.raises(NotImplementedError, match="not built yet"):
-        tracker.open("https://tracker.example.org", token="abc")
-
-
 def test_a_missing_file_is_not_made_into_an_empty_database(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="no tracker database"):
         tracker.open(tmp_path / "nothing.db")

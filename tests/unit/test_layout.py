@@ -65,10 +65,11 @@ WORKFLOWS = (
     "tracker.review",
     "tracker.seed",
     "tracker.backup",
-    # Reading for notebooks: typed rows, DataFrames, and `tracker.open()`.
+    # Reading for notebooks: typed rows, DataFrames, `tracker.open()` (local, remote).
     "tracker.event_columns",
     "tracker.frames",
     "tracker.notebook",
+    "tracker.remote",
 )
 SESSIONS = ("tracker.db", "sqlmodel.Session", "sqlalchemy.orm.Session")
 DATABASE = ("tracker.db", "sqlmodel", "sqlalchemy")

@@ -1,5 +1,5 @@
-"""Read the registry: an actor by name or alias, actor names, places by name, and
-the registry names of events' actors.
+"""Read the registry: an actor by name or alias, actor names, places by name, the
+registry names of events' actors, and the datasets events came from.
 
 The pickers of the event form, the look-ups before a write and the actors matching
 compares; nothing here writes."""
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from tracker.models import Actor, ActorAlias, EventActor, Location
+from tracker.models import Actor, ActorAlias, Event, EventActor, Location
 from tracker.query.facets import search_actors
 
 CHUNK = 500  # ids per IN (...) list
@@ -53,6 +53,15 @@ def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Loca
 def list_actor_names(session: Session, *, limit: int = 5000) -> list[str]:
     """The names in the actor registry, alphabetically, at most `limit` of them."""
     return list(session.exec(select(Actor.name).order_by(Actor.name).limit(limit)))
+
+
+def list_datasets(session: Session) -> list[str]:
+    """The datasets the events were imported from, alphabetically (the categories
+    of a DataFrame's `dataset` column, the same in every chunk)."""
+    found = session.exec(
+        select(Event.dataset).distinct().where(Event.dataset.is_not(None))
+    )
+    return sorted(found)
 
 
 def event_actor_names(

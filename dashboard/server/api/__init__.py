@@ -54,6 +54,7 @@ def register_api(server: Flask) -> None:
         ("/actors", reads.actors_endpoint, ["GET"]),
         ("/places", reads.places_endpoint, ["GET"]),
         ("/views", reads.views_endpoint, ["GET"]),
+        ("/datasets", reads.datasets_endpoint, ["GET"]),
         ("/openapi.json", openapi_endpoint, ["GET"]),
     ]
     for path, view, methods in routes:

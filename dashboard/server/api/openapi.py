@@ -372,6 +372,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             ),
             "/places": _get("Registry places", _search("place's name"), "List"),
             "/views": _get("Your saved views and the shared ones", [], "List"),
+            "/datasets": _get(
+                "The datasets events were imported from, alphabetically", [], "List"
+            ),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",

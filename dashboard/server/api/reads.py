@@ -25,7 +25,7 @@ from tracker.query.events import (
 )
 from tracker.query.filter_values import event_id_in
 from tracker.query.filters import parse_query_string
-from tracker.query.registry import actors_with_aliases, find_locations
+from tracker.query.registry import actors_with_aliases, find_locations, list_datasets
 from tracker.query.stats import choose_period, count_events_by_period, date_bounds
 from tracker.query.timeline import fatalities_by_period, score_by_period
 from tracker.store import history, views
@@ -179,6 +179,17 @@ def places_endpoint() -> Response:
             for place in find_locations(session, search, limit=SEARCH_LIMIT)
         ]
     return json_answer({"data": found})
+
+
+def datasets_endpoint() -> Response:
+    """GET /api/v1/datasets: the datasets events came from, alphabetically (a
+    remote `tracker.open` makes them the categories of its `dataset` column)."""
+    access.reader()
+    problems: list[Problem] = []
+    params.check_known(params.query_of(request.args), (), problems, with_filter=False)
+    params.raise_problems(problems)
+    with session_scope(engine()) as session:
+        return json_answer({"data": list_datasets(session)})
 
 
 def views_endpoint() -> Response:

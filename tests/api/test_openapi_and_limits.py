@@ -76,9 +76,11 @@ def test_each_token_is_rate_limited_with_429_json_and_retry_after(
         new_token(database_file, "viewer"),
         new_token(database_file, "admin"),
     )
+    # One allowance for the token, whichever endpoints it spends it on.
     spent = [
-        client.get("/api/v1/actors", headers={"Authorization": f"Bearer {first}"})
-        for _ in range(4)
+        client.get(path, headers={"Authorization": f"Bearer {first}"})
+        for path in ("/api/v1/actors", "/api/v1/datasets", "/api/v1/views")
+        + ("/api/v1/actors",)
     ]
     other = client.get("/api/v1/actors", headers={"Authorization": f"Bearer {second}"})
     engine.dispose()

@@ -75,7 +75,9 @@ def register_api(server: Flask) -> None:
         headers_enabled=True,
         key_prefix="tracker-api",
     )
-    limiter.limit(rate_limit)(api)
+    # One allowance per token across the whole API: a limit per endpoint would let
+    # a script spend it again on every path it reads.
+    limiter.shared_limit(rate_limit, scope="api")(api)
     limiter.init_app(server)
     # The API's own refusals are raised only on its paths; a statement timeout
     # elsewhere keeps the dashboard's plain-text answer.

@@ -19,6 +19,7 @@ from bench.suite.datasets import Dataset
 from bench.suite.measuring import Figure, Samples, peak_wrapped, run_child
 from bench.suite.servers import Server, datasette_command, free_port, serve
 
+PARQUET_RATIO = 3.0  # issue 15: Parquet >= 3x the CSV export
 TARGET_RATIO = 2.0
 PEAK_TARGET_MB = 200
 
@@ -48,12 +49,14 @@ def datasette_rows_per_second(files: Dataset, runs: int, log_dir: Path) -> Sampl
     return Samples(tuple(values), "rows/s")
 
 
-def export_rates(url: str, n: int, runs: int, folder: Path) -> tuple[list, list]:
-    """Rows per second and peak memory (MB) of `runs` CSV exports of `url`."""
+def export_rates(
+    url: str, n: int, runs: int, folder: Path, export_format: str = "csv"
+) -> tuple[list, list]:
+    """Rows per second and peak memory (MB) of `runs` exports of `url`."""
     rates, peaks = [], []
-    output = folder / "export.csv"
+    output = folder / f"export.{export_format}"
     command = [sys.executable, "-m", "tracker", "--database-url", url]
-    command += ["export", "--format", "csv", "-o", str(output)]
+    command += ["export", "--format", export_format, "-o", str(output)]
     for _ in range(runs):
         child = run_child(peak_wrapped(command))
         rates.append(n / child.seconds)
@@ -81,6 +84,11 @@ def run_export(
             for database, url in databases.items()
             if url is not None
         }
+        parquet = {
+            database: export_rates(url, files.n, runs, Path(folder), "parquet")
+            for database, url in databases.items()
+            if url is not None
+        }
     reference = datasette_rows_per_second(files, runs, log_dir) if datasette else None
     for database, (rates, peaks) in measured.items():
         benchmark = "5. export" if database == "SQLite" else f"5. export ({database})"
@@ -105,6 +113,29 @@ def run_export(
                 statistic="high",
                 target=PEAK_TARGET_MB,
                 target_text=f"<= {PEAK_TARGET_MB} MB",
+            ),
+        ]
+        # Issue 15: Parquet for pandas, R and DuckDB, against the CSV of the same run.
+        csv_rates = Samples(tuple(rates), "rows/s")
+        parquet_rates, parquet_peaks = parquet[database]
+        figures += [
+            Figure(
+                benchmark,
+                f"`tracker export --format parquet` of {files.n:,} events from "
+                f"{database} (the native columns, typed)",
+                Samples(tuple(parquet_rates), "rows/s"),
+                target=PARQUET_RATIO * csv_rates.median,
+                target_text=f">= {PARQUET_RATIO:g} x reference",
+                higher_is_better=True,
+                reference=csv_rates,
+                reference_name="`tracker export --format csv` of the same events",
+            ),
+            Figure(
+                benchmark,
+                f"peak memory (RSS) of `tracker export --format parquet` of "
+                f"{files.n:,} events from {database}",
+                Samples(tuple(parquet_peaks), "MB"),
+                statistic="high",
             ),
         ]
     return figures

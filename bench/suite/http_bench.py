@@ -168,6 +168,41 @@ def summary_table_p95(server: Server, samples: int) -> Figure:
     )
 
 
+API_PAGE_TARGET_MS = 50
+API_PAGE = f"limit=500&{COUNTRY_FILTER.to_query_string()}"
+API_ROW_FIELDS = "id,title,event_type,mode,date_start,date_end,status"
+
+
+def api_page_p95(server: Server, samples: int) -> list[Figure]:
+    """p95 of a page of 500 events from the JSON API (issue 15), whole records and
+    the row fields alone, read as a script would (public read: no token)."""
+    figures = []
+    for what, query in (
+        ("whole records", API_PAGE),
+        ("row fields only", f"{API_PAGE}&fields={API_ROW_FIELDS}"),
+    ):
+        values = []
+        with httpx.Client(base_url=server.base, timeout=120) as client:
+            for _ in range(samples + 1):
+                started = time.perf_counter()
+                response = client.get(f"/api/v1/events?{query}")
+                values.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise RuntimeError(f"API page: HTTP {response.status_code}")
+        figures.append(
+            Figure(
+                "4. dashboard HTTP",
+                f"JSON API page of 500 events, {what} (GET /api/v1/events, "
+                f"{COUNTRY_FILTER.describe()})",
+                Samples(tuple(values[1:]), "ms"),
+                statistic="p95",
+                target=API_PAGE_TARGET_MS,
+                target_text=f"p95 <= {API_PAGE_TARGET_MS} ms",
+            )
+        )
+    return figures
+
+
 def run_http(
     server: Server, runs: int, samples: int, database: Path, database_url: str
 ) -> list[Figure]:
@@ -199,6 +234,7 @@ def run_http(
     ]
     figures += run_page_loads(_launch, server, database, database_url, runs)
     figures.append(summary_table_p95(server, samples))
+    figures += api_page_p95(server, samples)
     return figures + replay_callbacks(server, callbacks, samples)
 
 

@@ -82,6 +82,7 @@ def test_benchmarks_run_at_ten_thousand_events_and_write_results(tmp_path):
         assert f"into SQLite: {size:,} ACLED rows (" in text
         assert f"({size:,} events in the database)" in text
         assert f"`tracker export --format csv` of {size:,} events from SQLite" in text
+        assert f"`tracker export --format parquet` of {size:,} events" in text
     assert f"{SMALLER:,} ACLED rows with nearly every place distinct" in text
     assert f"rows/s spread across sizes (ACLED rows; {SMALLER:,}, {N:,})" in text
     assert "| 8. start-up | `tracker --help` wall time |" in text

@@ -17,6 +17,7 @@ import sys
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import REPO_ROOT
 from tests.conftest import require_shared
@@ -59,9 +60,20 @@ def donetsk_shelling_by_month(year: str = "2023") -> dict[str, int]:
 
 
 def choose(page: Page, dropdown_id: str, typed: str, option: str) -> None:
-    page.locator(f"#{dropdown_id}").click()
-    page.keyboard.type(typed)
-    page.get_by_role("option", name=option, exact=True).click()
+    """Type into a dropdown and pick the option. A redraw of the panel (the
+    previous step's URL taking effect) can close the menu and drop the typing
+    on a loaded machine; a person would type again, and so does this."""
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        page.locator(f"#{dropdown_id}").click()
+        page.keyboard.type(typed)
+        try:
+            wanted.click(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     page.keyboard.press("Escape")
 
 

@@ -10,6 +10,10 @@ PYTEST_ARGS ?= -n auto --dist loadscope
 HOST ?= 127.0.0.1
 PORT ?= 8050
 export DATABASE_URL
+# Where PYTHONDONTWRITEBYTECODE is set (as on this machine), every server, command and
+# test worker would compile the project from source again (a CLI start 0.3 s of CPU
+# instead of 0.13): compile it first, as `--compile-bytecode` does for the packages.
+COMPILE := $(BIN)/python -m compileall -q -j 0 tracker dashboard bench > /dev/null
 
 .PHONY: run test lint setup lock clean eval-extraction bench fuzz plotly-bundle
 
@@ -17,19 +21,21 @@ export DATABASE_URL
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
 setup: $(VENV)/.installed
 
 run: setup
+	$(COMPILE)
 	$(BIN)/tracker init-db
 	$(BIN)/tracker seed
 	$(BIN)/python -m dashboard --host $(HOST) --port $(PORT)
 
 # Lint, then the whole suite; pytest's "no tests collected" (exit 5) counts as a failure.
 test: setup
+	$(COMPILE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
@@ -56,6 +62,7 @@ eval-extraction: setup
 # Datasette) are dev dependencies.
 BENCH_N ?= 1000000
 bench: setup
+	$(COMPILE)
 	BENCH_COMMAND="make bench BENCH_N=$(BENCH_N)" \
 		$(BIN)/python -m bench.run_benchmarks --n $(BENCH_N) $(BENCH_ARGS)
 

@@ -13,6 +13,7 @@ import getpass
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,9 +23,6 @@ from tracker.models import Role, User
 
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
-# Checked against when the username is unknown, so a wrong name takes as long as a
-# wrong password and does not reveal which accounts exist.
-_UNKNOWN_USER_HASH = generate_password_hash("no such user: timing only")
 
 
 class Action(StrEnum):
@@ -168,11 +166,19 @@ def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.username)))
 
 
+@cache
+def _unknown_user_hash() -> str:
+    """Checked against when the username is unknown, so a wrong name takes as long as
+    a wrong password and does not reveal which accounts exist. Made on first use, not
+    at import: every command and server would otherwise pay for one scrypt hash."""
+    return generate_password_hash("no such user: timing only")
+
+
 def authenticate(session: Session, username: str, password: str) -> Principal | None:
     """The principal whose password this is, or None for any kind of failure."""
     user = find_user(session, username.strip())
     if user is None:
-        check_password_hash(_UNKNOWN_USER_HASH, password)
+        check_password_hash(_unknown_user_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None

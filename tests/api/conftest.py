@@ -7,11 +7,13 @@ token (`api_tokens`: role -> secret); requests go through `call`."""
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,27 +32,64 @@ PASSWORD = "api tests only"
 ROLES = {"editor": Role.EDITOR, "viewer": Role.VIEWER, "admin": Role.ADMIN}
 
 
+@pytest.fixture(scope="session")
+def api_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated and seeded, with the three accounts, made once per
+    worker; each module gets a copy."""
+    path = tmp_path_factory.mktemp("api-template") / "tracker.db"
+    prepare(f"sqlite:///{path}")
+    # Every connection has closed, so the write-ahead log is folded into the file
+    # and a plain copy is the whole database.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def api_postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated and seeded, with the three accounts, made once
+    per worker: each module's database is created from it (CREATE DATABASE ...
+    TEMPLATE copies its files, no migration or seeding again)."""
+    name = create_postgres_database(f"tracker_api_template_{uuid.uuid4().hex[:10]}")
+    prepare(make_url(POSTGRES_URL).set(database=name).render_as_string(False))
+    yield name
+    drop_postgres_database(name)
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def api_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A migrated, seeded database of this module's own, with the three accounts."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'tracker.db'}"
-        prepare(url)
-        yield url
+        path = tmp_path_factory.mktemp("api") / "tracker.db"
+        shutil.copy(request.getfixturevalue("api_sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
+    template = request.getfixturevalue("api_postgres_template")
+    name = create_postgres_database(
+        f"tracker_api_{uuid.uuid4().hex[:10]}", template=template
+    )
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    drop_postgres_database(name)
+
+
+def create_postgres_database(name: str, template: str | None = None) -> str:
+    """Create the database `name` (a copy of `template` if given); skip, or fail in
+    CI, when the server cannot be reached."""
+    copy_of = f' TEMPLATE "{template}"' if template else ""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"tracker_api_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
     except OperationalError as error:
-        admin.dispose()
         postgres_unavailable(f"cannot reach {POSTGRES_URL}: {error.orig}")
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(False)
-    prepare(url)
-    yield url
+    finally:
+        admin.dispose()
+    return name
+
+
+def drop_postgres_database(name: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()

@@ -98,7 +98,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("url")
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument(
+        "--gazetteer",
+        action="store_true",
+        help="read the gazetteer first, as a served dashboard holds it",
+    )
+    parser.add_argument(
+        "--freeze", action="store_true", help="then gc.freeze(), as the server does"
+    )
     options = parser.parse_args()
+    if options.gazetteer:
+        from tracker.vocab import gazetteer
+
+        gazetteer.load_gazetteer()
+    if options.freeze:
+        gc.freeze()
     engine = make_engine(options.url)
     clock = Clock()
     with session_scope(engine) as session:

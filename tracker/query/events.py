@@ -146,20 +146,18 @@ def event_record_values(session: Session, ids: Sequence[int]) -> list[dict[str, 
     reader that only writes them out (the API's pages: building 500 models took
     longer than reading them).
 
-    Five queries fetch them, whatever their number. Rows are read as plain tuples,
+    Five queries fetch them, whatever their number (the place joined to the
+    event's columns). Rows are read as plain tuples,
     not ORM objects: an export of a million events spends its time here."""
     if not ids:
         return []
     connection = session.connection()
     events = {
         row[0]: row
-        for row in connection.execute(select(*_RECORD_COLUMNS).where(Event.id.in_(ids)))
-    }
-    location_ids = {row[-4] for row in events.values() if row[-4] is not None}
-    locations = {
-        row[0]: dict(zip(_PLACE_KEYS, row[1:], strict=True))
         for row in connection.execute(
-            select(Location.id, *_PLACE_COLUMNS).where(Location.id.in_(location_ids))
+            select(*_RECORD_COLUMNS, *_PLACE_COLUMNS)
+            .join_from(Event, Location, Location.id == Event.location_id, isouter=True)
+            .where(Event.id.in_(ids))
         )
     }
     actors, sources, links = event_parts(session, ids)
@@ -167,7 +165,6 @@ def event_record_values(session: Session, ids: Sequence[int]) -> list[dict[str, 
     return [
         _record_values(
             events[i],
-            locations.get(events[i][-4]),
             actors.get(i, []),
             sources.get(i, []),
             links.get(i, []),
@@ -275,7 +272,7 @@ _FLAT_FIELDS = tuple(
     not in ("location", "actors", "fatalities", "sources", "links", "source_record")
 )
 _RECORD_FIELDS = tuple(EventRecord.model_fields)
-# After the flat fields, in this order: `_record_values` reads them from the end.
+# After the flat fields, in this order: `_record_values` reads them by position.
 _RECORD_COLUMNS = (
     *(getattr(Event, name) for name in _FLAT_FIELDS),
     Event.location_id,
@@ -298,21 +295,25 @@ _SOURCE_KEYS = ("url", "publisher", "title", "published", "quote")
 
 def _record_values(
     event: Sequence[Any],
-    place: dict | None,
     actors: list,
     sources: list,
     links: list,
     source_record: dict | None,
 ) -> dict[str, Any]:
     """A record's values, in `EventRecord`'s field order, from a row of
-    `_RECORD_COLUMNS` (the id first) and its parts."""
+    `_RECORD_COLUMNS` (the id first) then `_PLACE_COLUMNS`, and its parts."""
     values = dict(zip(_FLAT_FIELDS, event, strict=False))
-    values["location"] = place
+    at = len(_FLAT_FIELDS)  # then location_id, the three fatalities, the place
+    values["location"] = (
+        dict(zip(_PLACE_KEYS, event[at + 4 :], strict=True))
+        if event[at] is not None
+        else None
+    )
     values["actors"] = actors
     values["fatalities"] = {
-        "low": event[-3],
-        "best": event[-2],
-        "high": event[-1],
+        "low": event[at + 1],
+        "best": event[at + 2],
+        "high": event[at + 3],
     }
     values["sources"] = sources
     values["links"] = links

@@ -161,7 +161,10 @@ TIMELINE_COLUMNS = (
     "fatalities_high",
 )
 
-# One typed timeline entry. Its integer id is public and never reused.
+# One typed timeline entry. Its integer id is public and never reused: on SQLite the
+# table is AUTOINCREMENT, as migration 0001 creates it. That is not declared here
+# (`sqlite_autoincrement=True`): a dialect's option loads that dialect to check it,
+# and the SQLite dialect was a twentieth of `tracker list`'s imports on PostgreSQL.
 event = Table(
     "event",
     metadata,
@@ -217,7 +220,6 @@ event = Table(
     # events, most having no end.
     Index("ix_event_date_end", "date_end"),
     Index("ix_event_timeline", *TIMELINE_COLUMNS),
-    sqlite_autoincrement=True,
 )
 
 # An event cites a source, with the quote it rests on.

@@ -33,9 +33,11 @@ FILTER_CASES: list[list[str]] = [
     ["--min-fatalities", "1"],
     ["--status", "proposed", "--status", "confirmed", "--mode", "drone"],
 ]
-# Modules `tracker list` must not import; the PostgreSQL dialect only on SQLite.
+# Modules `tracker list` must not import; the PostgreSQL dialect only on SQLite, the
+# SQLite dialect only on PostgreSQL.
 HEAVY = ("sqlmodel", "pydantic", "tracker.models", "tracker.query.events")
 POSTGRES_DIALECT = "sqlalchemy.dialects.postgresql"
+SQLITE_DIALECT = "sqlalchemy.dialects.sqlite"
 
 
 @pytest.fixture
@@ -58,8 +60,8 @@ def run_list_in_fresh_python(url: str) -> tuple[dict[str, list[str]], list[str]]
         " *case])\n"
         "    assert result.exit_code == 0, result.output\n"
         "    outputs[' '.join(case)] = result.stdout.splitlines()\n"
-        f"heavy = {HEAVY!r} + (() if {url!r}.startswith('postgresql') "
-        f"else ({POSTGRES_DIALECT!r},))\n"
+        f"heavy = {HEAVY!r} + (({SQLITE_DIALECT!r},) "
+        f"if {url!r}.startswith('postgresql') else ({POSTGRES_DIALECT!r},))\n"
         "loaded = sorted(m for m in sys.modules if m.startswith(heavy))\n"
         "print(json.dumps({'outputs': outputs, 'loaded': loaded}))\n"
     )

@@ -4,6 +4,7 @@ Checked on both backends, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -27,6 +28,18 @@ def test_migrated_schema_matches_the_models(engine):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, models.metadata)
     assert differences == []
+
+
+def test_event_ids_are_never_reused_on_sqlite_either(engine):
+    # tracker.tables does not declare sqlite_autoincrement (it would load the SQLite
+    # dialect on PostgreSQL): the migration's AUTOINCREMENT keeps ids unused.
+    if engine.dialect.name != "sqlite":
+        pytest.skip("a PostgreSQL sequence never hands out an id twice")
+    with engine.connect() as connection:
+        created = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'event'"
+        ).scalar_one()
+    assert "AUTOINCREMENT" in created.upper()
 
 
 def test_database_is_at_head_and_upgrading_again_changes_nothing(engine):

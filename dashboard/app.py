@@ -11,6 +11,7 @@ from flask import Flask
 
 from dashboard import ids
 from dashboard.components import filter_panel, pin_form, shell, views_menu
+from dashboard.components.page_container import page_container
 from dashboard.pages import (
     duplicates,
     event,
@@ -150,7 +151,7 @@ def component_ids(component) -> list[str]:
 
 def app_layout() -> html.Div:
     """The shell around every page; built per page load, so the top bar shows who
-    is logged in."""
+    is logged in and the page opened is in it from the start."""
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
@@ -160,7 +161,7 @@ def app_layout() -> html.Div:
                 [
                     filter_panel.panel(),
                     html.Main(
-                        [filter_panel.chips(), dash.page_container], className="content"
+                        [filter_panel.chips(), page_container()], className="content"
                     ),
                 ],
                 className="body",

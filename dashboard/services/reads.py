@@ -202,7 +202,11 @@ def country_choices() -> list[dict[str, str]]:
 
 # --- map page ---------------------------------------------------------------------
 
-MAP_MARKER_LIMIT = 5000  # markers sent to the browser; the busiest places are kept
+# Markers sent to the browser; the busiest places are kept and the page says so.
+# Plotly draws scattergeo markers as SVG, about 1 ms of the browser's time each on
+# this machine, so 3,300 markers took 3.4-7.8 s to draw under load and 1,000 took
+# 2.8-3.1 s (issue 19, bench/PAGES-NOTES.md).
+MAP_MARKER_LIMIT = 1000
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ The same events, order, columns and values as `tracker.event_columns` (the rows
 a DataFrame is made of), for a Parquet file. There each batch is one statement
 whose actors, sources and links are grouped per event in SQL subqueries joined
 back to the events: most of an export's time at a million events (bench/GAPS.md,
-section 5). Here a batch of tens of thousands of events is four plain statements
+section 5). Here a batch of thousands of events is four plain statements
 over the same stretch of the date order: the events' own columns, and their
 actors, sources and links a row each, in the order the cells join them (by
 event, then role and name, source, link), each item's JSON written by the same
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy.engine import Connection
 
 from tracker.db import snapshot_connections
 from tracker.event_columns import event_cells
@@ -36,7 +37,7 @@ from tracker.models import Event
 from tracker.native_export import (
     CSV_ROLES,
     actor_rows,
-    batch_of_events,
+    events_of_batch,
     link_rows,
     matching_events,
     source_rows,
@@ -46,9 +47,10 @@ from tracker.query.filters import EventFilter
 if TYPE_CHECKING:  # an annotation only: sqlmodel (pydantic) is slow to import
     from sqlmodel import Session
 
-# Events per batch: the fewer statements, the less each costs per event; a batch
-# of 20,000 ACLED events holds about 40 MB of Python values while it is read.
-BATCH = 20_000
+# Events per batch. At 100,000 events (SQLite, 2026-12-07) batches of 5,000,
+# 10,000 and 20,000 cost the same CPU within the noise, and peaked at 234, 278
+# and 358 MB: the rows are Python values until the batch's table is built.
+BATCH = 5_000
 # The key before every event, to start the first batch from with the statements
 # of the others (no event is dated before year 1; ids start at 1).
 BEFORE_ALL = {"after_date": dt.date.min, "after_id": 0}
@@ -63,6 +65,7 @@ GROUPED_COLUMNS = (
     "links_json",
 )
 EVENT_COLUMNS = tuple(c for c in CSV_COLUMNS if c not in GROUPED_COLUMNS)
+DATE_AT, ID_AT = EVENT_COLUMNS.index("date_start"), EVENT_COLUMNS.index("id")
 
 Params = dict[str, object]
 
@@ -81,37 +84,48 @@ def iter_event_tables(
         without_jit(reader)
         after: Params = BEFORE_ALL
         while True:
-            rows = reader.execute(events, after).all()
+            rows = _tuples(reader, events, after)
             if not rows:
                 return
             last = rows[-1]
             # The date as SQLite gives it (text) or PostgreSQL (a date).
             until = {
-                "until_date": dt.date.fromisoformat(str(last.date_start)),
-                "until_id": last.id,
+                "until_date": dt.date.fromisoformat(str(last[DATE_AT])),
+                "until_id": last[ID_AT],
             }
             actors, sources, links = (
-                reader.execute(statement, {**after, **until}).all()
-                for statement in items
+                _tuples(reader, statement, {**after, **until}) for statement in items
             )
             yield event_table(rows, actors, sources, links)
             if len(rows) < batch_size:
                 return
-            after = {"after_date": until["until_date"], "after_id": last.id}
+            after = {"after_date": until["until_date"], "after_id": last[ID_AT]}
+
+
+def _tuples(reader: Connection, statement: Select, params: Params) -> list[tuple]:
+    """The rows of `statement` as the driver gives them: tuples of plain values
+    (no column here has a type SQLAlchemy converts). Rows of SQLAlchemy would
+    double the objects the garbage collector walks: 19% more CPU at 100,000
+    events (SQLite, 2026-12-07)."""
+    result = reader.execute(statement, params)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def event_cells_query(event_filter: EventFilter, batch_size: int) -> Select:
     """The statement of one batch: up to `batch_size` events after `AFTER`, the
     columns of `EVENT_COLUMNS` (dates and timestamps as the database's text on
     SQLite, which pyarrow parses a column at a time)."""
-    batch = batch_of_events(event_filter, AFTER, batch_size)
-    cells = event_cells(batch.c)
+    # The events' own statement, its columns replaced by the cells: no common
+    # table expression, which SQLite wrote out and sorted again (twice the time).
+    events = events_of_batch(event_filter, AFTER, batch_size)
+    cells = event_cells(events.selected_columns)
     for column in ("date_start", "date_end"):
         cells[column] = type_coerce(cells[column], String())
-    return (
-        select(*(cells[column].label(column) for column in EVENT_COLUMNS))
-        .select_from(batch)
-        .order_by(batch.c.date_start, batch.c.id)
+    return events.with_only_columns(
+        *(cells[column].label(column) for column in EVENT_COLUMNS)
     )
 
 

@@ -281,6 +281,17 @@ def batch_of_events(
 ) -> CTE:
     """The events of one batch with their place's columns, as the common table
     expression `batch` that the actors, sources and links of the batch join."""
+    return events_of_batch(event_filter, after, batch_size, until).cte("batch")
+
+
+def events_of_batch(
+    event_filter: EventFilter,
+    after: tuple | None,
+    batch_size: int,
+    until: tuple | None = None,
+) -> Select:
+    """The statement of the events of one batch with their place's columns (the
+    event's own columns by name, the place's name as `place_name`)."""
     events = (
         select(
             *(getattr(Event, name) for name in _EVENT_FIELDS),
@@ -296,7 +307,7 @@ def batch_of_events(
         .order_by(Event.date_start, Event.id)
         .limit(batch_size)
     )
-    return matching_events(events, event_filter, after, until).cte("batch")
+    return matching_events(events, event_filter, after, until)
 
 
 def _joined_fields(fields: list[ColumnElement[str]]) -> ColumnElement[str]:

@@ -16,7 +16,7 @@ memory stays bounded by a batch whatever the number of events."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -44,6 +44,7 @@ from tracker.query.filters import EventFilter
 from tracker.query.sql_text import joined_text, json_array_items, json_array_length
 
 if TYPE_CHECKING:  # an annotation only: sqlmodel (pydantic) is slow to import
+    from sqlalchemy.sql.base import ReadOnlyColumnCollection
     from sqlmodel import Session
 
 # The connections reading batches at once: as the CSV export (see WORKERS there).
@@ -93,7 +94,35 @@ def event_values_query(
         links_of_batch(batch),
     )
     a, s, k = actors.c, sources.c, links.c
-    cells: dict[str, ColumnElement] = {
+    joined: dict[str, ColumnElement] = {
+        **{f"{role.value}s": a[role.value] for role in CSV_ROLES},
+        "source_urls": s.urls,
+        "quotes": s.quotes,
+        "links": k.cell,
+        "actors_json": a.json,
+        "sources_json": s.json,
+        "links_json": k.json,
+    }
+    own = event_cells(e)
+    cells = {name: own[name] if name in own else joined[name] for name in CSV_COLUMNS}
+    return (
+        select(
+            *(cell.label(name) for name, cell in cells.items()),
+            type_coerce(e.date_start, String()),
+            e.id,
+        )
+        .select_from(batch)
+        .outerjoin(actors, actors.c.event_id == e.id)
+        .outerjoin(sources, sources.c.event_id == e.id)
+        .outerjoin(links, links.c.event_id == e.id)
+        .order_by(e.date_start, e.id)
+    )
+
+
+def event_cells(e: ReadOnlyColumnCollection[str, Any]) -> dict[str, ColumnElement]:
+    """The cells of `CSV_COLUMNS` that an event's own row gives (all but its
+    actors', sources' and links' cells), over the columns of `batch_of_events`."""
+    return {
         "id": e.id,
         "title": e.title,
         "event_type": e.event_type,
@@ -113,7 +142,6 @@ def event_values_query(
         "latitude": e.latitude,
         "longitude": e.longitude,
         "geo_precision": e.geo_precision,
-        **{f"{role.value}s": a[role.value] for role in CSV_ROLES},
         "fatalities_low": e.fatalities_low,
         "fatalities_best": e.fatalities_best,
         "fatalities_high": e.fatalities_high,
@@ -123,9 +151,6 @@ def event_values_query(
         "status": e.status,
         "confidence": e.confidence,
         "tags": _list_text(e.tags),
-        "source_urls": s.urls,
-        "quotes": s.quotes,
-        "links": k.cell,
         "notes": e.notes,
         "dataset": e.dataset,
         "external_id": e.external_id,
@@ -134,24 +159,8 @@ def event_values_query(
         "created_at": type_coerce(e.created_at, String()),
         "updated_at": type_coerce(e.updated_at, String()),
         "version": e.version,
-        "actors_json": a.json,
-        "sources_json": s.json,
-        "links_json": k.json,
         "figures_flag": e.figures_flag,
     }
-    assert tuple(cells) == CSV_COLUMNS, "the columns must be the CSV export's"
-    return (
-        select(
-            *(cell.label(name) for name, cell in cells.items()),
-            type_coerce(e.date_start, String()),
-            e.id,
-        )
-        .select_from(batch)
-        .outerjoin(actors, actors.c.event_id == e.id)
-        .outerjoin(sources, sources.c.event_id == e.id)
-        .outerjoin(links, links.c.event_id == e.id)
-        .order_by(e.date_start, e.id)
-    )
 
 
 def _list_text(column: ColumnElement) -> ColumnElement[str]:

@@ -71,7 +71,7 @@ def iter_batch_lines(
     `workers` connections at once (one when they cannot share a snapshot)."""
     with snapshot_connections(session, workers) as readers:
         for reader in readers:
-            _without_jit(reader)
+            without_jit(reader)
         if len(readers) == 1:
             yield from _serial_lines(readers[0], statements, line, batch_size)
         else:
@@ -182,7 +182,7 @@ def _parallel_lines(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _without_jit(connection: Connection) -> None:
+def without_jit(connection: Connection) -> None:
     """Turn PostgreSQL's JIT compiling off for the rest of the transaction.
 
     The batch statement is wide (hundreds of text expressions) and its planner

@@ -16,13 +16,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
 from typing import BinaryIO, TextIO
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlmodel import Session
 
-from tracker.event_columns import iter_event_rows
 from tracker.formats.base import ExportFormat
 from tracker.formats.native.cells import CSV_COLUMNS, csv_row
 from tracker.models import Event, EventRecord, SourceRecord
@@ -34,8 +32,6 @@ from tracker.vocab import taxonomy
 # Excel reads a CSV as UTF-8 (not the local code page) only when it starts with this.
 UTF8_BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
-# Rows a binary export (Parquet) takes at once: one row group, held in memory.
-ROWS_PER_GROUP = 10_000
 
 
 def write_csv(
@@ -219,9 +215,12 @@ def write_export(
 ) -> int:
     """Write the filter's events in `fmt` to `stream` (a byte stream for a binary
     format); return the number written."""
-    if fmt.write_rows is not None:
-        rows = iter_event_rows(session, event_filter)
-        return fmt.write_rows(_chunks_of(rows, ROWS_PER_GROUP), stream)  # type: ignore[arg-type]
+    if fmt.write_tables is not None:
+        # Imported here: it loads pyarrow, which most exports never need.
+        from tracker.event_arrow import iter_event_tables
+
+        tables = iter_event_tables(session, event_filter)
+        return fmt.write_tables(tables, stream)  # type: ignore[arg-type]
     if fmt.write is not None:
         return fmt.write(iter_event_records(session, event_filter), stream)
     if fmt.rows_from_sql:
@@ -229,13 +228,6 @@ def write_export(
         return write_lines(iter_native_lines(session, event_filter), stream, columns)
     columns, rows = export_rows(session, event_filter, fmt)
     return write_rows(rows, stream, columns)
-
-
-def _chunks_of(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
-    """`rows` in lists of `size` (the last may be shorter), one held at a time."""
-    rows = iter(rows)
-    while chunk := list(islice(rows, size)):
-        yield chunk
 
 
 def iter_export_chunks(

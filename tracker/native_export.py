@@ -141,7 +141,7 @@ def batch_starts_query(after: tuple | None, batch_size: int) -> Select:
     )
 
 
-def _matching(
+def matching_events(
     events: Select,
     event_filter: EventFilter,
     after: tuple | None,
@@ -281,6 +281,17 @@ def batch_of_events(
 ) -> CTE:
     """The events of one batch with their place's columns, as the common table
     expression `batch` that the actors, sources and links of the batch join."""
+    return events_of_batch(event_filter, after, batch_size, until).cte("batch")
+
+
+def events_of_batch(
+    event_filter: EventFilter,
+    after: tuple | None,
+    batch_size: int,
+    until: tuple | None = None,
+) -> Select:
+    """The statement of the events of one batch with their place's columns (the
+    event's own columns by name, the place's name as `place_name`)."""
     events = (
         select(
             *(getattr(Event, name) for name in _EVENT_FIELDS),
@@ -296,7 +307,7 @@ def batch_of_events(
         .order_by(Event.date_start, Event.id)
         .limit(batch_size)
     )
-    return _matching(events, event_filter, after, until).cte("batch")
+    return matching_events(events, event_filter, after, until)
 
 
 def _joined_fields(fields: list[ColumnElement[str]]) -> ColumnElement[str]:
@@ -335,16 +346,12 @@ def _list_cell(column: ColumnElement) -> ColumnElement[str]:
     )
 
 
-def _grouped(rows: Select, order: list[ColumnElement], name: str) -> Subquery:
-    """`rows` (an event_id first) ordered by event and `order`, as a subquery.
+def _grouped(rows: Select, name: str) -> Subquery:
+    """`rows` (ordered by event first: `actor_rows` ...) as a subquery.
 
     SQLite before 3.44 joins an aggregate's texts in the order its rows come; its
     GROUP BY sort keeps the order of rows of one event (its sorter is stable)."""
-    return rows.order_by(rows.selected_columns[0], *order).subquery(name)
-
-
-def _in_batch(column: ColumnElement[int], batch: CTE) -> ColumnElement[bool]:
-    return column.in_(select(batch.c.id))
+    return rows.subquery(name)
 
 
 def _json_object(**members: ColumnElement) -> ColumnElement[str]:
@@ -364,10 +371,12 @@ def _json_array(items: ColumnElement[str], *order: ColumnElement) -> ColumnEleme
     return sql_string("[") + joined_text(items, ",", *order) + sql_string("]")
 
 
-def actors_of_batch(batch: CTE) -> Subquery:
-    """Per event of the batch: each role's actor names, and the actors as JSON."""
+def actor_rows(event_ids: Select) -> Select:
+    """Each actor of the events `event_ids` selects, one row per event and role:
+    the event's id, the role, the actor's name and the actor as a JSON object;
+    ordered by event, role and name (the order of the cells)."""
     given = EventActor.name_as_given
-    rows = _grouped(
+    return (
         select(
             EventActor.event_id,
             EventActor.role,
@@ -386,10 +395,14 @@ def actors_of_batch(batch: CTE) -> Subquery:
             + sql_string("}"),
         )
         .join(Actor, Actor.id == EventActor.actor_id)
-        .where(_in_batch(EventActor.event_id, batch)),
-        [EventActor.role, Actor.name],
-        "actor_rows",
+        .where(EventActor.event_id.in_(event_ids))
+        .order_by(EventActor.event_id, EventActor.role, Actor.name)
     )
+
+
+def actors_of_batch(batch: CTE) -> Subquery:
+    """Per event of the batch: each role's actor names, and the actors as JSON."""
+    rows = _grouped(actor_rows(select(batch.c.id)), "actor_rows")
     event_id, role, name, item = rows.c
     names = {
         r.value: joined_text(case((role == r.value, name)), LIST_SEPARATOR, role, name)
@@ -406,9 +419,11 @@ def actors_of_batch(batch: CTE) -> Subquery:
     )
 
 
-def sources_of_batch(batch: CTE) -> Subquery:
-    """Per event of the batch: its source URLs, its quotes, its sources as JSON."""
-    rows = _grouped(
+def source_rows(event_ids: Select) -> Select:
+    """Each source of the events `event_ids` selects: the event's id, the source's
+    id, its URL and the event's quote (NULL for none or empty), the source as a
+    JSON object; ordered by event and source."""
+    return (
         select(
             EventSource.event_id,
             EventSource.source_id,
@@ -424,10 +439,14 @@ def sources_of_batch(batch: CTE) -> Subquery:
             + sql_string("}"),
         )
         .join(Source, Source.id == EventSource.source_id)
-        .where(_in_batch(EventSource.event_id, batch)),
-        [EventSource.source_id],
-        "source_rows",
+        .where(EventSource.event_id.in_(event_ids))
+        .order_by(EventSource.event_id, EventSource.source_id)
     )
+
+
+def sources_of_batch(batch: CTE) -> Subquery:
+    """Per event of the batch: its source URLs, its quotes, its sources as JSON."""
+    rows = _grouped(source_rows(select(batch.c.id)), "source_rows")
     event_id, source_id, url, quote, item = rows.c
     return (
         select(
@@ -444,10 +463,11 @@ def sources_of_batch(batch: CTE) -> Subquery:
 LINK_TARGET = aliased(Event, name="target")
 
 
-def links_of_batch(batch: CTE) -> Subquery:
-    """Per event of the batch: its links as "relation:id", and as JSON."""
+def link_rows(event_ids: Select) -> Select:
+    """Each link of the events `event_ids` selects: the event's id, the link's id,
+    the link as "relation:id" and as a JSON object; ordered by event and link."""
     target = LINK_TARGET
-    rows = _grouped(
+    return (
         select(
             EventLink.event_id,
             EventLink.id,
@@ -461,10 +481,14 @@ def links_of_batch(batch: CTE) -> Subquery:
             + sql_string("}"),
         )
         .join(target, target.id == EventLink.target_id)
-        .where(_in_batch(EventLink.event_id, batch)),
-        [EventLink.id],
-        "link_rows",
+        .where(EventLink.event_id.in_(event_ids))
+        .order_by(EventLink.event_id, EventLink.id)
     )
+
+
+def links_of_batch(batch: CTE) -> Subquery:
+    """Per event of the batch: its links as "relation:id", and as JSON."""
+    rows = _grouped(link_rows(select(batch.c.id)), "link_rows")
     event_id, link_id, cell, item = rows.c
     return (
         select(

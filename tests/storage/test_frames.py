@@ -26,8 +26,11 @@ from tracker.cli.events import FILTER_OPTIONS
 from tracker.cli.main import main
 from tracker.db import session_scope
 from tracker.errors import ConfigurationError, InvalidFilter
+from tracker.event_arrow import iter_event_tables
 from tracker.formats.acled.read import ACLED_FORMAT
+from tracker.formats.parquet import write_parquet
 from tracker.importing import import_file
+from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
 
 TIMELINE_FIGURES = (
@@ -41,6 +44,8 @@ TIMELINE_FIGURES = (
     "events_with_fatalities",
 )
 ACLED_SAMPLE = "real_data/acled/peacerep_ukraine-map_ACLED-Ukraine.csv"
+GDELT_SAMPLE = "real_data/gdelt/20191024143000.export.CSV"
+PLOVER_SAMPLE = "real_data/plover/PLOVER_GSR_CAMEO.txt"
 
 # The dtypes promised, column by column (every other column is text).
 WHOLE = (
@@ -225,16 +230,58 @@ def test_parquet_export_holds_the_csv_rows_typed(loaded_url: str, tmp_path: Path
         assert schema.field("created_at").type == pa.timestamp("us", tz="UTC")
         assert pa.types.is_dictionary(schema.field("event_type").type)
         assert schema.field("title").type == pa.string()
-        read = pd.read_parquet(path, dtype_backend="numpy_nullable")
-        # pandas reads date32 as dates (objects), dictionaries as categoricals.
-        read = read.astype(
-            {c: "string" for c in read.columns if read[c].dtype == object}
-            | dict.fromkeys(DAYS, "datetime64[s]")
-            | dict.fromkeys(FRACTIONS, "float64")
-            | {"id": "int64"}
-            | dict.fromkeys(CATEGORIES, "string")
+        pd.testing.assert_frame_equal(
+            parquet_frame(path), expected, obj=f"parquet of {filters}"
         )
-        pd.testing.assert_frame_equal(read, expected, obj=f"parquet of {filters}")
+
+
+def parquet_frame(path: Path) -> pd.DataFrame:
+    """A Parquet export read with pandas, in the dtypes of `typed_csv`."""
+    read = pd.read_parquet(path, dtype_backend="numpy_nullable")
+    # pandas reads date32 as dates (objects), dictionaries as categoricals.
+    return read.astype(
+        {c: "string" for c in read.columns if read[c].dtype == object}
+        | dict.fromkeys(DAYS, "datetime64[s]")
+        | dict.fromkeys(FRACTIONS, "float64")
+        | {"id": "int64"}
+        | dict.fromkeys(CATEGORIES, "string")
+    )
+
+
+@pytest.fixture
+def samples_url(database_url: str, engine) -> str:
+    """The seed events (links, several actors a role, quotes) and the real GDELT,
+    PLOVER and ACLED samples in one database."""
+    with session_scope(engine) as session:
+        seed_database(session, Path(__file__).resolve().parents[2] / "seed_data")
+    for sample in (GDELT_SAMPLE, PLOVER_SAMPLE, ACLED_SAMPLE):
+        with session_scope(engine) as session:
+            import_file(session, require_shared() / sample, mode="skip_invalid")
+    return database_url
+
+
+def test_parquet_read_in_small_batches_holds_the_csv_rows(
+    samples_url: str, engine, tmp_path: Path
+):
+    """The Parquet export reads tens of thousands of events a batch; here batches of
+    a few hundred, so that every kind of event, and events of one day, fall on both
+    sides of a batch's end, each batch's actors, sources and links read apart."""
+    for filters in ({}, {"text": "attack"}):
+        expected = typed_csv(cli(samples_url, "export", *filter_options(filters)))
+        with session_scope(engine) as session:
+            event_filter = EventFilter.from_mapping(filters)
+            tables = list(iter_event_tables(session, event_filter, batch_size=211))
+        path = tmp_path / "events.parquet"
+        with path.open("wb") as stream:
+            assert write_parquet(tables, stream) == len(expected)
+        sizes = [table.num_rows for table in tables]
+        assert len(sizes) > 3 and set(sizes[:-1]) == {211} and 0 < sizes[-1] <= 211
+        pd.testing.assert_frame_equal(
+            parquet_frame(path), expected, obj=f"parquet of {filters}"
+        )
+    # What the batches join: each kind of cell is met (the sample has them all).
+    for column in ("initiators", "targets", "quotes", "links", "links_json"):
+        assert expected[column].notna().any(), column
 
 
 def test_timeline_is_the_dashboards_figures_counted_in_sql(loaded_url: str, engine):

@@ -8,9 +8,9 @@ read them. `EXPORT_NAMES` adds the older export names that still work (`csv`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.formats.acled.verbatim import acled_export_row
@@ -27,6 +27,9 @@ from tracker.formats.native.cells import (
 from tracker.formats.native.read import NATIVE_CSV_FORMAT, NATIVE_JSONL_FORMAT
 from tracker.formats.plover.read import PLOVER_FORMAT
 from tracker.formats.ucdp import UCDP_FORMAT
+
+if TYPE_CHECKING:  # an annotation only: pyarrow takes a while to load
+    import pyarrow as pa
 
 AUTO = "auto"  # `--format auto`: detect the format from the file's first bytes
 AUTO_LABEL = "Detect from the file"
@@ -60,12 +63,12 @@ IMPORTS: dict[str, Importable] = {
 IMPORT_CHOICES: tuple[str, ...] = (AUTO, *IMPORTS)
 
 
-def write_parquet(chunks: Iterable[Sequence[tuple]], stream: BinaryIO) -> int:
+def write_parquet(tables: Iterable[pa.Table], stream: BinaryIO) -> int:
     """`tracker.formats.parquet.write_parquet`, imported when called: pyarrow
     takes a while to load, and most commands never write Parquet."""
     from tracker.formats.parquet import write_parquet as write
 
-    return write(chunks, stream)
+    return write(tables, stream)
 
 
 EXPORTS: dict[str, ExportFormat] = {
@@ -101,7 +104,7 @@ EXPORTS: dict[str, ExportFormat] = {
         ExportFormat(
             "parquet",
             "Parquet of the native columns, typed (for pandas, R arrow, DuckDB)",
-            write_rows=write_parquet,
+            write_tables=write_parquet,
         ),
     )
 }

@@ -16,12 +16,15 @@ counts the rows behind each wording and drops the key).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO
 
 from tracker.models import EventRecord
+
+if TYPE_CHECKING:  # an annotation only: pyarrow takes a while to load
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -131,9 +134,8 @@ class ExportFormat:
     `rows_from_sql` the database assembles the same cells (`tracker.native_export`),
     and the export takes that path.
     `source_columns` names the format of the source records whose other columns
-    follow `columns`. A binary export (Parquet) has `write_rows`: chunks of rows of
-    the native columns as typed values (`tracker.event_columns`) to a byte
-    stream. Any other
+    follow `columns`. A binary export (Parquet) has `write_tables`: Arrow tables of
+    the native columns, typed (`tracker.event_arrow`), to a byte stream. Any other
     export has `write`: records to a stream. Each returns the count;
     `tracker.exporting` runs the queries and writes the file."""
 
@@ -147,12 +149,12 @@ class ExportFormat:
     write: Callable[[Iterable[EventRecord], TextIO], int] | None = None
     # The same text as `write`, piece by piece, for a streamed download.
     pieces: Callable[[Iterable[EventRecord]], Iterator[str]] | None = None
-    write_rows: Callable[[Iterable[Sequence[tuple]], BinaryIO], int] | None = None
+    write_tables: Callable[[Iterable[pa.Table], BinaryIO], int] | None = None
 
     @property
     def is_binary(self) -> bool:
         """Whether the export is a binary file (written to a byte stream)."""
-        return self.write_rows is not None
+        return self.write_tables is not None
 
     @property
     def is_csv(self) -> bool:

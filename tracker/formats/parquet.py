@@ -6,10 +6,10 @@ vocabularies (event type, mode, status, precisions, dataset) as dictionaries, th
 rest as text; an empty text is null, as it is an empty cell in the CSV. Each chunk
 of rows becomes one row group, so a big export is written in bounded memory.
 
-The rows come as tuples of plain values (`tracker.event_columns` reads them), and
-go into Arrow arrays column by column without pandas: three times faster than
-through a DataFrame (30,000 events), and pandas is not loaded. Imported only when
-a Parquet file is written: pyarrow takes a while to load."""
+The file is written from Arrow tables that `tracker.event_arrow` reads a column
+at a time; a DataFrame (`tracker.frames`) is made from rows of plain values
+(`tracker.event_columns`) put into Arrow arrays column by column, without pandas.
+Imported only when Arrow is needed: pyarrow takes a while to load."""
 
 from __future__ import annotations
 
@@ -57,14 +57,14 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
-def write_parquet(chunks: Iterable[Sequence[tuple]], target: BinaryIO | str) -> int:
-    """Write chunks of rows (tuples of values in `CSV_COLUMNS` order) to `target`
-    as one Parquet file, a row group a chunk; return the number of rows."""
+def write_parquet(tables: Iterable[pa.Table], target: BinaryIO | str) -> int:
+    """Write tables of `PARQUET_SCHEMA` (`tracker.event_arrow` reads them) to
+    `target` as one Parquet file, a row group a table; return the number of rows."""
     count = 0
     with pq.ParquetWriter(target, PARQUET_SCHEMA, compression="zstd") as writer:
-        for rows in chunks:
-            writer.write_table(arrow_table(rows))
-            count += len(rows)
+        for table in tables:
+            writer.write_table(table, row_group_size=max(table.num_rows, 1))
+            count += table.num_rows
     return count
 
 
@@ -73,20 +73,28 @@ def arrow_table(rows: Sequence[tuple]) -> pa.Table:
     a DataFrame, `tracker.frames`)."""
     columns = zip(*rows, strict=True) if rows else [()] * len(CSV_COLUMNS)
     arrays = [
-        _array(values, field.type)
+        column_array(values, field.type)
         for field, values in zip(PARQUET_SCHEMA, columns, strict=True)
     ]
     return pa.Table.from_arrays(arrays, schema=PARQUET_SCHEMA)
 
 
-def _array(values: Sequence, kind: pa.DataType) -> pa.Array:
+def column_array(values: Sequence, kind: pa.DataType) -> pa.Array:
+    """The values of one column, as the database gives them, as an array of
+    `kind` (a type of `PARQUET_SCHEMA`)."""
     if kind == TIMESTAMP:
         return _moments(values)
+    if kind == pa.date32() and any(isinstance(value, str) for value in values):
+        return pa.array(values, pa.string()).cast(kind)  # SQLite's ISO text
     if kind == pa.string() or pa.types.is_dictionary(kind):
-        texts = pa.array(values, pa.string())
-        texts = pc.if_else(pc.equal(texts, ""), NO_TEXT, texts)
+        texts = without_empty(pa.array(values, pa.string()))
         return texts.dictionary_encode() if kind != pa.string() else texts
     return pa.array(values, kind)
+
+
+def without_empty(texts: pa.Array) -> pa.Array:
+    """`texts` with each empty text null, as an empty cell of the CSV is."""
+    return pc.if_else(pc.equal(texts, ""), NO_TEXT, texts)
 
 
 def _moments(values: Sequence) -> pa.Array:

@@ -11,7 +11,6 @@ from flask import Flask
 
 from dashboard import ids
 from dashboard.components import filter_panel, pin_form, shell, views_menu
-from dashboard.components.page_container import page_container
 from dashboard.pages import (
     duplicates,
     event,
@@ -151,7 +150,7 @@ def component_ids(component) -> list[str]:
 
 def app_layout() -> html.Div:
     """The shell around every page; built per page load, so the top bar shows who
-    is logged in and the page opened is in it from the start."""
+    is logged in."""
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
@@ -161,7 +160,7 @@ def app_layout() -> html.Div:
                 [
                     filter_panel.panel(),
                     html.Main(
-                        [filter_panel.chips(), page_container()], className="content"
+                        [filter_panel.chips(), dash.page_container], className="content"
                     ),
                 ],
                 className="body",

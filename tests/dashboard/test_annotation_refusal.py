@@ -15,6 +15,7 @@ from tracker.db import make_engine, session_scope
 from tracker.models import Annotation
 
 # The browser tests' seeded database (with accounts) and server, for this module.
+seeded_template = browser_servers.seeded_template
 seeded_url = browser_servers.seeded_url
 server = browser_servers.server
 

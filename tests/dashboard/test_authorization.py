@@ -48,6 +48,7 @@ SOURCE_URL = "https://example.org/kharkiv"
 
 
 # The browser tests' seeded database (with accounts) and server, for this module.
+seeded_template = browser_servers.seeded_template
 seeded_url = browser_servers.seeded_url
 server = browser_servers.server
 

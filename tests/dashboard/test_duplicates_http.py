@@ -24,6 +24,7 @@ from tracker.matching.duplicates import find_duplicate_candidates
 from tracker.models import Event, EventChange, EventCreate
 from tracker.store.events import create_event
 
+seeded_template = browser_servers.seeded_template
 seeded_url = browser_servers.seeded_url
 server = browser_servers.server
 

@@ -17,6 +17,7 @@ from tracker.store import views
 from tracker.store.accounts import Principal
 
 # The browser tests' seeded database (with accounts) and server, for this module.
+seeded_template = browser_servers.seeded_template
 seeded_url = browser_servers.seeded_url
 server = browser_servers.server
 

@@ -77,6 +77,8 @@ def test_sort_survives_reload_and_back(
 ):
     page.goto(server + "/events")
     expect(first_row(page)).to_contain_text("Shelling of village 0")
+    # A click while the grid is still drawn from the page's load can be lost.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("columnheader", name="Killed").click()
     expect(page).to_have_url(re.compile(r"sort=fatalities_best&desc=1"))
     killed = page.get_by_role("columnheader", name="Killed")

@@ -15,7 +15,7 @@ export DATABASE_URL
 # instead of 0.13): compile it first, as `--compile-bytecode` does for the packages.
 COMPILE := $(BIN)/python -m compileall -q -j 0 tracker dashboard bench > /dev/null
 
-.PHONY: run test lint setup lock clean eval-extraction bench fuzz plotly-bundle
+.PHONY: run test lint setup lock clean eval-extraction extraction-model bench fuzz plotly-bundle
 
 # Reinstall only when the declared or locked dependencies change.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -49,7 +49,14 @@ lint: setup
 lock: setup
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
-# Measured extraction quality against the gold sets in ../shared; writes bench/EXTRACTION.md.
+# The learned ACLED typing of extraction, trained again from the project's own example
+# sentences (tracker/data/extraction/training/); writes acled_model.npz and MODEL_CARD.md
+# beside them. Seeded: the same sentences give the same model.
+extraction-model: setup
+	$(BIN)/python -m tracker.extraction.acled_training
+
+# Measured extraction quality: the untouched test set (bench/extraction_eval/untouched/),
+# the seed article and the gold sets in ../shared; writes bench/EXTRACTION.md.
 eval-extraction: setup
 	$(BIN)/python bench/eval_extraction.py --shared ../shared --output bench/EXTRACTION.md
 

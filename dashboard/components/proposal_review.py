@@ -13,6 +13,7 @@ from dash import html
 from dashboard import ids
 from dashboard.components.event_card import safe_url
 from dashboard.components.event_form_fields import dropdown
+from tracker.extraction.acled_model import LOW_CONFIDENCE
 from tracker.matching.similar_events import SimilarEvent
 from tracker.models import EventRecord, EventStatus
 from tracker.review import ArticleQueue, Proposal, article_key_of
@@ -102,17 +103,38 @@ def _casualties(record: EventRecord) -> str:
     return ", ".join(parts) or "none reported"
 
 
+def confidence_text(confidence: float | None) -> Any:
+    """The proposal's confidence; below the model's calibrated threshold it is marked
+    (the model is then wrong about the type more often than right)."""
+    if confidence is None:
+        return "not given"
+    if confidence >= LOW_CONFIDENCE:
+        return f"{confidence:.0%}"
+    return html.Span(
+        [
+            f"{confidence:.0%} ",
+            html.Strong("low", className="low-confidence"),
+            f" (below the calibrated threshold of {LOW_CONFIDENCE:.0%}: check the"
+            " type before accepting)",
+        ]
+    )
+
+
 def proposal_facts(record: EventRecord) -> html.Dl:
     """What the proposal says: type and mode, dates, actors, place, casualties."""
     place = record.location or {}
     where = ", ".join(
         str(place[k]) for k in ("name", "admin1", "country") if place.get(k)
     )
-    confidence = (
-        f"{record.confidence:.0%}" if record.confidence is not None else "not given"
-    )
-    rows = [
+    rows: list[tuple[str, Any]] = [
         ("Type", " · ".join(filter(None, [record.event_type, record.mode]))),
+        (
+            "ACLED",
+            " · ".join(
+                filter(None, [record.acled_event_type, record.acled_sub_event_type])
+            )
+            or "not recorded by ACLED",
+        ),
         (
             "When",
             describe_date(record.date_start, record.date_end, record.date_precision),
@@ -120,8 +142,10 @@ def proposal_facts(record: EventRecord) -> html.Dl:
         ("Who", _actors(record)),
         ("Where", where or "not found"),
         ("Casualties", _casualties(record)),
-        ("Confidence", confidence),
+        ("Confidence", confidence_text(record.confidence)),
     ]
+    if record.notes:
+        rows.append(("Notes", record.notes))
     items: list[Any] = []
     for term, value in rows:
         items += [html.Dt(term), html.Dd(value)]

@@ -177,6 +177,24 @@ def test_layout_shows_the_article_with_each_proposals_evidence_marked(app, propo
     assert "proposed" in strike_card
 
 
+def test_a_proposal_below_the_calibrated_threshold_is_marked_low(app, engine):
+    unsure = proposal(
+        STRIKE,
+        acled_event_type="Explosions/Remote violence",
+        acled_sub_event_type="Air/drone strike",
+        confidence=0.42,
+        caveat="May not be a conflict event: reads as accident (55%).",
+    )
+    with session_scope(engine) as session:
+        reviewing.save_article_proposals(session, ARTICLE, [unsure, proposal(TALKS)])
+    cards = [c for c in walk(review.layout()) if isinstance(c, html.Article)]
+    low, sure = texts(cards[0]), texts(cards[1])
+    assert "42%" in low and "low" in low and "calibrated threshold of 50%" in low
+    assert "Explosions/Remote violence · Air/drone strike" in low
+    assert "May not be a conflict event: reads as accident (55%)." in low
+    assert "80%" in sure and "calibrated threshold" not in sure
+
+
 def test_layout_offers_edit_and_accept_reject_and_merge_with_similar_events(
     app, proposals
 ):

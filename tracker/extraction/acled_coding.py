@@ -123,6 +123,24 @@ def matching_rule(
     return None
 
 
+def acled_reading(
+    text: str,
+    event_type: str,
+    mode: str | None,
+    actors: Sequence[ProposedActor],
+) -> tuple[tuple[str, str] | None, str | None]:
+    """The rules' ACLED pair and what gave it: a cue rule's name, "crosswalk TYPE/mode"
+    or None. The learned model weighs a rule by how often it was right on the
+    training sentences, so it needs to know which one spoke."""
+    rule = matching_rule(text, event_type, actors)
+    if rule is not None:
+        return (rule.event_type, rule.sub_event_type), rule.name
+    pair = taxonomy.plover_to_acled(event_type, mode)
+    if pair is None:
+        return None, None
+    return pair, f"crosswalk {event_type.strip().upper()}/{mode or ''}"
+
+
 def code_acled(
     text: str,
     event_type: str,

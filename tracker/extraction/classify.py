@@ -73,6 +73,7 @@ class Candidate:
     last: int
     clause_end: int  # where the trigger's clause (and its content) ends
     transformed: bool = False  # changed by a future/hypothetical marker
+    model_only: bool = False  # no trigger: proposed by the learned ACLED model
 
 
 _IZE_SUFFIXES = (

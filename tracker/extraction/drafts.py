@@ -47,6 +47,10 @@ class Draft:
     confidence: float = 0.5
     heading: bool = False
     acled: tuple[str, str] | None = None
+    caveat: str | None = None  # why a reviewer should doubt it
+    # The trigger's own clause, when its sentence reports other events too: what the
+    # learned model types ("shelled Kharkiv" / "shot down three drones").
+    clause: str | None = None
 
     def role_names(self, role: str) -> set[str]:
         """Names of the actors in `role` (initiator and participant count as one)."""
@@ -199,4 +203,5 @@ def to_proposal(draft: Draft) -> ProposedEvent:
         evidence=draft.evidence,
         attributed_to=draft.attributed_to,
         confidence=round(draft.confidence, 2),
+        caveat=draft.caveat,
     )

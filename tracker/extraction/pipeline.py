@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from tracker.extraction.acled_coding import code_acled
+from tracker.extraction.acled_coding import acled_reading, cue_book
+from tracker.extraction.acled_model import AcledGuess, acled_model, guess_acled
 from tracker.extraction.actors import (
     ActorMention,
     ActorVocabulary,
@@ -33,6 +34,7 @@ from tracker.extraction.classify import (
     find_contexts,
     find_mode,
     find_pattern,
+    find_triggers,
     is_descriptive,
     is_unnamed,
     rules,
@@ -44,9 +46,19 @@ from tracker.extraction.proposals import Evidence, ProposedActor, ProposedEvent
 from tracker.extraction.roles import ArticleMemory, Span, assign_roles, resolve_mentions
 from tracker.extraction.sentences import Sentence, split_sentences
 from tracker.models import DatePrecision, SourceIn
-from tracker.vocab.taxonomy import plover_to_acled
+from tracker.vocab.taxonomy import acled_to_plover
 
 BASE_CONFIDENCE = 0.5
+# Acts of force a flood, a robbery or a match report can be mistaken for: when the
+# learned model reads the text as not a conflict event, these are not proposed.
+# Talks, agreements and statements are kept whatever it says (ACLED records few of
+# them, and the PLOVER reading of them is the rules').
+SUPPRESSIBLE = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"})
+# Calibrated confidences: how sure the model must be that a text is not a conflict
+# event before a proposal is dropped, and that a sentence no trigger fired on reports
+# one before it is proposed from the model alone.
+NOT_EVENT_CONFIDENCE = 0.5
+MODEL_ONLY_CONFIDENCE = 0.8
 UNDATED_DAYS = 6  # an article with no date at all: the week up to publication
 # Up to ten days reads as "that week" (a weekend and the days after it).
 _WIDTH_PRECISION = (
@@ -72,9 +84,7 @@ def acled_pair(
     text: str, event_type: str, mode: str | None, actors: list[ProposedActor]
 ) -> tuple[str, str] | None:
     """The ACLED pair from the sentence's cues, else from the PLOVER crosswalk."""
-    return code_acled(text, event_type, mode, actors) or plover_to_acled(
-        event_type, mode
-    )
+    return acled_reading(text, event_type, mode, actors)[0]
 
 
 def _precision_for(start: dt.date, end: dt.date, floor: DatePrecision) -> DatePrecision:
@@ -185,7 +195,33 @@ def _place_and_host(
             )
 
 
-def _read_sentence(sentence: Sentence, reading: _Reading) -> list[Draft]:
+def _model_candidate(
+    guess: AcledGuess | None, sentence: Sentence, mentions: list[ActorMention]
+) -> Candidate | None:
+    """A candidate for a sentence with no trigger word at all, when the model is sure
+    enough that it reports an ACLED event ("a consignment of rifles was
+    intercepted"). A sentence whose triggers the rules cancelled ("little progress
+    was made in reaching a deal") gets none: negation is the rules' to read. Its
+    PLOVER type is the ACLED pair's through the crosswalk; with no trigger word, the
+    first actor named stands before the "trigger", so it initiates."""
+    if (
+        guess is None
+        or not guess.is_event
+        or guess.confidence < MODEL_ONLY_CONFIDENCE
+        or sentence.heading
+        or find_triggers([t.lower for t in sentence.tokens])
+    ):
+        return None
+    event_type, mode = acled_to_plover(guess.event_type, guess.sub_event_type)
+    position = mentions[0].last if mentions else 0
+    return Candidate(
+        event_type, mode, position, position, len(sentence.tokens), model_only=True
+    )
+
+
+def _read_sentence(
+    sentence: Sentence, reading: _Reading, guess: AcledGuess | None = None
+) -> list[Draft]:
     """The drafts one sentence proposes, one per event type."""
     tokens = sentence.tokens
     lowers = [t.lower for t in tokens]
@@ -195,7 +231,12 @@ def _read_sentence(sentence: Sentence, reading: _Reading) -> list[Draft]:
     previous = reading.previous
     when = _sentence_date(sentence, reading)
     if not candidates:
-        return []
+        candidate = (
+            None if reading.trailing else _model_candidate(guess, sentence, mentions)
+        )
+        if candidate is None:
+            return []
+        candidates = [candidate]
     excluded = _excluded_positions(lowers)
     casualties = find_casualties(sentence.text)
     speaker = find_attribution(tokens)
@@ -212,7 +253,7 @@ def _read_sentence(sentence: Sentence, reading: _Reading) -> list[Draft]:
         )
         draft = Draft(
             candidate.event_type,
-            find_mode(candidate, lowers),
+            candidate.mode if candidate.model_only else find_mode(candidate, lowers),
             start,
             end,
             precision,
@@ -222,6 +263,8 @@ def _read_sentence(sentence: Sentence, reading: _Reading) -> list[Draft]:
             contexts=contexts,
             heading=sentence.heading,
         )
+        if len(candidates) > 1:
+            draft.clause = _clause_text(candidate, sentence)
         inferred = _infer_attacker(draft, reading)
         if speaker and not any(a.name in speaker or speaker in a.name for a in actors):
             draft.attributed_to = speaker
@@ -242,6 +285,17 @@ def _read_sentence(sentence: Sentence, reading: _Reading) -> list[Draft]:
             continue
         drafts[draft.event_type] = draft
     return list(drafts.values())
+
+
+def _clause_text(candidate: Candidate, sentence: Sentence) -> str:
+    """The words of the candidate's clause, from its start to the clause's end."""
+    tokens = sentence.tokens
+    lowers = [t.lower for t in tokens]
+    first = max((s for s in clause_starts(lowers) if s <= candidate.first), default=0)
+    last = min(max(candidate.clause_end, first + 1), len(tokens))
+    return sentence.text[
+        tokens[first].start - sentence.start : tokens[last - 1].end - sentence.start
+    ]
 
 
 def _candidate_date(
@@ -306,24 +360,28 @@ def extract_events(
     published: dt.date,
     source: SourceIn | None = None,
     session: Session | None = None,
+    learned: bool = True,
 ) -> list[ProposedEvent]:
     """The events an article reports, as proposals for an analyst to review.
 
     `published` resolves relative dates ("this weekend"); `session`, when given, lets
     the actor registry's names and aliases be recognised. `source` is accepted for
     callers that hold one; proposals cite the article when saved (see
-    `proposals_to_events`)."""
+    `proposals_to_events`). `learned=False` leaves the ACLED typing to the rules
+    alone (the evaluation compares both)."""
     del source  # the proposals carry offsets into `text`; the caller keeps the source
     vocab = load_vocabulary(session)
     sentences = split_sentences(text)
     reading = _Reading(published, vocab, _article_countries(sentences, vocab))
+    guesses = guess_acled([s.text for s in sentences]) if learned else None
     body: list[Draft] = []
     headings: list[Draft] = []
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences):
         if _is_trailing_heading(sentence):
             reading.trailing = True
             continue
-        for draft in _read_sentence(sentence, reading):
+        guess = guesses[number] if guesses else None
+        for draft in _read_sentence(sentence, reading, guess):
             if reading.trailing:
                 draft.confidence *= 0.3
             if draft.heading:
@@ -344,10 +402,58 @@ def extract_events(
         draft.confidence -= 0.15
         body.append(draft)
     body.sort(key=lambda d: d.evidence[0].start)
-    for draft in body:
-        quotes = " ".join(e.quote for e in draft.evidence)
-        draft.acled = acled_pair(quotes, draft.event_type, draft.mode, draft.actors)
-    return [to_proposal(_clamped(d)) for d in body]
+    return [to_proposal(_clamped(d)) for d in _typed_for_acled(body, learned)]
+
+
+def _typed_for_acled(drafts: list[Draft], learned: bool) -> list[Draft]:
+    """Each draft's ACLED pair, from the rules or the learned model, whichever is
+    likelier right; drafts the model reads as no conflict event are dropped (acts of
+    force) or kept with a caveat (the rest).
+
+    Both are scored on the same footing: the model by its calibrated confidence, a
+    cue rule (or the crosswalk) by how often its pair was right on the training
+    sentences, text the rules were never tuned on. Where ACLED records the PLOVER
+    type, the draft's confidence becomes the winner's score, so the Review page's
+    threshold means the same for every such proposal."""
+    quotes = [" ".join(e.quote for e in d.evidence) for d in drafts]
+    read = [d.clause or quote for d, quote in zip(drafts, quotes, strict=True)]
+    guesses = guess_acled(read) if learned and drafts else None
+    model = acled_model()
+    kept = []
+    for number, (draft, quote) in enumerate(zip(drafts, quotes, strict=True)):
+        draft.acled, source = acled_reading(
+            quote, draft.event_type, draft.mode, draft.actors
+        )
+        guess = guesses[number] if guesses else None
+        if (
+            guess is None
+            or model is None
+            or draft.event_type not in cue_book().record_types
+        ):
+            kept.append(draft)
+            continue
+        rule_score = model.rule_precision(source) if draft.acled else 0.0
+        if guess.is_event:
+            if rule_score >= guess.confidence:
+                draft.confidence = rule_score
+            else:
+                draft.acled = (guess.event_type, guess.sub_event_type)
+                draft.confidence = guess.confidence
+        elif rule_score >= guess.confidence:
+            draft.confidence = rule_score
+        elif (
+            draft.event_type in SUPPRESSIBLE
+            and guess.confidence >= NOT_EVENT_CONFIDENCE
+        ):
+            continue
+        else:
+            draft.confidence = min(draft.confidence, 1 - guess.not_event)
+            draft.caveat = (
+                f"May not be a conflict event: reads as {guess.sub_event_type}"
+                f" ({guess.not_event:.0%})."
+            )
+        kept.append(draft)
+    return kept
 
 
 def _words(draft: Draft) -> set[str]:

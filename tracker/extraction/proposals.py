@@ -129,6 +129,7 @@ class ProposedEvent(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     attributed_to: str | None = None  # who says so, when the text attributes the claim
     confidence: float = Field(ge=0, le=1)
+    caveat: str | None = None  # why a reviewer should doubt it ("may not be ...")
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object `tracker extract --json` prints for this proposal."""
@@ -155,6 +156,8 @@ class ProposedEvent(BaseModel):
         notes = f"Proposed by extraction (confidence {self.confidence:.2f})."
         if self.attributed_to:
             notes += f" Attributed to {self.attributed_to}."
+        if self.caveat:
+            notes += f" {self.caveat}"
         return EventCreate(
             title=self.title[:300],
             notes=notes,

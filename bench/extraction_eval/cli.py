@@ -29,7 +29,9 @@ from .scoring import (
     evaluate_plover,
     evaluate_seed,
     pipeline_extract,
+    rules_extract,
 )
+from .snippets import SNIPPETS_FILE, evaluate_snippets, read_snippets, time_batch
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -72,8 +74,19 @@ def _parser() -> argparse.ArgumentParser:
         help="evaluate at most this many tune-half ACLED notes (a fixed subsample)",
     )
     parser.add_argument(
+        "--snippets",
+        type=Path,
+        default=SNIPPETS_FILE,
+        help="the untouched test set (JSON lines)",
+    )
+    parser.add_argument(
+        "--no-batch-timing",
+        action="store_true",
+        help="skip timing `tracker extract --jsonl` over 1,000 snippets",
+    )
+    parser.add_argument(
         "--only",
-        choices=("seed", "plover", "acled"),
+        choices=("snippets", "seed", "plover", "acled"),
         action="append",
         help="run only these gold sets (repeatable); default: all",
     )
@@ -81,9 +94,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, extract: Extract) -> tuple:
-    """Evaluate the chosen gold sets; returns (seed, plover, acled) results or None."""
-    only = set(args.only or ("seed", "plover", "acled"))
-    seed = plover = acled = None
+    """Evaluate the chosen gold sets; returns (seed, plover, acled, snippets) results
+    or None."""
+    only = set(args.only or ("snippets", "seed", "plover", "acled"))
+    seed = plover = acled = snippets = None
+    if "snippets" in only:
+        texts = read_snippets(args.snippets)
+        batch = None if args.no_batch_timing else time_batch(texts, REPO)
+        snippets = (
+            evaluate_snippets(texts, rules_extract),
+            evaluate_snippets(texts, extract),
+            batch,
+        )
     if "seed" in only:
         text, events = read_seed(args.shared, args.seed_dir)
         seed = evaluate_seed(text, events, SEED_PUBLISHED, extract)
@@ -112,8 +134,9 @@ def run(args: argparse.Namespace, extract: Extract) -> tuple:
             evaluate_acled(tune, extract, label="ACLED tune"),
             evaluate_acled(held, extract, label="ACLED held-out"),
             sampled,
+            evaluate_acled(held, rules_extract, label="ACLED held-out, rules only"),
         )
-    return seed, plover, acled
+    return seed, plover, acled, snippets
 
 
 def main(argv: list[str] | None = None, extract: Extract | None = None) -> int:
@@ -121,7 +144,7 @@ def main(argv: list[str] | None = None, extract: Extract | None = None) -> int:
     args = _parser().parse_args(argv)
     extract = extract or pipeline_extract
     started = time.monotonic()
-    seed, plover, acled = run(args, extract)
+    seed, plover, acled, snippets = run(args, extract)
     shown = ["bench/eval_extraction.py", *(argv if argv is not None else sys.argv[1:])]
     info = RunInfo(
         command=".venv/bin/python " + shlex.join(shown),
@@ -130,6 +153,7 @@ def main(argv: list[str] | None = None, extract: Extract | None = None) -> int:
         commit=_commit(),
         seconds=time.monotonic() - started,
     )
-    args.output.write_text(render(info, seed, plover, acled), encoding="utf-8")
+    report = render(info, seed, plover, acled, snippets)
+    args.output.write_text(report, encoding="utf-8")
     sys.stderr.write(f"wrote {args.output}\n")
     return 0

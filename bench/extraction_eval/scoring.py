@@ -32,6 +32,13 @@ def pipeline_extract(text: str, published: dt.date) -> list[ProposedEvent]:
     return extract_events(text, published=published)
 
 
+def rules_extract(text: str, published: dt.date) -> list[ProposedEvent]:
+    """The extractor with its ACLED typing left to the rules (the comparison)."""
+    from tracker.extraction.pipeline import extract_events
+
+    return extract_events(text, published=published, learned=False)
+
+
 def extract_safely(
     extract: Extract, text: str, published: dt.date, crashes: Counter
 ) -> list[ProposedEvent]:

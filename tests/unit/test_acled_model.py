@@ -17,9 +17,10 @@ from tracker.extraction import acled_model
 from tracker.extraction.acled_model import NOT_AN_EVENT, load_model
 from tracker.extraction.acled_training import (
     build_model,
-    file_digest,
+    files_digest,
+    read_all_examples,
     read_examples,
-    training_path,
+    training_files,
 )
 from tracker.vocab import taxonomy
 
@@ -60,13 +61,13 @@ def small_training_file(tmp_path: Path) -> Path:
 def test_the_committed_model_was_trained_on_the_committed_sentences():
     model = acled_model.acled_model()
     assert model is not None, "tracker/data/extraction/acled_model.npz is missing"
-    assert model.meta["training"] == file_digest(training_path()), (
+    assert model.meta["training"] == files_digest(training_files()), (
         "the training sentences changed: run `make extraction-model`"
     )
 
 
 def test_every_training_label_is_an_acled_pair_or_a_kind_of_non_event():
-    examples = read_examples(training_path())
+    examples = read_all_examples(training_files())
     pairs = taxonomy.acled_event_types()
     labels = {(e.event_type, e.sub_event_type) for e in examples}
     every_pair = {(t, s) for t, subs in pairs.items() for s in subs}

@@ -1,7 +1,7 @@
 """Training the learned ACLED typing from the project's example sentences.
 
 `make extraction-model` runs `python -m tracker.extraction.acled_training`: it reads
-`tracker/data/extraction/training/acled_sentences.jsonl`, picks the regularisation and
+`tracker/data/extraction/training/acled_sentences*.jsonl`, picks the regularisation and
 the embedding's weight by five-fold cross-validation on those sentences only, fits the
 model on all of them, fits the confidence calibration on the out-of-fold predictions,
 and writes `acled_model.npz` and `MODEL_CARD.md`. Every step is seeded: the same file
@@ -65,10 +65,15 @@ class Example:
         return label_of(self.event_type, self.sub_event_type)
 
 
-def training_path() -> Path:
-    return Path(str(files("tracker").joinpath("data", "extraction", "training"))) / (
-        "acled_sentences.jsonl"
-    )
+def training_files() -> list[Path]:
+    """The training sentences: every `acled_sentences*.jsonl`, in name order (one
+    file per author)."""
+    folder = Path(str(files("tracker").joinpath("data", "extraction", "training")))
+    return sorted(folder.glob("acled_sentences*.jsonl"))
+
+
+def read_all_examples(paths: Sequence[Path]) -> list[Example]:
+    return [example for path in paths for example in read_examples(path)]
 
 
 def read_examples(path: Path) -> list[Example]:
@@ -290,8 +295,12 @@ def rule_precision(examples: Sequence[Example]) -> dict[str, list[int]]:
     return dict(sorted(counts.items()))
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def files_digest(paths: Sequence[Path]) -> str:
+    """SHA-256 of the training files' bytes, one after another in name order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def model_card(
@@ -322,9 +331,10 @@ def model_card(
         f"- **Settings chosen by {FOLDS}-fold cross-validation on the training"
         f" sentences only**: C = {figures['regularisation']},"
         f" embedding weight = {figures['embedding_weight']}.",
-        f"- **Training data**: `tracker/data/extraction/training/acled_sentences.jsonl`"
-        f", {len(examples)} sentences written for the project on 2026-12-07 (see its"
-        f" README), SHA-256 `{digest}`. No ACLED, UCDP, GDELT or CASE 2021 text.",
+        "- **Training data**: `tracker/data/extraction/training/acled_sentences*.jsonl`"
+        f", {len(examples)} sentences written for the project on 2026-12-07 (see the"
+        f" folder's README), SHA-256 of the files in name order `{digest}`. No ACLED,"
+        " UCDP, GDELT or CASE 2021 text.",
         "- **Licence**: the model and its training data are the project's (MIT)."
         " The embedding is WordLlama's (MIT licence, distilled from the token"
         " embeddings of several open LLMs); it is not copied into the repository.",
@@ -383,14 +393,17 @@ def model_card(
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--training", type=Path, default=training_path())
+    parser.add_argument(
+        "--training", type=Path, nargs="+", default=None, help="JSON-lines files"
+    )
     parser.add_argument("--output", type=Path, default=model_path())
     args = parser.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
-    examples = read_examples(args.training)
+    paths = args.training or training_files()
+    examples = read_all_examples(paths)
     model, figures = build_model(examples)
     figures["embedding_weight"] = model.embedding_weight
-    digest = file_digest(args.training)
+    digest = files_digest(paths)
     model = AcledModel(**{**model.__dict__, "meta": {**model.meta, "training": digest}})
     model.save(args.output)
     card = args.output.with_name("MODEL_CARD.md")

@@ -172,6 +172,64 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield url
 
 
+def create_postgres_database(name: str, template: str | None = None) -> str:
+    """Create the database `name` (a copy of `template` if given); skip, or fail in
+    CI, when the server cannot be reached."""
+    copy_of = f' TEMPLATE "{template}"' if template else ""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
+    except OperationalError as error:
+        postgres_unavailable(f"cannot reach {POSTGRES_URL}: {error.orig}")
+    finally:
+        admin.dispose()
+    return name
+
+
+def drop_postgres_database(name: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def postgres_url_of(name: str) -> str:
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """An empty PostgreSQL database migrated to head, made once per worker: the
+    template each module's own database is copied from."""
+    name = create_postgres_database(f"tracker_template_{uuid.uuid4().hex[:10]}")
+    engine = make_engine(postgres_url_of(name))
+    upgrade_database(engine)
+    engine.dispose()
+    yield name
+    drop_postgres_database(name)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The URL of an empty database at the newest schema that one module's tests
+    share, on each backend in turn: for real files imported once and then only
+    read, where importing them for every test was most of the module's time."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module") / "tracker.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = create_postgres_database(
+        f"tracker_module_{uuid.uuid4().hex[:10]}", template=template
+    )
+    yield postgres_url_of(name)
+    drop_postgres_database(name)
+
+
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """An engine over an empty, migrated database (SQLite, then PostgreSQL)."""

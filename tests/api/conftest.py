@@ -17,12 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from tests.browser.conftest import running_server
-from tests.conftest import BACKENDS, POSTGRES_URL, REPO_ROOT, postgres_unavailable
+from tests.conftest import (
+    BACKENDS,
+    POSTGRES_URL,
+    REPO_ROOT,
+    create_postgres_database,
+    drop_postgres_database,
+)
 from tracker.db import make_engine, session_scope, upgrade_database
 from tracker.models import Role
 from tracker.seed import seed_database
@@ -71,28 +75,6 @@ def api_database(
     )
     yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
     drop_postgres_database(name)
-
-
-def create_postgres_database(name: str, template: str | None = None) -> str:
-    """Create the database `name` (a copy of `template` if given); skip, or fail in
-    CI, when the server cannot be reached."""
-    copy_of = f' TEMPLATE "{template}"' if template else ""
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
-    except OperationalError as error:
-        postgres_unavailable(f"cannot reach {POSTGRES_URL}: {error.orig}")
-    finally:
-        admin.dispose()
-    return name
-
-
-def drop_postgres_database(name: str) -> None:
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def prepare(url: str) -> None:

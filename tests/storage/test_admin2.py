@@ -10,14 +10,19 @@ and precision, and takes the first admin2 named for it in file order."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
 
 from tests.conftest import require_shared
-from tracker.db import downgrade_database, session_scope, upgrade_database
+from tracker.db import (
+    downgrade_database,
+    make_engine,
+    session_scope,
+    upgrade_database,
+)
 from tracker.formats.acled.read import ACLED_FORMAT
 from tracker.formats.acled.write import ACLED_COLUMNS
 from tracker.formats.ucdp import UCDP_FORMAT
@@ -108,17 +113,21 @@ def run(engine: Engine, path: Path, fmt: str):
         return import_file(session, path, format_name=fmt)
 
 
-@pytest.fixture
-def samples(engine):
-    """The shared ACLED and UCDP samples imported, and their rows."""
+@pytest.fixture(scope="module")
+def samples(module_database_url: str) -> Iterator[tuple[Engine, list, list]]:
+    """The shared ACLED and UCDP samples imported, and their rows: imported once per
+    backend for the module (the tests read them; the re-import asserts it changes
+    nothing), where an import for each test was most of the module's time."""
     shared = require_shared()
     acled_rows = rows_of(shared / ACLED_SAMPLE, "utf-8")
     ucdp_rows = rows_of(shared / UCDP_SAMPLE, "cp1252")
+    engine = make_engine(module_database_url)
     acled = run(engine, shared / ACLED_SAMPLE, ACLED_FORMAT.name)
     ucdp = run(engine, shared / UCDP_SAMPLE, UCDP_FORMAT.name)
     # Every row is an event: the counts below need all of them.
     assert (acled.added, ucdp.added) == (len(acled_rows), len(ucdp_rows))
-    return engine, acled_rows, ucdp_rows
+    yield engine, acled_rows, ucdp_rows
+    engine.dispose()
 
 
 def expected_ids(acled_rows, ucdp_rows, names: set[str]) -> set[tuple[str, str]]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from functools import cache
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tracker.cli.main import main
 from tracker.db import make_engine, session_scope
+from tracker.importing import ImportReport
 from tracker.models import Actor, Event, EventActor
 from tracker.query.events import count_events, list_events
 from tracker.query.filters import EventFilter
@@ -34,10 +36,20 @@ def out_of_order(row: dict[str, str]) -> bool:
     return not low <= best <= high
 
 
-def test_real_ucdp_imports_every_row_and_keeps_every_death(database_url):
+@pytest.fixture(scope="module")
+def imported(module_database_url: str) -> tuple[str, ImportReport]:
+    """The sample imported once per backend, and the import's report: the tests
+    that take it only read it (an import for each was most of their time)."""
+    engine = make_engine(module_database_url)
+    report = run(engine, sample("ucdp", NAME), duplicate_check=False)
+    engine.dispose()
+    return module_database_url, report
+
+
+def test_real_ucdp_imports_every_row_and_keeps_every_death(imported):
+    database_url, report = imported
     engine = make_engine(database_url)
     rows = ucdp_rows()
-    report = run(engine, sample("ucdp", NAME), duplicate_check=False)
     assert (report.rows, report.added, report.rejected) == (3883, 3883, 0)
     assert len(rows) == 3883
     with session_scope(engine) as session:
@@ -53,9 +65,9 @@ def test_real_ucdp_imports_every_row_and_keeps_every_death(database_url):
     engine.dispose()
 
 
-def test_real_ucdp_flagged_filter_finds_exactly_the_rows_out_of_order(database_url):
+def test_real_ucdp_flagged_filter_finds_exactly_the_rows_out_of_order(imported):
+    database_url, _ = imported
     engine = make_engine(database_url)
-    run(engine, sample("ucdp", NAME), duplicate_check=False)
     published = {row["id"]: row for row in ucdp_rows() if out_of_order(row)}
     assert len(published) > 0
     flagged = EventFilter(flagged_figures=True)
@@ -145,8 +157,8 @@ def test_real_ucdp_flag_survives_a_jsonl_export_and_reimport(database_url, tmp_p
     engine.dispose()
 
 
-def test_real_ucdp_sides_are_participants_unless_the_violence_is_one_sided(engine):
-    run(engine, sample("ucdp", NAME), duplicate_check=False)
+def test_real_ucdp_sides_are_participants_unless_the_violence_is_one_sided(imported):
+    engine = make_engine(imported[0])
     expected: dict[tuple[str, str, str], int] = {}
     for row in ucdp_rows():
         one_sided = row["type_of_violence"] == "3"
@@ -162,3 +174,4 @@ def test_real_ucdp_sides_are_participants_unless_the_violence_is_one_sided(engin
     assert sorted(tuple(row) for row in stored) == sorted(expected)
     roles = {role for _, _, role in stored}
     assert roles == {"participant", "initiator", "target"}
+    engine.dispose()

@@ -338,8 +338,8 @@ def model_card(
         "- **Licence**: the model and its training data are the project's (MIT)."
         " The embedding is WordLlama's (MIT licence, distilled from the token"
         " embeddings of several open LLMs); it is not copied into the repository.",
-        "- **Where it is weak**: the sentences were written by one author for the"
-        " purpose; the cross-validated figures below are on that same kind of text"
+        "- **Where it is weak**: the sentences were written for the purpose, by two"
+        " authors; the cross-validated figures below are on that same kind of text"
         " and are optimistic. The figures on text it never saw are in"
         " bench/EXTRACTION.md (`make eval-extraction`).",
         "",

@@ -45,6 +45,8 @@ FILTER_CIVILIANS = "filter-civilians-targeted"
 FILTER_TAGS = "filter-tags"
 FILTER_CLEAR = "filter-clear"
 FILTER_CHIPS = "filter-chips"
+# The query string the panel itself last wrote: its echo is no navigation.
+FILTER_WRITTEN = "filter-written"
 # The notice of filter values in the URL that a page ignored, and why (issue 18).
 FILTER_IGNORED = "filter-ignored"
 FILTER_CHIP = (

@@ -2,7 +2,10 @@
 
 One callback keeps the controls and the URL in step both ways: a change to a control
 writes the URL (which re-renders the page), and a URL that changes by itself (first
-load, a pasted permalink, back and forward) sets the controls.
+load, a pasted permalink, back and forward) sets the controls. The URL the panel
+wrote comes back to it as a URL change; that echo sets nothing, or it would undo
+whatever the analyst changed in the panel meanwhile (a date typed while the previous
+choice was still on its way).
 
 One module, over 400 lines, because it is one idea that reads better whole: the
 panel's controls, `CONTROLS`, `controls_from_filter`, `filter_from_controls` and the
@@ -16,7 +19,7 @@ from dataclasses import fields, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.table_state import PAGE_KEYS
@@ -305,6 +308,7 @@ def panel() -> html.Aside:
                 inputClassName="check",
                 className="field",
             ),
+            dcc.Store(id=ids.FILTER_WRITTEN, storage_type="memory"),
         ],
         id=ids.FILTER_PANEL,
         className="filter-panel",
@@ -544,14 +548,22 @@ def options_holding(event_filter: EventFilter) -> list[list[dict[str, str]]]:
     *[Output(component, prop) for component, prop in CONTROLS],
     Output(ids.FILTER_CHIPS, "children"),
     *[Output(c, "options", allow_duplicate=True) for c in CHOSEN_OPTIONS],
+    Output(ids.FILTER_WRITTEN, "data"),
     Input(ids.URL, "search"),
     *[Input(component, prop) for component, prop in CONTROLS],
     Input(ids.FILTER_CLEAR, "n_clicks"),
     Input({"type": ids.FILTER_CHIP, "field": ALL, "value": ALL}, "n_clicks"),
+    State(ids.FILTER_WRITTEN, "data"),
     prevent_initial_call="initial_duplicate",
 )
 def sync_filters(search: str | None, *values: Any):
     """Keep URL, controls and chips in step (see the module docstring)."""
+    return (*_synced(search, *values[:-1], written=values[-1]),)
+
+
+def _synced(search: str | None, *values: Any, written: str | None) -> tuple:
+    """URL search, controls, chips, options of chosen values, and the search the
+    panel wrote, in the callback's output order."""
     trigger = ctx.triggered_id
     from_url = EventFilter.from_query_string(search or "")
     # The type checklists are a wildcard output: "unchanged" is one no_update each.
@@ -560,32 +572,40 @@ def sync_filters(search: str | None, *values: Any):
         for index in range(len(CONTROLS))
     ]
     same_options = [no_update] * len(CHOSEN_OPTIONS)
+    if trigger == ids.URL and written is not None and (search or "") == written:
+        # The panel's own write coming back. A URL equal to it needs no controls
+        # set: every change of a control since would have written a newer one.
+        return no_update, *keep, no_update, *same_options, no_update
     if trigger is None or trigger == ids.URL:
         return (
             no_update,
             *controls_from_filter(from_url),
             chip_list(from_url),
             *options_holding(from_url),
+            no_update,
         )
     if trigger == ids.FILTER_CLEAR:
         wanted = EventFilter()
     elif isinstance(trigger, dict) and trigger.get("type") == ids.FILTER_CHIP:
         if not ctx.triggered[0]["value"]:
             # A chip just drawn, not clicked.
-            return no_update, *keep, no_update, *same_options
+            return no_update, *keep, no_update, *same_options, no_update
         wanted = without(from_url, trigger["field"], trigger["value"])
     else:
         wanted = filter_from_controls(*values[: len(CONTROLS)])
         if wanted == from_url:
             # The controls echo the URL they were just set from: writing it back
             # could undo a navigation made meanwhile (a summary's "Rows" link).
-            return no_update, *keep, no_update, *same_options
-        return search_with(search, wanted), *keep, chip_list(wanted), *same_options
+            return no_update, *keep, no_update, *same_options, no_update
+        new_search = search_with(search, wanted)
+        return new_search, *keep, chip_list(wanted), *same_options, new_search
+    new_search = search_with(search, wanted)
     return (
-        search_with(search, wanted),
+        new_search,
         *controls_from_filter(wanted),
         chip_list(wanted),
         *options_holding(wanted),
+        new_search,
     )
 
 

@@ -304,6 +304,23 @@ def _accuracy_by(counts: Counter) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _side_by_side(
+    title: str, label_head: str, rules: Counter, learned: Counter
+) -> list[str]:
+    """A table of accuracy per gold label, the rules alone beside the model."""
+    by_rules, by_learned = _accuracy_by(rules), _accuracy_by(learned)
+    lines = [
+        title,
+        "",
+        f"| {label_head} | n | rules only | with the model |",
+        "|---|---|---|---|",
+    ]
+    for label in sorted(by_learned):
+        (r_hits, n), (l_hits, _) = by_rules[label], by_learned[label]
+        lines.append(f"| {label} | {n} | {r_hits / n:.0%} | {l_hits / n:.0%} |")
+    return lines
+
+
 def snippets_section(
     rules: SnippetResult, learned: SnippetResult, batch: tuple[int, float] | None
 ) -> list[str]:
@@ -355,28 +372,18 @@ def snippets_section(
             f" timed from outside with start-up: **{seconds:.1f} s** (target < 60 s).",
             "",
         ]
-    by_rules, by_learned = _accuracy_by(rules.per_type), _accuracy_by(learned.per_type)
-    lines += [
+    lines += _side_by_side(
         "Per event type (accuracy, rules only → with the model):",
-        "",
-        "| gold type | n | rules only | with the model |",
-        "|---|---|---|---|",
-    ]
-    for label in sorted(by_learned):
-        (r_hits, n), (l_hits, _) = by_rules[label], by_learned[label]
-        lines.append(f"| {label} | {n} | {r_hits / n:.0%} | {l_hits / n:.0%} |")
-    subs_rules = _accuracy_by(rules.per_sub)
-    subs_learned = _accuracy_by(learned.per_sub)
-    lines += [
-        "",
+        "gold type",
+        rules.per_type,
+        learned.per_type,
+    )
+    lines += [""] + _side_by_side(
         "Per sub-event type (right type and sub-type):",
-        "",
-        "| gold sub-event type | n | rules only | with the model |",
-        "|---|---|---|---|",
-    ]
-    for label in sorted(subs_learned):
-        (r_hits, n), (l_hits, _) = subs_rules[label], subs_learned[label]
-        lines.append(f"| {label} | {n} | {r_hits / n:.0%} | {l_hits / n:.0%} |")
+        "gold sub-event type",
+        rules.per_sub,
+        learned.per_sub,
+    )
     types = list(SHORT_TYPES)
     lines += [
         "",

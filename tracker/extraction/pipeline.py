@@ -84,13 +84,6 @@ class _Reading:
     trailing: bool = False
 
 
-def acled_pair(
-    text: str, event_type: str, mode: str | None, actors: list[ProposedActor]
-) -> tuple[str, str] | None:
-    """The ACLED pair from the sentence's cues, else from the PLOVER crosswalk."""
-    return acled_reading(text, event_type, mode, actors)[0]
-
-
 def _precision_for(start: dt.date, end: dt.date, floor: DatePrecision) -> DatePrecision:
     order = [
         DatePrecision.DAY,

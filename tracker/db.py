@@ -90,6 +90,11 @@ def limit_statements(session: Session, seconds: float | None) -> None:
     _limit_connection(session.connection(), seconds)
 
 
+def statement_limit(connection: Connection) -> float | None:
+    """The seconds a statement of `connection` may run (None: no limit)."""
+    return connection.info.get(_LIMIT)
+
+
 def _limit_connection(connection: Connection, seconds: float | None) -> None:
     connection.info[_LIMIT] = seconds
     if connection.dialect.name == "postgresql":
@@ -244,21 +249,21 @@ def _sqlite_readers(leader: Connection, count: int) -> list[Connection]:
     for attempt in range(SNAPSHOT_ATTEMPTS + 1):
         if attempt == SNAPSHOT_ATTEMPTS:
             count = 1  # one read transaction is a snapshot by itself
-        before = _data_version(leader)
+        before = data_version(leader)
         readers = [leader.engine.connect() for _ in range(count)]
         for reader in readers:
             _limit_connection(reader, leader.info.get(_LIMIT))
             # A deferred BEGIN takes its snapshot at the first read.
             reader.exec_driver_sql("BEGIN")
             reader.exec_driver_sql("SELECT count(*) FROM sqlite_master").all()
-        if count == 1 or _data_version(leader) == before:
+        if count == 1 or data_version(leader) == before:
             return readers
         for reader in readers:
             reader.close()
     raise AssertionError("unreachable: the last attempt reads with one connection")
 
 
-def _data_version(connection: Connection) -> int:
+def data_version(connection: Connection) -> int:
     """A number that changes when another connection commits (SQLite)."""
     return connection.exec_driver_sql("PRAGMA data_version").scalar_one()
 

@@ -20,7 +20,9 @@ a while to load."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -28,11 +30,12 @@ import pyarrow.compute as pc
 from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.engine import Connection
 
+from tracker.arrow_reading import arrow_readers
 from tracker.db import snapshot_connections
 from tracker.event_columns import event_cells
 from tracker.export_batches import AFTER, UNTIL, without_jit
 from tracker.formats.native.cells import CSV_COLUMNS, LIST_SEPARATOR
-from tracker.formats.parquet import PARQUET_SCHEMA, column_array, without_empty
+from tracker.formats.parquet import PARQUET_SCHEMA, typed_column, without_empty
 from tracker.models import Event
 from tracker.native_export import (
     CSV_ROLES,
@@ -65,9 +68,14 @@ GROUPED_COLUMNS = (
     "links_json",
 )
 EVENT_COLUMNS = tuple(c for c in CSV_COLUMNS if c not in GROUPED_COLUMNS)
-DATE_AT, ID_AT = EVENT_COLUMNS.index("date_start"), EVENT_COLUMNS.index("id")
+
+# Readers at once through ADBC: the events of the next batch on one, the actors,
+# sources and links of this one on the others. At 1,000,000 events (2026-12-07)
+# a batch's items cost PostgreSQL three times its events.
+READERS = 3
 
 Params = dict[str, object]
+Read = Callable[[Select, Params], pa.Table]
 
 
 def iter_event_tables(
@@ -75,43 +83,112 @@ def iter_event_tables(
 ) -> Iterator[pa.Table]:
     """Every matching event in date order, as tables of `PARQUET_SCHEMA` of at
     most `batch_size` rows, read from one snapshot of the database. No table when
-    no event matches."""
+    no event matches.
+
+    The statements' results come as Arrow columns through ADBC drivers
+    (`tracker.arrow_reading`) where they can read the session's snapshot: one
+    reader reads the next batch's events while the others read this batch's
+    actors, sources and links, and this thread builds the tables. No reader holds
+    the interpreter while the database works (PostgreSQL's driver lets go of it,
+    SQLite's readers are processes), so they all share the cores.
+    Otherwise as rows through the session, in turn, put into Arrow here. Same
+    tables either way."""
+    with arrow_readers(session, READERS) as readers:
+        if readers:
+            item_reads = [reader.table for reader in readers[1:]] or None
+            yield from _event_tables(
+                readers[0].table, item_reads, event_filter, batch_size
+            )
+            return
+    with snapshot_connections(session, 1) as connections:
+        without_jit(connections[0])
+        read = partial(_row_table, connections[0])
+        yield from _event_tables(read, None, event_filter, batch_size)
+
+
+def _event_tables(
+    read_events: Read,
+    item_reads: Sequence[Read] | None,
+    event_filter: EventFilter,
+    batch_size: int,
+) -> Iterator[pa.Table]:
+    """The tables of the batches. Each batch's actors, sources and links are read
+    by `item_reads`, each reader in a thread of its own, while `read_events` reads
+    the next batch's events; by `read_events` in turn when there are none."""
     events = event_cells_query(event_filter, batch_size)
     event_ids = matching_events(select(Event.id), event_filter, AFTER, UNTIL)
-    items = (actor_rows(event_ids), source_rows(event_ids), link_rows(event_ids))
-    with snapshot_connections(session, 1) as readers:
-        reader = readers[0]
-        without_jit(reader)
-        after: Params = BEFORE_ALL
-        while True:
-            rows = _tuples(reader, events, after)
-            if not rows:
-                return
-            last = rows[-1]
-            # The date as SQLite gives it (text) or PostgreSQL (a date).
-            until = {
-                "until_date": dt.date.fromisoformat(str(last[DATE_AT])),
-                "until_id": last[ID_AT],
-            }
-            actors, sources, links = (
-                _tuples(reader, statement, {**after, **until}) for statement in items
-            )
-            yield event_table(rows, actors, sources, links)
-            if len(rows) < batch_size:
-                return
-            after = {"after_date": until["until_date"], "after_id": last[ID_AT]}
+    statements = (actor_rows(event_ids), source_rows(event_ids), link_rows(event_ids))
+    reads = item_reads or [read_events]
+    # Statement `at` is read by reader min(at, last): with two, the actors (the
+    # longest) by one, the sources and links by the other.
+    lanes: dict[int, list[int]] = {}
+    for at in range(len(statements)):
+        lanes.setdefault(min(at, len(reads) - 1), []).append(at)
+
+    def batch_after(after: Params) -> _Batch | None:
+        rows = typed_events(read_events(events, after))
+        return _Batch(rows, after) if rows.num_rows else None
+
+    with ThreadPoolExecutor(max_workers=len(reads)) as pool:
+        # Waiting for the pool on the way out: no statement runs on a reader
+        # once its connection is closed, nor on a session given back.
+
+        def start_items(batch: _Batch) -> list[Future]:
+            bounds = {**batch.after, **batch.until}
+
+            def read_lane(lane: int) -> list[pa.Table]:
+                return [reads[lane](statements[at], bounds) for at in lanes[lane]]
+
+            if item_reads is None:  # one connection: now, in turn
+                done: Future = Future()
+                done.set_result(read_lane(0))
+                return [done]
+            return [pool.submit(read_lane, lane) for lane in lanes]
+
+        batch = batch_after(BEFORE_ALL)
+        items = [] if batch is None else start_items(batch)
+        while batch is not None:
+            following = None
+            if batch.events.num_rows == batch_size:
+                following = batch_after(batch.next_after())
+            actors, sources, links = [t for lane in items for t in lane.result()]
+            if following is not None:
+                items = start_items(following)
+            yield event_table(batch.events, actors, sources, links)
+            batch = following
 
 
-def _tuples(reader: Connection, statement: Select, params: Params) -> list[tuple]:
-    """The rows of `statement` as the driver gives them: tuples of plain values
-    (no column here has a type SQLAlchemy converts). Rows of SQLAlchemy would
-    double the objects the garbage collector walks: 19% more CPU at 100,000
-    events (SQLite, 2026-12-07)."""
+class _Batch:
+    """The events of one batch and the keyset bounds of its stretch."""
+
+    def __init__(self, events: pa.Table, after: Params) -> None:
+        self.events = events
+        self.after = after
+        self.until: Params = {
+            "until_date": events["date_start"][-1].as_py(),
+            "until_id": events["id"][-1].as_py(),
+        }
+
+    def next_after(self) -> Params:
+        return {
+            "after_date": self.until["until_date"],
+            "after_id": self.until["until_id"],
+        }
+
+
+def _row_table(reader: Connection, statement: Select, params: Params) -> pa.Table:
+    """The rows of `statement` as the driver gives them (tuples of plain values:
+    no column here has a type SQLAlchemy converts), put into Arrow a column at a
+    time. Rows of SQLAlchemy would double the objects the garbage collector walks:
+    19% more CPU at 100,000 events (SQLite, 2026-12-07)."""
     result = reader.execute(statement, params)
     try:
-        return result.cursor.fetchall()
+        rows = result.cursor.fetchall()
+        names = [column[0] for column in result.cursor.description]
     finally:
         result.close()
+    columns = zip(*rows, strict=True) if rows else [()] * len(names)
+    return pa.table([pa.array(values) for values in columns], names=names)
 
 
 def event_cells_query(event_filter: EventFilter, batch_size: int) -> Select:
@@ -129,22 +206,27 @@ def event_cells_query(event_filter: EventFilter, batch_size: int) -> Select:
     )
 
 
+def typed_events(events: pa.Table) -> pa.Table:
+    """The result of `event_cells_query` with each column of its type in
+    `PARQUET_SCHEMA`."""
+    return pa.table(
+        [
+            typed_column(events[column], PARQUET_SCHEMA.field(column).type)
+            for column in EVENT_COLUMNS
+        ],
+        names=list(EVENT_COLUMNS),
+    )
+
+
 def event_table(
-    events: Sequence[Sequence],
-    actors: Sequence[Sequence],
-    sources: Sequence[Sequence],
-    links: Sequence[Sequence],
+    events: pa.Table, actors: pa.Table, sources: pa.Table, links: pa.Table
 ) -> pa.Table:
-    """The table of a batch: `events` (rows of `EVENT_COLUMNS`), and the rows of
-    `actor_rows`, `source_rows` and `link_rows` of those events."""
-    columns = _columns(events, len(EVENT_COLUMNS))
-    by_name = dict(zip(EVENT_COLUMNS, columns, strict=True))
-    ids = pa.array(by_name["id"], pa.int64())
+    """The table of a batch: `events` (`typed_events`), and the results of
+    `actor_rows`, `source_rows` and `link_rows` for those events."""
+    ids = events["id"].combine_chunks()
     grouped: dict[str, pa.Array] = {}
 
-    owners, roles, names, items = _columns(actors, 4)
-    owners, roles = pa.array(owners, pa.int64()), pa.array(roles, pa.string())
-    names, items = pa.array(names, pa.string()), pa.array(items, pa.string())
+    owners, roles, names, items = _columns(actors)
     for role in CSV_ROLES:
         playing = pc.equal(roles, role.value)
         grouped[f"{role.value}s"] = _joined_by_event(
@@ -152,38 +234,40 @@ def event_table(
         )
     grouped["actors_json"] = _json_arrays(ids, owners, items)
 
-    owners, _, urls, quotes, items = _columns(sources, 5)
-    owners = pa.array(owners, pa.int64())
+    owners, _, urls, quotes, items = _columns(sources)
     grouped["source_urls"] = _joined_by_event(ids, owners, urls, LIST_SEPARATOR)
     grouped["quotes"] = _joined_by_event(ids, owners, quotes, LIST_SEPARATOR)
     grouped["sources_json"] = _json_arrays(ids, owners, items)
 
-    owners, _, cells, items = _columns(links, 4)
-    owners = pa.array(owners, pa.int64())
+    owners, _, cells, items = _columns(links)
     grouped["links"] = _joined_by_event(ids, owners, cells, LIST_SEPARATOR)
     grouped["links_json"] = _json_arrays(ids, owners, items)
 
     arrays = [
         without_empty(grouped[field.name])
         if field.name in grouped
-        else column_array(by_name[field.name], field.type)
+        else events[field.name].combine_chunks()
         for field in PARQUET_SCHEMA
     ]
     return pa.Table.from_arrays(arrays, schema=PARQUET_SCHEMA)
 
 
-def _columns(rows: Sequence[Sequence], count: int) -> list[Sequence]:
-    return list(zip(*rows, strict=True)) if rows else [()] * count
+def _columns(items: pa.Table) -> list[pa.Array]:
+    """The columns of a result of item rows: the owning event's id, then text."""
+    columns = [column.combine_chunks() for column in items.columns]
+    return [
+        column.cast(pa.int64() if at == 0 else pa.string())
+        for at, column in enumerate(columns)
+    ]
 
 
 def _joined_by_event(
-    events: pa.Array, owners: pa.Array, texts: Sequence | pa.Array, separator: str
+    events: pa.Array, owners: pa.Array, texts: pa.Array, separator: str
 ) -> pa.Array:
     """Per event of `events`, the texts of its rows joined by `separator` in the
     order given, as the SQL aggregate joins them: NULL texts left out, NULL when
     none. `owners` (the event of each text) come grouped, as the statements order
     them."""
-    texts = pa.array(texts, pa.string())
     known = texts.is_valid()
     owners, texts = owners.filter(known), texts.filter(known)
     count = len(owners)
@@ -201,7 +285,7 @@ def _joined_by_event(
     return joined.take(pc.index_in(events, value_set=owners.take(starts)))
 
 
-def _json_arrays(events: pa.Array, owners: pa.Array, items: Sequence) -> pa.Array:
+def _json_arrays(events: pa.Array, owners: pa.Array, items: pa.Array) -> pa.Array:
     """Per event, `[item,item]` of its JSON items; NULL when it has none."""
     joined = _joined_by_event(events, owners, items, ",")
     return pc.binary_join_element_wise("[", joined, "]", "")

@@ -27,6 +27,7 @@ from dashboard.server.api import register_api
 from dashboard.server.chart_data_route import register_chart_data_route
 from dashboard.server.export_route import register_export_route
 from dashboard.server.plotly_bundle import register_plotly_routes
+from dashboard.server.polyfill import register_polyfill_route
 from dashboard.server.summary_route import register_summary_route
 from dashboard.server.views_route import register_views_route
 from dashboard.services import ENGINE_KEY
@@ -104,6 +105,7 @@ def create_app(database_url: str | None = None) -> Dash:
     register_views_route(app.server)
     register_api(app.server)
     register_plotly_routes(app)
+    register_polyfill_route(app)
     app.layout = app_layout
     check_callbacks_of_every_role(app)
     return app

@@ -45,7 +45,12 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import OperationalError
 
 from tracker.arrow_worker import ERROR, TABLE, read_frame, write_frame
-from tracker.db import SNAPSHOT_ATTEMPTS, data_version, statement_limit
+from tracker.db import (
+    exported_snapshot,
+    on_one_sqlite_snapshot,
+    others_see_what_it_sees,
+    statement_limit,
+)
 from tracker.errors import StatementTimeout
 
 if TYPE_CHECKING:
@@ -218,20 +223,16 @@ def arrow_readers(session: Session, count: int) -> Iterator[list[ArrowReader]]:
 
 
 def _sqlite_readers(leader: Connection, count: int) -> list[ArrowReader]:
-    database = leader.engine.url.database
-    raw = leader.connection.dbapi_connection
-    if database in (None, "", ":memory:") or getattr(raw, "in_transaction", True):
+    if not others_see_what_it_sees(leader):
         return []
+    database = leader.engine.url.database
+    assert database is not None
     if not database.startswith("file:"):
         database = os.path.abspath(database)  # the worker's own folder may differ
     limit = statement_limit(leader)
-    # SQLite shares no snapshot between connections: the workers take theirs
-    # between two readings of the leader's data version, and are kept together
-    # only if nothing was committed between (as `tracker.db.snapshot_connections`).
-    for attempt in range(SNAPSHOT_ATTEMPTS + 1):
-        if attempt == SNAPSHOT_ATTEMPTS:
-            count = 1  # one read transaction is a snapshot by itself
-        before = data_version(leader)
+
+    def open_readers(count: int) -> list[SqliteWorkerReader]:
+        # Started together, they take a fifth of a second between them.
         readers = [SqliteWorkerReader(database, limit) for _ in range(count)]
         try:
             for reader in readers:
@@ -240,18 +241,17 @@ def _sqlite_readers(leader: Connection, count: int) -> list[ArrowReader]:
             for reader in readers:
                 reader.close()
             raise
-        if count == 1 or data_version(leader) == before:
-            return list(readers)
-        for reader in readers:
-            reader.close()
-    raise AssertionError("unreachable: the last attempt keeps one reader")
+        return readers
+
+    return list(
+        on_one_sqlite_snapshot(leader, count, open_readers, SqliteWorkerReader.close)
+    )
 
 
 def _postgres_readers(leader: Connection, count: int) -> list[ArrowReader]:
-    wrote = leader.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()")
-    if wrote.scalar() is not None:
+    snapshot = exported_snapshot(leader)
+    if snapshot is None:
         return []
-    snapshot = leader.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
     url = leader.engine.url.set(drivername="postgresql")
     libpq_url = url.render_as_string(hide_password=False)
     limit = statement_limit(leader)

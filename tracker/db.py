@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
@@ -194,6 +194,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 # SQLite: how many times to try to open the readers' read transactions with no commit
 # in between before reading with one connection.
 SNAPSHOT_ATTEMPTS = 3
+Reader = TypeVar("Reader")
 
 
 @contextmanager
@@ -225,10 +226,9 @@ def snapshot_connections(session: Session, count: int) -> Iterator[list[Connecti
 
 
 def _postgres_readers(leader: Connection, count: int) -> list[Connection]:
-    wrote = leader.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()")
-    if wrote.scalar() is not None:
+    snapshot = exported_snapshot(leader)
+    if snapshot is None:
         return []
-    snapshot = leader.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
     readers = []
     for _ in range(count):
         reader = leader.engine.connect().execution_options(
@@ -242,25 +242,61 @@ def _postgres_readers(leader: Connection, count: int) -> list[Connection]:
 
 
 def _sqlite_readers(leader: Connection, count: int) -> list[Connection]:
-    database = leader.engine.url.database
-    raw = leader.connection.dbapi_connection
-    if database in (None, "", ":memory:") or getattr(raw, "in_transaction", True):
+    if not others_see_what_it_sees(leader):
         return []
-    for attempt in range(SNAPSHOT_ATTEMPTS + 1):
-        if attempt == SNAPSHOT_ATTEMPTS:
-            count = 1  # one read transaction is a snapshot by itself
-        before = data_version(leader)
+
+    def open_readers(count: int) -> list[Connection]:
         readers = [leader.engine.connect() for _ in range(count)]
         for reader in readers:
             _limit_connection(reader, leader.info.get(_LIMIT))
             # A deferred BEGIN takes its snapshot at the first read.
             reader.exec_driver_sql("BEGIN")
             reader.exec_driver_sql("SELECT count(*) FROM sqlite_master").all()
+        return readers
+
+    return on_one_sqlite_snapshot(leader, count, open_readers, Connection.close)
+
+
+def exported_snapshot(leader: Connection) -> str | None:
+    """PostgreSQL: the name under which other connections can read the snapshot of
+    `leader`'s transaction; None when it has written (they would not see that)."""
+    wrote = leader.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()")
+    if wrote.scalar() is not None:
+        return None
+    return leader.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+
+
+def others_see_what_it_sees(leader: Connection) -> bool:
+    """SQLite: whether another connection reads the same database as `leader` does:
+    not one in memory (another's would be another database), nor while `leader`
+    has written and not committed."""
+    database = leader.engine.url.database
+    raw = leader.connection.dbapi_connection
+    in_memory = database in (None, "", ":memory:")
+    return not in_memory and not getattr(raw, "in_transaction", True)
+
+
+def on_one_sqlite_snapshot(
+    leader: Connection,
+    count: int,
+    open_readers: Callable[[int], list[Reader]],
+    close: Callable[[Reader], None],
+) -> list[Reader]:
+    """`count` readers of a SQLite file that read one snapshot. `open_readers(n)`
+    opens n, each having taken its snapshot (begun a read transaction and read).
+    SQLite has no shared snapshots: they are kept only if no other connection
+    committed between two readings of `leader`'s data version around their
+    opening; after SNAPSHOT_ATTEMPTS tries, one reader, a snapshot by itself."""
+    for attempt in range(SNAPSHOT_ATTEMPTS + 1):
+        if attempt == SNAPSHOT_ATTEMPTS:
+            count = 1
+        before = data_version(leader)
+        readers = open_readers(count)
         if count == 1 or data_version(leader) == before:
             return readers
         for reader in readers:
-            reader.close()
-    raise AssertionError("unreachable: the last attempt reads with one connection")
+            close(reader)
+    raise AssertionError("unreachable: the last attempt keeps one reader")
 
 
 def data_version(connection: Connection) -> int:

@@ -129,9 +129,11 @@ def test_date_filter_and_navigation_to_the_table_keep_the_same_events(
 
 
 def choose(page: Page, dropdown_id: str, option: str) -> None:
-    """Pick an option of a multi-select dropdown by typing it, as an analyst does."""
+    """Pick an option of a multi-select dropdown by searching for it, as an analyst
+    does. The search is filled at once: a key typed while the menu opens can be
+    lost (seen in CI for the events table's column chooser)."""
     page.locator(f"#{dropdown_id}").click()
-    page.keyboard.type(option)
+    page.locator(".dash-dropdown-search").fill(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
 

@@ -46,10 +46,12 @@ from sqlalchemy.exc import OperationalError
 
 from tracker.arrow_worker import ERROR, TABLE, read_frame, write_frame
 from tracker.db import (
+    QUERY_CANCELED,
     exported_snapshot,
     on_one_sqlite_snapshot,
     others_see_what_it_sees,
     statement_limit,
+    timeout_milliseconds,
 )
 from tracker.errors import StatementTimeout
 
@@ -58,7 +60,6 @@ if TYPE_CHECKING:
 
 # How long a worker may take to start and take its snapshot, in seconds.
 WORKER_START_SECONDS = 60
-QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement past its limit
 
 
 class ArrowReader:
@@ -101,7 +102,8 @@ class PostgresReader(ArrowReader):
         self._limit = limit
         self.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         if limit is not None:
-            self.run(f"SET LOCAL statement_timeout = {max(1, round(limit * 1000))}")
+            milliseconds = timeout_milliseconds(limit)
+            self.run(f"SET LOCAL statement_timeout = {milliseconds}")
 
     def _result(self, sql: str, values: list) -> pa.Table:
         import adbc_driver_manager
@@ -152,8 +154,7 @@ class SqliteWorkerReader(ArrowReader):
         self._answer(WORKER_START_SECONDS)
 
     def _result(self, sql: str, values: list) -> pa.Table:
-        # SQLite stores dates as ISO text (SQLAlchemy's Date type on SQLite).
-        bound = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+        bound = [_sqlite_text(value) for value in values]
         request = json.dumps({"sql": sql, "params": bound}).encode()
         assert self._process.stdin is not None
         write_frame(self._process.stdin, TABLE, request)
@@ -201,6 +202,16 @@ class SqliteWorkerReader(ArrowReader):
         finally:
             if self._process.stdout is not None:
                 self._process.stdout.close()
+
+
+def _sqlite_text(value: object) -> object:
+    """A date or moment as the text SQLite holds, as Python's sqlite3 binds it
+    (its default adapters); anything else as it is."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 @contextmanager

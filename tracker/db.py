@@ -38,6 +38,7 @@ SQLITE_PROGRESS_STEPS = 10_000
 VERSION_TABLE = "alembic_version"  # where Alembic records the revision
 _LIMIT = "tracker_statement_timeout"  # connection info: this unit of work's limit
 _DEADLINE = "tracker_statement_deadline"  # connection info: SQLite's deadline
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped
 
 
 def make_engine(
@@ -101,11 +102,12 @@ def _limit_connection(connection: Connection, seconds: float | None) -> None:
         # is_local: like SET LOCAL, it ends with the transaction.
         connection.execute(
             text("SELECT set_config('statement_timeout', :value, true)"),
-            {"value": str(0 if seconds is None else _milliseconds(seconds))},
+            {"value": str(0 if seconds is None else timeout_milliseconds(seconds))},
         )
 
 
-def _milliseconds(seconds: float) -> int:
+def timeout_milliseconds(seconds: float) -> int:
+    """PostgreSQL's `statement_timeout` for a limit of `seconds`."""
     return max(1, round(seconds * 1000))  # 0 would mean no limit
 
 
@@ -119,7 +121,7 @@ def _limit_postgres_statements(engine: Engine, seconds: float | None) -> None:
         if seconds is None:
             return  # the server's own setting holds
         with dbapi_connection.cursor() as cursor:
-            cursor.execute(f"SET statement_timeout = {_milliseconds(seconds)}")
+            cursor.execute(f"SET statement_timeout = {timeout_milliseconds(seconds)}")
         dbapi_connection.commit()
 
     @event.listens_for(engine, "checkin")
@@ -161,8 +163,8 @@ def _report_timeout(context: ExceptionContext) -> None:
     """Raise `StatementTimeout` for a statement stopped for running too long, so
     every caller can tell it from a broken query."""
     error = context.original_exception
-    # 57014 is query_canceled; the time limit is the only canceller we run.
-    stopped = getattr(error, "sqlstate", None) == "57014" or (
+    # The time limit is the only canceller we run.
+    stopped = getattr(error, "sqlstate", None) == QUERY_CANCELED or (
         isinstance(error, sqlite3.OperationalError) and str(error) == "interrupted"
     )
     if not stopped or context.connection is None:

@@ -16,8 +16,10 @@ from urllib.parse import parse_qs, urlencode
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Integer,
     bindparam,
     case,
+    cast,
     exists,
     func,
     literal_column,
@@ -107,6 +109,20 @@ def one_of(column: ColumnElement, values: Sequence[str]) -> ColumnElement[bool]:
         return column.in_(list(values))
     listed = json_array_values(bindparam(None, list(values), type_=JSON))
     return column.in_(select(literal_column("value")).select_from(listed))
+
+
+def id_in(column: ColumnElement, parameter: str = "ids") -> ColumnElement[bool]:
+    """`column IN :parameter`, the ids bound at execution as one JSON array,
+    whatever their number (`{parameter: [1, 2, ...]}`).
+
+    A page of 500 records reads its parts with five such conditions: as IN lists,
+    each statement was built again and expanded 500 parameters at every
+    execution. With one parameter a statement is built and compiled once, and
+    PostgreSQL's limit of 65,535 parameters never applies; both planners still
+    look each id up by its index."""
+    listed = json_array_values(bindparam(parameter, type_=JSON))
+    wanted = select(cast(literal_column("value"), Integer)).select_from(listed)
+    return column.in_(wanted)
 
 
 def _escape_like(text: str) -> str:

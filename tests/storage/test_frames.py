@@ -32,6 +32,7 @@ from tracker.formats.parquet import write_parquet
 from tracker.importing import import_file
 from tracker.query.filters import EventFilter
 from tracker.seed import seed_database
+from tracker.store.events import save_events, validate_event_records
 
 TIMELINE_FIGURES = (
     "events",
@@ -282,6 +283,77 @@ def test_parquet_read_in_small_batches_holds_the_csv_rows(
     # What the batches join: each kind of cell is met (the sample has them all).
     for column in ("initiators", "targets", "quotes", "links", "links_json"):
         assert expected[column].notna().any(), column
+
+
+# Texts JSON must escape, and some it must not, in every item the Parquet export
+# writes as JSON (actors, sources, links): its JSON is built in Arrow, the CSV's
+# in SQL, and they must agree to the byte.
+AWKWARD = [
+    'He said "cease-fire"',
+    "back\\slash C:\\path",
+    "line\nbreak and tab\tand return\r",
+    "bell\x07 escape\x1b unit\x1f",
+    "Київ, Харків, ‮ mark",
+    "emoji \U0001f600 and del\x7f and \u2028 separator",
+    '{"json": [1, 2]}',
+]
+
+
+def test_parquet_writes_awkward_texts_as_the_csv_does(
+    database_url: str, engine, tmp_path: Path
+):
+    records = []
+    for at, awkward in enumerate(AWKWARD, start=1):
+        records.append(
+            (
+                at,
+                {
+                    "title": f"Event {at}",
+                    "event_type": "ASSAULT",
+                    "date_start": "2025-05-24",
+                    "actors": [
+                        {"name": f"Group {awkward}", "role": "initiator"},
+                        {
+                            "name": f"Army {at} {awkward}",
+                            "role": "target",
+                            "country": "UKR" if at % 2 else None,
+                        },
+                    ],
+                    "sources": [
+                        {
+                            "url": f"https://example.org/{at}",
+                            "title": awkward,
+                            "publisher": None if at % 2 else awkward,
+                            "quote": awkward if at % 3 else None,
+                            "published": "2025-05-25",
+                        }
+                    ],
+                    "links": [
+                        {
+                            "relation": "responds_to",
+                            "external_id": f"{AWKWARD[at - 2]} #{at - 1}",
+                            "dataset": "acled",
+                        }
+                    ]
+                    if at > 1
+                    else [],
+                    "dataset": "acled",
+                    "external_id": f"{awkward} #{at}",
+                },
+            )
+        )
+    with session_scope(engine) as session:
+        events = validate_event_records(records)
+        save_events(session, events)
+    expected = typed_csv(cli(database_url, "export"))
+    for column in ("actors_json", "sources_json", "links_json", "quotes"):
+        assert expected[column].notna().sum() >= 5, column
+    with session_scope(engine) as session:
+        tables = list(iter_event_tables(session, EventFilter(), batch_size=3))
+    path = tmp_path / "events.parquet"
+    with path.open("wb") as stream:
+        assert write_parquet(tables, stream) == len(AWKWARD)
+    pd.testing.assert_frame_equal(parquet_frame(path), expected)
 
 
 def test_timeline_is_the_dashboards_figures_counted_in_sql(loaded_url: str, engine):

@@ -23,7 +23,6 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.table_state import PAGE_KEYS
-from dashboard.server.request_guard import BadCallbackInput
 from dashboard.services import reads
 from tracker.errors import Problem
 from tracker.models import ActorKind, EventStatus
@@ -528,19 +527,44 @@ CHOSEN_OPTIONS = (
 
 def options_holding(event_filter: EventFilter) -> list[list[dict[str, str]]]:
     """The options of CHOSEN_OPTIONS, with the filter's values among them."""
-    types = controls_from_filter(event_filter)[2]
     return [
-        update_mode_options(types, list(event_filter.modes)),
+        filter_mode_options(event_filter),
         reads.actor_choices("", list(event_filter.actors)),
         reads.place_choices("", list(event_filter.places)),
         reads.admin1_choices("", list(event_filter.admin1)),
         reads.admin2_choices("", list(event_filter.admin2)),
-        acled_sub_type_options(
-            list(event_filter.acled_event_types),
-            list(event_filter.acled_sub_event_types),
-        ),
+        filter_acled_sub_type_options(event_filter),
         reads.tag_choices("", list(event_filter.tags)),
     ]
+
+
+def options_following(event_filter: EventFilter) -> list[Any]:
+    """The options of CHOSEN_OPTIONS after a control changed: those that follow
+    other controls (the modes of the ticked types, the sub-types of the chosen
+    ACLED types) anew, the searched ones unchanged (they hold what was picked)."""
+    return [
+        filter_mode_options(event_filter),
+        no_update,
+        no_update,
+        no_update,
+        no_update,
+        filter_acled_sub_type_options(event_filter),
+        no_update,
+    ]
+
+
+def filter_mode_options(event_filter: EventFilter) -> list[dict[str, str]]:
+    """The modes of the filter's types (every mode when none), and its modes."""
+    ticked = event_filter.event_types or taxonomy.event_types()
+    modes = {m for t in ticked for m in taxonomy.modes_for(t)}
+    return [{"label": m, "value": m} for m in sorted(modes | set(event_filter.modes))]
+
+
+def filter_acled_sub_type_options(event_filter: EventFilter) -> list[dict[str, str]]:
+    """The sub-event types of the filter's ACLED types, and its sub-event types."""
+    return acled_sub_type_options(
+        list(event_filter.acled_event_types), list(event_filter.acled_sub_event_types)
+    )
 
 
 @callback(
@@ -598,7 +622,13 @@ def _synced(search: str | None, *values: Any, written: str | None) -> tuple:
             # could undo a navigation made meanwhile (a summary's "Rows" link).
             return no_update, *keep, no_update, *same_options, no_update
         new_search = search_with(search, wanted)
-        return new_search, *keep, chip_list(wanted), *same_options, new_search
+        return (
+            new_search,
+            *keep,
+            chip_list(wanted),
+            *options_following(wanted),
+            new_search,
+        )
     new_search = search_with(search, wanted)
     return (
         new_search,
@@ -607,22 +637,6 @@ def _synced(search: str | None, *values: Any, written: str | None) -> tuple:
         *options_holding(wanted),
         new_search,
     )
-
-
-@callback(
-    Output(ids.FILTER_MODES, "options"),
-    Input({"type": ids.FILTER_TYPES, "quad": ALL}, "value"),
-    Input(ids.FILTER_MODES, "value"),
-)
-def update_mode_options(types: list[list[str]], chosen: list[str] | None):
-    """Offer the modes of the ticked types (all modes when no type is ticked)."""
-    ticked = [t for group in types for t in group or []] or list(taxonomy.event_types())
-    if unknown := set(ticked) - set(taxonomy.event_types()):  # issue 18
-        raise BadCallbackInput(f"unknown event types: {sorted(unknown)[:5]}")
-    modes = sorted(
-        {m for t in ticked for m in taxonomy.modes_for(t)} | set(chosen or [])
-    )
-    return [{"label": m, "value": m} for m in modes]
 
 
 def acled_sub_type_options(
@@ -642,28 +656,22 @@ def acled_sub_type_options(
     ]
 
 
-@callback(
-    Output(ids.FILTER_ACLED_SUB_TYPES, "options"),
-    Input(ids.FILTER_ACLED_TYPES, "value"),
-    Input(ids.FILTER_ACLED_SUB_TYPES, "value"),
-)
-def update_acled_sub_type_options(
-    acled_types: list[str] | None, chosen: list[str] | None
-):
-    """Offer the sub-event types of the chosen ACLED types."""
-    return acled_sub_type_options(_listed(acled_types), _listed(chosen))
-
-
 def searched_options(
     control_id: str, choices: Callable[[str, list[str]], list[dict[str, str]]]
 ) -> Callable[[str | None, list[str] | None], list[dict[str, str]]]:
     """Register the callback that offers a searchable dropdown's options: the
-    values matching what is typed, plus those already chosen."""
+    values matching what is typed, plus those already chosen.
+
+    Only typing calls it. The options holding the chosen values come with the
+    values themselves (`sync_filters`), and a value picked is among the options
+    it was picked from: answering each change of the value as well cost every
+    page load seven requests more, queued behind the page's own."""
 
     @callback(
         Output(control_id, "options"),
         Input(control_id, "search_value"),
-        Input(control_id, "value"),
+        State(control_id, "value"),
+        prevent_initial_call=True,
     )
     def update_options(search: str | None, chosen: list[str] | None):
         return choices(search or "", chosen or [])

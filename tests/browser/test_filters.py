@@ -48,6 +48,11 @@ def test_ticking_a_type_changes_url_count_and_chart(
     expect(legend).to_contain_text("ASSAULT")
     expect(legend).not_to_contain_text("CONSULT")
     expect(page.get_by_role("button", name=re.compile("type: ASSAULT"))).to_be_visible()
+    # The modes offered follow the ticked type: an assault's, not a meeting's.
+    page.locator("#filter-modes").click()
+    expect(page.get_by_role("option", name="drone", exact=True)).to_be_visible()
+    expect(page.get_by_role("option", name="visit", exact=True)).to_have_count(0)
+    page.keyboard.press("Escape")
     assert console_errors == []
 
 
@@ -147,6 +152,11 @@ def test_acled_type_and_dataset_from_the_panel_reach_url_count_and_chips(
     choose(page, "filter-acled-types", "Explosions/Remote violence")
     expect(summary(page)).to_have_text(count_is(2))
     page.wait_for_load_state("networkidle")  # the panel set from the new URL
+    # The sub-event types offered are the chosen type's only.
+    page.locator("#filter-acled-sub-types").click()
+    expect(page.get_by_role("option", name=re.compile("Shelling"))).to_have_count(1)
+    expect(page.get_by_role("option", name=re.compile(r"\(Battles\)"))).to_have_count(0)
+    page.keyboard.press("Escape")
     choose(
         page, "filter-acled-sub-types", "Air/drone strike (Explosions/Remote violence)"
     )

@@ -248,6 +248,12 @@ def actor_row(index: int, name: str | None, role: str | None) -> html.Div:
     )
 
 
+def actor_suggestions(choices: list[Any]) -> list[html.Option]:
+    """The datalist's options for registry actors (`tracker.query.facets.Choice`):
+    the name to fill in, labelled with the alias that matched when one did."""
+    return [html.Option(value=c.value, label=c.label) for c in choices]
+
+
 def source_row(index: int, source: dict[str, Any] | None = None) -> html.Div:
     """One source: where it is (URL, or a headline for one not online) and the quote."""
     source = source or {}
@@ -407,13 +413,12 @@ def where_part(values: dict[str, Any]) -> html.Fieldset:
     )
 
 
-def who_part(actors: list[dict[str, Any]], actor_names: list[str]) -> html.Fieldset:
-    """Who: actors from the registry or typed new, each in a role."""
+def who_part(actors: list[dict[str, Any]]) -> html.Fieldset:
+    """Who: actors from the registry or typed new, each in a role. The names the
+    registry suggests come as the analyst types (`actor_suggestions`)."""
     return fieldset(
         "Who",
-        html.Datalist(
-            [html.Option(value=name) for name in actor_names], id=ids.FORM_ACTOR_NAMES
-        ),
+        html.Datalist([], id=ids.FORM_ACTOR_NAMES),
         html.Div(
             [actor_row(i, a.get("name"), a.get("role")) for i, a in enumerate(actors)],
             id=ids.FORM_ACTORS,

@@ -60,7 +60,7 @@ from tracker.query.facets import (
 from tracker.query.facets import country_choices as country_choices_in
 from tracker.query.filter_values import MAX_TAG_LENGTH
 from tracker.query.filters import COUNTED_STATUSES, EventFilter
-from tracker.query.registry import find_locations, list_actor_names
+from tracker.query.registry import find_locations
 from tracker.query.stats import (
     LocationCount,
     Period,
@@ -436,13 +436,13 @@ def count_without_acled_type(event_filter: EventFilter) -> int:
 
 # --- add / edit form --------------------------------------------------------------
 
-ACTOR_NAME_LIMIT = 5000  # registry names offered while typing an actor's name
+ACTOR_SUGGESTIONS = 20  # registry actors suggested while typing one in the form
 
 
-def form_actor_names() -> list[str]:
-    """The registry's actor names, offered while typing an actor in the event form."""
+def actor_suggestions(typed: str) -> list[Choice]:
+    """Registry actors whose name or an alias holds `typed`, for the event form."""
     with session_scope(engine()) as session:
-        return list_actor_names(session, limit=ACTOR_NAME_LIMIT)
+        return search_actors(session, typed, limit=ACTOR_SUGGESTIONS)
 
 
 def event_record(event_id: int) -> EventRecord | None:

@@ -69,6 +69,34 @@ def test_add_event_by_labels_then_find_it_on_its_page_and_in_the_table(
     expect(grid.get_by_text("Drone strike on a village near Kupiansk")).to_be_visible()
 
 
+def suggestions(page: Page):
+    """The options of the actor boxes' list of suggestions."""
+    return page.locator("#event-form-actor-names option")
+
+
+def test_typing_an_actor_suggests_registry_names_and_aliases(
+    page: Page, server: str, seeded_url: str, console_errors
+):
+    open_form(page, server + "/events/new")
+    expect(suggestions(page)).to_have_count(0)  # nothing sent before typing
+    actor = page.get_by_label("Actor", exact=True).first
+    actor.press_sequentially("forces of")
+    expect(suggestions(page)).to_have_count(2)
+    values = [o.get_attribute("value") for o in suggestions(page).all()]
+    assert values == ["Military Forces of Russia", "Military Forces of Ukraine"]
+    # Found by an alias: the name is filled in, the alias says why.
+    actor.fill("")
+    actor.press_sequentially("Kremlin")
+    expect(suggestions(page)).to_have_count(1)
+    expect(suggestions(page)).to_have_attribute("value", "Government of Russia")
+    expect(suggestions(page)).to_have_attribute(
+        "label", "Government of Russia (alias: Kremlin)"
+    )
+    actor.fill("")
+    expect(suggestions(page)).to_have_count(0)
+    assert console_errors == []
+
+
 def test_choosing_a_gazetteer_town_fills_in_country_and_coordinates(
     page: Page, server: str, console_errors
 ):

@@ -11,7 +11,7 @@ from tracker.db import session_scope
 from tracker.errors import EditConflict, InvalidInput, NotFound
 from tracker.models import EventCreate
 from tracker.query.events import get_event_record
-from tracker.query.registry import find_locations, list_actor_names
+from tracker.query.registry import find_locations
 from tracker.store.events import (
     create_event,
     save_events,
@@ -192,10 +192,3 @@ def test_find_locations_matches_the_start_of_names_exact_names_first(engine):
         assert find_locations(session, "umy") == []
         assert find_locations(session, "%") == []
         assert find_locations(session, "  ") == []
-
-
-def test_list_actor_names_is_alphabetical(engine):
-    _create(engine)
-    with session_scope(engine) as session:
-        assert list_actor_names(session) == ["Civilians (Ukraine)", "Russian forces"]
-        assert list_actor_names(session, limit=1) == ["Civilians (Ukraine)"]

@@ -50,11 +50,6 @@ def find_locations(session: Session, name: str, *, limit: int = 10) -> list[Loca
     return list(session.exec(query))
 
 
-def list_actor_names(session: Session, *, limit: int = 5000) -> list[str]:
-    """The names in the actor registry, alphabetically, at most `limit` of them."""
-    return list(session.exec(select(Actor.name).order_by(Actor.name).limit(limit)))
-
-
 def list_datasets(session: Session) -> list[str]:
     """The datasets the events were imported from, alphabetically (the categories
     of a DataFrame's `dataset` column, the same in every chunk)."""

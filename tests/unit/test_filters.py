@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.models import Event
 from tracker.query.filters import EventFilter
@@ -35,10 +35,18 @@ def test_empty_filter_counts_confirmed_and_disputed_events_and_says_so():
     # Issue #12: proposals and retractions are counted only when asked for.
     assert EventFilter().describe() == "confirmed and disputed events"
     [condition] = EventFilter().conditions()
-    compiled = condition.compile(
-        dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
-    )
-    assert str(compiled) == "event.status IN ('confirmed', 'disputed')"
+    written = {
+        dialect.name: str(
+            condition.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        )
+        for dialect in (sqlite.dialect(), postgresql.dialect())
+    }
+    # SQLite is told the test holds for most rows: its sampled statistics take it
+    # for a rare one and would read every event through the status index.
+    assert written == {
+        "sqlite": "likely(event.status IN ('confirmed', 'disputed'))",
+        "postgresql": "event.status IN ('confirmed', 'disputed')",
+    }
     assert EventFilter().is_empty()
 
 

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from tracker.query.filters import EventFilter, one_of
-from tracker.query.sql_text import mostly_true
+from tracker.query.filters import EventFilter
 from tracker.tables import event, location
 
 if TYPE_CHECKING:
@@ -114,7 +113,7 @@ def list_events(
             event.c.version,
         )
         .outerjoin(location, location.c.id == event.c.location_id)
-        .where(*_listing_conditions(event_filter))
+        .where(*event_filter.conditions())
         .order_by(*order)
         .limit(limit)
     )
@@ -123,22 +122,6 @@ def list_events(
     if offset:
         query = query.offset(offset)
     return [EventRow(*row) for row in session.execute(query)]
-
-
-def _listing_conditions(event_filter: EventFilter) -> list[ColumnElement[bool]]:
-    """The filter's conditions, its default status test marked as true of most rows.
-
-    The statistics SQLite has after an import are sampled (`PRAGMA analysis_limit`),
-    or absent; on either it takes `status IN ('confirmed', 'disputed')` for rare,
-    reads ix_event_status and sorts every match to return the first page (1.2 s of
-    `tracker list` at 1M events); told the test is common, it walks the sort's index
-    and stops at the limit. Statuses named in the filter (proposed, retracted) may
-    well be rare, so their test is left to the planner."""
-    conditions = event_filter.conditions()
-    if event_filter.statuses:
-        return conditions
-    status_test = one_of(event.c.status, event_filter.counted_statuses())
-    return [mostly_true(c) if c.compare(status_test) else c for c in conditions]
 
 
 def _beyond(

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session
 
 from tracker.models import Actor, Event, EventActor, EventRollup, Location
-from tracker.query.filters import EventFilter, without_status_index
+from tracker.query.filters import EventFilter
 from tracker.query.rollup import tally, uses_rollup
 from tracker.query.stats import (
     Period,
@@ -181,9 +181,6 @@ def _grouped(
         Event.fatalities_best, Event.fatalities_low, Event.fatalities_high
     )
     conditions = event_filter.conditions()
-    if dialect == "sqlite" and event_filter.since is not None:
-        # A date range: read it through the timeline's covering date index.
-        conditions = without_status_index(event_filter, conditions)
     if group_by is GroupBy.ACTOR:
         return _by_actor(bucket, best, conditions)
     column = ROW_COLUMNS[group_by]

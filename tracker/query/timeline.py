@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from tracker.models import Actor, Event, EventActor, EventStatus
 from tracker.query.actor_counts import actor_counts
-from tracker.query.filters import EventFilter, without_status_index
+from tracker.query.filters import EventFilter
 from tracker.query.rollup import tally
 from tracker.query.stats import Period, as_date, bin_start, window_bounds
 
@@ -329,10 +329,9 @@ def _lane_marks(
     conditions = event_filter.conditions()
     walked_id = Event.id
     if by_date and dialect == "sqlite":
-        # PostgreSQL plans this walk well from its statistics (which these hints
-        # would blind); SQLite often has none.
-        conditions = without_status_index(event_filter, conditions)
         # Events lead: without statistics SQLite would scan every role instead.
+        # (PostgreSQL plans this walk well from its statistics, which the hint
+        # would blind.)
         walked_id = Event.id + 0
     return (
         select(

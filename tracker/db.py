@@ -86,12 +86,18 @@ def _json_loads(text: str | bytes) -> Any:
     It refuses what `json.loads` reads and `json.dumps` writes for a lone
     surrogate ("\\ud800", text a hostile file can carry): such a value is read
     by `json.loads`, as before."""
-    from pydantic_core import from_json
+    global _from_json
+    if _from_json is None:
+        from pydantic_core import from_json
 
+        _from_json = from_json
     try:
-        return from_json(text)
+        return _from_json(text)
     except ValueError:
         return json.loads(text)
+
+
+_from_json: Callable[[str | bytes], Any] | None = None  # set on first use
 
 
 def _set_sqlite_pragmas(dbapi_connection, _connection_record) -> None:

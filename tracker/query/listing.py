@@ -121,7 +121,7 @@ def list_events(
         query = query.where(_beyond(columns, after, descending=descending))
     if offset:
         query = query.offset(offset)
-    return [EventRow(*row) for row in session.execute(query)]
+    return [EventRow(*row) for row in session.execute(query).all()]
 
 
 def _beyond(

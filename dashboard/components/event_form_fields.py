@@ -28,6 +28,7 @@ from tracker.models import (
     GeoPrecision,
     LinkRelation,
 )
+from tracker.query.facets import Choice
 from tracker.vocab import taxonomy
 
 DATE_HINT = "YYYY-MM-DD"
@@ -248,9 +249,9 @@ def actor_row(index: int, name: str | None, role: str | None) -> html.Div:
     )
 
 
-def actor_suggestions(choices: list[Any]) -> list[html.Option]:
-    """The datalist's options for registry actors (`tracker.query.facets.Choice`):
-    the name to fill in, labelled with the alias that matched when one did."""
+def actor_suggestions(choices: list[Choice]) -> list[html.Option]:
+    """The datalist's options for registry actors: the name to fill in, labelled
+    with the alias that matched when one did."""
     return [html.Option(value=c.value, label=c.label) for c in choices]
 
 

@@ -180,13 +180,13 @@ def read_gazetteer_in_background() -> threading.Thread:
     Seconds of reading (issue 19), done while a server waits for its first visitor
     rather than in the first "Find place"; a search arriving meanwhile waits for it."""
     reading = threading.Thread(
-        target=_read_gazetteer_and_freeze, name="read-gazetteer", daemon=True
+        target=_read_gazetteer_then_tune_collector, name="read-gazetteer", daemon=True
     )
     reading.start()
     return reading
 
 
-def _read_gazetteer_and_freeze() -> None:
+def _read_gazetteer_then_tune_collector() -> None:
     gazetteer.load_gazetteer()
     # The app's modules, layouts and tables live as long as the server: frozen out
     # of the collector's sight, a full collection set off by a request no longer

@@ -26,6 +26,7 @@ from dashboard.components.filter_panel import ignored_notice
 from dashboard.figures.map import Basemap, events_map_figure, map_graph_config
 from dashboard.services import reads
 from tracker.query.filters import EventFilter, parse_filter
+from tracker.query.stats import MapMarkers
 
 BASEMAP_OPTIONS = [
     {"label": "Outline (works offline)", "value": Basemap.OUTLINE.value},
@@ -94,20 +95,20 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def map_summary(data: reads.MapData, event_filter: EventFilter) -> str:
+def map_summary(data: MapMarkers, event_filter: EventFilter) -> str:
     """One line: how many matching events are on the map, at how many places."""
-    if data.total == 0:
+    if data.matching == 0:
         return "No events match these filters: widen or clear them."
     mapped = sum(m.count for m in data.markers)
     places = len({m.location_id for m in data.markers})
     return (
-        f"{mapped:,} of {data.total:,} event{'s' if data.total != 1 else ''} "
+        f"{mapped:,} of {data.matching:,} event{'s' if data.matching != 1 else ''} "
         f"on the map at {places:,} place{'s' if places != 1 else ''} "
         f"· {event_filter.describe()}"
     )
 
 
-def map_notes(data: reads.MapData) -> list[str]:
+def map_notes(data: MapMarkers) -> list[str]:
     """What the map leaves out or shows only roughly, in words."""
     notes = []
     if data.unmapped == 1:

@@ -62,16 +62,15 @@ from tracker.query.filter_values import MAX_TAG_LENGTH
 from tracker.query.filters import COUNTED_STATUSES, EventFilter
 from tracker.query.registry import find_locations
 from tracker.query.stats import (
-    LocationCount,
+    MapMarkers,
     Period,
     PeriodCount,
     choose_period,
-    count_events_by_location,
     count_events_by_period,
     count_events_by_precision,
     count_events_started_before_window,
-    count_events_without_coordinates,
     date_bounds,
+    map_markers,
 )
 from tracker.query.summary import GroupBy, Summary, summarise
 from tracker.query.timeline import (
@@ -209,26 +208,10 @@ def country_choices() -> list[dict[str, str]]:
 MAP_MARKER_LIMIT = 1000
 
 
-@dataclass(frozen=True)
-class MapData:
-    """What the map page draws, for one filter."""
-
-    markers: list[LocationCount]
-    total: int  # matching events
-    unmapped: int  # matching events without coordinates, so not on the map
-    truncated: bool  # more markers than the limit: only the busiest are kept
-
-
-def map_data(event_filter: EventFilter, *, limit: int = MAP_MARKER_LIMIT) -> MapData:
+def map_data(event_filter: EventFilter, *, limit: int = MAP_MARKER_LIMIT) -> MapMarkers:
     """Markers per place and quad class, and how many matching events miss the map."""
     with session_scope(engine()) as session:
-        markers = count_events_by_location(session, event_filter, limit=limit + 1)
-        return MapData(
-            markers=markers[:limit],
-            total=count_events(session, event_filter),
-            unmapped=count_events_without_coordinates(session, event_filter),
-            truncated=len(markers) > limit,
-        )
+        return map_markers(session, event_filter, limit=limit)
 
 
 # --- events page and event page ---------------------------------------------------

@@ -17,7 +17,7 @@ from tracker.errors import InvalidInput
 from tracker.models import EventCreate
 from tracker.query.events import count_events, get_event_record, list_events
 from tracker.query.filters import EventFilter
-from tracker.query.stats import Period, count_events_by_location, count_events_by_period
+from tracker.query.stats import Period, count_events_by_period, map_markers
 from tracker.query.timeline import headline_figures
 from tracker.store.events import save_events, validate_event_records
 
@@ -157,7 +157,7 @@ def test_filter_values_that_look_like_sql_are_only_values(engine, seeded_once, q
         count = count_events(session, event_filter)
         rows = list_events(session, event_filter, limit=50)
         headline_figures(session, event_filter)
-        count_events_by_location(session, event_filter)
+        map_markers(session, event_filter)
         count_events_by_period(session, event_filter, Period.MONTH)
     assert len(rows) == min(count, 50)
     assert table_counts(engine) == before

@@ -16,12 +16,7 @@ from sqlalchemy import event as sqlalchemy_event
 from tracker.db import make_engine, session_scope
 from tracker.query.filters import EventFilter
 from tracker.query.listing import list_events
-from tracker.query.stats import (
-    Period,
-    count_events_by_location,
-    count_events_by_period,
-    count_events_without_coordinates,
-)
+from tracker.query.stats import Period, count_events_by_period, map_markers
 from tracker.query.summary import GroupBy, summarise
 from tracker.query.timeline import headline_figures
 
@@ -85,8 +80,7 @@ def test_passes_over_a_year_read_its_date_range_not_the_status_index(
     with session_scope(engine) as session:
         count_events_by_period(session, A_YEAR_OF_ONE_ACTOR, Period.WEEK)
         headline_figures(session, A_YEAR_OF_ONE_ACTOR)
-        count_events_by_location(session, A_YEAR_OF_ONE_ACTOR)
-        count_events_without_coordinates(session, A_YEAR_OF_ONE_ACTOR)
+        map_markers(session, A_YEAR_OF_ONE_ACTOR)
         summarise(session, A_YEAR_OF_ONE_ACTOR, Period.MONTH, GroupBy.EVENT_TYPE)
     sqlalchemy_event.remove(engine, "before_cursor_execute", keep)
     passes = [(s, p) for s, p in statements if "event.status IN" in s]

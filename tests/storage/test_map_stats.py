@@ -9,10 +9,7 @@ import pytest
 
 from tracker.db import session_scope
 from tracker.query.filters import EventFilter
-from tracker.query.stats import (
-    count_events_by_location,
-    count_events_without_coordinates,
-)
+from tracker.query.stats import map_markers
 from tracker.seed import seed_database
 
 
@@ -23,17 +20,20 @@ def seeded_engine(engine, seed_dir):
     return engine
 
 
-def markers_for(engine, event_filter, **options):
+def map_for(engine, event_filter, **options):
     with session_scope(engine) as session:
-        return count_events_by_location(session, event_filter, **options)
+        return map_markers(session, event_filter, **options)
+
+
+def markers_for(engine, event_filter, **options):
+    return map_for(engine, event_filter, **options).markers
 
 
 def unmapped_for(engine, event_filter):
-    with session_scope(engine) as session:
-        return count_events_without_coordinates(session, event_filter)
+    return map_for(engine, event_filter).unmapped
 
 
-def test_count_events_by_location_groups_the_seed_events_by_place(seeded_engine):
+def test_map_markers_groups_the_seed_events_by_place(seeded_engine):
     markers = markers_for(seeded_engine, EventFilter())
     assert [(m.name, m.count) for m in markers] == [("Istanbul", 3), ("Ukraine", 2)]
     istanbul, ukraine = markers
@@ -47,7 +47,7 @@ def test_count_events_by_location_groups_the_seed_events_by_place(seeded_engine)
     assert (ukraine.fatalities, ukraine.geo_precision) == (14, "country")
 
 
-def test_count_events_by_location_names_the_event_of_a_single_event_marker(
+def test_map_markers_names_the_event_of_a_single_event_marker(
     seeded_engine,
 ):
     (marker,) = markers_for(seeded_engine, EventFilter(min_fatalities=1))
@@ -60,7 +60,7 @@ def test_count_events_by_location_names_the_event_of_a_single_event_marker(
     assert (marker.date_precision, marker.fatalities) == ("week", 14)
 
 
-def test_count_events_by_location_honours_the_filter(seeded_engine):
+def test_map_markers_honours_the_filter(seeded_engine):
     (marker,) = markers_for(seeded_engine, EventFilter(event_types=("AGREE",)))
     assert (marker.name, marker.count, marker.event_type) == ("Istanbul", 2, "AGREE")
     assert markers_for(seeded_engine, EventFilter(places=("Ukraine",))) == [
@@ -68,14 +68,46 @@ def test_count_events_by_location_honours_the_filter(seeded_engine):
     ]
 
 
-def test_count_events_by_location_keeps_the_busiest_markers_up_to_the_limit(
+def test_map_markers_keeps_the_busiest_markers_up_to_the_limit(
     seeded_engine,
 ):
-    markers = markers_for(seeded_engine, EventFilter(), limit=1)
-    assert [(m.name, m.count) for m in markers] == [("Istanbul", 3)]
+    capped = map_for(seeded_engine, EventFilter(), limit=1)
+    assert [(m.name, m.count) for m in capped.markers] == [("Istanbul", 3)]
+    assert capped.truncated
+    # The totals are of every matching event, not of the markers kept.
+    assert (capped.matching, capped.unmapped) == (12, 7)
+    whole = map_for(seeded_engine, EventFilter(), limit=2)
+    assert len(whole.markers) == 2 and not whole.truncated
 
 
-def test_count_events_without_coordinates_counts_the_events_left_off_the_map(
+def test_map_totals_agree_with_counts_made_independently(seeded_engine):
+    filters = [
+        EventFilter(),
+        EventFilter(event_types=("ASSAULT",)),
+        EventFilter(places=("Istanbul",)),
+        EventFilter(min_fatalities=1),
+        EventFilter(text="no event mentions this"),
+    ]
+    with seeded_engine.connect() as connection:
+        statuses = "status IN ('confirmed', 'disputed')"
+        every = connection.exec_driver_sql(
+            f"SELECT count(*) FROM event WHERE {statuses}"
+        ).scalar_one()
+        off_the_map = connection.exec_driver_sql(
+            "SELECT count(*) FROM event LEFT JOIN location "
+            "ON location.id = event.location_id "
+            f"WHERE {statuses} AND (location.latitude IS NULL "
+            "OR location.longitude IS NULL)"
+        ).scalar_one()
+    unfiltered = map_for(seeded_engine, EventFilter())
+    assert (unfiltered.matching, unfiltered.unmapped) == (every, off_the_map)
+    for event_filter in filters:
+        found = map_for(seeded_engine, event_filter)
+        on_map = sum(m.count for m in found.markers)
+        assert found.matching == on_map + found.unmapped, event_filter
+
+
+def test_map_markers_count_the_events_left_off_the_map(
     seeded_engine,
 ):
     # 6 events name no place; the eastern front is a place without coordinates.

@@ -248,14 +248,25 @@ class LocationCount:
     date_precision: str | None = None
 
 
-def count_events_by_location(
-    session: Session, event_filter: EventFilter, *, limit: int = 5000
-) -> list[LocationCount]:
-    """Matching events with coordinates, counted per place and quad class, in SQL.
+@dataclass(frozen=True)
+class MapMarkers:
+    """What a map of the matching events shows and what it leaves out."""
 
-    The busiest `limit` markers come first, so a capped map keeps the places that
-    matter most. Events without coordinates are left out: see
-    `count_events_without_coordinates`."""
+    markers: list[LocationCount]  # the busiest `limit`, busiest first
+    matching: int  # matching events, on the map or not
+    unmapped: int  # of them, those without coordinates: no place, or none known
+    truncated: bool  # more markers than the limit: only the busiest are kept
+
+
+def map_markers(
+    session: Session, event_filter: EventFilter, *, limit: int = 5000
+) -> MapMarkers:
+    """Matching events counted per place and quad class, in one pass in SQL.
+
+    The busiest `limit` markers with coordinates come first, so a capped map keeps
+    the places that matter most. The same pass counts every matching event and
+    those it cannot place (window sums over all the groups, taken before the
+    limit), so the page's "N of M on the map" adds up by construction."""
     per_place = (
         select(
             Event.location_id,
@@ -276,23 +287,37 @@ def count_events_by_location(
         .group_by(Event.quad_class, Event.location_id)
         .subquery()
     )
+    located = Location.latitude.is_not(None) & Location.longitude.is_not(None)
     query = (
         select(
-            Location.id,
             Location.name,
             Location.country,
             Location.latitude,
             Location.longitude,
             Location.geo_precision,
             per_place,
+            func.sum(per_place.c.events).over().label("matching"),
+            func.sum(case((located, per_place.c.events), else_=0))
+            .over()
+            .label("located"),
         )
-        .join(Location, Location.id == per_place.c.location_id)
-        .where(Location.latitude.is_not(None), Location.longitude.is_not(None))
-        .order_by(per_place.c.events.desc(), Location.id, per_place.c.quad_class)
-        .limit(limit)
+        .select_from(per_place)
+        # Outer: the groups without a place or coordinates still count above.
+        .outerjoin(Location, Location.id == per_place.c.location_id)
+        .order_by(
+            case((located, 0), else_=1),
+            per_place.c.events.desc(),
+            per_place.c.location_id,
+            per_place.c.quad_class,
+        )
+        .limit(limit + 1)
     )
     rows = session.execute(query).all()
-    singles = [row.event_id for row in rows if row.events == 1]
+    if not rows:
+        return MapMarkers(markers=[], matching=0, unmapped=0, truncated=False)
+    mappable = [r for r in rows if r.latitude is not None and r.longitude is not None]
+    kept = mappable[:limit]
+    singles = [row.event_id for row in kept if row.events == 1]
     details = {
         event_id: (title, precision)
         for event_id, title, precision in session.execute(
@@ -301,14 +326,20 @@ def count_events_by_location(
             )
         )
     }
-    return [_location_count(row, details.get(row.event_id)) for row in rows]
+    matching = int(rows[0].matching)
+    return MapMarkers(
+        markers=[_location_count(row, details.get(row.event_id)) for row in kept],
+        matching=matching,
+        unmapped=matching - int(rows[0].located),
+        truncated=len(mappable) > limit,
+    )
 
 
 def _location_count(row, single: tuple[str, str] | None) -> LocationCount:
-    """A marker from a row of `count_events_by_location`'s query."""
+    """A marker from a row of `map_markers`'s query."""
     one = row.events == 1 and single is not None
     return LocationCount(
-        location_id=row.id,
+        location_id=row.location_id,
         name=row.name,
         country=row.country,
         latitude=float(row.latitude),
@@ -326,18 +357,3 @@ def _location_count(row, single: tuple[str, str] | None) -> LocationCount:
     )
 
 
-def count_events_without_coordinates(
-    session: Session, event_filter: EventFilter
-) -> int:
-    """How many matching events cannot go on a map.
-
-    They have no place, or a place without coordinates."""
-    query = (
-        select(func.count(Event.id))
-        .outerjoin(Location, Location.id == Event.location_id)
-        .where(
-            *event_filter.conditions(),
-            Location.latitude.is_(None) | Location.longitude.is_(None),
-        )
-    )
-    return int(session.execute(query).scalar_one())

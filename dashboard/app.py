@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import threading
 
 import dash
 from dash import Dash, dcc, html
+from dash.development.base_component import Component
 from flask import Flask
 
 from dashboard import ids
@@ -26,8 +28,9 @@ from dashboard.server import auth, request_guard, timeouts, uploads
 from dashboard.server.api import register_api
 from dashboard.server.chart_data_route import register_chart_data_route
 from dashboard.server.export_route import register_export_route
-from dashboard.server.plotly_bundle import register_plotly_routes
-from dashboard.server.polyfill import register_polyfill_route
+from dashboard.server.plotly_bundle import bundle_meta_tags, register_plotly_routes
+from dashboard.server.polyfill import name_the_runtime, register_polyfill_route
+from dashboard.server.static_files import register_static_files
 from dashboard.server.summary_route import register_summary_route
 from dashboard.server.views_route import register_views_route
 from dashboard.services import ENGINE_KEY
@@ -67,9 +70,18 @@ PAGES = [
 ]
 
 
+class TrackerDash(Dash):
+    """Dash, with the polyfill's address naming what tracker serves there."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        # Dash's documented hook for changing the page it serves.
+        kwargs["scripts"] = name_the_runtime(kwargs.get("scripts", ""))
+        return super().interpolate_index(**kwargs)
+
+
 def create_app(database_url: str | None = None) -> Dash:
     """Build the dashboard over `database_url` ($DATABASE_URL or ./tracker.db)."""
-    app = Dash(
+    app = TrackerDash(
         __name__,
         use_pages=True,
         # Pages are registered below: Dash's auto-loader would re-execute page files.
@@ -81,6 +93,8 @@ def create_app(database_url: str | None = None) -> Dash:
         # itself when asgiref is importable, and its async request hooks then fail
         # in any thread that already runs an event loop.
         use_async=False,
+        # Where load_plotly.js finds plotly.js, at addresses naming its files.
+        meta_tags=bundle_meta_tags(),
     )
     engine = make_engine(database_url, statement_timeout=dashboard_statement_timeout())
     app.server.config[ENGINE_KEY] = engine
@@ -106,38 +120,73 @@ def create_app(database_url: str | None = None) -> Dash:
     register_api(app.server)
     register_plotly_routes(app)
     register_polyfill_route(app)
+    register_static_files(app)
     app.layout = app_layout
     check_callbacks_of_every_role(app)
     return app
 
 
 def check_callbacks_of_every_role(app: Dash) -> None:
-    """Let Dash check the callbacks of forms some accounts are not shown.
+    """Let Dash check the callbacks of forms some accounts are not shown, against a
+    layout of ids only.
 
     Dash builds the layout it checks callback ids against once, from the first
     request, whoever makes it (often nobody: a health check). The account menu's
     "Save view" form and the timeline's "Pin" form are then missing from it, and
     their callbacks would be reported as wired to nothing in every browser. So
-    their components are added to each layout Dash builds for the check."""
+    their components are added to each layout Dash builds for the check.
 
-    patched: list[object] = []  # the validation layout the forms were added to
+    Dash builds that layout by calling every page with no filter, and sends it
+    inside every page it serves: 850 KB at a million events (the unfiltered
+    timeline's and map's figures, the summary's table), for a check that reads
+    only ids and component types (issue 19). So it is sent as those alone."""
+
+    checked: list[object] = []  # the layout Dash checks against, once reduced
 
     def add_forms_of_every_role() -> None:
         layout = app.validation_layout
         # Dash builds it when the layout is set and again as its pages set up on a
-        # first request: each new one gets the forms (a check of identity after).
-        if layout is None or (patched and patched[0] is layout):
+        # first request: each new one is reduced (a check of identity after).
+        if layout is None or (checked and checked[0] is layout):
             return
         missing = [
             part
             for part in [*views_menu.views_parts([]), *pin_form.pin_fields()]
             if not any(i in layout for i in component_ids(part))
         ]
-        if missing:
-            layout.children.append(html.Div(missing))
-        patched[:] = [layout]
+        reduced = ids_and_types(html.Div([layout, html.Div(missing)]))
+        app.validation_layout = reduced
+        checked[:] = [reduced]
 
     app.server.before_request(add_forms_of_every_role)
+
+
+def ids_and_types(component: Component) -> Component | None:
+    """A copy of the tree with what a callback check reads: every component with an
+    id, of its type, and the components around it; no other property, no text.
+    None when no component of the tree has an id."""
+    children = getattr(component, "children", None)
+    kept = [
+        reduced
+        for child in (children if isinstance(children, list) else [children])
+        if isinstance(child, Component)
+        and (reduced := ids_and_types(child)) is not None
+    ]
+    has_id = getattr(component, "id", None) is not None
+    if not kept and not has_id:
+        return None
+    # A shallow copy: the tree's components may be shared with the pages' own.
+    bare = copy.copy(component)
+    bare.__dict__ = {
+        key: value
+        for key, value in component.__dict__.items()
+        if key not in component._prop_names  # Dash's own bookkeeping
+    }
+    if has_id:
+        bare.id = component.id
+    if kept:
+        bare.children = kept
+    return bare
 
 
 def component_ids(component) -> list[str]:

@@ -14,6 +14,13 @@
   var config = document.getElementById("_dash-config");
   var prefix = config ? JSON.parse(config.textContent).requests_pathname_prefix : "/";
   var suite = prefix + "_dash-component-suites/plotly/package_data/";
+
+  // The address of a bundle, naming its file's bytes (see
+  // dashboard/server/static_files.py), so that the browser keeps it.
+  function address(name, file) {
+    var meta = document.querySelector('meta[name="' + name + '"]');
+    return meta ? prefix + meta.content : suite + file;
+  }
   var CHART_PAGES = ["", "map"]; // the timeline and the map, below the prefix
   var full = null;
 
@@ -31,7 +38,7 @@
   window.trackerPlotly = {
     loadFull: function () {
       if (full === null) {
-        full = load(suite + "plotly-full.min.js");
+        full = load(address("tracker-plotly-full", "plotly-full.min.js"));
       }
       return full;
     },
@@ -39,6 +46,6 @@
 
   var page = window.location.pathname.slice(prefix.length).replace(/\/$/, "");
   if (CHART_PAGES.indexOf(page) !== -1) {
-    load(suite + "plotly.min.js");
+    load(address("tracker-plotly", "plotly.min.js"));
   }
 })();

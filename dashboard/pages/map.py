@@ -15,7 +15,7 @@ from dash import (
     callback,
     clientside_callback,
     dcc,
-    get_asset_url,
+    get_relative_path,
     html,
     no_update,
 )
@@ -24,6 +24,7 @@ from dashboard import ids
 from dashboard.components.export_link import export_link
 from dashboard.components.filter_panel import ignored_notice
 from dashboard.figures.map import Basemap, events_map_figure, map_graph_config
+from dashboard.server.static_files import world_shapes_address
 from dashboard.services import reads
 from tracker.query.filters import EventFilter, parse_filter
 from tracker.query.stats import MapMarkers
@@ -76,7 +77,9 @@ def layout(**query: Any) -> html.Div:
                     dcc.Graph(
                         id=ids.MAP_GRAPH,
                         figure=events_map_figure(data.markers, event_filter),
-                        config=map_graph_config(get_asset_url("topojson/")),
+                        config=map_graph_config(
+                            world_shapes_address(get_relative_path("/"))
+                        ),
                         className="map-graph",
                     ),
                     html.Div(

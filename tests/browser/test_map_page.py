@@ -49,7 +49,8 @@ def click_marker(page: Page, place: str) -> None:
 def test_map_draws_the_seed_places_over_shapes_served_by_the_app(
     page: Page, server: str, console_errors: list[str], requests: list[str]
 ):
-    with page.expect_response(re.compile(r"/assets/topojson/world_\d+m\.json$")) as r:
+    shapes = re.compile(r"/assets/topojson/\w+/world_\d+m\.json$")
+    with page.expect_response(shapes) as r:
         page.goto(server + "/map")
     assert r.value.ok
     expect(page.get_by_role("heading", name="Map", exact=True)).to_be_visible()

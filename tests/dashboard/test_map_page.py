@@ -286,6 +286,17 @@ def test_events_map_figure_uses_finer_shapes_for_a_region_than_for_the_world():
     assert regional.showcountries and regional.showland
 
 
+def test_the_sea_is_the_same_colour_on_a_regional_map_and_on_the_world():
+    regional = events_map_figure([marker()], EventFilter()).layout.geo
+    lima = marker(location_id=2, latitude=-12.0, longitude=-77.0)
+    world = events_map_figure([marker(), lima], EventFilter()).layout.geo
+    # A region's box is all map, so its background is the sea; the world's
+    # curved outline is drawn with its ocean, and blank beyond it.
+    assert not regional.showocean and regional.bgcolor == world.oceancolor
+    assert world.showocean and world.bgcolor == "rgba(0,0,0,0)"
+    assert regional.lakecolor == world.lakecolor == world.oceancolor
+
+
 def test_events_map_figure_over_street_tiles_uses_no_geo_subplot():
     figure = events_map_figure([marker()], EventFilter(), Basemap.STREETS)
     assert [trace.type for trace in figure.data] == ["scattermap"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from dash import dcc, no_update
@@ -243,6 +244,30 @@ def test_marker_href_opens_a_single_event_or_lists_the_place_with_the_filter():
         "/events?event_types=AGREE&places=Istanbul"
     )
     assert marker_href(shared, EventFilter()) == "/events?places=Istanbul"
+
+
+@pytest.mark.parametrize(
+    "name", ["Istanbul", "Kyiv & Kharkiv", "a=b+c d", "Rafah/Gaza", "Дніпро", "%00"]
+)
+def test_marker_links_are_the_filter_narrowed_to_the_place(name):
+    event_filter = EventFilter(
+        since=dt.date(2024, 1, 1),
+        event_types=("AGREE", "ASSAULT"),
+        countries=("UKR",),
+        places=("Kyiv",),
+        text="talks & truce",
+        min_fatalities=1,
+        civilians_targeted=True,
+    )
+    shared = marker(name=name, count=3, event_type=None, event_id=None, title=None)
+    at_place = replace(event_filter, places=(name,))
+    assert marker_href(shared, event_filter) == "/events?" + at_place.to_query_string()
+    assert (
+        EventFilter.from_query_string(
+            marker_href(shared, event_filter).split("?", 1)[1]
+        )
+        == at_place
+    )
 
 
 def test_marker_hover_text_gives_title_date_place_and_fatalities():

@@ -355,5 +355,3 @@ def _location_count(row, single: tuple[str, str] | None) -> LocationCount:
         title=single[0] if one else None,
         date_precision=single[1] if one else None,
     )
-
-

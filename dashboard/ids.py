@@ -179,6 +179,7 @@ FORM_FIELD_ERROR = "event-form-field-error"  # pattern id: {"type": ..., "field"
 FORM_SAVE = "event-form-save"
 FORM_DUPLICATES = "event-form-duplicates"  # the likely-duplicate warning, before saving
 FORM_SAVE_ANYWAY = "event-form-save-anyway"  # shown with the duplicate warning
+FORM_NAVIGATE = "event-form-navigate"  # a save or a merge opens its page through it
 FORM_MERGE_INTO = "event-form-merge-into"  # pattern id: {"type": ..., "event": id}
 FORM_CITE_ON = "event-form-cite-on"  # pattern id: {"type": ..., "event": id}
 

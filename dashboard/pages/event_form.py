@@ -123,6 +123,11 @@ def form_page(
             html.P(f"{refused}.", className="form-summary") if refused else None,
             html.Div(id=ids.FORM_SUMMARY, className="form-summary", role="alert"),
             dcc.Store(id=ids.FORM_EDITING, data=editing),
+            # Where a save or a merge goes. The page's own, so that Dash, which
+            # then inserts a callback's outputs with its inputs, does not call
+            # `on_save` as the page appears (one request and 75-150 ms before the
+            # form was ready, and the navigation's count waited for it).
+            dcc.Location(id=ids.FORM_NAVIGATE, refresh="callback-nav"),
             fields.what_part(values),
             fields.when_part(values),
             fields.where_part(values),
@@ -363,7 +368,7 @@ def rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
 
 @callback(
     output={
-        "page": Output(ids.URL, "pathname", allow_duplicate=True),
+        "page": Output(ids.FORM_NAVIGATE, "href"),
         "summary": Output(ids.FORM_SUMMARY, "children"),
         "fields": Output({"type": ids.FORM_FIELD_ERROR, "field": ALL}, "children"),
         "actors": Output({"type": ids.FORM_ACTOR_ERROR, "index": ALL}, "children"),
@@ -401,8 +406,8 @@ def on_save(
     A new event or an accepted proposal that looks like a recorded event is not
     saved: the warning names the events it looks like, and its "Save anyway"
     button (`anyway`) saves without asking again."""
-    if not clicks and not anyway:  # the page just appeared; its URL output lies
-        raise PreventUpdate  # outside the page, so Dash calls this anyway
+    if not clicks and not anyway:  # nothing was clicked
+        raise PreventUpdate
     save_anyway = _saving_anyway(clicks, anyway)
     editing = editing or {}
     draft = draft_of(form, editing)
@@ -435,7 +440,7 @@ def on_save(
 
 
 @callback(
-    Output(ids.URL, "pathname", allow_duplicate=True),
+    Output(ids.FORM_NAVIGATE, "href", allow_duplicate=True),
     Output(ids.FORM_DUPLICATES, "children", allow_duplicate=True),
     Input({"type": ids.FORM_CITE_ON, "event": ALL}, "n_clicks"),
     State(ids.FORM_EDITING, "data"),
@@ -509,7 +514,7 @@ def render_messages(messages: Messages, places: dict[str, list[dict]]) -> dict:
 
 
 @callback(
-    Output(ids.URL, "pathname", allow_duplicate=True),
+    Output(ids.FORM_NAVIGATE, "href", allow_duplicate=True),
     Output(ids.FORM_DUPLICATES, "children", allow_duplicate=True),
     Input({"type": ids.FORM_MERGE_INTO, "event": ALL}, "n_clicks"),
     State(ids.FORM_EDITING, "data"),

@@ -69,6 +69,27 @@ def test_add_event_by_labels_then_find_it_on_its_page_and_in_the_table(
     expect(grid.get_by_text("Drone strike on a village near Kupiansk")).to_be_visible()
 
 
+def test_opening_the_form_asks_the_server_for_no_save(
+    page: Page, server: str, console_errors
+):
+    saves: list[str] = []
+
+    def keep_saves(request) -> None:
+        body = request.post_data or ""
+        if "_dash-update-component" in request.url and '"event-form-save"' in body:
+            saves.append(body)
+
+    page.on("request", keep_saves)
+    open_form(page, server + "/events/new")
+    # The other requests of the page's opening have come and gone meanwhile.
+    expect(page.locator("#app-nav-event-count")).to_contain_text("event")
+    page.wait_for_timeout(500)
+    assert saves == []
+    page.get_by_role("button", name="Save event").click()
+    expect(page.locator("#event-form-summary")).to_contain_text("Title")
+    assert len(saves) == 1  # the click is the save, and only it
+
+
 def suggestions(page: Page):
     """The options of the actor boxes' list of suggestions."""
     return page.locator("#event-form-actor-names option")

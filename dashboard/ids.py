@@ -187,6 +187,7 @@ FORM_CITE_ON = "event-form-cite-on"  # pattern id: {"type": ..., "event": id}
 IMPORT_UPLOAD = "import-upload"
 IMPORT_FILE = "import-file"  # what was uploaded, or why it was refused
 IMPORT_UPLOADED = "import-uploaded"  # store: token, display name and size of the file
+IMPORT_WRITTEN = "import-written"  # store: when the last import wrote events
 IMPORT_FORMAT = "import-format"
 IMPORT_DRY_RUN = "import-dry-run"  # the dry-run report
 IMPORT_SKIP_INVALID = "import-skip-invalid"

@@ -16,6 +16,7 @@ from dash import (
     Output,
     State,
     callback,
+    clientside_callback,
     dcc,
     html,
     no_update,
@@ -111,6 +112,7 @@ def file_section() -> html.Section:
             html.Div(id=ids.IMPORT_FILE, **{"aria-live": "polite"}),
             dropdown("Format", ids.IMPORT_FORMAT, format_options(), AUTO, None),
             dcc.Store(id=ids.IMPORT_UPLOADED),
+            dcc.Store(id=ids.IMPORT_WRITTEN),
         ],
         className="card import-file",
     )
@@ -200,7 +202,7 @@ def update_dry_run(
     Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
     Output(ids.IMPORT_UPLOADED, "data", allow_duplicate=True),
     Output(ids.IMPORT_FILE, "children", allow_duplicate=True),
-    Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+    Output(ids.IMPORT_WRITTEN, "data"),
     Input(ids.IMPORT_RUN, "n_clicks"),
     State(ids.IMPORT_UPLOADED, "data"),
     State(ids.IMPORT_FORMAT, "value"),
@@ -230,8 +232,22 @@ def on_import(
     uncounted = reads.uncounted_statuses(report.event_ids)
     done = html.P("Imported. Choose another file to import more.")
     summary = import_summary(uploaded["name"], report, titles, uncounted)
-    # The top bar's count changes with the events written.
+    # The top bar's count changes with the events written (below).
     return summary, None, done, time.time() if report.written else no_update
+
+
+# The top bar recounts when an import wrote events. Its store lies outside the page,
+# so a server callback writing it would be called as the page appears (Dash does
+# that when a callback's inputs arrive without its outputs): one request on every
+# opening, which the top bar's count then waited for. This copy runs in the browser.
+clientside_callback(
+    """function (written) {
+        return written ? written : window.dash_clientside.no_update;
+    }""",
+    Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+    Input(ids.IMPORT_WRITTEN, "data"),
+    prevent_initial_call=True,
+)
 
 
 # A file over the limit is refused in the browser, saying why, before it is sent.

@@ -5,6 +5,7 @@ database behind the server is looked at directly to check what was (not) written
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -24,6 +25,31 @@ def choose_file(page: Page, server: str, name: str, query: str = "") -> None:
     page.goto(server + "/import" + query)
     page.get_by_label("Choose a file to import").set_input_files(DATA / name)
     expect(page.get_by_text(f"File: {name}")).to_be_visible()
+
+
+def test_opening_the_page_asks_the_server_for_no_import(
+    page: Page, server: str, console_errors
+):
+    imports: list[str] = []
+
+    def keep_imports(request) -> None:
+        if "_dash-update-component" not in request.url:
+            return
+        inputs = json.loads(request.post_data or "{}").get("inputs", [])
+        # An input is one component, or a list of them for a pattern.
+        flat = [
+            i for item in inputs for i in (item if isinstance(item, list) else [item])
+        ]
+        if any(i.get("id") == "import-run" for i in flat):
+            imports.append(request.post_data)
+
+    page.on("request", keep_imports)
+    page.goto(server + "/import")
+    expect(page.get_by_label("Choose a file to import")).to_be_attached()
+    # The other requests of the page's opening have come and gone meanwhile.
+    expect(page.locator("#app-nav-event-count")).to_contain_text("event")
+    page.wait_for_timeout(500)
+    assert imports == []
 
 
 # The invalid file comes first: its valid rows are then new to the database, so

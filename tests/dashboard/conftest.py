@@ -1,5 +1,6 @@
-"""Accounts for the dashboard tests (the dashboard needs one to be seen at all, and an
-editor's to write), and events in bulk and a slow event table for the time limits.
+"""The dashboard over the seed events (`app`), accounts for its tests (the dashboard
+needs one to be seen at all, and an editor's to write), and events in bulk and a
+slow event table for the time limits.
 Accounts are made with tracker's own functions and logged in either through the
 real /login form (a test client) or with Flask-Login's `login_user` inside a request
 context (layouts and callbacks called as functions)."""
@@ -11,19 +12,35 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from dash import Dash
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import login_user
 from sqlalchemy import insert, text
 
+from dashboard.app import create_app
 from dashboard.server.auth import account_named
 from dashboard.services import ENGINE_KEY
-from tracker.db import session_scope
+from tracker.db import make_engine, session_scope
 from tracker.models import Event, Role
+from tracker.seed import seed_database
 from tracker.store import accounts
 
 PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def app(database_url, seed_dir) -> Iterator[Dash]:
+    """The dashboard over a database holding the seed events (a module may define
+    its own `app` over other data)."""
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        seed_database(session, seed_dir)
+    engine.dispose()
+    app = create_app(database_url)
+    yield app
+    app.server.config[ENGINE_KEY].dispose()
 
 
 def _server(app: Dash | Flask) -> Flask:

@@ -10,23 +10,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from dashboard.app import create_app
 from dashboard.components.filter_panel import update_actor_options
 from dashboard.pages import timeline
 from tests.conftest import count_confirmed_events_of
 from tests.dashboard.conftest import request_as
 from tests.dashboard.test_timeline import find
-from tracker.db import make_engine, session_scope
-from tracker.seed import seed_database
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    return create_app(database_url)
 
 
 @pytest.mark.parametrize("typed", ["Kremlin", "kreml", "KREMLIN"])

@@ -10,19 +10,8 @@ import io
 import pytest
 from sqlalchemy import text
 
-from dashboard.app import create_app
 from tests.dashboard.conftest import client_as
-from tracker.db import make_engine, session_scope
-from tracker.seed import seed_database
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    return create_app(database_url)
+from tracker.db import make_engine
 
 
 def rows(client, query: str) -> list[dict[str, str]]:

@@ -7,28 +7,15 @@ import pytest
 from dash import html
 
 from dashboard import ids, services
-from dashboard.app import create_app
 from dashboard.components.history_panel import describe_value
 from dashboard.pages import event
 from dashboard.services import reads, writes
 from tests.dashboard.conftest import request_as
-from tracker.db import make_engine, session_scope
+from tracker.db import session_scope
 from tracker.query.events import get_event_record
-from tracker.seed import seed_database
 from tracker.store.history import event_history
 
 EVENT_ID = 6
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    app = create_app(database_url)
-    yield app
-    app.server.config[services.ENGINE_KEY].dispose()
 
 
 def walk(component):

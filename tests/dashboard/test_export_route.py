@@ -36,21 +36,9 @@ from tracker.formats.acled.write import ACLED_COLUMNS
 from tracker.formats.native.cells import CSV_COLUMNS
 from tracker.models import Event, EventCreate
 from tracker.native_export import WORKERS
-from tracker.seed import seed_database
 from tracker.store.events import create_event
 
 FORMULA = "=10+20+cmd|' /C calc'!A0"
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    app = create_app(database_url)
-    yield app
-    app.server.config[ENGINE_KEY].dispose()
 
 
 @pytest.fixture

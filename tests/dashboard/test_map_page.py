@@ -14,7 +14,6 @@ import pytest
 from dash import dcc, no_update
 
 from dashboard import ids
-from dashboard.app import create_app
 from dashboard.figures.map import (
     MIN_MARKER_PX,
     NO_MATCH,
@@ -27,21 +26,10 @@ from dashboard.figures.map import (
 from dashboard.figures.palette import QUAD_COLOURS, type_colour
 from dashboard.pages import map as map_page
 from tests.dashboard.conftest import client_as
-from tracker.db import make_engine, session_scope
 from tracker.query.filters import EventFilter
 from tracker.query.stats import LocationCount
-from tracker.seed import seed_database
 
 MAY = dt.date(2025, 5, 1)
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    return create_app(database_url)
 
 
 def find(component, component_id):

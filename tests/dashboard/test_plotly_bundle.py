@@ -9,10 +9,8 @@ from pathlib import Path
 
 import dash
 import plotly.graph_objects as go
-import pytest
 from plotly.offline import get_plotlyjs_version
 
-from dashboard.app import create_app
 from dashboard.figures.map import Basemap, events_map_figure
 from dashboard.pages import map as map_page
 from dashboard.pages import timeline
@@ -24,21 +22,10 @@ from dashboard.server.plotly_bundle import (
     full_bundle_file,
 )
 from tests.dashboard.conftest import request_as
-from tracker.db import make_engine, session_scope
 from tracker.query.filters import EventFilter
-from tracker.seed import seed_database
 
 # The one trace of our figures the partial bundle leaves to the full one.
 ONLY_IN_FULL_BUNDLE = {"scattermap"}
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    return create_app(database_url)
 
 
 def bundled_traces() -> set[str]:

@@ -8,37 +8,23 @@ from __future__ import annotations
 import datetime as dt
 
 import plotly.graph_objects as go
-import pytest
 
 from dashboard import ids
-from dashboard.app import create_app
 from dashboard.figures.pins import add_pin_marks
 from dashboard.figures.timeline import events_over_time_figure
 from dashboard.pages import timeline
 from dashboard.services import ENGINE_KEY
 from tests.dashboard.conftest import add_account, client_as, request_as
 from tests.dashboard.test_timeline import find
-from tracker.db import make_engine, session_scope
+from tracker.db import session_scope
 from tracker.models import Role
 from tracker.query.annotations import Pin
 from tracker.query.stats import Period, PeriodCount
-from tracker.seed import seed_database
 from tracker.store import annotations as annotation_store
 from tracker.store import views
 from tracker.store.accounts import Principal
 
 QUERY = "event_types=ASSAULT&period=month&by=admin1"
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    app = create_app(database_url)
-    yield app
-    app.server.config[ENGINE_KEY].dispose()
 
 
 def saved(app, owner: str, *, shared: bool) -> int:

@@ -6,28 +6,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from dashboard import ids
-from dashboard.app import create_app
 from dashboard.pages import map as map_page
 from dashboard.server.plotly_bundle import PARTIAL_BUNDLE_FILE, full_bundle_file
 from dashboard.server.polyfill import REGENERATOR_RUNTIME_FILE
 from dashboard.server.static_files import WORLD_SHAPES
 from tests.dashboard.conftest import client_as
-from tracker.db import make_engine, session_scope
-from tracker.seed import seed_database
 
 A_YEAR_S = 365 * 24 * 3600
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    return create_app(database_url)
 
 
 def kept_for(response) -> int:

@@ -11,7 +11,6 @@ import sys
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.app import create_app
 from dashboard.figures.lane_layout import MAX_ROWS
 from dashboard.figures.palette import type_colour
 from dashboard.figures.swimlanes import swimlane_figure
@@ -24,19 +23,8 @@ from dashboard.pages import timeline
 from dashboard.pages.timeline import precision_note
 from tests.conftest import REPO_ROOT
 from tests.dashboard.conftest import client_as
-from tracker.db import make_engine, session_scope
 from tracker.query.stats import Period, PeriodCount
 from tracker.query.timeline import FatalityPoint, LaneMark, ScorePoint, Swimlanes
-from tracker.seed import seed_database
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    return create_app(database_url)
 
 
 def find(component, component_id):

@@ -9,23 +9,11 @@ import json
 import re
 
 import dash
-import pytest
 from dash import dcc, html
 
-from dashboard.app import create_app, ids_and_types
+from dashboard.app import ids_and_types
 from dashboard.components import pin_form, views_menu
 from tests.dashboard.conftest import client_as
-from tracker.db import make_engine, session_scope
-from tracker.seed import seed_database
-
-
-@pytest.fixture
-def app(database_url, seed_dir):
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_database(session, seed_dir)
-    engine.dispose()
-    return create_app(database_url)
 
 
 def served_config(client) -> dict:

@@ -223,7 +223,7 @@ def test_the_same_save_by_an_editor_adds_the_event_and_records_who(server, engin
     with session_scope(engine) as session:
         newest = select(EventChange).order_by(EventChange.id.desc()).limit(1)
         change = session.execute(newest).scalar_one()
-        page = json.loads(text)["response"][ids.URL]["pathname"]
+        page = json.loads(text)["response"][ids.FORM_NAVIGATE]["href"]
         assert page == f"/events/{change.event_id}"  # on to the new event's page
         assert (change.username, change.via, change.action) == (
             "editor",

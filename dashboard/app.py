@@ -175,12 +175,14 @@ def ids_and_types(component: Component) -> Component | None:
     has_id = getattr(component, "id", None) is not None
     if not kept and not has_id:
         return None
-    # A shallow copy: the tree's components may be shared with the pages' own.
+    # A copy, since the tree's components may be shared with the pages' own. Its
+    # attributes are Dash's bookkeeping (the names of the type's properties) and
+    # any data-*/aria-* attribute; every declared property is dropped.
     bare = copy.copy(component)
     bare.__dict__ = {
         key: value
         for key, value in component.__dict__.items()
-        if key not in component._prop_names  # Dash's own bookkeeping
+        if key not in component._prop_names
     }
     if has_id:
         bare.id = component.id

@@ -13,6 +13,7 @@ from flask import Flask
 
 from dashboard import ids
 from dashboard.components import filter_panel, pin_form, shell, views_menu
+from dashboard.components.page_container import page_container
 from dashboard.pages import (
     duplicates,
     event,
@@ -213,7 +214,7 @@ def app_layout() -> html.Div:
                 [
                     filter_panel.panel(),
                     html.Main(
-                        [filter_panel.chips(), dash.page_container], className="content"
+                        [filter_panel.chips(), page_container()], className="content"
                     ),
                 ],
                 className="body",

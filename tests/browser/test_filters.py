@@ -84,6 +84,38 @@ def test_back_and_forward_restore_earlier_filters(page: Page, server: str):
     expect(summary(page)).to_have_text(count_is(1))
 
 
+def test_a_page_opens_without_asking_for_itself_and_routing_serves_the_rest(
+    page: Page, server: str, console_errors
+):
+    # The opened page comes inside the layout (issue 19): Dash's routing callback
+    # is asked only for pages reached within the page, here by a filter change.
+    routings: list[str] = []
+
+    def keep_routings(request) -> None:
+        body = request.post_data or ""
+        if "_dash-update-component" in request.url and "_pages_content" in body:
+            routings.append(body)
+
+    page.on("request", keep_routings)
+    open_page(page, server + "/events/3?event_types=AGREE")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("prisoner swap")
+    expect(page).to_have_title("Event · tracker")
+    page.get_by_role("link", name="Timeline").click()  # a link: a page opened
+    expect(summary(page)).to_have_text(count_is(2))
+    expect(page).to_have_title("Timeline · tracker")
+    page.wait_for_load_state("networkidle")
+    assert routings == []
+    page.get_by_role("option", name="CONSULT").click()
+    expect(summary(page)).to_have_text(count_is(3))
+    assert len(routings) == 1
+    page.go_back()
+    expect(summary(page)).to_have_text(count_is(2))
+    assert len(routings) == 2
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("prisoner swap")
+    assert console_errors == []
+
+
 def test_search_text_chip_removal_and_clear_filters(page: Page, server: str):
     open_page(page, server + "/")
     search = page.locator("#filter-text")

@@ -1,0 +1,155 @@
+"""The page a browser opens arrives inside the layout (issue 19): the layout request
+comes from the page, whose address its Referer names, and holds the page the routing
+callback would have sent after it, one round trip later. Everything else about the
+page is the routing callback's: the same components, the same title."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from dashboard import services
+from dashboard.app import create_app
+from dashboard.components.page_container import CONTENT_ID, LOCATION_ID, STORE_ID
+from tests.dashboard.conftest import client_as, insert_plain_events, slow_event_table
+from tracker.db import make_engine
+
+HOST = "http://localhost"  # Flask's test client serves this host
+ROUTING = f"..{CONTENT_ID}.children...{STORE_ID}.data.."
+
+
+def find(tree: Any, component_id: str) -> dict[str, Any] | None:
+    """The component with `component_id` in a JSON component tree."""
+    if isinstance(tree, list):
+        return next((f for t in tree if (f := find(t, component_id))), None)
+    if not isinstance(tree, dict):
+        return None
+    props = tree.get("props", {})
+    if props.get("id") == component_id:
+        return tree
+    return find(props.get("children"), component_id)
+
+
+def opened(client, referrer: str | None) -> dict[str, dict]:
+    """The pages' container of the layout asked for from `referrer`: its location,
+    content and title store, by id."""
+    headers = {"Referer": referrer} if referrer else {}
+    response = client.get("/_dash-layout", headers=headers)
+    assert response.status_code == 200, response.text
+    layout = response.get_json()
+    return {i: find(layout, i)["props"] for i in (LOCATION_ID, CONTENT_ID, STORE_ID)}
+
+
+def routed(client, address: str) -> dict[str, Any]:
+    """What Dash's routing callback answers for `address`: content and title store."""
+    pathname, _, query = address.partition("?")
+    body = {
+        "output": ROUTING,
+        "outputs": [
+            {"id": CONTENT_ID, "property": "children"},
+            {"id": STORE_ID, "property": "data"},
+        ],
+        "inputs": [
+            {"id": LOCATION_ID, "property": "pathname", "value": pathname},
+            {
+                "id": LOCATION_ID,
+                "property": "search",
+                "value": f"?{query}" * bool(query),
+            },
+        ],
+        "state": [],
+        "changedPropIds": [f"{LOCATION_ID}.pathname"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.text
+    return json.loads(response.text)["response"]
+
+
+@pytest.fixture
+def client(app):
+    client = client_as(app, "editor")
+    opened(client, None)  # Dash sets its routing up on the first request
+    return client
+
+
+ADDRESSES = [
+    "/",
+    "/?countries=UKR&since=2025-05-01&until=2025-06-30",
+    "/map?event_types=ASSAULT",
+    "/events?text=drone",
+    "/summary",
+    "/events/new",
+    "/events/3",
+    "/events/3/edit",
+    "/review",
+    "/import",
+    "/duplicates",
+]
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_the_layout_holds_the_page_the_routing_callback_would_send(client, address):
+    pathname, _, query = address.partition("?")
+    container = opened(client, HOST + address)
+    expected = routed(client, address)
+    assert container[CONTENT_ID]["children"] == expected[CONTENT_ID]["children"]
+    assert container[STORE_ID]["data"] == expected[STORE_ID]["data"]
+    # The location already holds what it would report, so it reports nothing and
+    # the routing callback is not called as the page opens.
+    assert container[LOCATION_ID]["pathname"] == pathname
+    assert container[LOCATION_ID]["search"] == (f"?{query}" if query else "")
+
+
+def test_an_event_page_arrives_with_its_event(client):
+    container = opened(client, f"{HOST}/events/3")
+    assert "prisoner swap" in json.dumps(container[CONTENT_ID]["children"])
+    assert container[STORE_ID]["data"] == {"title": "Event · tracker"}
+
+
+@pytest.mark.parametrize(
+    "referrer",
+    [
+        None,  # a browser told to send none
+        "http://elsewhere.example/events/3",  # another site's page
+        f"{HOST}/no/such/page",  # Dash's routing answers what no page has
+        "not an address",
+    ],
+)
+def test_without_a_page_of_this_server_the_container_is_left_to_routing(
+    client, referrer
+):
+    container = opened(client, referrer)
+    assert container[CONTENT_ID].get("children") is None
+    assert "pathname" not in container[LOCATION_ID]
+    assert "data" not in container[STORE_ID]
+
+
+def test_a_page_past_the_time_limit_says_so_and_the_shell_arrives(
+    database_url, monkeypatch, caplog
+):
+    # The limit on SQLite counts work done: a microsecond over 20,000 events.
+    on_postgres = database_url.startswith("postgresql")
+    limit = "0.2" if on_postgres else "0.000001"
+    monkeypatch.setenv("TRACKER_STATEMENT_TIMEOUT", limit)
+    app = create_app(database_url)
+    client = client_as(app, "viewer")
+    opened(client, None)
+    engine = app.server.config[services.ENGINE_KEY]
+    if not on_postgres:
+        unlimited = make_engine(database_url)
+        insert_plain_events(unlimited, 20_000, dt.date(2025, 4, 1))
+        unlimited.dispose()
+    caplog.set_level(logging.WARNING)
+    with slow_event_table(engine):
+        container = opened(client, f"{HOST}/events?text=no+such+words")
+    text = json.dumps(container[CONTENT_ID]["children"])
+    assert f"the database took longer than {float(limit):g} s to answer" in text
+    # The page's address is held, so no routing callback waits as long again.
+    assert container[LOCATION_ID]["pathname"] == "/events"
+    assert not [r for r in caplog.records if r.exc_info]
+    assert engine.pool.checkedout() == 0
+    engine.dispose()

@@ -16,22 +16,11 @@ from dashboard import services
 from dashboard.app import create_app
 from dashboard.components.page_container import CONTENT_ID, LOCATION_ID, STORE_ID
 from tests.dashboard.conftest import client_as, insert_plain_events, slow_event_table
+from tests.dashboard.test_bad_filter_callbacks import find
 from tracker.db import make_engine
 
 HOST = "http://localhost"  # Flask's test client serves this host
 ROUTING = f"..{CONTENT_ID}.children...{STORE_ID}.data.."
-
-
-def find(tree: Any, component_id: str) -> dict[str, Any] | None:
-    """The component with `component_id` in a JSON component tree."""
-    if isinstance(tree, list):
-        return next((f for t in tree if (f := find(t, component_id))), None)
-    if not isinstance(tree, dict):
-        return None
-    props = tree.get("props", {})
-    if props.get("id") == component_id:
-        return tree
-    return find(props.get("children"), component_id)
 
 
 def opened(client, referrer: str | None) -> dict[str, dict]:

@@ -13,7 +13,6 @@ from flask import Flask
 
 from dashboard import ids
 from dashboard.components import filter_panel, pin_form, shell, views_menu
-from dashboard.components.page_container import page_container
 from dashboard.pages import (
     duplicates,
     event,
@@ -29,6 +28,7 @@ from dashboard.server import auth, request_guard, timeouts, uploads
 from dashboard.server.api import register_api
 from dashboard.server.chart_data_route import register_chart_data_route
 from dashboard.server.export_route import register_export_route
+from dashboard.server.page_container import page_container
 from dashboard.server.plotly_bundle import bundle_meta_tags, register_plotly_routes
 from dashboard.server.polyfill import name_the_runtime, register_polyfill_route
 from dashboard.server.static_files import register_static_files

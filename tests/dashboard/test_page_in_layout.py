@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import services
 from dashboard.app import create_app
-from dashboard.components.page_container import CONTENT_ID, LOCATION_ID, STORE_ID
+from dashboard.server.page_container import CONTENT_ID, LOCATION_ID, STORE_ID
 from tests.dashboard.conftest import client_as, insert_plain_events, slow_event_table
 from tests.dashboard.test_bad_filter_callbacks import find
 from tracker.db import make_engine

@@ -28,7 +28,7 @@ from dashboard.server import auth, request_guard, timeouts, uploads
 from dashboard.server.api import register_api
 from dashboard.server.chart_data_route import register_chart_data_route
 from dashboard.server.export_route import register_export_route
-from dashboard.server.page_container import page_container
+from dashboard.server.page_container import keep_layouts_out_of_cache, page_container
 from dashboard.server.plotly_bundle import bundle_meta_tags, register_plotly_routes
 from dashboard.server.polyfill import name_the_runtime, register_polyfill_route
 from dashboard.server.static_files import register_static_files
@@ -103,6 +103,7 @@ def create_app(database_url: str | None = None) -> Dash:
     uploads.configure(app.server)
     request_guard.install(app)
     timeouts.install(app.server)
+    keep_layouts_out_of_cache(app.server)
     # Dash matches pages in `order` (else by module name): keep the order of PAGES.
     for order, (module, path, name, layout) in enumerate(PAGES):
         location = {"path_template": path} if "<" in path else {"path": path}

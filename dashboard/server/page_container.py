@@ -25,7 +25,7 @@ import dash
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page
 from dash.development.base_component import Component
-from flask import has_request_context, request
+from flask import Flask, Response, has_request_context, request
 
 from tracker.errors import StatementTimeout
 
@@ -37,6 +37,21 @@ LOCATION_ID, CONTENT_ID, STORE_ID, DUMMY_ID = (
 LAYOUT_ROUTE = "_dash-layout"
 
 log = logging.getLogger(__name__)
+
+
+def keep_layouts_out_of_cache(server: Flask) -> None:
+    """Keep every layout out of the browser's cache: one address now answers a
+    different page for each Referer, and a page reopened from the history would
+    otherwise be drawn from the layout of the last page opened (Chromium reuses
+    cached answers on back and forward without asking)."""
+    server.after_request(_not_cached_if_layout)
+
+
+def _not_cached_if_layout(response: Response) -> Response:
+    if request.path.endswith(LAYOUT_ROUTE):
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Referer")
+    return response
 
 
 def page_container() -> Component:

@@ -111,6 +111,8 @@ def test_a_page_opens_without_asking_for_itself_and_routing_serves_the_rest(
     page.go_back()
     expect(summary(page)).to_have_text(count_is(2))
     assert len(routings) == 2
+    # Back to the page first opened: its own layout again, not the last one asked
+    # for (the browser keeps no layout).
     page.go_back()
     expect(page.get_by_role("heading", level=1)).to_contain_text("prisoner swap")
     assert console_errors == []

@@ -142,3 +142,12 @@ def test_a_page_past_the_time_limit_says_so_and_the_shell_arrives(
     assert not [r for r in caplog.records if r.exc_info]
     assert engine.pool.checkedout() == 0
     engine.dispose()
+
+
+def test_no_layout_is_kept_by_the_browser(client):
+    # The one address answers each page its own layout: a cached answer would
+    # reopen a page from the history with the last page's content (Chromium uses
+    # cached answers on back and forward without asking).
+    response = client.get("/_dash-layout", headers={"Referer": f"{HOST}/events/3"})
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Referer" in response.headers["Vary"]

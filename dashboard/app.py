@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import logging
 import threading
 
 import dash
@@ -28,7 +29,11 @@ from dashboard.server import auth, request_guard, timeouts, uploads
 from dashboard.server.api import register_api
 from dashboard.server.chart_data_route import register_chart_data_route
 from dashboard.server.export_route import register_export_route
-from dashboard.server.page_container import keep_layouts_out_of_cache, page_container
+from dashboard.server.page_container import (
+    keep_layouts_out_of_cache,
+    opened_address,
+    page_container,
+)
 from dashboard.server.plotly_bundle import bundle_meta_tags, register_plotly_routes
 from dashboard.server.polyfill import name_the_runtime, register_polyfill_route
 from dashboard.server.static_files import register_static_files
@@ -37,7 +42,11 @@ from dashboard.server.views_route import register_views_route
 from dashboard.services import ENGINE_KEY
 from tracker.config import dashboard_statement_timeout
 from tracker.db import make_engine
+from tracker.errors import StatementTimeout
+from tracker.query.filters import EventFilter
 from tracker.vocab import gazetteer
+
+log = logging.getLogger(__name__)
 
 # (module, path or template, name, layout); /events/new is registered before the
 # /events/<event_id> template so that "new" is never read as an id.
@@ -206,21 +215,49 @@ def component_ids(component) -> list[str]:
 def app_layout() -> html.Div:
     """The shell around every page; built per page load, so the top bar shows who
     is logged in."""
+    url, panel, chips = opened_filter_panel()
     return html.Div(
         [
-            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            url,
             dcc.Store(id=ids.DATA_VERSION, data=0),
             shell.top_bar(),
             html.Div(
-                [
-                    filter_panel.panel(),
-                    html.Main(
-                        [filter_panel.chips(), page_container()], className="content"
-                    ),
-                ],
+                [panel, html.Main([chips, page_container()], className="content")],
                 className="body",
             ),
         ]
+    )
+
+
+def opened_filter_panel() -> tuple[dcc.Location, html.Aside, html.Div]:
+    """The app's URL, the filter panel and its chips. For the layout of an opened
+    page (see `page_container`) the panel shows the page's filter and the URL holds
+    its address, so neither waits for a callback as the page opens; otherwise the
+    URL reports the address and `filter_panel.sync_filters` sets the panel."""
+    address = opened_address()
+    if address is not None:
+        pathname, search = address
+        event_filter = EventFilter.from_query_string(search)
+        try:
+            panel = filter_panel.panel_showing(event_filter)
+        except StatementTimeout:
+            pass  # the callback will say so; the page must still arrive
+        except Exception:
+            # The shell must still arrive; the callback sets the panel, or answers
+            # the error as every callback does.
+            log.exception("the filter panel of %s%s could not be set", *address)
+        else:
+            return (
+                dcc.Location(
+                    id=ids.URL, refresh="callback-nav", pathname=pathname, search=search
+                ),
+                panel,
+                filter_panel.chips(event_filter),
+            )
+    return (
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        filter_panel.panel(),
+        filter_panel.chips(),
     )
 
 

@@ -314,9 +314,43 @@ def panel() -> html.Aside:
     )
 
 
-def chips() -> html.Div:
-    """The active filters as removable chips, above the page content."""
-    return html.Div(id=ids.FILTER_CHIPS, className="chips")
+def chips(event_filter: EventFilter | None = None) -> html.Div:
+    """The active filters as removable chips, above the page content: those of
+    `event_filter` when given (the page's), else none until `sync_filters` sets them."""
+    shown = chip_list(event_filter) if event_filter is not None else None
+    return html.Div(shown, id=ids.FILTER_CHIPS, className="chips")
+
+
+def panel_showing(event_filter: EventFilter) -> html.Aside:
+    """The panel with its controls set, and the options holding their values, as
+    `sync_filters` sets them from a URL with `event_filter`: for a layout that
+    already knows the page's address, so the panel needs no callback to show it."""
+    aside = panel()
+    found = {
+        _id_key(c.id): c
+        for c in aside._traverse()
+        if getattr(c, "id", None) is not None
+    }
+    for (control, prop), value in zip(
+        CONTROLS, controls_from_filter(event_filter), strict=True
+    ):
+        if isinstance(control, dict):  # the type checklists: a value for each quad
+            for quad, quad_value in zip(QUADS, value, strict=True):
+                setattr(found[(control["type"], quad)], prop, quad_value)
+        else:
+            setattr(found[control], prop, value)
+    for control, options in zip(
+        CHOSEN_OPTIONS, options_holding(event_filter), strict=True
+    ):
+        found[control].options = options
+    return aside
+
+
+def _id_key(component_id: str | dict) -> str | tuple:
+    """A component id as a dictionary key: a type checklist's as (type, quad)."""
+    if isinstance(component_id, dict):
+        return component_id["type"], component_id["quad"]
+    return component_id
 
 
 def chip_list(event_filter: EventFilter) -> list[html.Button]:
@@ -578,7 +612,10 @@ def filter_acled_sub_type_options(event_filter: EventFilter) -> list[dict[str, s
     Input(ids.FILTER_CLEAR, "n_clicks"),
     Input({"type": ids.FILTER_CHIP, "field": ALL, "value": ALL}, "n_clicks"),
     State(ids.FILTER_WRITTEN, "data"),
-    prevent_initial_call="initial_duplicate",
+    # A layout that knows the page's address comes with the panel set and the URL
+    # filled in (`panel_showing`); one that does not leaves the URL to report it as
+    # the page opens, which calls this.
+    prevent_initial_call=True,
 )
 def sync_filters(search: str | None, *values: Any):
     """Keep URL, controls and chips in step (see the module docstring)."""

@@ -87,29 +87,42 @@ def test_back_and_forward_restore_earlier_filters(page: Page, server: str):
 def test_a_page_opens_without_asking_for_itself_and_routing_serves_the_rest(
     page: Page, server: str, console_errors
 ):
-    # The opened page comes inside the layout (issue 19): Dash's routing callback
-    # is asked only for pages reached within the page, here by a filter change.
+    # The opened page and the filter panel showing its address come inside the
+    # layout (issue 19): Dash's routing callback is asked only for pages reached
+    # within the page, here by a filter change, and the panel is set from the URL
+    # only when the URL changes.
     routings: list[str] = []
+    panel_settings: list[str] = []
 
-    def keep_routings(request) -> None:
+    def keep_requests(request) -> None:
         body = request.post_data or ""
-        if "_dash-update-component" in request.url and "_pages_content" in body:
+        if "_dash-update-component" not in request.url:
+            return
+        if "_pages_content" in body:
             routings.append(body)
+        if '"changedPropIds":["app-url.search"]' in body:
+            panel_settings.append(body)
 
-    page.on("request", keep_routings)
+    page.on("request", keep_requests)
     open_page(page, server + "/events/3?event_types=AGREE")
     expect(page.get_by_role("heading", level=1)).to_contain_text("prisoner swap")
     expect(page).to_have_title("Event · tracker")
+    expect(page.get_by_role("option", name="AGREE")).to_have_attribute(
+        "aria-selected", "true"
+    )
     page.get_by_role("link", name="Timeline").click()  # a link: a page opened
     expect(summary(page)).to_have_text(count_is(2))
     expect(page).to_have_title("Timeline · tracker")
     page.wait_for_load_state("networkidle")
-    assert routings == []
+    assert (routings, panel_settings) == ([], [])
     page.get_by_role("option", name="CONSULT").click()
     expect(summary(page)).to_have_text(count_is(3))
     assert len(routings) == 1
     page.go_back()
     expect(summary(page)).to_have_text(count_is(2))
+    expect(page.get_by_role("option", name="CONSULT")).to_have_attribute(
+        "aria-selected", "false"
+    )
     assert len(routings) == 2
     # Back to the page first opened: its own layout again, not the last one asked
     # for (the browser keeps no layout).

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import services
+from dashboard import ids, services
 from dashboard.app import create_app
 from dashboard.server.page_container import CONTENT_ID, LOCATION_ID, STORE_ID
 from tests.dashboard.conftest import client_as, insert_plain_events, slow_event_table
@@ -142,6 +142,39 @@ def test_a_page_past_the_time_limit_says_so_and_the_shell_arrives(
     assert not [r for r in caplog.records if r.exc_info]
     assert engine.pool.checkedout() == 0
     engine.dispose()
+
+
+def panel_value(layout: dict, component_id: Any, prop: str = "value") -> Any:
+    return find(layout, component_id)["props"].get(prop)
+
+
+def test_the_filter_panel_arrives_showing_the_address_filter(client):
+    address = "/events?event_types=ACCUSE&actors=Government+of+Russia&text=Trump"
+    response = client.get("/_dash-layout", headers={"Referer": HOST + address})
+    layout = response.get_json()
+    # Verbal conflict is the third quad of PLOVER's four.
+    checklists = [
+        panel_value(layout, {"type": ids.FILTER_TYPES, "quad": q}) for q in (1, 2, 3, 4)
+    ]
+    assert checklists == [[], [], ["ACCUSE"], []]
+    assert panel_value(layout, ids.FILTER_TEXT) == "Trump"
+    assert panel_value(layout, ids.FILTER_ACTORS) == ["Government of Russia"]
+    options = panel_value(layout, ids.FILTER_ACTORS, "options")
+    assert "Government of Russia" in [o["value"] for o in options]
+    chips = json.dumps(find(layout, ids.FILTER_CHIPS)["props"]["children"])
+    for text in ("type: ACCUSE", "actor: Government of Russia", "mentioning: Trump"):
+        assert text in chips
+    url = find(layout, ids.URL)["props"]
+    pathname, query = address.split("?", 1)
+    assert (url["pathname"], url["search"]) == (pathname, f"?{query}")
+
+
+def test_without_an_address_the_panel_waits_for_the_url_to_report_one(client):
+    response = client.get("/_dash-layout")
+    layout = response.get_json()
+    assert "pathname" not in find(layout, ids.URL)["props"]
+    assert panel_value(layout, ids.FILTER_TEXT) is None
+    assert find(layout, ids.FILTER_CHIPS)["props"].get("children") is None
 
 
 def test_no_layout_is_kept_by_the_browser(client):

@@ -13,7 +13,11 @@ callback (which Dash does not call on its own as a page opens) is not called, an
 page is drawn in the first render. Dash's own routing still serves every later
 navigation. Without a Referer from this server, for an address no page has, or when
 building the page fails, the container is Dash's own, empty, and the routing callback
-fills it as before; a page stopped by the statement time limit says so at once."""
+fills it as before; a page stopped by the statement time limit says so at once.
+
+Each page now has its own layout at the one layout address, so no browser may keep
+one (`keep_layouts_out_of_cache`). The app's shell reads the same address to send the
+filter panel set (`dashboard.app.opened_filter_panel`)."""
 
 from __future__ import annotations
 

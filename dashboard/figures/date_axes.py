@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from dashboard.figures.text_widths import left_margin_for_labels
 from tracker.query.stats import Period, next_period, period_floor
 
 DAY_MS = 86_400_000
@@ -109,13 +110,26 @@ def count_axis(largest: int, title: str) -> dict[str, Any]:
     step = _round_step(largest / 5)
     return {
         "title": {"text": title},
-        "range": [0, max(1, largest) * 1.12],
+        "range": [0, _count_axis_top(largest)],
         "autorange": False,
         "rangemode": "tozero",
         "tick0": 0,
         "dtick": step,
         "tickformat": "d",
     }
+
+
+def count_axis_margin(largest: int) -> int:
+    """The left margin that holds the labels and the one-line title of
+    `count_axis(largest, ...)`, so that Plotly need not widen it and draw the chart
+    twice (`text_widths`)."""
+    step = _round_step(largest / 5)
+    longest_label = int(_count_axis_top(largest) // step) * step
+    return left_margin_for_labels([str(longest_label)])
+
+
+def _count_axis_top(largest: int) -> float:
+    return max(1, largest) * 1.12
 
 
 def _round_step(at_least: float) -> int:

@@ -25,6 +25,7 @@ from dashboard.figures.palette import (
     plotly_text,
     type_colour,
 )
+from dashboard.figures.text_widths import CHART_FONT_FAMILY, left_margin_for_labels
 from tracker.models import EventStatus
 from tracker.query.stats import choose_period
 from tracker.query.timeline import LaneMark, Swimlanes
@@ -83,7 +84,9 @@ def swimlane_figure(
         "barmode": "overlay",
         "hovermode": "closest",
         "height": max(260, 90 + int(ROW_PX * (placed.rows + 1.6))),
-        "margin": {"l": 10, "r": 20, "t": 30, "b": 60},
+        "font": {"family": CHART_FONT_FAMILY},
+        # Wide enough for the actors' names already: Plotly draws the lanes once.
+        "margin": {"l": left_margin_for_labels(names), "r": 20, "t": 30, "b": 60},
         "xaxis": axis,
         "yaxis": {
             "title": {"text": "Actor"},

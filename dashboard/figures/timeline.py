@@ -12,6 +12,7 @@ from dashboard.figures.date_axes import (
     DAY_MS,
     HOVER_FORMATS,
     count_axis,
+    count_axis_margin,
     date_axis,
     period_range,
     periods_between,
@@ -22,12 +23,24 @@ from dashboard.figures.palette import (
     type_colour,
 )
 from dashboard.figures.pins import add_pin_marks
+from dashboard.figures.text_widths import CHART_FONT_FAMILY
 from tracker.query.annotations import Pin
 from tracker.query.stats import Period, PeriodCount
 from tracker.query.timeline import FatalityPoint, ScorePoint
 from tracker.vocab import taxonomy
 
 PERIOD_DAYS = {Period.DAY: 1, Period.WEEK: 7, Period.MONTH: 30, Period.YEAR: 365}
+
+# Bottom margins that already hold what Plotly's automargin would make room for (the
+# date labels and the axis title; the legend too where it sits below the chart), as
+# the dashboard draws these charts: at their heights, on a card 700 px wide or more,
+# in Arial's widths (`text_widths`). A chart whose margins need no widening is drawn
+# once instead of twice; on a narrower card, where the date labels turn, Plotly
+# still makes room, drawing twice. Measured in Chromium, plus 3 px.
+BOTTOM_MARGIN = 56
+BOTTOM_MARGIN_LEGEND_BELOW = 125  # the score chart: its legend in one row below
+BOTTOM_MARGIN_FATALITIES = 109  # the fatalities chart, 320 px high, legend below
+SCORE_LEFT_MARGIN = 79  # the score's two-line axis title: 76 px, plus 3
 
 
 def bar_width_ms(period: Period) -> float:
@@ -85,7 +98,13 @@ def events_over_time_figure(
     figure.update_layout(
         barmode="stack",
         height=420,
-        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        font={"family": CHART_FONT_FAMILY},
+        margin={
+            "l": count_axis_margin(max(totals.values())),
+            "r": 20,
+            "t": 30,
+            "b": BOTTOM_MARGIN,
+        },
         xaxis=date_axis(period, *span, period_axis_title(period)),
         yaxis=count_axis(max(totals.values()), "Events (count)"),
         showlegend=True,
@@ -160,7 +179,13 @@ def score_figure(
     largest = max(max(p.material_conflict, p.cooperation) for p in points)
     figure.update_layout(
         height=420,
-        margin={"l": 60, "r": 20, "t": 30, "b": 40},
+        font={"family": CHART_FONT_FAMILY},
+        margin={
+            "l": max(SCORE_LEFT_MARGIN, count_axis_margin(largest)),
+            "r": 20,
+            "t": 30,
+            "b": BOTTOM_MARGIN_LEGEND_BELOW,
+        },
         # The panels share the time axis: its labels are drawn once, below.
         xaxis={**axis, "title": {"text": ""}, "showticklabels": False},
         xaxis2=axis,
@@ -229,14 +254,18 @@ def fatalities_figure(
         ),
     )
     span = period_range(starts[0], starts[-1], period, since=since, until=until)
+    largest = max(b + a for b, a in zip(best, above, strict=True) if b is not None)
     figure.update_layout(
         height=320,
-        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        font={"family": CHART_FONT_FAMILY},
+        margin={
+            "l": count_axis_margin(largest),
+            "r": 20,
+            "t": 30,
+            "b": BOTTOM_MARGIN_FATALITIES,
+        },
         xaxis=date_axis(period, *span, period_axis_title(period)),
-        yaxis=count_axis(
-            max(b + a for b, a in zip(best, above, strict=True) if b is not None),
-            "Killed (best estimate)",
-        ),
+        yaxis=count_axis(largest, "Killed (best estimate)"),
         showlegend=True,
         legend={"orientation": "h", "y": -0.35},
     )

@@ -2,7 +2,8 @@
 it must be the figure Plotly's own builder gave. The golden file is
 `fig.to_plotly_json()` of the builder before the change (made with `go.Figure`,
 `add_bar`, `add_scatter` and `update_layout`), over the marks below, without its
-template, which is Plotly's default and is checked apart."""
+template, which is Plotly's default and is checked apart; its font and its left
+margin, which holds the actors' names (`text_widths`), were set in it since."""
 
 from __future__ import annotations
 

@@ -135,7 +135,9 @@ def print_hot_functions(profile: dict, top: int = 15) -> None:
     for sample in profile.get("samples", []):
         frame = nodes[sample]["callFrame"]
         script = frame["url"].rsplit("/", 1)[-1].split("?")[0][:40]
-        key = f"{frame['functionName'] or '(anonymous)'} {script}:{frame['lineNumber']}"
+        # Line and column: a minified bundle's names say little on their own.
+        where = f"{script}:{frame['lineNumber']}:{frame['columnNumber']}"
+        key = f"{frame['functionName'] or '(anonymous)'} {where}"
         self_ms[key] = self_ms.get(key, 0.0) + interval_ms
         per_script[script] = per_script.get(script, 0.0) + interval_ms
     for script, ms in sorted(per_script.items(), key=lambda item: -item[1])[:10]:

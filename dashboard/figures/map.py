@@ -21,6 +21,7 @@ from urllib.parse import quote_plus
 
 import plotly.graph_objects as go
 
+from dashboard.figures.map_regions import region_for
 from dashboard.figures.palette import (
     QUAD_COLOURS,
     empty_figure,
@@ -262,10 +263,24 @@ def _centred(
 def _outline_map(lon_range: list[float], lat_range: list[float]) -> dict:
     """The offline geo layout: land, coasts and borders from the served topojson."""
     regional = lon_range[1] - lon_range[0] <= 60
+    region = region_for(lon_range, lat_range) if regional else None
+    shapes: dict = {}
+    if region is not None:
+        # The world's shapes cut to the region's box, in a file named after the
+        # scope (`map_regions`); the centre plotly.js would give a world map,
+        # not the scope's own.
+        shapes = {
+            "scope": region.scope,
+            "projection": {
+                "type": "mercator",
+                "rotation": {"lon": (lon_range[0] + lon_range[1]) / 2},
+            },
+        }
     return {
         # 1:50m shapes for a region, 1:110m (a sixth of the bytes) for the world.
         "resolution": 50 if regional else 110,
         "projection": {"type": "mercator" if regional else "natural earth"},
+        **shapes,
         "lonaxis": {"range": lon_range},
         "lataxis": {"range": lat_range},
         "showland": True,
@@ -285,6 +300,9 @@ def _outline_map(lon_range: list[float], lat_range: list[float]) -> dict:
         "coastlinecolor": "#8f98a8",
         "coastlinewidth": 0.7,
         "showframe": False,
+        # Not drawn; said so, as a North American scope would draw them.
+        "showsubunits": False,
+        "showrivers": False,
         "bgcolor": OCEAN if regional else "rgba(0,0,0,0)",
     }
 

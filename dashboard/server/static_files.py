@@ -13,7 +13,8 @@ lets the browser keep it for a year: when the file changes, so does its address.
 - The plotly.js bundle and the regenerator runtime (dashboard/server/plotly_bundle.py
   and polyfill.py): `?v=<digest of the file>`, checked against the file served.
 - The world shapes of the offline map: `/assets/topojson/<digest>/<file>`, since
-  plotly.js adds the file's name to the address it is given.
+  plotly.js adds the file's name to the address it is given; a region's shapes
+  (`dashboard.server.world_shapes`) are cut from the world's at the first request.
 
 Any other address of the same files still answers, with `no-cache` as before."""
 
@@ -25,6 +26,9 @@ from pathlib import Path
 
 from dash import Dash
 from flask import Flask, Response, abort, request, send_from_directory
+
+from dashboard.figures.map_regions import REGION_FILES, REGIONS
+from dashboard.server import world_shapes
 
 A_YEAR_S = 365 * 24 * 3600
 WORLD_SHAPES = Path(__file__).resolve().parents[1] / "assets" / "topojson"
@@ -52,9 +56,11 @@ def keep_for_a_year(response: Response) -> Response:
 
 
 def world_shapes_address(prefix: str) -> str:
-    """Where plotly.js finds the map's world shapes (`topojsonURL`)."""
-    both = "".join(content_digest(WORLD_SHAPES / name) for name in WORLD_SHAPE_FILES)
-    version = hashlib.sha256(both.encode()).hexdigest()[:16]
+    """Where plotly.js finds the map's world shapes (`topojsonURL`). The address
+    names the world files, the regions' boxes and the code that cuts them."""
+    parts = [content_digest(WORLD_SHAPES / name) for name in WORLD_SHAPE_FILES]
+    parts += [repr(REGIONS), content_digest(Path(world_shapes.__file__))]
+    version = hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
     return f"{prefix}assets/topojson/{version}/"
 
 
@@ -64,15 +70,19 @@ def register_static_files(app: Dash) -> None:
     prefix = app.config.routes_pathname_prefix
     shapes = world_shapes_address(prefix)
 
-    def world_shapes(version: str, name: str) -> Response:
-        if f"{prefix}assets/topojson/{version}/" != shapes or name not in (
-            WORLD_SHAPE_FILES
-        ):
-            abort(404)  # an older version's address, or no such file
+    def serve_world_shapes(version: str, name: str) -> Response:
+        if f"{prefix}assets/topojson/{version}/" != shapes:
+            abort(404)  # an older version's address
+        if name in REGION_FILES:
+            shapes_json = world_shapes.region_shapes_json(REGION_FILES[name].scope)
+            response = Response(shapes_json, mimetype="application/json")
+            return keep_for_a_year(response)
+        if name not in WORLD_SHAPE_FILES:
+            abort(404)
         return keep_for_a_year(send_from_directory(WORLD_SHAPES, name))
 
     app.server.add_url_rule(
-        prefix + "assets/topojson/<version>/<name>", "world_shapes", world_shapes
+        prefix + "assets/topojson/<version>/<name>", "world_shapes", serve_world_shapes
     )
     _keep_time_stamped_assets(app.server)
 

@@ -49,7 +49,8 @@ def click_marker(page: Page, place: str) -> None:
 def test_map_draws_the_seed_places_over_shapes_served_by_the_app(
     page: Page, server: str, console_errors: list[str], requests: list[str]
 ):
-    shapes = re.compile(r"/assets/topojson/\w+/world_\d+m\.json$")
+    # The seed's places are in Europe: that region's shapes (map_regions.py).
+    shapes = re.compile(r"/assets/topojson/\w+/europe_50m\.json$")
     with page.expect_response(shapes) as r:
         page.goto(server + "/map")
     assert r.value.ok

@@ -11,6 +11,7 @@ from dashboard.pages import map as map_page
 from dashboard.server.plotly_bundle import PARTIAL_BUNDLE_FILE, full_bundle_file
 from dashboard.server.polyfill import REGENERATOR_RUNTIME_FILE
 from dashboard.server.static_files import WORLD_SHAPES
+from dashboard.server.world_shapes import region_shapes_json
 from tests.dashboard.conftest import client_as
 
 A_YEAR_S = 365 * 24 * 3600
@@ -80,6 +81,13 @@ def test_the_map_finds_its_world_shapes_at_an_address_kept_for_a_year(app):
         response = client.get(shapes + name)
         assert response.data == (WORLD_SHAPES / name).read_bytes()
         assert kept_for(response) >= A_YEAR_S
+    # A region's shapes, cut from the world's (dashboard/server/world_shapes.py).
+    response = client.get(shapes + "europe_50m.json")
+    assert response.data == region_shapes_json("europe")
+    assert response.mimetype == "application/json"
+    assert kept_for(response) >= A_YEAR_S
     other_version = re.sub(r"/[0-9a-f]{16}/$", "/0123456789abcdef/", shapes)
     assert client.get(other_version + "world_50m.json").status_code == 404
+    assert client.get(other_version + "europe_50m.json").status_code == 404
     assert client.get(shapes + "README.md").status_code == 404
+    assert client.get(shapes + "usa_50m.json").status_code == 404

@@ -71,7 +71,7 @@ SHAPES = [
     (Period.MONTH, 24),
     (Period.YEAR, 12),
 ]
-LARGEST = [0, 7, 86, 1_234, 56_789, 999_999, 9_999_999, 12_345_678]
+LARGEST = [0, 86, 1_234, 999_999, 12_345_678]
 
 
 def timeline_figures() -> Iterator[tuple[str, dict]]:

@@ -104,11 +104,13 @@ def accept_after_editing(
 
 
 SWIMLANE_MARK = """([title, symbol]) => {
+    // One style for the whole trace, or one for each mark.
+    const markStyle = (style, i) => (Array.isArray(style) ? style[i] : style);
     const graph = document.querySelector("#timeline-swimlanes .js-plotly-plot");
     if (!graph || !graph.data) { return false; }
     return graph.data.some((trace) => (trace.customdata || []).some((data, i) =>
         data[1] === title && !String(data[3]).includes("proposed")
-        && (trace.type !== "scatter" || trace.marker.symbol[i] === symbol)));
+        && (trace.type !== "scatter" || markStyle(trace.marker.symbol, i) === symbol)));
 }"""
 
 

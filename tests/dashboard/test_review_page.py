@@ -371,6 +371,11 @@ def test_on_save_in_accept_mode_confirms_the_edited_proposal(app, engine, propos
 # --- Proposals are never shown as confirmed ----------------------------------------
 
 
+def mark_style(style, index: int):
+    """A mark's style: one for the whole trace, or one for each mark."""
+    return style[index] if isinstance(style, list | tuple) else style
+
+
 def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposals):
     strike, _ = proposals
     figure = go.Figure(
@@ -379,7 +384,7 @@ def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposal
         )
     )
     drawn = [
-        (trace.marker.symbol[i], data[3])
+        (mark_style(trace.marker.symbol, i), data[3])
         for trace in figure.data
         if trace.type == "scatter"
         for i, data in enumerate(trace.customdata)
@@ -388,9 +393,9 @@ def test_a_proposal_is_a_hollow_mark_said_proposed_on_the_timeline(app, proposal
     assert drawn == [("circle-open", "ASSAULT · initiator · proposed, not confirmed")]
     # The seed's confirmed events are drawn as before: solid points, plain bars.
     confirmed = [
-        trace.marker.symbol[i]
+        mark_style(trace.marker.symbol, i)
         if trace.type == "scatter"
-        else trace.marker.pattern.shape[i]
+        else mark_style(trace.marker.pattern.shape, i)
         for trace in figure.data
         for i, data in enumerate(trace.customdata)
         if data[0] != strike

@@ -2,8 +2,9 @@
 it must be the figure Plotly's own builder gave. The golden file is
 `fig.to_plotly_json()` of the builder before the change (made with `go.Figure`,
 `add_bar`, `add_scatter` and `update_layout`), over the marks below, without its
-template, which is Plotly's default and is checked apart; its font and its left
-margin, which holds the actors' names (`text_widths`), were set in it since."""
+template, which is Plotly's default and is checked apart. Set in it since: its font,
+its left margin, which holds the actors' names (`text_widths`), and one marker style
+for a whole trace where every mark has it (a list of one value before)."""
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ from dashboard.pages import map as map_page
 from dashboard.server import auth, request_guard, timeouts, uploads
 from dashboard.server.api import register_api
 from dashboard.server.chart_data_route import register_chart_data_route
+from dashboard.server.checked_pages import build_checked_pages_over_an_empty_database
 from dashboard.server.export_route import register_export_route
 from dashboard.server.page_container import (
     keep_layouts_out_of_cache,
@@ -106,6 +107,7 @@ def create_app(database_url: str | None = None) -> Dash:
         # Where load_plotly.js finds plotly.js, at addresses naming its files.
         meta_tags=bundle_meta_tags(),
     )
+    build_checked_pages_over_an_empty_database(app)
     engine = make_engine(database_url, statement_timeout=dashboard_statement_timeout())
     app.server.config[ENGINE_KEY] = engine
     auth.install(app.server, engine.url)

@@ -175,8 +175,10 @@ def headline_row(headlines: Headlines | None, counted: str = "events") -> html.D
         return html.Div(
             [
                 html.P("No events match these filters: widen or clear them."),
-                # Where the swimlanes callback writes the actor count.
-                html.Span(id=ids.TIMELINE_ACTORS_INVOLVED, hidden=True),
+                # Where the swimlanes callback writes the actor count: a Div, as
+                # the headline's own value, so Dash's check of the callbacks (built
+                # over an empty database) sees the type the page has with events.
+                html.Div(id=ids.TIMELINE_ACTORS_INVOLVED, hidden=True),
             ],
             id=ids.TIMELINE_HEADLINES,
             className="headlines empty",

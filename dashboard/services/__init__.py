@@ -9,12 +9,14 @@ courtesy, this is the check. Flask's request globals are read only here and in
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy.engine import Engine
 
 ENGINE_KEY = "TRACKER_ENGINE"
+CHECKED_PAGES_ENGINE = "checked_pages_engine"  # see dashboard.server.checked_pages
 
 
 def engine() -> Engine:
-    """The engine of the app serving the current request."""
-    return current_app.config[ENGINE_KEY]
+    """The engine of the app serving the current request; an empty database's while
+    Dash builds the pages it checks callbacks against (`checked_pages`)."""
+    return g.get(CHECKED_PAGES_ENGINE) or current_app.config[ENGINE_KEY]

@@ -182,6 +182,9 @@ def test_rows_periods_measure_and_csv_download(page: Page, server: str):
     page.goto(server + "/summary?datasets=seed&by=event_type&period=week")
     table = page.locator("#summary-table")
     expect(table.locator("tfoot td").last).to_have_text("12")
+    # Clicked once the page's own load requests are over: in a full suite on two
+    # cores, a click while the page still drew was once lost (the URL never changed).
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="Fatalities", exact=True).click()
     expect(page).to_have_url(re.compile(r"show=fatalities"))
     expect(table.locator("tfoot td").last).to_have_text("14")

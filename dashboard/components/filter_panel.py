@@ -337,7 +337,10 @@ def panel_showing(event_filter: EventFilter) -> html.Aside:
         if isinstance(control, dict):  # the type checklists: a value for each quad
             for quad, quad_value in zip(QUADS, value, strict=True):
                 setattr(found[(control["type"], quad)], prop, quad_value)
-        else:
+        elif value is not None:
+            # Nothing set is left unset, not null: a date picker without a date
+            # reports `undefined` as it is drawn, which Dash takes for a change
+            # from null and answers with a request, on every page opened.
             setattr(found[control], prop, value)
     for control, options in zip(
         CHOSEN_OPTIONS, options_holding(event_filter), strict=True

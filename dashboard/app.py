@@ -217,12 +217,12 @@ def component_ids(component) -> list[str]:
 def app_layout() -> html.Div:
     """The shell around every page; built per page load, so the top bar shows who
     is logged in."""
-    url, panel, chips = opened_filter_panel()
+    url, top_bar, panel, chips = opened_shell()
     return html.Div(
         [
             url,
             dcc.Store(id=ids.DATA_VERSION, data=0),
-            shell.top_bar(),
+            top_bar,
             html.Div(
                 [panel, html.Main([chips, page_container()], className="content")],
                 className="body",
@@ -231,17 +231,19 @@ def app_layout() -> html.Div:
     )
 
 
-def opened_filter_panel() -> tuple[dcc.Location, html.Aside, html.Div]:
-    """The app's URL, the filter panel and its chips. For the layout of an opened
-    page (see `page_container`) the panel shows the page's filter and the URL holds
-    its address, so neither waits for a callback as the page opens; otherwise the
-    URL reports the address and `filter_panel.sync_filters` sets the panel."""
+def opened_shell() -> tuple[dcc.Location, html.Header, html.Aside, html.Div]:
+    """The app's URL, the top bar, the filter panel and its chips. For the layout of
+    an opened page (see `page_container`) the panel shows the page's filter, the top
+    bar its count and the URL holds its address, so none waits for a callback as the
+    page opens; otherwise the URL reports the address, and `filter_panel.sync_filters`
+    sets the panel and `shell.update_nav` the top bar."""
     address = opened_address()
     if address is not None:
         pathname, search = address
         event_filter = EventFilter.from_query_string(search)
         try:
             panel = filter_panel.panel_showing(event_filter)
+            top_bar = shell.top_bar(search)
         except StatementTimeout:
             pass  # the callback will say so; the page must still arrive
         except Exception:
@@ -253,11 +255,13 @@ def opened_filter_panel() -> tuple[dcc.Location, html.Aside, html.Div]:
                 dcc.Location(
                     id=ids.URL, refresh="callback-nav", pathname=pathname, search=search
                 ),
+                top_bar,
                 panel,
                 filter_panel.chips(event_filter),
             )
     return (
         dcc.Location(id=ids.URL, refresh="callback-nav"),
+        shell.top_bar(),
         filter_panel.panel(),
         filter_panel.chips(),
     )

@@ -346,6 +346,7 @@ def panel_showing(event_filter: EventFilter) -> html.Aside:
         CHOSEN_OPTIONS, options_holding(event_filter), strict=True
     ):
         found[control].options = options
+    found[ids.FILTER_COUNTRIES].options = reads.country_choices()
     return aside
 
 
@@ -727,7 +728,13 @@ update_admin2_options = searched_options(ids.FILTER_ADMIN2, reads.admin2_choices
 update_tag_options = searched_options(ids.FILTER_TAGS, reads.tag_choices)
 
 
-@callback(Output(ids.FILTER_COUNTRIES, "options"), Input(ids.URL, "pathname"))
+@callback(
+    Output(ids.FILTER_COUNTRIES, "options"),
+    Input(ids.URL, "pathname"),
+    # An opened page's panel holds them already (`panel_showing`); otherwise the
+    # URL reports the address as the page opens, which calls this.
+    prevent_initial_call=True,
+)
 def update_country_options(_pathname: str | None):
     """The countries of known places, refreshed on each page visit."""
     return reads.country_choices()

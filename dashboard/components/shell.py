@@ -25,8 +25,18 @@ NAV_LINKS: list[tuple[str, str, Action | None]] = [
 ]
 
 
-def top_bar() -> html.Header:
-    """The bar across every page."""
+def top_bar(search: str | None = None) -> html.Header:
+    """The bar across every page. With the opened page's `search` (its URL's query),
+    the count and the links keeping its filter are set already; without it, the URL
+    reports the address as the page opens and `update_nav` sets them."""
+    paths = [
+        path
+        for _, path, action in NAV_LINKS
+        # A viewer reads: pages for writing are not offered.
+        if action is None or access.may(action)
+    ]
+    count, hrefs = nav_targets(search, paths) if search is not None else (None, paths)
+    labels = {path: label for label, path, _ in NAV_LINKS}
     return html.Header(
         [
             html.A("tracker", href="/", className="brand"),
@@ -39,14 +49,12 @@ def top_bar() -> html.Header:
             ),
             html.Nav(
                 [
-                    html.A(label, href=path, id={"type": ids.NAV, "path": path})
-                    for label, path, action in NAV_LINKS
-                    # A viewer reads: pages for writing are not offered.
-                    if action is None or access.may(action)
+                    html.A(labels[path], href=href, id={"type": ids.NAV, "path": path})
+                    for path, href in zip(paths, hrefs, strict=True)
                 ],
                 className="nav",
             ),
-            html.Span(id=ids.NAV_EVENT_COUNT, className="event-count"),
+            html.Span(count, id=ids.NAV_EVENT_COUNT, className="event-count"),
             *(
                 [html.A("Add event", href="/events/new", className="button add-event")]
                 if access.may(Action.ADD)
@@ -96,6 +104,9 @@ def account_menu() -> html.Div:
     Input(ids.URL, "search"),
     Input(ids.URL, "pathname"),  # recount after a save moves to the event's page
     Input(ids.DATA_VERSION, "data"),  # and after an import
+    # An opened page's layout holds them already (`top_bar`); otherwise the URL
+    # reports the address as the page opens, which calls this.
+    prevent_initial_call=True,
 )
 def update_nav(search: str | None, _pathname: str | None = None, _version=None):
     """Count the matching events, and keep the filters when moving between pages."""

@@ -17,7 +17,7 @@ fills it as before; a page stopped by the statement time limit says so at once.
 
 Each page now has its own layout at the one layout address, so no browser may keep
 one (`keep_layouts_out_of_cache`). The app's shell reads the same address to send the
-filter panel set (`dashboard.app.opened_filter_panel`)."""
+filter panel set (`dashboard.app.opened_shell`)."""
 
 from __future__ import annotations
 

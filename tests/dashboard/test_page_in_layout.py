@@ -177,6 +177,31 @@ def test_without_an_address_the_panel_waits_for_the_url_to_report_one(client):
     assert find(layout, ids.FILTER_CHIPS)["props"].get("children") is None
 
 
+def test_the_top_bar_and_countries_arrive_with_the_opened_page(client, app):
+    # Counted here from the seed, independently of the app: 2 of the 12 seed events
+    # are agreements (the Istanbul talks' declaration and the prisoner swap).
+    layout = client.get(
+        "/_dash-layout", headers={"Referer": HOST + "/map?event_types=AGREE"}
+    ).get_json()
+    assert find(layout, ids.NAV_EVENT_COUNT)["props"]["children"] == "2 events"
+    nav = {
+        "/": "/?event_types=AGREE",
+        "/map": "/map?event_types=AGREE",
+        "/events": "/events?event_types=AGREE",
+        "/summary": "/summary?event_types=AGREE",
+    }
+    for path, href in nav.items():
+        link = find(layout, {"type": ids.NAV, "path": path})
+        assert link["props"]["href"] == href
+    countries = panel_value(layout, ids.FILTER_COUNTRIES, "options")
+    # The seed's places: Istanbul and places in Ukraine.
+    assert {o["value"] for o in countries} == {"TUR", "UKR"}
+    # Without an address both wait for the URL to report one.
+    bare = client.get("/_dash-layout").get_json()
+    assert find(bare, ids.NAV_EVENT_COUNT)["props"].get("children") is None
+    assert find(bare, {"type": ids.NAV, "path": "/map"})["props"]["href"] == "/map"
+
+
 def test_no_layout_is_kept_by_the_browser(client):
     # The one address answers each page its own layout: a cached answer would
     # reopen a page from the history with the last page's content (Chromium uses

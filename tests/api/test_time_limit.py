@@ -38,5 +38,7 @@ def test_a_read_past_the_time_limit_is_503_json(database_url, monkeypatch):
 
     assert answer.status_code == 503
     assert answer.is_json and answer.get_json()["error"].startswith("service busy")
+    # The busy answer's own, not the rate limit's (the allowance renews later).
     assert answer.headers["Retry-After"] == "10"
+    assert answer.headers["X-RateLimit-Remaining"]
     served.dispose()

@@ -69,6 +69,9 @@ def register_api(server: Flask) -> None:
         methods=["GET"],
     )
     server.add_url_rule("/api/<path:rest>", "api_outside", not_found)
+    # Registered before the limiter's own: Flask runs them last first, so this
+    # one sees the answer after Flask-Limiter has set its Retry-After.
+    server.after_request(keep_the_busy_retry_after)
     limiter = Limiter(
         access.rate_key,
         storage_uri="memory://",
@@ -110,6 +113,15 @@ def too_slow(error: StatementTimeout) -> Response:
             headers={"Retry-After": str(RETRY_AFTER_BUSY_S)},
         )
     )
+
+
+def keep_the_busy_retry_after(response: Response) -> Response:
+    """A 503 of the API says when to try again: RETRY_AFTER_BUSY_S. Flask-Limiter
+    sets every answer's Retry-After to when the token's allowance renews (up to a
+    minute later), which is no reason to wait after a busy moment."""
+    if response.status_code == 503 and request.path.startswith(API_PREFIX):
+        response.headers["Retry-After"] = str(RETRY_AFTER_BUSY_S)
+    return response
 
 
 def http_error(error: HTTPException) -> Response | HTTPException:

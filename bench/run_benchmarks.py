@@ -214,6 +214,7 @@ def run_suite(
             command = dashboard_command(files.url, port)
             with serve(command, port, log_dir / "dashboard.log") as server:
                 say("4. dashboard over HTTP")
+                figures.append(http_bench.first_answer(server, options.n))
                 figures += http_bench.run_http(
                     server, options.runs, options.samples, files.database, files.url
                 )

@@ -29,6 +29,9 @@ class Server:
 
     base: str
     process: subprocess.Popen
+    # Seconds the first request it answered took (the readiness check's): where the
+    # dashboard sets itself up, Dash's checked pages among it.
+    first_answer_s: float | None = None
 
     @property
     def pid(self) -> int:
@@ -43,7 +46,8 @@ def serve(
     ready_path: str = "/",
     env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Start `command`, wait until `ready_path` answers, stop it afterwards.
+    """Start `command`, wait until `ready_path` answers, stop it afterwards; the
+    first answer's time is kept (`Server.first_answer_s`).
 
     `env` is added to this process's environment; by default the dashboard is
     opened to anonymous readers, as the benchmarks read it without logging in."""
@@ -59,8 +63,12 @@ def serve(
     deadline = time.monotonic() + 120
     try:
         while True:
+            asked = time.perf_counter()
             try:
-                urllib.request.urlopen(base + ready_path, timeout=5)
+                # Refused at once until the server listens; then its first answer
+                # may take a while (it sets itself up), which is timed.
+                urllib.request.urlopen(base + ready_path, timeout=60)
+                first_answer_s = time.perf_counter() - asked
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -68,7 +76,7 @@ def serve(
                         f"{command[0]} did not start:\n{log.read_text()}"
                     ) from None
                 time.sleep(0.3)
-        yield Server(base, process)
+        yield Server(base, process, first_answer_s)
     finally:
         process.terminate()
         try:

@@ -184,6 +184,9 @@ def on_upload(
     Output(ids.IMPORT_RUN, "disabled"),
     Input(ids.IMPORT_UPLOADED, "data"),
     Input(ids.IMPORT_FORMAT, "value"),
+    # The page opens with no file (the store is the page's own), which its layout
+    # says already: asked on opening, it sent a request for the same.
+    prevent_initial_call=True,
 )
 def update_dry_run(
     uploaded: UploadedFile | None, format_name: str | None

@@ -31,10 +31,13 @@ def test_opening_the_page_asks_the_server_for_no_import(
     page: Page, server: str, console_errors
 ):
     imports: list[str] = []
+    dry_runs: list[str] = []
 
     def keep_imports(request) -> None:
         if "_dash-update-component" not in request.url:
             return
+        if "import-dry-run" in json.loads(request.post_data or "{}")["output"]:
+            dry_runs.append(request.post_data)
         inputs = json.loads(request.post_data or "{}").get("inputs", [])
         # An input is one component, or a list of them for a pattern.
         flat = [
@@ -50,6 +53,12 @@ def test_opening_the_page_asks_the_server_for_no_import(
     expect(page.locator("#app-nav-event-count")).to_contain_text("event")
     page.wait_for_timeout(500)
     assert imports == []
+    # Nor a dry run of no file: the layout says so and keeps Import disabled.
+    assert dry_runs == []
+    expect(page.locator("#import-dry-run")).to_have_text(
+        "Choose a file above to see what importing it would do."
+    )
+    expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()
 
 
 # The invalid file comes first: its valid rows are then new to the database, so

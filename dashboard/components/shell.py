@@ -29,14 +29,14 @@ def top_bar(search: str | None = None) -> html.Header:
     """The bar across every page. With the opened page's `search` (its URL's query),
     the count and the links keeping its filter are set already; without it, the URL
     reports the address as the page opens and `update_nav` sets them."""
-    paths = [
-        path
-        for _, path, action in NAV_LINKS
+    offered = [
+        (label, path)
+        for label, path, action in NAV_LINKS
         # A viewer reads: pages for writing are not offered.
         if action is None or access.may(action)
     ]
+    paths = [path for _, path in offered]
     count, hrefs = nav_targets(search, paths) if search is not None else (None, paths)
-    labels = {path: label for label, path, _ in NAV_LINKS}
     return html.Header(
         [
             html.A("tracker", href="/", className="brand"),
@@ -49,8 +49,8 @@ def top_bar(search: str | None = None) -> html.Header:
             ),
             html.Nav(
                 [
-                    html.A(labels[path], href=href, id={"type": ids.NAV, "path": path})
-                    for path, href in zip(paths, hrefs, strict=True)
+                    html.A(label, href=href, id={"type": ids.NAV, "path": path})
+                    for (label, path), href in zip(offered, hrefs, strict=True)
                 ],
                 className="nav",
             ),

@@ -66,7 +66,3 @@ def region_for(lon_range: list[float], lat_range: list[float]) -> Region | None:
         and north <= region.north
     ]
     return min(holding, key=lambda region: region.area, default=None)
-
-
-def region_by_scope(scope: str) -> Region | None:
-    return next((region for region in REGIONS if region.scope == scope), None)

@@ -11,17 +11,16 @@ real one."""
 
 from __future__ import annotations
 
-import tempfile
 from functools import cache
 
 from dash import Dash
-from flask import current_app, g
+from flask import g
 from flask_login import current_user
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from dashboard.services import CHECKED_PAGES_ENGINE
-from tracker.db import make_engine
 from tracker.tables import metadata
 
 
@@ -47,12 +46,7 @@ def _pages_over_an_empty_database(app: Dash):
         # Who asks is read from the real accounts first (flask-login keeps the
         # account for the whole request): Dash builds the pages for them.
         _ = current_user.is_authenticated
-        try:
-            g.setdefault(CHECKED_PAGES_ENGINE, empty_database())
-        except (OSError, SQLAlchemyError) as error:
-            # No temporary folder to write in: the build reads the real database,
-            # slower but the same check.
-            current_app.logger.warning("pages checked over the database: %s", error)
+        g.setdefault(CHECKED_PAGES_ENGINE, empty_database())
 
     return pages_over_an_empty_database
 
@@ -63,13 +57,12 @@ def _pages_over_the_database() -> None:
 
 @cache
 def empty_database() -> Engine:
-    """An SQLite database of tracker's tables and no rows, made once per process in
-    a temporary folder (removed when the process ends)."""
-    folder = tempfile.TemporaryDirectory(prefix="tracker-checked-pages-")
-    _folders.append(folder)
-    engine = make_engine(f"sqlite:///{folder.name}/empty.db")
+    """tracker's tables with no rows, in memory, made once per process: one
+    connection, which only the first request's build of the pages reads."""
+    engine = create_engine(
+        "sqlite://",
+        poolclass=StaticPool,
+        connect_args={"check_same_thread": False},
+    )
     metadata.create_all(engine)
     return engine
-
-
-_folders: list[tempfile.TemporaryDirectory] = []  # kept until the process ends

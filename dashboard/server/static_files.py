@@ -74,7 +74,7 @@ def register_static_files(app: Dash) -> None:
         if f"{prefix}assets/topojson/{version}/" != shapes:
             abort(404)  # an older version's address
         if name in REGION_FILES:
-            shapes_json = world_shapes.region_shapes_json(REGION_FILES[name].scope)
+            shapes_json = world_shapes.region_shapes_json(REGION_FILES[name])
             response = Response(shapes_json, mimetype="application/json")
             return keep_for_a_year(response)
         if name not in WORLD_SHAPE_FILES:

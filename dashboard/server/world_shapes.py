@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dashboard.figures.map_regions import Region, region_by_scope
+from dashboard.figures.map_regions import Region
 
 Point = tuple[float, float]
 # A side of the box: whether a point is on its inner side, and where a segment
@@ -32,11 +32,8 @@ DECIMALS = 4  # about 10 m: finer than the world file's own grid (about 40 m)
 
 
 @cache
-def region_shapes_json(scope: str) -> bytes:
-    """The region's shapes as the file plotly.js asks for (`<scope>_50m.json`)."""
-    region = region_by_scope(scope)
-    if region is None:
-        raise KeyError(scope)
+def region_shapes_json(region: Region) -> bytes:
+    """The region's shapes as the file plotly.js asks for (`Region.file_name`)."""
     topology = json.loads(WORLD_50M.read_text(encoding="utf-8"))
     return json.dumps(clip_topology(topology, region), separators=(",", ":")).encode()
 

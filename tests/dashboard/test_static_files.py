@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from dashboard import ids
+from dashboard.figures.map_regions import REGION_FILES
 from dashboard.pages import map as map_page
 from dashboard.server.plotly_bundle import PARTIAL_BUNDLE_FILE, full_bundle_file
 from dashboard.server.polyfill import REGENERATOR_RUNTIME_FILE
@@ -83,7 +84,7 @@ def test_the_map_finds_its_world_shapes_at_an_address_kept_for_a_year(app):
         assert kept_for(response) >= A_YEAR_S
     # A region's shapes, cut from the world's (dashboard/server/world_shapes.py).
     response = client.get(shapes + "europe_50m.json")
-    assert response.data == region_shapes_json("europe")
+    assert response.data == region_shapes_json(REGION_FILES["europe_50m.json"])
     assert response.mimetype == "application/json"
     assert kept_for(response) >= A_YEAR_S
     other_version = re.sub(r"/[0-9a-f]{16}/$", "/0123456789abcdef/", shapes)

@@ -152,7 +152,7 @@ def _arc_indices(nested) -> set[int]:
 def test_a_regions_file_holds_the_worlds_shapes_inside_its_box_and_nothing_else(
     world, region
 ):
-    clipped = json.loads(region_shapes_json(region.scope))
+    clipped = json.loads(region_shapes_json(region))
     points = {tuple(point) for arc in clipped["arcs"] for point in arc}
     assert all(
         region.west <= x <= region.east and region.south <= y <= region.north

@@ -179,7 +179,8 @@ def test_without_an_address_the_panel_waits_for_the_url_to_report_one(client):
 
 def test_the_top_bar_and_countries_arrive_with_the_opened_page(client, app):
     # Counted here from the seed, independently of the app: 2 of the 12 seed events
-    # are agreements (the Istanbul talks' declaration and the prisoner swap).
+    # are AGREE (the prisoner swap, and Russia proposing a second round of talks in
+    # Istanbul), both confirmed (seed_data/events.jsonl).
     layout = client.get(
         "/_dash-layout", headers={"Referer": HOST + "/map?event_types=AGREE"}
     ).get_json()

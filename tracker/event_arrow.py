@@ -20,6 +20,7 @@ a while to load."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -27,7 +28,18 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.engine import Connection
 
 from tracker.arrow_reading import arrow_readers
@@ -36,16 +48,21 @@ from tracker.event_columns import event_cells
 from tracker.export_batches import AFTER, UNTIL, without_jit
 from tracker.formats.native.cells import CSV_COLUMNS, LIST_SEPARATOR
 from tracker.formats.parquet import PARQUET_SCHEMA, typed_column, without_empty
-from tracker.models import Event
+from tracker.models import Actor, Event, EventActor, EventSource, Source
 from tracker.native_export import (
+    ACTOR_GIVEN,
+    ACTOR_HEAD,
+    ACTOR_ROLE,
+    ACTOR_TAIL,
     CSV_ROLES,
-    actor_rows,
+    SOURCE_HEAD,
+    SOURCE_QUOTE,
     events_of_batch,
     link_rows,
     matching_events,
-    source_rows,
 )
 from tracker.query.filters import EventFilter
+from tracker.query.sql_text import json_array_items, sql_string
 
 if TYPE_CHECKING:  # an annotation only: sqlmodel (pydantic) is slow to import
     from sqlmodel import Session
@@ -76,6 +93,15 @@ READERS = 3
 
 Params = dict[str, object]
 Read = Callable[[Select, Params], pa.Table]
+# Reads one kind of item (actors, sources, links) of a batch's stretch.
+ReadItems = Callable[[Read, Params], pa.Table]
+
+# The ids of the registry rows to read (actors, sources), bound as the text of one
+# JSON array: one statement, compiled once, for any number of them.
+REGISTRY_IDS = bindparam("ids", type_=String())
+# Registry rows whose parts are kept between batches; past this many, an export
+# (of a million sources, one each) starts keeping afresh.
+REGISTRY_KEPT = 100_000
 
 
 def iter_event_tables(
@@ -117,12 +143,20 @@ def _event_tables(
     the next batch's events; by `read_events` in turn when there are none."""
     events = event_cells_query(event_filter, batch_size)
     event_ids = matching_events(select(Event.id), event_filter, AFTER, UNTIL)
-    statements = (actor_rows(event_ids), source_rows(event_ids), link_rows(event_ids))
+    item_kinds: tuple[ReadItems, ...] = (
+        partial(_actor_items, actor_role_rows(event_ids), RegistryParts(ACTOR_PARTS)),
+        partial(
+            _source_items, source_quote_rows(event_ids), RegistryParts(SOURCE_PARTS)
+        ),
+        partial(_link_items, link_rows(event_ids)),
+    )
     reads = item_reads or [read_events]
-    # Statement `at` is read by reader min(at, last): with two, the actors (the
-    # longest) by one, the sources and links by the other.
+    # Items `at` are read by reader min(at, last): with two, the actors (the
+    # longest) by one, the sources and links by the other. A reader's items of
+    # the next batch start once this batch's are in, so no two threads use one
+    # item's registry parts at once.
     lanes: dict[int, list[int]] = {}
-    for at in range(len(statements)):
+    for at in range(len(item_kinds)):
         lanes.setdefault(min(at, len(reads) - 1), []).append(at)
 
     def batch_after(after: Params) -> _Batch | None:
@@ -137,7 +171,7 @@ def _event_tables(
             bounds = {**batch.after, **batch.until}
 
             def read_lane(lane: int) -> list[pa.Table]:
-                return [reads[lane](statements[at], bounds) for at in lanes[lane]]
+                return [item_kinds[at](reads[lane], bounds) for at in lanes[lane]]
 
             if item_reads is None:  # one connection: now, in turn
                 done: Future = Future()
@@ -174,6 +208,124 @@ class _Batch:
             "after_date": self.until["until_date"],
             "after_id": self.until["until_id"],
         }
+
+
+def _registry_rows(column: ColumnElement[int]) -> ColumnElement[bool]:
+    """`column` is one of `REGISTRY_IDS`."""
+    listed = select(cast(literal_column("value"), Integer))
+    return column.in_(listed.select_from(json_array_items(REGISTRY_IDS)))
+
+
+# The registry's pieces of its rows' JSON objects, written by the same SQL as the
+# CSV export's (`tracker.native_export`): SQL that writes them once per actor or
+# source rather than once per event costs PostgreSQL a third less per batch
+# (2026-12-07, bench/EXPORT-NOTES.md).
+ACTOR_PARTS = select(
+    Actor.id.label("id"), ACTOR_HEAD.label("head"), ACTOR_TAIL.label("tail")
+).where(_registry_rows(Actor.id))
+SOURCE_PARTS = select(
+    Source.id.label("id"),
+    func.nullif(Source.url, sql_string("")).label("url"),
+    SOURCE_HEAD.label("head"),
+).where(_registry_rows(Source.id))
+
+
+def actor_role_rows(event_ids: Select) -> Select:
+    """Each actor of the events `event_ids` selects, one row per event and role:
+    the event's id, the role, the actor's name and id, and the event's pieces of
+    the actor's JSON object (its role, the name it gave); ordered by event, role
+    and name (the order of the cells)."""
+    return (
+        select(
+            EventActor.event_id,
+            EventActor.role,
+            Actor.name,
+            EventActor.actor_id,
+            ACTOR_ROLE,
+            ACTOR_GIVEN,
+        )
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(EventActor.event_id.in_(event_ids))
+        .order_by(EventActor.event_id, EventActor.role, Actor.name)
+    )
+
+
+def source_quote_rows(event_ids: Select) -> Select:
+    """Each source of the events `event_ids` selects: the event's id, the source's
+    id, the event's quote (NULL for none or empty) and its piece of the source's
+    JSON object; ordered by event and source."""
+    return (
+        select(
+            EventSource.event_id,
+            EventSource.source_id,
+            func.nullif(EventSource.quote, sql_string("")),
+            SOURCE_QUOTE,
+        )
+        .where(EventSource.event_id.in_(event_ids))
+        .order_by(EventSource.event_id, EventSource.source_id)
+    )
+
+
+class RegistryParts:
+    """The rows of a registry (actors, sources) that an export has met, read once
+    each by `statement` and kept as Arrow columns: an actor is in thousands of
+    events, and so is a dataset's source."""
+
+    def __init__(self, statement: Select, keep: int = REGISTRY_KEPT) -> None:
+        self._statement = statement
+        self._keep = keep
+        self._kept: pa.Table | None = None
+
+    def of(self, read: Read, ids: pa.Array) -> pa.Table:
+        """The registry row of each of `ids`, in their order; those not kept yet
+        read with `read`. Past `keep` rows kept, those of `ids` are read again and
+        only they are kept."""
+        kept = self._kept
+        if kept is not None and kept.num_rows > self._keep:
+            kept = None
+        wanted = pc.unique(ids)
+        if kept is not None:
+            wanted = wanted.filter(pc.invert(pc.is_in(wanted, value_set=kept["id"])))
+        if kept is None or len(wanted):
+            listed = json.dumps(wanted.to_pylist())
+            fresh = read(self._statement, {"ids": listed})
+            fresh = pa.table(_columns(fresh), names=fresh.column_names)
+            kept = fresh if kept is None else pa.concat_tables([kept, fresh])
+            self._kept = kept = kept.combine_chunks()
+        return kept.take(pc.index_in(ids, value_set=kept["id"]))
+
+
+def _actor_items(
+    statement: Select, parts: RegistryParts, read: Read, bounds: Params
+) -> pa.Table:
+    """The rows of `actor_rows` (tracker.native_export) for a batch's stretch:
+    the event's id, role, actor's name and JSON object."""
+    rows = _columns(read(statement, bounds), whole=(0, 3))
+    owners, roles, names, actors, role, given = rows
+    actor = parts.of(read, actors)
+    items = pc.binary_join_element_wise(
+        actor["head"], role, actor["tail"], given, "}", ""
+    )
+    return pa.table([owners, roles, names, items], names=["id", "role", "name", "json"])
+
+
+def _source_items(
+    statement: Select, parts: RegistryParts, read: Read, bounds: Params
+) -> pa.Table:
+    """The rows of `source_rows` (tracker.native_export) for a batch's stretch:
+    the event's id, source's id, URL, quote and JSON object."""
+    owners, sources, quotes, quote = _columns(read(statement, bounds), whole=(0, 1))
+    source = parts.of(read, sources)
+    items = pc.binary_join_element_wise(source["head"], quote, "}", "")
+    return pa.table(
+        [owners, sources, source["url"], quotes, items],
+        names=["id", "source", "url", "quote", "json"],
+    )
+
+
+def _link_items(statement: Select, read: Read, bounds: Params) -> pa.Table:
+    """The rows of `link_rows` (tracker.native_export) for a batch's stretch."""
+    return read(statement, bounds)
 
 
 def _row_table(reader: Connection, statement: Select, params: Params) -> pa.Table:
@@ -252,12 +404,13 @@ def event_table(
     return pa.Table.from_arrays(arrays, schema=PARQUET_SCHEMA)
 
 
-def _columns(items: pa.Table) -> list[pa.Array]:
-    """The columns of a result of item rows: the owning event's id, then text."""
-    columns = [column.combine_chunks() for column in items.columns]
+def _columns(items: pa.Table, whole: tuple[int, ...] = (0,)) -> list[pa.Array]:
+    """The columns of a result of item rows: ids (the owning event's first) at the
+    positions `whole`, text at the others. SQLite's driver types a column by its
+    values: one of nothing but NULL comes as whole numbers."""
     return [
-        column.cast(pa.int64() if at == 0 else pa.string())
-        for at, column in enumerate(columns)
+        column.combine_chunks().cast(pa.int64() if at in whole else pa.string())
+        for at, column in enumerate(items.columns)
     ]
 
 

@@ -354,15 +354,21 @@ def _grouped(rows: Select, name: str) -> Subquery:
     return rows.subquery(name)
 
 
-def _json_object(**members: ColumnElement) -> ColumnElement[str]:
-    """`{"key":value,...}` in the order given, as `json.dumps` writes it compactly."""
+def json_members(opening: str, **members: ColumnElement) -> ColumnElement[str]:
+    """`"key":value,...` in the order given, as `json.dumps` writes them compactly,
+    after `opening`: "{" to open an object, "," to go on with one."""
     text: ColumnElement[str] | None = None
     for key, value in members.items():
-        opening = "{" if text is None else ","
         part = sql_string(f'{opening}"{key}":') + json_value(value)
         text = part if text is None else text + part
+        opening = ","
     assert text is not None
     return text
+
+
+def _json_object(**members: ColumnElement) -> ColumnElement[str]:
+    """`{"key":value,...}` in the order given, as `json.dumps` writes it compactly."""
+    return json_members("{", **members) + sql_string("}")
 
 
 def _json_array(items: ColumnElement[str], *order: ColumnElement) -> ColumnElement:
@@ -371,28 +377,30 @@ def _json_array(items: ColumnElement[str], *order: ColumnElement) -> ColumnEleme
     return sql_string("[") + joined_text(items, ",", *order) + sql_string("]")
 
 
+# An actor's JSON object is made of four pieces: the registry's (the head and the
+# tail, the same in every event), and the event's (its role, and the name it gave).
+# The Parquet export joins them itself (`tracker.event_arrow`); both write the
+# same text.
+ACTOR_HEAD = json_members("{", name=Actor.name)
+ACTOR_ROLE = json_members(",", role=EventActor.role)
+ACTOR_TAIL = json_members(",", kind=Actor.kind, country=Actor.country)
+# The name the event gave, only when it gave another than the registry's.
+ACTOR_GIVEN = case(
+    (EventActor.name_as_given.is_(None), sql_string("")),
+    else_=json_members(",", name_as_given=EventActor.name_as_given),
+)
+
+
 def actor_rows(event_ids: Select) -> Select:
     """Each actor of the events `event_ids` selects, one row per event and role:
     the event's id, the role, the actor's name and the actor as a JSON object;
     ordered by event, role and name (the order of the cells)."""
-    given = EventActor.name_as_given
     return (
         select(
             EventActor.event_id,
             EventActor.role,
             Actor.name,
-            _json_object(
-                name=Actor.name,
-                role=EventActor.role,
-                kind=Actor.kind,
-                country=Actor.country,
-            )
-            # The name the event gave, only when it gave another than the registry's.
-            + case(
-                (given.is_(None), sql_string("")),
-                else_=sql_string(',"name_as_given":') + json_value(given),
-            )
-            + sql_string("}"),
+            ACTOR_HEAD + ACTOR_ROLE + ACTOR_TAIL + ACTOR_GIVEN + sql_string("}"),
         )
         .join(Actor, Actor.id == EventActor.actor_id)
         .where(EventActor.event_id.in_(event_ids))
@@ -419,6 +427,17 @@ def actors_of_batch(batch: CTE) -> Subquery:
     )
 
 
+# A source's JSON object: the registry's members, then the event's quote.
+SOURCE_HEAD = json_members(
+    "{",
+    url=Source.url,
+    publisher=Source.publisher,
+    title=Source.title,
+    published=Source.published,
+)
+SOURCE_QUOTE = json_members(",", quote=EventSource.quote)
+
+
 def source_rows(event_ids: Select) -> Select:
     """Each source of the events `event_ids` selects: the event's id, the source's
     id, its URL and the event's quote (NULL for none or empty), the source as a
@@ -429,14 +448,7 @@ def source_rows(event_ids: Select) -> Select:
             EventSource.source_id,
             func.nullif(Source.url, sql_string("")),
             func.nullif(EventSource.quote, sql_string("")),
-            _json_object(
-                url=Source.url,
-                publisher=Source.publisher,
-                title=Source.title,
-                published=Source.published,
-                quote=EventSource.quote,
-            )
-            + sql_string("}"),
+            SOURCE_HEAD + SOURCE_QUOTE + sql_string("}"),
         )
         .join(Source, Source.id == EventSource.source_id)
         .where(EventSource.event_id.in_(event_ids))
@@ -477,8 +489,7 @@ def link_rows(event_ids: Select) -> Select:
                 id=target.id,
                 external_id=target.external_id,
                 dataset=target.dataset,
-            )
-            + sql_string("}"),
+            ),
         )
         .join(target, target.id == EventLink.target_id)
         .where(EventLink.event_id.in_(event_ids))

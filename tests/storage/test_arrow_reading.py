@@ -8,6 +8,7 @@ the session then)."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pyarrow as pa
@@ -19,7 +20,7 @@ from tests.conftest import require_shared
 from tracker.arrow_reading import arrow_readers
 from tracker.db import make_engine, session_scope
 from tracker.errors import StatementTimeout
-from tracker.event_arrow import iter_event_tables
+from tracker.event_arrow import ACTOR_PARTS, RegistryParts, iter_event_tables
 from tracker.formats.parquet import PARQUET_SCHEMA
 from tracker.importing import import_file
 from tracker.query.filters import COUNTED_STATUSES, EventFilter
@@ -78,6 +79,38 @@ def test_a_commit_during_an_export_changes_none_of_its_rows(loaded: Engine):
     assert export_table(loaded, EventFilter())["title"][0].as_py() == (
         "Rewritten meanwhile"
     )
+
+
+def test_an_actors_parts_are_read_once_and_given_for_each_of_its_roles(
+    loaded: Engine,
+):
+    """The registry's pieces of an actor's JSON object are read the first time a
+    batch names the actor, and given back for every role it plays, in order."""
+    with session_scope(loaded) as session, arrow_readers(session, 1) as readers:
+        actors = session.execute(text("SELECT id, name FROM actor ORDER BY id")).all()
+        name_of = dict(actors)
+        a, b, c, d = (actor_id for actor_id, _ in actors[:4])
+        asked: list[list[int]] = []
+
+        def read(statement, params):
+            asked.append(json.loads(params["ids"]))
+            return readers[0].table(statement, params)
+
+        parts = RegistryParts(ACTOR_PARTS, keep=3)
+        roles = [[a, b, c, a], [b, c, d, d], [a]]
+        given = [parts.of(read, pa.array(ids, pa.int64())) for ids in roles]
+    for ids, table in zip(roles, given, strict=True):
+        assert table["id"].to_pylist() == ids
+        objects = [
+            json.loads(head + ',"role":"target"' + tail + "}")
+            for head, tail in zip(
+                table["head"].to_pylist(), table["tail"].to_pylist(), strict=True
+            )
+        ]
+        assert [item["name"] for item in objects] == [name_of[i] for i in ids]
+    # The third batch finds four actors kept, past the three to keep: it reads
+    # its own again and keeps only them.
+    assert asked == [[a, b, c], [d], [a]]
 
 
 def test_a_column_null_in_its_first_thousands_of_rows_keeps_its_text(engine):

@@ -218,8 +218,8 @@ def _registry_rows(column: ColumnElement[int]) -> ColumnElement[bool]:
 
 # The registry's pieces of its rows' JSON objects, written by the same SQL as the
 # CSV export's (`tracker.native_export`): SQL that writes them once per actor or
-# source rather than once per event costs PostgreSQL a third less per batch
-# (2026-12-07, bench/EXPORT-NOTES.md).
+# source rather than once per role or citation costs PostgreSQL about a quarter
+# less of a batch's item statements (2026-12-07, bench/EXPORT-NOTES.md).
 ACTOR_PARTS = select(
     Actor.id.label("id"), ACTOR_HEAD.label("head"), ACTOR_TAIL.label("tail")
 ).where(_registry_rows(Actor.id))

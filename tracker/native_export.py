@@ -371,7 +371,7 @@ def _json_object(**members: ColumnElement) -> ColumnElement[str]:
     return json_members("{", **members) + sql_string("}")
 
 
-def _json_array(items: ColumnElement[str], *order: ColumnElement) -> ColumnElement:
+def json_array(items: ColumnElement[str], *order: ColumnElement) -> ColumnElement:
     """`[item,item]` of a group's JSON items in the order of `order`; NULL when the
     group has none (an empty list is an empty cell)."""
     return sql_string("[") + joined_text(items, ",", *order) + sql_string("]")
@@ -420,7 +420,7 @@ def actors_of_batch(batch: CTE) -> Subquery:
         select(
             event_id.label("event_id"),
             *(cell.label(r) for r, cell in names.items()),
-            _json_array(item, role, name).label("json"),
+            json_array(item, role, name).label("json"),
         )
         .group_by(event_id)
         .subquery("actors")
@@ -465,7 +465,7 @@ def sources_of_batch(batch: CTE) -> Subquery:
             event_id.label("event_id"),
             joined_text(url, LIST_SEPARATOR, source_id).label("urls"),
             joined_text(quote, LIST_SEPARATOR, source_id).label("quotes"),
-            _json_array(item, source_id).label("json"),
+            json_array(item, source_id).label("json"),
         )
         .group_by(event_id)
         .subquery("sources")
@@ -505,7 +505,7 @@ def links_of_batch(batch: CTE) -> Subquery:
         select(
             event_id.label("event_id"),
             joined_text(cell, LIST_SEPARATOR, link_id).label("cell"),
-            _json_array(item, link_id).label("json"),
+            json_array(item, link_id).label("json"),
         )
         .group_by(event_id)
         .subquery("links")

@@ -62,6 +62,7 @@ WORKFLOWS = (
     "tracker.exporting",
     "tracker.native_export",
     "tracker.export_batches",
+    "tracker.record_json",
     "tracker.review",
     "tracker.seed",
     "tracker.backup",

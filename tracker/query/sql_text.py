@@ -20,7 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ExpressionClauseList, Grouping
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.operators import concat_op
 
 # SQLite orders the rows an aggregate reads (`group_concat(x, ', ' ORDER BY y)`)
 # from this version on; before it, the rows come ordered from a subquery instead.
@@ -96,6 +98,64 @@ def _json_quote(element: json_value, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(json_value, "postgresql")
 def _to_json(element: json_value, compiler: SQLCompiler, **kw: Any) -> str:
     return f"coalesce(to_json({compiler.process(element.clauses, **kw)})::text, 'null')"
+
+
+class json_texts(FunctionElement):  # noqa: N801 - named as SQL functions are
+    """A JSON column that holds an array of texts (contexts, a file's header) or an
+    object of texts (a source record's cells) as compact JSON text, each text
+    written as `json_value` writes it: what pydantic's `to_json` writes of the
+    column's value read into Python, on both databases.
+
+    The stored text is not that already: the ORM stores `json.dumps`'s spacing and
+    its `\\u` escapes, and PostgreSQL's JSONB prints its own spacing. SQLite: a
+    text without a backslash has no escape in it, and `json()` only takes the
+    spaces out; one with a backslash is written again from its items. PostgreSQL:
+    written again from its items, in the order JSONB keeps them (the order a
+    Python reader gets them in)."""
+
+    inherit_cache = True
+    name = "json_texts"
+    type = String()
+
+    def __init__(self, column: Any, *, keyed: bool = False) -> None:
+        super().__init__(column)
+        self.keyed = keyed
+
+
+@compiles(json_texts)
+def _json_texts_sqlite(element: json_texts, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    if element.keyed:
+        item, order, empty = "json_quote(key) || ':' || json_quote(value)", "id", "{}"
+    else:
+        item, order, empty = "json_quote(value)", "key", "[]"
+    ordered = f" ORDER BY {order}" if _sqlite_orders_aggregates(compiler) else ""
+    items = (
+        f"(SELECT '{empty[0]}' || group_concat({item}, ','{ordered}) || '{empty[1]}'"
+        f" FROM (SELECT key, value, id FROM json_each({column}) ORDER BY {order}))"
+    )
+    return (
+        f"CASE WHEN instr({column}, '\\') = 0 THEN json({column})"
+        f" ELSE coalesce({items}, '{empty}') END"
+    )
+
+
+@compiles(json_texts, "postgresql")
+def _json_texts_postgresql(
+    element: json_texts, compiler: SQLCompiler, **kw: Any
+) -> str:
+    column = f"({compiler.process(element.clauses, **kw)})::jsonb"
+    if element.keyed:
+        # Each value's own JSONB text is its JSON string (the fastest of the ways
+        # measured, as `to_json` of the text would write it).
+        return (
+            "coalesce((SELECT '{' || string_agg(to_json(json_item.key)::text"
+            " || ':' || json_item.value::text, ',' ORDER BY json_item.n) || '}'"
+            f" FROM jsonb_each({column}) WITH ORDINALITY"
+            " AS json_item(key, value, n)), '{}')"
+        )
+    # A text[] written by array_to_json: compact, in the array's order.
+    return f"array_to_json(ARRAY(SELECT jsonb_array_elements_text({column})))::text"
 
 
 class json_array_items(FunctionElement):  # noqa: N801 - named as SQL functions are
@@ -276,3 +336,38 @@ def _likely(element: mostly_true, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(mostly_true, "postgresql")
 def _as_it_is(element: mostly_true, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.clauses, **kw)
+
+
+class joined_parts(FunctionElement):  # noqa: N801 - named as SQL functions are
+    """Texts joined end to end, none of them NULL: `a || b || c` on SQLite; one
+    `concat(a, b, c)` on PostgreSQL, where each `||` copies the text grown so far
+    (a record's JSON is some seventy pieces). Built by `joined`."""
+
+    inherit_cache = True
+    name = "joined_parts"
+    type = String()
+
+
+def joined(text: ColumnElement[str]) -> ColumnElement[str]:
+    """`text`, made of pieces joined with `+` (none of them NULL), as `joined_parts`
+    of every piece."""
+    return joined_parts(*_pieces(text))
+
+
+def _pieces(text: ColumnElement) -> list[ColumnElement]:
+    if isinstance(text, ExpressionClauseList) and text.operator is concat_op:
+        return [piece for clause in text.clauses for piece in _pieces(clause)]
+    if isinstance(text, Grouping):
+        return _pieces(text.element)
+    return [text]
+
+
+@compiles(joined_parts)
+def _joined_by_bars(element: joined_parts, compiler: SQLCompiler, **kw: Any) -> str:
+    pieces = (compiler.process(piece, **kw) for piece in element.clauses)
+    return "(" + " || ".join(pieces) + ")"
+
+
+@compiles(joined_parts, "postgresql")
+def _concat(element: joined_parts, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"concat({compiler.process(element.clauses, **kw)})"

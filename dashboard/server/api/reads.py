@@ -27,6 +27,7 @@ from tracker.query.filters import parse_query_string
 from tracker.query.registry import actors_with_aliases, find_locations, list_datasets
 from tracker.query.stats import choose_period, count_events_by_period, date_bounds
 from tracker.query.timeline import fatalities_by_period, score_by_period
+from tracker.record_json import event_records_json
 from tracker.store import history, views
 
 # Fields of a record a listing row already holds: a page asking only for these
@@ -64,11 +65,13 @@ def list_events_endpoint() -> Response:
             items = json_text(
                 [{name: getattr(r, name) for name in chosen} for r in rows]
             )
+        elif chosen is None:  # whole records, written by the database
+            items = "[" + ",".join(event_records_json(session, [r.id for r in rows]))
+            items += "]"
         else:
             records = event_record_values(session, [row.id for row in rows])
-            if chosen is not None:  # in the record's order, as the records gave them
-                wanted = set(chosen)
-                records = [{k: v for k, v in r.items() if k in wanted} for r in records]
+            wanted = set(chosen)  # in the record's order, as the records gave them
+            records = [{k: v for k, v in r.items() if k in wanted} for r in records]
             # Plain values, written by pydantic's serializer in one pass, as the
             # records were: building 500 checked models cost more than reading them.
             items = to_json(records).decode()

@@ -39,6 +39,7 @@ from tracker.models import (
     SourceRecord,
     utc_now,
 )
+from tracker.query.filters import one_of
 from tracker.store.event_rows import content_hash, event_values, write_links
 from tracker.store.events import record_imported
 from tracker.store.history import Author, state_of, states_of
@@ -265,7 +266,7 @@ class BatchWriter:
         for dataset, ids in _by_dataset(keys).items():
             for chunk in _chunks(ids):
                 query = select(EVENTS.c.external_id, *columns, EVENTS.c.status).where(
-                    EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
+                    EVENTS.c.dataset == dataset, one_of(EVENTS.c.external_id, chunk)
                 )
                 for external_id, *stored in self._look_up(query):
                     found[(dataset, external_id)] = tuple(stored)
@@ -277,7 +278,7 @@ class BatchWriter:
         for dataset, external_ids in _by_dataset(keys).items():
             for chunk in _chunks(external_ids):
                 query = select(EVENTS.c.external_id, EVENTS.c.id).where(
-                    EVENTS.c.dataset == dataset, EVENTS.c.external_id.in_(chunk)
+                    EVENTS.c.dataset == dataset, one_of(EVENTS.c.external_id, chunk)
                 )
                 ids.update(((dataset, e), i) for e, i in self._look_up(query))
         return [ids[key] for key in keys]
@@ -453,7 +454,7 @@ class BatchWriter:
         """Ids of registry rows by their unique key, for the keys stored."""
         table, found = key_column.table, {}
         for chunk in _chunks(list(keys)):
-            query = select(key_column, table.c.id).where(key_column.in_(chunk))
+            query = select(key_column, table.c.id).where(one_of(key_column, chunk))
             found.update(self._look_up(query))
         return found
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gc
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -321,9 +322,8 @@ def _import_in_chunks(
     row way (`BatchWriter`). Same events, counts and problems as `_valid_events`."""
     rows_writer = RowWriter(writer)
     seen = SeenIds()
-    for chunk in fmt.read_chunks(path):
+    for chunk, mapped, rest in _mapped_ahead(fmt, path):
         report.rows += len(chunk.records)
-        mapped, rest = fmt.map_chunk(chunk)
         by_line: dict[int, EventCreate] = {}
         ordered: list[NewEvent] = []
         vouched = iter(mapped)
@@ -365,6 +365,30 @@ def _import_in_chunks(
         if progress is not None:
             progress(len(chunk.records))
         gc.collect(1)
+
+
+def _mapped_ahead(fmt: Any, path: Path) -> Iterator[tuple[Any, list[NewEvent], list]]:
+    """Each chunk of the file with what `map_chunk` made of it (the events it
+    mapped, the positions of the rows left to the row way), in file order; the
+    next chunk is read and mapped in a thread of its own while the caller writes
+    this one.
+
+    Mapping is plain Python and pandas, without the database; writing spends much
+    of its time waiting for the database (PostgreSQL's server, SQLite's B-trees),
+    which hands the interpreter to the mapping thread. One chunk ahead at most, so
+    memory stays two chunks; a reading or mapping error is raised here, in the
+    caller's thread, as it would have been without the thread."""
+    chunks = iter(fmt.read_chunks(path))
+
+    def read_and_map() -> tuple[Any, list[NewEvent], list] | None:
+        chunk = next(chunks, None)
+        return None if chunk is None else (chunk, *fmt.map_chunk(chunk))
+
+    with ThreadPoolExecutor(1, thread_name_prefix="map-chunks") as mapping:
+        ahead = mapping.submit(read_and_map)
+        while (done := ahead.result()) is not None:
+            ahead = mapping.submit(read_and_map)
+            yield done
 
 
 def _reread(fmt: ImportFormat, chunk: Any, position: int) -> EventCreate:

@@ -66,6 +66,7 @@ from tracker.models import (
     Location,
     utc_now,
 )
+from tracker.query.filters import among_ids
 from tracker.query.registry import event_actor_names
 
 # Upper edges of the |latitude| bands, each with its own longitude width of the box.
@@ -176,7 +177,7 @@ def _sweeps_for_events(
     for i in range(0, len(ids), CHUNK):
         query = (
             select(Event.dataset, func.count())
-            .where(Event.id.in_(ids[i : i + CHUNK]))
+            .where(among_ids(Event.id, ids[i : i + CHUNK]))
             .group_by(Event.dataset)
         )
         for name, count in session.execute(query):
@@ -223,7 +224,7 @@ def _driver_pages(session: Session, sweep: _Sweep) -> Iterator[list[tuple[int, f
     )
     if sweep.ids is not None:
         for i in range(0, len(sweep.ids), CHUNK):
-            query = located.where(Event.id.in_(sweep.ids[i : i + CHUNK]))
+            query = located.where(among_ids(Event.id, sweep.ids[i : i + CHUNK]))
             yield session.execute(query).all()
         return
     last = 0

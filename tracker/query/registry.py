@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from tracker.models import Actor, ActorAlias, Event, EventActor, Location
 from tracker.query.facets import search_actors
+from tracker.query.filters import among_ids
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -69,7 +70,7 @@ def event_actor_names(
         query = (
             select(EventActor.event_id, Actor.id, Actor.name)
             .join(Actor, Actor.id == EventActor.actor_id)
-            .where(EventActor.event_id.in_(ids[i : i + CHUNK]))
+            .where(among_ids(EventActor.event_id, ids[i : i + CHUNK]))
         )
         for event_id, actor_id, name in session.execute(query):
             names.setdefault(event_id, {})[actor_id] = name

@@ -3,7 +3,10 @@ literally, and the blank chart that says why it is blank."""
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from html import escape
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -60,3 +63,14 @@ def empty_figure(message: str) -> go.Figure:
     )
     figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=380)
     return figure
+
+
+@cache
+def _plotly_template() -> dict[str, Any]:
+    return go.Figure().to_plotly_json()["layout"]["template"]
+
+
+def default_template() -> dict[str, Any]:
+    """The template `go.Figure()` gives its layout (Plotly's default), as plain data,
+    for figures built as plain data; a copy, so no figure shares it with another."""
+    return copy.deepcopy(_plotly_template())

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-import plotly.graph_objects as go
+from typing import Any
 
 from tracker.query.annotations import Pin
 
@@ -19,62 +18,73 @@ PINNED_TOP_MARGIN = 30 + LABEL_STEPS * LABEL_STEP_PX
 
 
 def add_pin_marks(
-    figure: go.Figure,
+    figure: dict[str, Any],
     pins: Sequence[Pin],
     span: tuple[dt.datetime, dt.datetime],
-) -> go.Figure:
-    """Draw `pins` that touch the x axis's `span` on `figure` (its first x axis,
-    across every panel), each with its label above the plot; `figure` itself."""
+) -> dict[str, Any]:
+    """Draw `pins` that touch the x axis's `span` on `figure` (plain data: its
+    first x axis, across every panel), each with its label above the plot;
+    `figure` itself."""
     first, last = span
     shown = [
         pin
         for pin in pins
         if _midnight(pin.starts) <= last and _midnight(pin.ends or pin.starts) >= first
     ]
+    if not shown:
+        return figure
+    layout = figure["layout"]
+    shapes = layout.setdefault("shapes", [])
+    annotations = layout.setdefault("annotations", [])
     for step, pin in enumerate(shown):
-        start = max(_midnight(pin.starts), first)
+        start = max(_midnight(pin.starts), first).isoformat()
         if pin.ends is None:
-            figure.add_shape(
-                type="line",
-                xref="x",
-                yref="paper",
-                x0=start,
-                x1=start,
-                y0=0,
-                y1=1,
-                line={"color": PIN_COLOUR, "width": 1.5, "dash": "dash"},
+            shapes.append(
+                {
+                    "line": {"color": PIN_COLOUR, "dash": "dash", "width": 1.5},
+                    "type": "line",
+                    "x0": start,
+                    "x1": start,
+                    "xref": "x",
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                }
             )
         else:
             end = min(_midnight(pin.ends + dt.timedelta(days=1)), last)
-            figure.add_shape(
-                type="rect",
-                xref="x",
-                yref="paper",
-                x0=start,
-                x1=end,
-                y0=0,
-                y1=1,
-                fillcolor=PIN_COLOUR,
-                opacity=0.12,
-                line={"width": 0},
-                layer="below",
+            shapes.append(
+                {
+                    "fillcolor": PIN_COLOUR,
+                    "layer": "below",
+                    "line": {"width": 0},
+                    "opacity": 0.12,
+                    "type": "rect",
+                    "x0": start,
+                    "x1": end.isoformat(),
+                    "xref": "x",
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                }
             )
-        figure.add_annotation(
-            x=start,
-            xref="x",
-            y=1,
-            yref="paper",
-            yanchor="bottom",
-            xanchor="left",
-            yshift=(step % LABEL_STEPS) * LABEL_STEP_PX,
-            text=pin.label,
-            showarrow=False,
-            font={"color": PIN_COLOUR, "size": 12},
-            hovertext=_when(pin),
+        annotations.append(
+            {
+                "font": {"color": PIN_COLOUR, "size": 12},
+                "hovertext": _when(pin),
+                "showarrow": False,
+                "text": pin.label,
+                "x": start,
+                "xanchor": "left",
+                "xref": "x",
+                "y": 1,
+                "yanchor": "bottom",
+                "yref": "paper",
+                "yshift": (step % LABEL_STEPS) * LABEL_STEP_PX,
+            }
         )
-    if shown:
-        top = max(figure.layout.margin.t or 0, PINNED_TOP_MARGIN)
-        figure.update_layout(margin={"t": top})
+    margin = layout.setdefault("margin", {})
+    margin["t"] = max(margin.get("t") or 0, PINNED_TOP_MARGIN)
     return figure
 
 

@@ -8,12 +8,8 @@ figure Plotly's own builder made."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-from functools import cache
 from typing import Any
-
-import plotly.graph_objects as go
 
 from dashboard.figures.date_axes import (
     DAY_MS,
@@ -21,6 +17,7 @@ from dashboard.figures.date_axes import (
 )
 from dashboard.figures.lane_layout import LANE_GAP, PlacedMark, place_marks
 from dashboard.figures.palette import (
+    default_template,
     empty_figure,
     plotly_text,
     type_colour,
@@ -101,7 +98,7 @@ def swimlane_figure(
         },
         "shapes": [_lane_band(low, high) for low, high in placed.bounds[1::2]],
         "legend": {"title": {"text": "Event type"}},
-        "template": _default_template(),
+        "template": default_template(),
     }
     return {"data": traces, "layout": layout}
 
@@ -112,17 +109,6 @@ def _by_type(marks: list[PlacedMark]) -> dict[str, list[PlacedMark]]:
     for placed in marks:
         grouped.setdefault(placed.mark.event_type, []).append(placed)
     return grouped
-
-
-@cache
-def _plotly_template() -> dict[str, Any]:
-    return go.Figure().to_plotly_json()["layout"]["template"]
-
-
-def _default_template() -> dict[str, Any]:
-    """The template `go.Figure()` gives its layout (Plotly's default), as plain data;
-    a copy, so no figure shares it with another."""
-    return copy.deepcopy(_plotly_template())
 
 
 def _lane_band(low: float, high: float) -> dict[str, Any]:

@@ -38,8 +38,8 @@ def graph_figures(component) -> list:
     """Every figure of the dcc.Graphs in a layout tree."""
     found = []
     figure = getattr(component, "figure", None)
-    if figure is not None:
-        found.append(figure)
+    if figure is not None:  # plain data for the charts built so (issue 19)
+        found.append(go.Figure(figure) if isinstance(figure, dict) else figure)
     children = getattr(component, "children", None)
     for child in children if isinstance(children, list) else [children]:
         if child is not None and not isinstance(child, str):

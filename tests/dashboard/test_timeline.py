@@ -11,20 +11,34 @@ import sys
 import plotly.graph_objects as go
 import pytest
 
+from dashboard.figures import timeline as timeline_figures
 from dashboard.figures.lane_layout import MAX_ROWS
 from dashboard.figures.palette import type_colour
 from dashboard.figures.swimlanes import swimlane_figure
-from dashboard.figures.timeline import (
-    events_over_time_figure,
-    fatalities_figure,
-    score_figure,
-)
 from dashboard.pages import timeline
 from dashboard.pages.timeline import precision_note
 from tests.conftest import REPO_ROOT
 from tests.dashboard.conftest import client_as
 from tracker.query.stats import Period, PeriodCount
 from tracker.query.timeline import FatalityPoint, LaneMark, ScorePoint, Swimlanes
+
+
+def drawn(figure) -> go.Figure:
+    """A figure as Plotly's objects, to read it as the browser draws it: the
+    timeline's charts and the swimlanes are built as plain data (issue 19)."""
+    return figure if isinstance(figure, go.Figure) else go.Figure(figure)
+
+
+def events_over_time_figure(*args, **kwargs) -> go.Figure:
+    return drawn(timeline_figures.events_over_time_figure(*args, **kwargs))
+
+
+def score_figure(*args, **kwargs) -> go.Figure:
+    return drawn(timeline_figures.score_figure(*args, **kwargs))
+
+
+def fatalities_figure(*args, **kwargs) -> go.Figure:
+    return drawn(timeline_figures.fatalities_figure(*args, **kwargs))
 
 
 def find(component, component_id):
@@ -50,7 +64,7 @@ def test_timeline_layout_charts_the_seed_events_by_type(app):
     with app.server.test_request_context("/"):
         page = timeline.layout()
     graph = find(page, "timeline-events-over-time")
-    traces = {trace.name: sum(trace.y) for trace in graph.figure.data}
+    traces = {trace.name: sum(trace.y) for trace in drawn(graph.figure).data}
     assert traces["ASSAULT"] == 3 and traces["ACCUSE"] == 2
     assert sum(traces.values()) == 12
     assert "12 events" in find(page, "timeline-summary").children
@@ -60,7 +74,7 @@ def test_timeline_layout_reads_the_filter_from_the_query_string(app):
     with app.server.test_request_context("/?event_types=ASSAULT"):
         page = timeline.layout(event_types="ASSAULT")
     graph = find(page, "timeline-events-over-time")
-    assert [trace.name for trace in graph.figure.data] == ["ASSAULT"]
+    assert [trace.name for trace in drawn(graph.figure).data] == ["ASSAULT"]
     assert (
         "3 events · confirmed and disputed events type ASSAULT"
         in find(page, "timeline-summary").children
@@ -138,7 +152,7 @@ def test_timeline_swimlanes_draw_busiest_actors_and_reopen_events(app):
 def test_timeline_score_line_marks_cooperation_and_violence(app):
     with app.server.test_request_context("/"):
         page = timeline.layout()
-    score = find(page, "timeline-score").figure
+    score = drawn(find(page, "timeline-score").figure)
     by_name = {trace.name: trace for trace in score.data}
     assert set(by_name) == {
         "Material conflict events",
@@ -148,7 +162,7 @@ def test_timeline_score_line_marks_cooperation_and_violence(app):
     # Days without events are gaps (None) in the line, not points.
     scores = [y for y in by_name["Mean PLOVER score"].y if y is not None]
     assert scores and all(-10 <= y <= 10 for y in scores)
-    fatalities = find(page, "timeline-fatalities").figure
+    fatalities = drawn(find(page, "timeline-fatalities").figure)
     best = next(t for t in fatalities.data if t.name == "Best estimate")
     assert sum(y for y in best.y if y is not None) == 14
 
@@ -158,7 +172,7 @@ def test_timeline_with_no_matching_events_says_so_everywhere(app):
         page = timeline.layout(text="no such words anywhere")
     assert "No events match these filters" in all_text(find(page, "timeline-headlines"))
     for graph_id in ("timeline-events-over-time", "timeline-score"):
-        figure = find(page, graph_id).figure
+        figure = drawn(find(page, graph_id).figure)
         assert "No events" in figure.layout.annotations[0].text
 
 

@@ -19,7 +19,7 @@ from dashboard.app import create_app
 from dashboard.pages import timeline
 from dashboard.services import ENGINE_KEY
 from tests.dashboard.conftest import request_as
-from tests.dashboard.test_timeline import find
+from tests.dashboard.test_timeline import drawn, find
 from tests.storage.test_timeline_truth import fill_with_what_misled
 from tracker.db import make_engine
 
@@ -162,22 +162,22 @@ def test_timeline_page_figures_equal_an_independent_count(app, query, where):
     until = dt.date.fromisoformat(query.get("until", "9999-12-31"))
     first, last = max(expected["first"], since), min(expected["last"], until)
     assert shown["Date span"] == f"{first:%-d %b %Y} – {last:%-d %b %Y}"
-    over_time = find(page, "timeline-events-over-time").figure
+    over_time = drawn(find(page, "timeline-events-over-time").figure)
     assert (
         sum(v or 0 for trace in over_time.data for v in trace.y) == (expected["events"])
     )
     if expected["best"]:
-        fatalities = find(page, "timeline-fatalities").figure
+        fatalities = drawn(find(page, "timeline-fatalities").figure)
         best = next(trace for trace in fatalities.data if "Best" in trace.name)
         assert sum(v or 0 for v in best.y) == expected["best"]
     # Every event with actors has a mark in the swimlanes (50 lanes hold them all),
     # and no other event has one.
-    drawn = {
+    marked = {
         int(point[0])
         for trace in go.Figure(lanes_figure).data
         for point in (trace.customdata if trace.customdata is not None else [])
     }
-    assert drawn == expected["with_actors"]
+    assert marked == expected["with_actors"]
 
 
 def test_may_window_keeps_the_january_offensive_inside_may(app):
@@ -193,7 +193,7 @@ def test_may_window_keeps_the_january_offensive_inside_may(app):
     with request_as(app, "/", "viewer"):
         page = timeline.layout(since="2025-05-01", until="2025-05-31")
     assert _headlines(page)["Date span"].startswith("1 May 2025 – ")
-    bars = find(page, "timeline-events-over-time").figure
+    bars = drawn(find(page, "timeline-events-over-time").figure)
     starts = {x for trace in bars.data for x in trace.x}
     assert starts and all("2025-05-01" <= str(x)[:10] <= "2025-05-31" for x in starts)
     assert find(page, "timeline-window-note").children == (

@@ -17,13 +17,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
+from typing import Any
 from urllib.parse import quote_plus
-
-import plotly.graph_objects as go
 
 from dashboard.figures.map_regions import region_for
 from dashboard.figures.palette import (
     QUAD_COLOURS,
+    default_template,
     empty_figure,
     plotly_text,
     type_colour,
@@ -64,61 +64,70 @@ def events_map_figure(
     markers: Sequence[LocationCount],
     event_filter: EventFilter,
     basemap: Basemap = Basemap.OUTLINE,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Markers per place and quad class, coloured by type, sized by fatalities by area.
 
-    Each point's customdata holds the address a click opens (see `marker_href`)."""
+    Each point's customdata holds the address a click opens (see `marker_href`).
+    Built as plain data (the dict `go.Figure(...).to_plotly_json()` gives), not
+    through Plotly's objects: validating a thousand markers' values took as long as
+    the map's query (issue 19). `tests/dashboard/test_map_figure_plain.py` holds it
+    equal to the figure Plotly's own builder made."""
     if not markers:
-        return empty_figure(NO_MATCH)
+        return empty_figure(NO_MATCH).to_plotly_json()
     sizeref = 2.0 * max(1, *(m.fatalities for m in markers)) / MAX_MARKER_PX**2
     links = MarkerLinks(event_filter)
-    figure = go.Figure()
+    streets = basemap is Basemap.STREETS
+    traces = []
     for (quad, event_type), group in _legend_groups(markers):
         quad_label = taxonomy.quad_class_label(quad)
         # The deadliest first, so smaller markers are drawn over them.
         group = sorted(group, key=lambda m: (-m.fatalities, -m.count, m.location_id))
-        trace = {
-            "name": event_type or "several types",
-            "lat": [m.latitude for m in group],
-            "lon": [m.longitude for m in group],
-            "hovertext": [marker_hover_text(m) for m in group],
-            "hoverinfo": "text",
+        trace: dict[str, Any] = {
             "customdata": [[links.href(m)] for m in group],
+            "hoverinfo": "text",
+            "hovertext": [marker_hover_text(m) for m in group],
+            "lat": [m.latitude for m in group],
+            "legendgroup": quad_label,
+            "legendgrouptitle": {"text": quad_label},
+            "lon": [m.longitude for m in group],
             "marker": {
                 "color": marker_colour(group[0]),
+                "opacity": [OPACITY.get(m.geo_precision, 0.6) for m in group],
                 "size": [m.fatalities or NO_DEATHS_SIZE for m in group],
+                "sizemin": MIN_MARKER_PX / 2,
                 "sizemode": "area",
                 "sizeref": sizeref,
-                "sizemin": MIN_MARKER_PX / 2,
-                "opacity": [OPACITY.get(m.geo_precision, 0.6) for m in group],
             },
-            "legendgroup": quad_label,
-            "legendgrouptitle_text": quad_label,
+            "name": event_type or "several types",
         }
-        if basemap is Basemap.STREETS:
-            figure.add_scattermap(mode="markers", **trace)
+        if streets:
+            traces.append({**trace, "mode": "markers", "type": "scattermap"})
             continue
         trace["marker"]["line"] = {"color": "#ffffff", "width": 1}
-        figure.add_scattergeo(
-            mode="markers+text",
-            # The event count beside each marker that holds several events.
-            text=[f"{m.count}" if m.count > 1 else "" for m in group],
-            textposition="top right",
-            textfont={"size": 11, "color": "#1d2330"},
-            **trace,
+        traces.append(
+            {
+                **trace,
+                "mode": "markers+text",
+                # The event count beside each marker that holds several events.
+                "text": [f"{m.count}" if m.count > 1 else "" for m in group],
+                "textfont": {"color": "#1d2330", "size": 11},
+                "textposition": "top right",
+                "type": "scattergeo",
+            }
         )
     lon_range, lat_range = map_extent(markers)
-    if basemap is Basemap.STREETS:
-        figure.update_layout(map=_street_map(lon_range, lat_range))
+    layout: dict[str, Any] = {
+        "height": HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
+        "legend": {"groupclick": "toggleitem", "itemsizing": "constant"},
+        "hoverlabel": {"align": "left"},
+        "template": default_template(),
+    }
+    if streets:
+        layout["map"] = _street_map(lon_range, lat_range)
     else:
-        figure.update_layout(geo=_outline_map(lon_range, lat_range))
-    figure.update_layout(
-        height=HEIGHT,
-        margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        legend={"groupclick": "toggleitem", "itemsizing": "constant"},
-        hoverlabel={"align": "left"},
-    )
-    return figure
+        layout["geo"] = _outline_map(lon_range, lat_range)
+    return {"data": traces, "layout": layout}
 
 
 def _legend_groups(

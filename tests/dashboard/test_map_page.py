@@ -10,15 +10,16 @@ import json
 import re
 from dataclasses import replace
 
+import plotly.graph_objects as go
 import pytest
 from dash import dcc, no_update
 
 from dashboard import ids
+from dashboard.figures import map as map_figures
 from dashboard.figures.map import (
     MIN_MARKER_PX,
     NO_MATCH,
     Basemap,
-    events_map_figure,
     map_extent,
     marker_hover_text,
     marker_href,
@@ -26,6 +27,7 @@ from dashboard.figures.map import (
 from dashboard.figures.palette import QUAD_COLOURS, type_colour
 from dashboard.pages import map as map_page
 from tests.dashboard.conftest import client_as
+from tests.dashboard.test_timeline import drawn
 from tracker.query.filters import EventFilter
 from tracker.query.stats import LocationCount
 
@@ -48,6 +50,11 @@ def find(component, component_id):
 def map_layout(app, **query):
     with app.server.test_request_context("/map"):
         return map_page.layout(**query)
+
+
+def events_map_figure(*args, **kwargs) -> go.Figure:
+    """The map's figure (plain data, issue 19) read through Plotly's objects."""
+    return drawn(map_figures.events_map_figure(*args, **kwargs))
 
 
 def points(figure):
@@ -99,8 +106,8 @@ def test_map_page_is_served_with_its_world_shapes(app):
 def test_map_layout_draws_the_seed_places_as_markers_on_the_offline_map(app):
     page = map_layout(app)
     graph = find(page, ids.MAP_GRAPH)
-    assert {trace.type for trace in graph.figure.data} == {"scattergeo"}
-    links = dict(points(graph.figure))
+    assert {trace.type for trace in drawn(graph.figure).data} == {"scattergeo"}
+    links = dict(points(drawn(graph.figure)))
     assert set(links) == {"/events?places=Istanbul", "/events?places=Ukraine"}
     assert links["/events?places=Ukraine"] == 14  # sized by fatalities
     assert re.fullmatch(r"/assets/topojson/[0-9a-f]{16}/", graph.config["topojsonURL"])
@@ -117,7 +124,9 @@ def test_map_layout_draws_the_seed_places_as_markers_on_the_offline_map(app):
 def test_map_layout_reads_the_filter_from_the_query_string(app):
     page = map_layout(app, min_fatalities="1")
     graph = find(page, ids.MAP_GRAPH)
-    assert points(graph.figure) == [("/events/6", 14)]  # the missile strike itself
+    assert points(drawn(graph.figure)) == [
+        ("/events/6", 14)
+    ]  # the missile strike itself
     summary = find(page, ids.MAP_SUMMARY).children
     assert summary == (
         "1 of 1 event on the map at 1 place · "
@@ -136,7 +145,7 @@ def test_map_layout_with_no_match_says_what_to_change(app):
     page = map_layout(app, text="words no event uses")
     summary = find(page, ids.MAP_SUMMARY).children
     assert summary == "No events match these filters: widen or clear them."
-    figure = find(page, ids.MAP_GRAPH).figure
+    figure = drawn(find(page, ids.MAP_GRAPH).figure)
     assert figure.data == ()
     assert figure.layout.annotations[0].text == NO_MATCH
     assert find(page, ids.MAP_NOTES).children == []
@@ -144,7 +153,7 @@ def test_map_layout_with_no_match_says_what_to_change(app):
 
 def test_map_layout_counts_matches_that_have_no_coordinates(app):
     page = map_layout(app, event_types=["ACCUSE", "THREATEN"])
-    assert find(page, ids.MAP_GRAPH).figure.data == ()
+    assert drawn(find(page, ids.MAP_GRAPH).figure).data == ()
     summary = find(page, ids.MAP_SUMMARY).children
     assert summary.startswith("0 of 3 events on the map at 0 places")
     notes = [note.children for note in find(page, ids.MAP_NOTES).children]
@@ -178,7 +187,7 @@ def test_on_marker_click_without_one_of_our_addresses_stays(click):
 
 def test_update_map_redraws_the_markers_over_street_tiles(app):
     with app.server.test_request_context("/map"):
-        figure = map_page.update_map("streets", "min_fatalities=1")
+        figure = drawn(map_page.update_map("streets", "min_fatalities=1"))
         unknown = map_page.update_map("satellite", "")
     assert [trace.type for trace in figure.data] == ["scattermap"]
     assert figure.layout.map.style == "open-street-map"

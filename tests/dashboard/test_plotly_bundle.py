@@ -59,7 +59,7 @@ def test_partial_bundle_holds_every_trace_the_pages_draw_but_the_street_map(app)
         # The swimlanes figure is plain data (dashboard/figures/swimlanes.py).
         figures.append(go.Figure(timeline.update_swimlanes(8, "")[0]))
         figures += graph_figures(map_page.layout())
-        figures.append(map_page.update_map(Basemap.STREETS.value, ""))
+        figures.append(go.Figure(map_page.update_map(Basemap.STREETS.value, "")))
     drawn = {trace.type for figure in figures for trace in figure.data}
     assert {"bar", "scatter", "scattergeo", "scattermap"} <= drawn  # all were drawn
     assert drawn - ONLY_IN_FULL_BUNDLE <= bundled_traces()
@@ -67,7 +67,7 @@ def test_partial_bundle_holds_every_trace_the_pages_draw_but_the_street_map(app)
 
 
 def test_street_map_is_the_only_figure_needing_the_full_bundle():
-    figure = events_map_figure([], EventFilter(), Basemap.STREETS)
+    figure = go.Figure(events_map_figure([], EventFilter(), Basemap.STREETS))
     assert {trace.type for trace in figure.data} <= bundled_traces()
 
 

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from dashboard.figures.map import events_map_figure
+from dashboard.figures import map as map_figures
 from dashboard.figures.map_regions import REGIONS, Region, region_for
 from dashboard.server.world_shapes import (
     DECIMALS,
@@ -21,6 +21,7 @@ from dashboard.server.world_shapes import (
     region_shapes_json,
 )
 from tests.dashboard.test_map_page import marker
+from tests.dashboard.test_timeline import drawn
 from tracker.query.filters import EventFilter
 
 BOX = Region("europe", 0.0, 10.0, 0.0, 10.0)
@@ -167,24 +168,31 @@ def test_a_regions_file_holds_the_worlds_shapes_inside_its_box_and_nothing_else(
 def test_a_view_is_drawn_from_the_smallest_region_that_holds_it():
     kyiv = marker(latitude=50.45, longitude=30.52)
     kharkiv = marker(location_id=2, latitude=49.99, longitude=36.23)
-    geo = events_map_figure([kyiv, kharkiv], EventFilter()).layout.geo
+    geo = drawn(
+        map_figures.events_map_figure([kyiv, kharkiv], EventFilter())
+    ).layout.geo
     assert geo.scope == "europe" and geo.resolution == 50
     # The centre a world map would have, not the scope's own.
     assert geo.projection.rotation.lon == pytest.approx(33.375, abs=0.01)
     gaza = marker(latitude=31.5, longitude=34.47)
     assert region_for([28.0, 41.0], [27.5, 35.5]).scope == "asia"
-    assert events_map_figure([gaza], EventFilter()).layout.geo.scope == "asia"
+    assert (
+        drawn(map_figures.events_map_figure([gaza], EventFilter())).layout.geo.scope
+        == "asia"
+    )
 
 
 def test_views_no_region_holds_use_the_world_file():
     lima = marker(location_id=2, latitude=-12.0, longitude=-77.0)
-    world_view = events_map_figure([marker(), lima], EventFilter()).layout.geo
+    world_view = drawn(
+        map_figures.events_map_figure([marker(), lima], EventFilter())
+    ).layout.geo
     assert world_view.scope is None and world_view.resolution == 110
     # Across the antimeridian, or beyond every box: the whole world's 1:50m shapes.
     assert region_for([170.0, 190.0], [-20.0, -10.0]) is None
     assert region_for([-30.0, -10.0], [60.0, 70.0]) is None  # Iceland's west
     fiji = marker(latitude=-17.8, longitude=178.0)
-    geo = events_map_figure([fiji], EventFilter()).layout.geo
+    geo = drawn(map_figures.events_map_figure([fiji], EventFilter())).layout.geo
     assert geo.scope is None and geo.resolution == 50
 
 

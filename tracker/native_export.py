@@ -293,21 +293,28 @@ def events_of_batch(
     """The statement of the events of one batch with their place's columns (the
     event's own columns by name, the place's name as `place_name`)."""
     events = (
-        select(
-            *(getattr(Event, name) for name in _EVENT_FIELDS),
-            Location.name.label("place_name"),
-            Location.admin1,
-            Location.admin2,
-            Location.country,
-            Location.latitude,
-            Location.longitude,
-            Location.geo_precision,
-        )
+        select(*event_and_place_columns())
         .outerjoin(Location, Location.id == Event.location_id)
         .order_by(Event.date_start, Event.id)
         .limit(batch_size)
     )
     return matching_events(events, event_filter, after, until)
+
+
+def event_and_place_columns() -> list[ColumnElement]:
+    """The event's own columns an export reads, by name, then its place's (the
+    name as `place_name`, NULL when the event has no place): a batch's columns,
+    for a statement that joins the place to the event."""
+    return [
+        *(getattr(Event, name) for name in _EVENT_FIELDS),
+        Location.name.label("place_name"),
+        Location.admin1,
+        Location.admin2,
+        Location.country,
+        Location.latitude,
+        Location.longitude,
+        Location.geo_precision,
+    ]
 
 
 def _joined_fields(fields: list[ColumnElement[str]]) -> ColumnElement[str]:

@@ -25,6 +25,7 @@ from sqlmodel import Session
 from tracker.models import Event, Location, SourceRecord
 from tracker.native_export import (
     actor_rows,
+    event_and_place_columns,
     json_array,
     json_members,
     link_rows,
@@ -68,16 +69,7 @@ def _records() -> Select:
     """The statement: per event, its id, then its JSON in stretches around the four
     fractions (stretch, fraction, stretch ... stretch)."""
     batch = (
-        select(
-            *(getattr(Event, name) for name in _EVENT_COLUMNS),
-            Location.name.label("place_name"),
-            Location.country,
-            Location.admin1,
-            Location.admin2,
-            Location.latitude,
-            Location.longitude,
-            Location.geo_precision,
-        )
+        select(*event_and_place_columns())
         .outerjoin(Location, Location.id == Event.location_id)
         .where(id_in(Event.id))
         .cte("batch")
@@ -96,7 +88,7 @@ def _records() -> Select:
         + json_members(",", event_version=record.event_version)
         + sql_string("}")
     )
-    no_place = e.location_id.is_(None)
+    no_place = e.place_name.is_(None)  # a place always has a name
     head = (
         json_members(
             "{",
@@ -198,39 +190,6 @@ def _records() -> Select:
         .outerjoin(links, links.c.event_id == e.id)
         .outerjoin(record, record.event_id == e.id)
     )
-
-
-_EVENT_COLUMNS = (
-    "id",
-    "title",
-    "notes",
-    "event_type",
-    "mode",
-    "contexts",
-    "quad_class",
-    "score",
-    "acled_event_type",
-    "acled_sub_event_type",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "location_id",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "civilians_killed",
-    "children_killed",
-    "injured",
-    "status",
-    "confidence",
-    "tags",
-    "dataset",
-    "external_id",
-    "figures_flag",
-    "created_at",
-    "updated_at",
-    "version",
-)
 
 
 def _grouped(rows: Select, name: str, *order: str):

@@ -2,8 +2,9 @@
 
 A page of the JSON API holds 500 whole records. Read as Python values from five
 statements (`tracker.query.events.event_record_values`) and written by pydantic's
-serializer, they were 50 ms of a 65 ms page at a million events: every place,
-actor, source and cell became a Python object only to become text again. Here one
+serializer, they were about 30 ms (in process, warm) of a 65 ms page at a million
+events: every place, actor, source and cell became a Python object only to become
+text again; this statement takes 20-25. Here one
 statement writes each record's JSON, with the same pieces the CSV export writes
 its JSON cells with (`tracker.native_export`). Python adds only the four numbers
 with a fraction (score, latitude, longitude, confidence), whose shortest text only
